@@ -1,0 +1,270 @@
+/**
+ * CSV exports (clari-api.md 3.4) decoded into the same parts as JSON ones. The CSV is long-format
+ * (one row per user x field x week x data type) with formatted money and no ids for users, fields or
+ * weeks, so ids are derived: user `csv:<CRM User ID>:<Role>`, field = its display name, week
+ * `TF:<Start Day>` (the JSON form), period parsed from labels like "Q2 FY 2026" when possible.
+ * Rows of one entry that arrive next to each other are merged; the loader merges the rest.
+ */
+import { ClariError } from './errors.js';
+import { DriftCollector, type DocumentPart, type DocumentSummary } from './document.js';
+import { CSV_DATA_TYPES, CSV_HEADER, type WireEntry, type WireUser } from './wire.js';
+
+/** Incremental RFC 4180 tokenizer: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes. */
+export class CsvTokenizer {
+  private field = '';
+  private row: string[] = [];
+  private quoted = false;
+  private quoteSeen = false;
+  private atFieldStart = true;
+
+  /** Consumes text, returning every row completed by it. */
+  write(text: string): string[][] {
+    const rows: string[][] = [];
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      if (this.quoted) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
+          if (c === '"') {
+            this.field += '"';
+            continue;
+          }
+          this.quoted = false;
+        } else if (c === '"') {
+          this.quoteSeen = true;
+          continue;
+        } else {
+          // Fast path: copy up to the next quote in one go.
+          const next = text.indexOf('"', i);
+          const end = next < 0 ? text.length : next;
+          this.field += text.slice(i, end);
+          i = end - 1;
+          continue;
+        }
+      }
+      if (c === '"' && this.atFieldStart) {
+        this.quoted = true;
+        this.atFieldStart = false;
+      } else if (c === ',') {
+        this.endField();
+      } else if (c === '\n') {
+        this.endField();
+        rows.push(this.row);
+        this.row = [];
+      } else if (c === '\r') {
+        // CR of CRLF; a lone CR is ignored too.
+      } else {
+        this.field += c;
+        this.atFieldStart = false;
+      }
+    }
+    return rows;
+  }
+
+  /** Flushes the last row when the text does not end with a newline. */
+  end(): { rows: string[][]; unterminatedQuote: boolean } {
+    const unterminatedQuote = this.quoted && !this.quoteSeen;
+    if (this.quoteSeen) this.quoted = false;
+    if (!this.atFieldStart || this.field !== '' || this.row.length > 0) {
+      this.endField();
+      const row = this.row;
+      this.row = [];
+      return { rows: [row], unterminatedQuote };
+    }
+    return { rows: [], unterminatedQuote };
+  }
+
+  private endField(): void {
+    this.row.push(this.field);
+    this.field = '';
+    this.atFieldStart = true;
+  }
+}
+
+/** Parses "$3,000,190.00", "-$1,000.00", "($1,000.00)", "1,000", "€12.50", "" (null). */
+export function parseMoney(text: string): { value: number | null; symbol: string } | undefined {
+  let t = text.trim();
+  if (t === '' || t === '-' || t.toLowerCase() === 'null') return { value: null, symbol: '' };
+  let negative = false;
+  if (t.startsWith('(') && t.endsWith(')')) {
+    negative = true;
+    t = t.slice(1, -1).trim();
+  }
+  if (t.startsWith('-')) {
+    negative = !negative;
+    t = t.slice(1).trim();
+  }
+  const m = /^([^\d\s.,-]*)\s*([\d,]*\.?\d*)\s*([^\d\s.,-]*)$/.exec(t);
+  if (!m || !/\d/.test(m[2] ?? '')) return undefined;
+  const digits = (m[2] ?? '').replace(/,/g, '');
+  const value = Number(digits);
+  if (!Number.isFinite(value)) return undefined;
+  return { value: negative ? -value : value, symbol: m[1] || m[3] || '' };
+}
+
+function parseYesNo(text: string): boolean | null | undefined {
+  const t = text.trim().toLowerCase();
+  if (t === '') return null;
+  if (t === 'yes' || t === 'true' || t === '1') return true;
+  if (t === 'no' || t === 'false' || t === '0') return false;
+  return undefined;
+}
+
+/** "04/08/2026" -> "2026-04-08"; ISO dates pass through. */
+function usDate(text: string): string | undefined {
+  const t = text.trim();
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  if (m) return `${m[3]}-${m[1]!.padStart(2, '0')}-${m[2]!.padStart(2, '0')}`;
+  return /^\d{4}-\d{2}-\d{2}$/.test(t) ? t : undefined;
+}
+
+/** "Q2 FY 2026" / "Quarter 2 FY2026" -> "2026_Q2". */
+export function periodFromLabel(label: string): string | undefined {
+  const m = /Q(?:uarter)?\s*([1-4])\s*(?:FY\s*)?(\d{4})/i.exec(label);
+  return m ? `${m[2]}_Q${m[1]}` : undefined;
+}
+
+export interface CsvDecodeOptions {
+  /** The period asked for; used when a row's Timeframe label is not a quarter. */
+  readonly requestedPeriod?: string | undefined;
+  /** ISO code of the export's currency (from the job), attached to money values. */
+  readonly currencyCode?: string | undefined;
+}
+
+type MutableEntry = { -readonly [K in keyof WireEntry]: WireEntry[K] };
+
+export async function* decodeForecastCsv(source: AsyncIterable<Uint8Array>, options: CsvDecodeOptions = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
+  const drift = new DriftCollector();
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const tokenizer = new CsvTokenizer();
+  const counts = { entries: 0, users: 0, fields: 0, timePeriods: 0, timeFrames: 0 };
+  const users = new Set<string>();
+  const fields = new Set<string>();
+  const frames = new Set<string>();
+  const periods = new Set<string>();
+  let columns: Map<string, number> | undefined;
+  let current: MutableEntry | undefined;
+  let currentKey = '';
+  let rowNumber = 0;
+  let bytes = 0;
+
+  const handle = (rows: string[][], out: DocumentPart[]): void => {
+    const entries: WireEntry[] = [];
+    const newUsers: WireUser[] = [];
+    for (const row of rows) {
+      rowNumber++;
+      if (!columns) {
+        columns = readHeader(row, drift);
+        continue;
+      }
+      if (row.length === 1 && row[0] === '') continue;
+      const col = (name: (typeof CSV_HEADER)[number]): string => row[columns!.get(name)!] ?? '';
+      const where = `CSV row ${rowNumber}`;
+      const crm = col('CRM User ID');
+      const role = col('Role');
+      const email = col('Email');
+      if (crm === '' && email === '') throw csvError(where, 'has neither CRM User ID nor Email');
+      const userId = `csv:${crm || email}:${role}`;
+      const start = usDate(col('Start Day'));
+      if (!start) throw csvError(where, `has an unreadable Start Day "${col('Start Day')}"`);
+      const end = usDate(col('End Day'));
+      const field = col('Field');
+      if (field === '') throw csvError(where, 'has no Field');
+      const label = col('Timeframe');
+      const period = periodFromLabel(label) ?? options.requestedPeriod;
+      if (!period) throw csvError(where, `has a Timeframe "${label}" that is not a quarter`);
+      const frameId = `TF:${start}`;
+      const typeLabel = col('Data Type');
+      const valueKey = (CSV_DATA_TYPES as Record<string, string>)[typeLabel];
+      if (!valueKey) {
+        drift.note(`csv.dataType:${typeLabel}`);
+        continue;
+      }
+      if (!users.has(userId)) {
+        users.add(userId);
+        newUsers.push({
+          userId,
+          name: col('User'),
+          email,
+          crmId: crm || null,
+          scopeId: null,
+          hierarchyId: null,
+          hierarchyName: role || null,
+          parentHierarchyId: null,
+          parentHierarchyName: col('Parent Role') || null,
+        });
+      }
+      if (!fields.has(field)) {
+        fields.add(field);
+        out.push({ kind: 'fields', rows: [{ fieldId: field, fieldName: field, fieldType: null }] });
+      }
+      if (!frames.has(`${period}|${frameId}`)) {
+        frames.add(`${period}|${frameId}`);
+        out.push({ kind: 'timeFrames', rows: [{ timeFrameId: frameId, startDate: start, endDate: end ?? null }] });
+      }
+      if (!periods.has(period)) {
+        periods.add(period);
+        out.push({ kind: 'timePeriods', rows: [{ timePeriodId: period, label, startDate: null, endDate: null }] });
+      }
+      const key = `${period}|${frameId}|${userId}|${field}`;
+      if (!current || key !== currentKey) {
+        if (current) entries.push(current);
+        current = { userId, fieldId: field, timePeriodId: period, timeFrameId: frameId };
+        currentKey = key;
+      }
+      const raw = col('Data Value');
+      if (valueKey === 'isUpdated') {
+        const flag = parseYesNo(raw);
+        if (flag === undefined) throw csvError(where, `has a Forecast Updated value "${raw}" that is not Yes/No`);
+        current.isUpdated = flag;
+      } else {
+        const money = parseMoney(raw);
+        if (!money) throw csvError(where, `has a ${typeLabel} "${raw}" that is not an amount`);
+        current[valueKey as 'forecastValue'] = money.value;
+        if (money.value !== null && options.currencyCode) current.currency = { code: options.currencyCode, symbol: money.symbol };
+      }
+    }
+    if (newUsers.length > 0) out.push({ kind: 'users', rows: newUsers });
+    if (entries.length > 0) out.push({ kind: 'entries', rows: entries });
+  };
+
+  const flushParts = function* (parts: DocumentPart[]): Generator<DocumentPart> {
+    for (const part of parts) {
+      counts[part.kind] += part.rows.length;
+      yield part;
+    }
+  };
+
+  for await (const chunk of source) {
+    bytes += chunk.byteLength;
+    const parts: DocumentPart[] = [];
+    handle(tokenizer.write(decoder.decode(chunk, { stream: true })), parts);
+    yield* flushParts(parts);
+  }
+  const tail = tokenizer.write(decoder.decode());
+  const last = tokenizer.end();
+  if (last.unterminatedQuote) {
+    throw new ClariError('clari.truncated_body', 'CSV export ends inside a quoted value', { kind: 'transient', hint: 'The download was cut off; it is fetched again.' });
+  }
+  const parts: DocumentPart[] = [];
+  handle([...tail, ...last.rows], parts);
+  if (current) parts.push({ kind: 'entries', rows: [current] });
+  if (!columns) throw new ClariError('clari.decode', 'CSV export is empty: no header row', { kind: 'data' });
+  yield* flushParts(parts);
+  return { counts, missingArrays: [], drift: drift.seen, bytes };
+}
+
+function readHeader(row: string[], drift: DriftCollector): Map<string, number> {
+  const names = row.map((name, i) => (i === 0 ? name.replace(/^\uFEFF/, '') : name).trim());
+  const map = new Map(names.map((name, i) => [name, i] as const));
+  const missing = CSV_HEADER.filter((name) => !map.has(name) && name !== 'Parent Role' && name !== 'Week');
+  if (missing.length > 0) {
+    throw new ClariError('clari.decode', `CSV export lacks column(s) ${missing.join(', ')}; header was: ${names.join(',')}`, { kind: 'data' });
+  }
+  for (const name of names) if (!(CSV_HEADER as readonly string[]).includes(name)) drift.note(`csv.column:${name}`);
+  return map;
+}
+
+function csvError(where: string, problem: string): ClariError {
+  return new ClariError('clari.decode', `Export CSV: ${where} ${problem}`, { kind: 'data', details: { where } });
+}
