@@ -78,6 +78,11 @@ export class ClariClient {
     });
   }
 
+  /** Server clock minus ours, from the Date header of the last response (undefined before any). */
+  serverSkewMs(): number | undefined {
+    return this.http.serverSkewMs;
+  }
+
   get breakerState(): BreakerState {
     return this.breaker.state;
   }
@@ -138,7 +143,7 @@ export class ClariClient {
   }
 
   /** Downloads and decodes results into row batches (JSON or CSV alike). */
-  async *readResults(jobId: string, options: { requestedPeriod?: string; currencyCode?: string; signal?: AbortSignal } = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
+  async *readResults(jobId: string, options: { requestedPeriod?: string | undefined; currencyCode?: string | undefined; signal?: AbortSignal | undefined } = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
     const results = await this.downloadResults(jobId, options.signal);
     return yield* decodeResults(results, options);
   }
@@ -184,7 +189,7 @@ export class ClariClient {
 }
 
 /** Decodes a results stream whichever format it is in. */
-export async function* decodeResults(results: ResultsStream, options: { requestedPeriod?: string; currencyCode?: string } = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
+export async function* decodeResults(results: ResultsStream, options: { requestedPeriod?: string | undefined; currencyCode?: string | undefined } = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
   if (results.format === 'CSV') return yield* decodeForecastCsv(results.body, options);
   return yield* decodeForecastJson(results.body);
 }

@@ -17,6 +17,8 @@ export interface ExportApi {
   getJob(jobId: string, signal?: AbortSignal): Promise<ExportJob>;
   listJobs(signal?: AbortSignal): Promise<ExportJob[]>;
   cancelJob(jobId: string, signal?: AbortSignal): Promise<unknown>;
+  /** Server clock minus ours, when known: job times are server times. */
+  serverSkewMs?(): number | undefined;
 }
 
 export interface ExportTask {
@@ -327,12 +329,15 @@ export class ExportRunner {
   /** After an unknown outcome: a job we do not own, created since the request, for this forecast and period. */
   private async findCreatedJob(task: ExportTask, sentAt: number): Promise<string | undefined> {
     const jobs = await this.options.api.listJobs(this.options.signal);
-    const slackMs = 5 * 60_000;
+    // Job start times are the server's clock; shift our send time onto it, with slack for the Date
+    // header's 1 s resolution and the request's own latency.
+    const serverSentAt = sentAt + (this.options.api.serverSkewMs?.() ?? 0);
+    const slackMs = 2 * 60_000;
     const period = task.request.timePeriod;
     const candidates = jobs.filter((job) => {
       if (this.owned.has(job.jobId)) return false;
       if (job.status === 'CANCELLED' || job.status === 'ABORTED') return false;
-      if (typeof job.startTime === 'number' && job.startTime < sentAt - slackMs) return false;
+      if (typeof job.startTime === 'number' && job.startTime < serverSentAt - slackMs) return false;
       if (job.fileName) return job.fileName.includes(task.forecastId) && (!period || job.fileName.includes(period));
       return true;
     });

@@ -63,6 +63,7 @@ const MAX_ERROR_BODY = 64 * 1024;
 
 export class ClariHttp {
   private readonly base: URL;
+  private skewMs: number | undefined;
 
   constructor(private readonly options: HttpOptions) {
     const base = options.baseUrl.replace(/\/+$/, '');
@@ -81,6 +82,14 @@ export class ClariHttp {
         hint: 'Put the API key in CLARI_API_KEY; it is sent only in the apikey header.',
       });
     }
+  }
+
+  /**
+   * Server clock minus ours, from the last response's Date header (1 s resolution); undefined before
+   * the first response. Job timestamps are server time, so comparisons with our clock need it.
+   */
+  get serverSkewMs(): number | undefined {
+    return this.skewMs;
   }
 
   /** Origin of the API, for checking absolute links (audit nextLink) before sending the key to them. */
@@ -198,6 +207,8 @@ export class ClariHttp {
         redirect: 'manual',
       });
       onStatus(response.status);
+      const serverDate = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(serverDate)) this.skewMs = serverDate - clock.now();
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
         throw new ClariError('clari.not_found', `Clari redirected ${spec.endpoint} (HTTP ${response.status}); redirects are not followed so the API key stays on this host`, {

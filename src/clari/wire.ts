@@ -3,8 +3,9 @@
  * shared/reference/clari-api.md (sections 2 and 3). Shared by the client and the simulator; they are
  * the contract, not our canonical model (the pipeline maps them to warehouse rows).
  */
-export const EXPORT_TYPES = ['forecast', 'quota', 'forecast_updated', 'adjustment', 'crm_total', 'crm_closed'] as const;
-export type ExportType = (typeof EXPORT_TYPES)[number];
+import type { ExportType } from '../domain/index.js';
+
+export { EXPORT_TYPES, type ExportType } from '../domain/index.js';
 
 /** Clari's default when typesToExport is omitted (clari-api.md 2.1). */
 export const DEFAULT_EXPORT_TYPES: readonly ExportType[] = ['forecast', 'forecast_updated'];

@@ -1,2 +1,3 @@
 export * from './calendar.js';
 export * from './dates.js';
+export * from './export-types.js';

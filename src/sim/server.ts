@@ -70,7 +70,7 @@ async function serve(simulator: Simulator, options: SimServerOptions, req: Incom
   for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   const response = simulator.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, origin: `http://${host}` });
   if (response.delayMs) await options.clock.sleep(response.delayMs);
-  await write(res, response);
+  await write(simulator, res, response);
 }
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -86,12 +86,14 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-async function write(res: ServerResponse, response: SimResponse): Promise<void> {
+async function write(simulator: Simulator, res: ServerResponse, response: SimResponse): Promise<void> {
   if (response.fault === 'reset') {
     res.socket?.destroy();
     return;
   }
   res.statusCode = response.status;
+  // The Date header tells the tenant's (virtual) time, consistent with job timestamps.
+  res.setHeader('date', new Date(simulator.now()).toUTCString());
   for (const [k, v] of Object.entries(response.headers ?? {})) res.setHeader(k, v);
   const body = response.body ?? '';
   if (typeof body === 'string') {

@@ -1,0 +1,3 @@
+export * from './context.js';
+export * from './doctor.js';
+export * from './logger.js';

@@ -1,0 +1,160 @@
+/**
+ * The `clari-dp` command line. Parses argv with commander, loads each command's module lazily (a
+ * `sim` user never loads the warehouse drivers), and is the only place that turns errors into exit
+ * codes: 2 for usage and configuration, 1 for failures, 3 for partial success (design.md section 2).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { type AppContext, createContext, type GlobalOptions, type Io, processIo } from '../app/index.js';
+import { describeError, isAppError, Redactor } from '../core/index.js';
+import { EXIT, type ExitCode } from './output.js';
+
+export type CommandAction = (ctx: () => AppContext, options: Record<string, unknown>, args: string[]) => Promise<ExitCode>;
+
+interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly options?: readonly Option[];
+  readonly args?: string;
+  /** Lazily loaded implementation; absent when the command is not built yet. */
+  readonly load?: () => Promise<CommandAction>;
+  /** Config paths set from this command's flags. */
+  readonly flags?: (options: Record<string, unknown>) => Record<string, unknown>;
+  readonly pending?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const num = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new CommanderError(EXIT.usage, 'clari-dp.invalidNumber', `${name} must be a non-negative number, got "${value}"`);
+  return n;
+};
+
+const runOptions = [
+  new Option('--forecast <id>', 'forecast id (repeatable; default: from config)').argParser(collect),
+  new Option('--period <YYYY_QN>', 'fiscal period (repeatable; default: current + 4 previous)').argParser(collect),
+  new Option('--as-of <YYYY-MM-DD>', 'business date of the run (default: today in the configured time zone)'),
+  new Option('--warehouse <url>', 'duckdb:PATH, postgres://..., snowflake://..., bigquery://PROJECT/DATASET'),
+  new Option('--dry-run', 'print the plan and its quota cost; spend nothing'),
+  new Option('--no-cache', 'ignore landed exports within the cache TTL'),
+];
+
+const runFlags = (o: Record<string, unknown>): Record<string, unknown> => ({
+  forecasts: o.forecast,
+  'periods.list': o.period,
+  warehouse: o.warehouse,
+});
+
+const COMMANDS: readonly CommandSpec[] = [
+  { name: 'demo', summary: 'simulator + several business days into ./clari.duckdb, alerts to the console, reports', pending: 'the pipeline issue (#3)' },
+  { name: 'run', summary: 'one pipeline run: export, land, load, detect changes, alert', options: runOptions, flags: runFlags, pending: 'the pipeline issue (#3)' },
+  { name: 'backfill', summary: 'like run, for past periods; quota-aware and resumable', options: runOptions, flags: runFlags, pending: 'the pipeline issue (#3)' },
+  { name: 'changes', summary: 'list detected forecast changes', pending: 'the alerts issue (#4)' },
+  { name: 'report', summary: 'accuracy | coverage | reps | changes | health', args: '<name>', pending: 'the analytics issue (#5)' },
+  { name: 'alerts', summary: 'test (send a test message) | backtest --period P', args: '<action>', pending: 'the alerts issue (#4)' },
+  { name: 'serve', summary: 'dashboard, JSON API, /metrics, /healthz', pending: 'the analytics issue (#5)' },
+  { name: 'schedule', summary: 'run on a cron expression, one instance at a time', pending: 'the operations issue (#6)' },
+  {
+    name: 'doctor',
+    summary: 'readiness checks, one PASS/WARN/FAIL line each; exit 1 on any FAIL',
+    options: [new Option('--forecast <id>', 'forecast id to check (repeatable)').argParser(collect)],
+    flags: (o) => ({ forecasts: o.forecast }),
+    load: async () => (await import('./commands/doctor.js')).doctor,
+  },
+  { name: 'config', summary: 'show: the effective configuration, secrets masked, with the source of each value', args: '<action>', load: async () => (await import('./commands/config.js')).config },
+  { name: 'debug-bundle', summary: 'an archive for support: versions, redacted config, recent runs and jobs', pending: 'the operations issue (#6)' },
+  {
+    name: 'sim',
+    summary: 'the Clari simulator (Revenue API v4 over HTTP, faults on demand)',
+    options: [
+      new Option('--port <n>', 'port (0 picks a free one)').default(0).argParser(num('--port')),
+      new Option('--host <host>', 'interface to bind').default('127.0.0.1'),
+      new Option('--seed <n>', 'tenant seed').default(42).argParser(num('--seed')),
+      new Option('--users <n>', 'users in the tenant').default(60).argParser(num('--users')),
+      new Option('--forecasts <n>', 'forecast tabs').default(2).argParser(num('--forecasts')),
+      new Option('--concurrency-limit <n>', 'concurrent export jobs').default(3).argParser(num('--concurrency-limit')),
+      new Option('--monthly-quota <n>', 'exports per rolling 30 days').default(1000).argParser(num('--monthly-quota')),
+      new Option('--job-duration <ms>', 'time from creation to DONE').default(2000).argParser(num('--job-duration')),
+      new Option('--latency <ms>', 'added to every response').default(0).argParser(num('--latency')),
+      new Option('--fault-rate <0..1>', 'share of requests and jobs that misbehave').default(0).argParser(num('--fault-rate')),
+      new Option('--fault-kinds <list>', 'comma list of rate_limit,server_error,reset,slow,truncated_body,stuck,failed,empty,drift'),
+      new Option('--retry-after <s>', 'Retry-After seconds sent with 429').default(1).argParser(num('--retry-after')),
+      new Option('--api-key <key>', 'the accepted API key').default('sim-key'),
+      new Option('--as-of <YYYY-MM-DD>', 'the tenant business date at start (default: today)'),
+      new Option('--fiscal-start-month <1-12>', 'first month of the fiscal year').default(1).argParser(num('--fiscal-start-month')),
+      new Option('--history-quarters <n>', 'quarters of history before the current one').default(8).argParser(num('--history-quarters')),
+      new Option('--max-entries <n>', 'truncate larger exports and flag rowsTruncated').argParser(num('--max-entries')),
+      new Option('--rate-limit <n>', 'gateway limit, requests per second per key').argParser(num('--rate-limit')),
+      new Option('--reject-crm-types', 'answer 400 type_not_supported for crm_total/crm_closed'),
+      new Option('--bare-job-status', 'serve job status without the {job} wrapper'),
+      new Option('--wrapped-job-list', 'serve the job list as {jobs: [...]}'),
+    ],
+    load: async () => (await import('./commands/sim.js')).sim,
+  },
+  { name: 'migrate', summary: 'apply pending warehouse schema migrations', pending: 'the pipeline issue (#3)' },
+  { name: 'retention', summary: 'drop data older than N quarters (default 8)', pending: 'the pipeline issue (#3)' },
+  { name: 'rebuild', summary: 're-derive all tables from the raw landing', pending: 'the pipeline issue (#3)' },
+];
+
+export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {
+  const program = new Command('clari-dp')
+    .description('Clari forecast exports into a warehouse, with history, change detection, alerts and analytics.')
+    .version('0.1.0')
+    .option('--config <file>', 'config file (default ./clari-dp.yaml when present)')
+    .option('--env <name>', 'environment section of the config: dev, staging, prod (or CLARI_DP_ENV)')
+    .option('--json', 'machine output on stdout; diagnostics on stderr')
+    .option('--log-level <level>', 'debug, info, warn, error, silent', 'warn')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  for (const spec of COMMANDS) {
+    const command = program.command(spec.name).description(spec.pending ? `${spec.summary} [not built yet]` : spec.summary);
+    if (spec.args) command.argument(spec.args);
+    for (const option of spec.options ?? []) command.addOption(option);
+    for (const name of ['config', 'env', 'log-level'] as const) command.addOption(new Option(`--${name} <value>`).hideHelp());
+    command.addOption(new Option('--json').hideHelp());
+    command.action(async (...received: unknown[]) => {
+      const cmd = received[received.length - 1] as Command;
+      const options = cmd.optsWithGlobals<Record<string, unknown> & GlobalOptions>();
+      if (!spec.load) {
+        io.stderr(`clari-dp ${spec.name}: not available yet in this version (planned in ${spec.pending ?? 'a later release'}).\n`);
+        setExit(EXIT.usage);
+        return;
+      }
+      const action = await spec.load();
+      let context: AppContext | undefined;
+      const ctx = (): AppContext => (context ??= createContext(options, io, spec.flags?.(options) ?? {}));
+      setExit(await action(ctx, options, cmd.args));
+    });
+  }
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+  let exit: ExitCode = EXIT.ok;
+  const program = buildProgram(io, (code) => (exit = code));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(error, io, argv.includes('--json'));
+  }
+}
+
+/** Prints an error once, redacted, with its hint; maps it to an exit code. */
+export function reportError(error: unknown, io: Io, json: boolean): ExitCode {
+  const redactor = new Redactor([io.environment.CLARI_API_KEY, io.environment.SMTP_URL, io.environment.SLACK_WEBHOOK_URL]);
+  const code = isAppError(error) && (error.kind === 'config' || error.kind === 'usage') ? EXIT.usage : EXIT.failed;
+  if (json) {
+    const body = isAppError(error) ? { error: error.message, code: error.code, hint: error.hint } : { error: String(error), code: 'internal.unexpected' };
+    io.stdout(`${redactor.redact(JSON.stringify(body))}\n`);
+  } else {
+    const detail = isAppError(error) ? '' : error instanceof Error && error.stack ? `\n${error.stack}` : '';
+    io.stderr(`clari-dp: ${redactor.redact(describeError(error))}${redactor.redact(detail)}\n`);
+  }
+  return code;
+}

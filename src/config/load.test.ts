@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { type ConfigInputs, loadConfig } from './load.js';
+import { configLines } from './show.js';
+
+function inputs(files: Record<string, string>, extra: Partial<ConfigInputs> = {}): ConfigInputs {
+  return { environment: {}, readFile: (p) => files[p], resolvePath: (p) => p.replace(/^\.\//, ''), ...extra };
+}
+
+const FILE = `
+forecasts: [net_new_arr]
+export:
+  pollIntervalMs: 1000
+  jobTimeoutMs: 20000
+warehouse: duckdb:./file.duckdb
+environments:
+  prod:
+    clari:
+      baseUrl: https://api.clari.com/v4
+    export:
+      pollIntervalMs: 30000
+  dev:
+    clari:
+      baseUrl: http://127.0.0.1:4010/v4
+`;
+
+describe('loadConfig', () => {
+  it('has sensible defaults with no file', () => {
+    const { config, sources, file } = loadConfig(inputs({}));
+    expect(file).toBeUndefined();
+    expect(config.warehouse).toBe('duckdb:./clari.duckdb');
+    expect(config.periods.count).toBe(5);
+    expect(config.export.jobTimeoutMs).toBe(600_000);
+    expect(config.export.types).toHaveLength(6);
+    expect(sources['export.jobTimeoutMs']).toBe('default');
+  });
+
+  it('layers defaults < file < environment section < env vars < flags, and remembers each origin', () => {
+    const loaded = loadConfig(
+      inputs({ 'clari-dp.yaml': FILE }, { env: 'prod', environment: { CLARI_DP_WAREHOUSE: 'duckdb:/tmp/env.duckdb', CLARI_DP_FORECASTS: 'a, b' }, flags: { 'periods.list': ['2026_Q1'] } }),
+    );
+    const { config, sources } = loaded;
+    expect(config.export.jobTimeoutMs).toBe(20_000);
+    expect(sources['export.jobTimeoutMs']).toBe('file');
+    expect(config.export.pollIntervalMs).toBe(30_000);
+    expect(sources['export.pollIntervalMs']).toBe('file-env');
+    expect(config.warehouse).toBe('duckdb:/tmp/env.duckdb');
+    expect(sources.warehouse).toBe('env');
+    expect(config.forecasts).toEqual(['a', 'b']);
+    expect(config.periods.list).toEqual(['2026_Q1']);
+    expect(sources['periods.list']).toBe('flag');
+    expect(config.export.maxRequeues).toBe(2);
+    expect(loaded.envName).toBe('prod');
+  });
+
+  it('selects the environment from CLARI_DP_ENV and rejects unknown ones', () => {
+    expect(loadConfig(inputs({ 'clari-dp.yaml': FILE }, { environment: { CLARI_DP_ENV: 'dev' } })).config.clari.baseUrl).toBe('http://127.0.0.1:4010/v4');
+    expect(() => loadConfig(inputs({}, { env: 'production' }))).toThrow(/Unknown environment "production"/);
+  });
+
+  it('names the offending key and where it came from', () => {
+    const bad = 'export:\n  pollIntervalMs: soon\n  jobTimeotMs: 5\n';
+    const error = (() => {
+      try {
+        loadConfig(inputs({ 'clari-dp.yaml': bad }));
+      } catch (e) {
+        return e as Error & { kind: string };
+      }
+      return undefined;
+    })();
+    expect(error?.kind).toBe('config');
+    expect(error?.message).toContain('export.pollIntervalMs (from clari-dp.yaml)');
+    expect(error?.message).toContain('export.jobTimeotMs');
+  });
+
+  it('reports YAML syntax errors, a missing --config file and a bad time zone', () => {
+    expect(() => loadConfig(inputs({ 'clari-dp.yaml': 'a: [1,\n' }))).toThrow(/not valid YAML/);
+    expect(() => loadConfig(inputs({}, { file: 'missing.yaml' }))).toThrow(/Config file not found: missing.yaml/);
+    expect(() => loadConfig(inputs({ 'clari-dp.yaml': 'timezone: Mars/Olympus\n' }))).toThrow(/unknown time zone/);
+  });
+
+  it.each([
+    ['clari:\n  apiKey: abc123456\n', 'clari.apiKey holds a secret', 'CLARI_API_KEY'],
+    ['alerts:\n  slack:\n    webhook_url: x\n', 'webhook_url holds a secret', 'SLACK_WEBHOOK_URL'],
+    ['warehouse: postgres://me:hunter22@db/clari\n', 'contains a password in a URL', 'CLARI_DP_WAREHOUSE'],
+    ['environments:\n  prod:\n    smtpUrl: smtp://x\n', 'environments.prod.smtpUrl holds a secret', 'SMTP_URL'],
+  ])('refuses an inline secret (%#)', (text, what, where) => {
+    const run = () => loadConfig(inputs({ 'clari-dp.yaml': text }));
+    expect(run).toThrow(what);
+    try {
+      run();
+    } catch (e) {
+      expect((e as { hint: string }).hint).toContain(where);
+      expect((e as Error).message).not.toContain('hunter22');
+      expect((e as Error).message).not.toContain('abc123456');
+    }
+  });
+
+  it('reads the API key from the environment, else from a key file', () => {
+    expect(loadConfig(inputs({}, { environment: { CLARI_API_KEY: ' k-env ' } })).secrets.clariApiKey).toEqual({ value: 'k-env', from: 'CLARI_API_KEY' });
+    const fromFile = loadConfig(inputs({ 'secrets/key': 'k-file\n' }, { environment: { CLARI_API_KEY_FILE: 'secrets/key' } }));
+    expect(fromFile.secrets.clariApiKey).toEqual({ value: 'k-file', from: 'file secrets/key' });
+    expect(() => loadConfig(inputs({}, { environment: { CLARI_API_KEY_FILE: 'nope' } }))).toThrow(/does not exist/);
+    expect(() => loadConfig(inputs({ empty: ' ' }, { environment: { CLARI_API_KEY_FILE: 'empty' } }))).toThrow(/is empty/);
+  });
+
+  it('shows secrets by origin only', () => {
+    const lines = configLines(loadConfig(inputs({}, { environment: { CLARI_API_KEY: 'very-secret-key', SMTP_URL: 'smtp://u:p@h' } })));
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain('very-secret-key');
+    expect(text).not.toContain('u:p@h');
+    expect(lines.find((l) => l.key === 'secrets.clariApiKey')).toMatchObject({ value: '[REDACTED]', origin: 'CLARI_API_KEY' });
+    expect(lines.find((l) => l.key === 'secrets.slackWebhookUrl')).toMatchObject({ value: '(not set)' });
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The layering of design.md section 7, checked on the source: a module imports only its own layer
+ * or lower ones, across folders only through the folder's index.ts, and only the shell (app, cli,
+ * the system clock, adapters, the simulator's server) touches the process or the real clock.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = join(import.meta.dirname, '..', 'src');
+const RANK: Record<string, number> = { core: 0, domain: 1, config: 1, clari: 2, warehouse: 2, changes: 2, alerts: 2, analytics: 3, pipeline: 3, server: 4, sim: 4, app: 5, cli: 6 };
+/** Files allowed to touch process, the real clock and global fetch. */
+const SHELL = [/^app\//, /^cli\//, /^core\/clock\.ts$/, /^sim\/server\.ts$/, /^warehouse\/[a-z]+\/adapter\.ts$/, /^alerts\/channels\//, /^server\/http\.ts$/];
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+}
+
+const sources = files(SRC).map((path) => ({ path: relative(SRC, path).replace(/\\/g, '/'), text: readFileSync(path, 'utf8') }));
+
+describe('architecture', () => {
+  it('every source folder is a known layer', () => {
+    const folders = new Set(sources.map((s) => s.path.split('/')[0]));
+    for (const folder of folders) expect(RANK, `src/${folder}`).toHaveProperty(folder!);
+  });
+
+  it('imports point down the layers, and across folders only through index.ts', () => {
+    const problems: string[] = [];
+    for (const { path, text } of sources) {
+      const from = path.split('/')[0]!;
+      for (const m of text.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+        const target = join(path, '..', m[1]!).replace(/\\/g, '/');
+        const to = target.split('/')[0]!;
+        if (to === from) continue;
+        if (RANK[to]! > RANK[from]!) problems.push(`${path} imports ${m[1]} (${from} may not depend on ${to})`);
+        if (!/^[a-z]+\/index\.js$/.test(target)) problems.push(`${path} imports ${m[1]} instead of ${to}/index.js`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('only the shell touches the process, the real clock and global fetch', () => {
+    const problems: string[] = [];
+    for (const { path, text } of sources) {
+      if (SHELL.some((re) => re.test(path))) continue;
+      const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      for (const [pattern, what] of [
+        [/\bprocess\.(env|argv|exit|stdout|stderr|on|once)\b/, 'process'],
+        [/\bDate\.now\(/, 'Date.now()'],
+        [/new Date\(\)/, 'new Date()'],
+        [/(?<![.\w])fetch\(/, 'global fetch'],
+        [/\bsetTimeout\(/, 'setTimeout'],
+      ] as const) {
+        if (pattern.test(code)) problems.push(`${path} uses ${what}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

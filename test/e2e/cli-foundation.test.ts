@@ -1,0 +1,79 @@
+/** The built CLI as a user runs it: help, not-yet-built commands, the simulator and doctor's API checks. */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../support/cli.js';
+
+const COMMANDS = ['demo', 'run', 'backfill', 'changes', 'report', 'alerts', 'serve', 'schedule', 'doctor', 'config', 'debug-bundle', 'sim', 'migrate', 'retention', 'rebuild'];
+
+let sim: ChildProcess;
+let url: string;
+
+beforeAll(async () => {
+  const started = await startCli(['sim', '--port', '0', '--job-duration', '50', '--api-key', 'e2e-secret-key-42'], /listening on (\S+)/);
+  sim = started.child;
+  url = started.match[1]!;
+});
+afterAll(() => {
+  sim.kill('SIGTERM');
+});
+
+describe('clari-dp CLI', () => {
+  it('lists every command of the design in --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  });
+
+  it('prints the simulator URL in the documented form', () => {
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v4$/);
+  });
+
+  it('doctor passes against a working API', async () => {
+    const result = await runCli(['doctor'], { CLARI_BASE_URL: url, CLARI_API_KEY: 'e2e-secret-key-42' });
+    expect(result.stdout).toMatch(/^PASS\s+API key/m);
+    expect(result.stdout).toMatch(/^PASS\s+Clari API\s+reachable and authenticated/m);
+    expect(result.stdout).toMatch(/^PASS\s+Export quota\s+1000 of 1000/m);
+    expect(result.code).toBe(0);
+    expect(result.stdout + result.stderr).not.toContain('e2e-secret-key-42');
+  });
+
+  it('doctor fails clearly, without a stack trace or the key, for a wrong key', async () => {
+    const result = await runCli(['doctor'], { CLARI_BASE_URL: url, CLARI_API_KEY: 'wrong-key-0000' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^FAIL\s+Clari API\s+.*rejected the API key/m);
+    expect(result.stdout).toMatch(/fix: Set CLARI_API_KEY/);
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.stdout + result.stderr).not.toContain('wrong-key-0000');
+  });
+
+  it('doctor fails when no key is configured, and --json is machine-readable', async () => {
+    const result = await runCli(['doctor', '--json'], { CLARI_BASE_URL: url });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual({ checks: [expect.objectContaining({ name: 'API key', status: 'FAIL' })] });
+  });
+
+  it('refuses a secret written in the config file with exit 2 and where to put it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-'));
+    writeFileSync(join(dir, 'clari-dp.yaml'), 'clari:\n  apiKey: abcdefgh12345\n');
+    const result = await runCli(['doctor'], {}, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('clari.apiKey holds a secret');
+    expect(result.stderr).toContain('CLARI_API_KEY');
+    expect(result.stderr).not.toContain('abcdefgh12345');
+  });
+
+  it('says a command is not built yet and exits 2', async () => {
+    const result = await runCli(['schedule']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not available yet/);
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    const result = await runCli(['doctor', '--frobnicate']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/unknown option/);
+  });
+});
