@@ -1,0 +1,206 @@
+/**
+ * The raw landing: every export payload kept immutably in the data dir, gzip-compressed, named by
+ * job and content hash, with a manifest beside it. Files are written to a temporary name, synced and
+ * renamed, so a crash never leaves half a payload under a real name; landed files are read-only.
+ * The landing is the cache (a request landed within the TTL is not exported again) and the source
+ * of `rebuild`.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, open, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { ExportFormat, ExportJob, ExportRequest } from '../clari/index.js';
+import { AppError, type Clock } from '../core/index.js';
+
+export interface LandingMeta {
+  readonly forecastId: string;
+  readonly period: string;
+  readonly asOf: string;
+  readonly jobId: string;
+  /** Identity of the request (forecast + body), for cache lookups. */
+  readonly fingerprint: string;
+  readonly request: ExportRequest;
+  readonly format: ExportFormat;
+  readonly job?: ExportJob | undefined;
+}
+
+export interface Manifest extends LandingMeta {
+  readonly version: 1;
+  readonly file: string;
+  /** sha256 of the uncompressed payload. */
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly compressedBytes: number;
+  readonly landedAt: number;
+}
+
+export interface Landed {
+  readonly manifest: Manifest;
+  /** Absolute path of the .gz payload. */
+  readonly path: string;
+}
+
+export class LandingError extends AppError {
+  constructor(message: string, code: string, hint: string, cause?: unknown) {
+    super(message, { code, kind: code === 'landing.disk_full' ? 'transient' : 'data', hint, cause });
+  }
+}
+
+const MANIFEST = '.manifest.json';
+let tmpCounter = 0;
+
+export class Landing {
+  readonly dir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly clock: Clock,
+  ) {
+    this.dir = join(dataDir, 'landing');
+  }
+
+  /** Streams a payload into the landing. The body is consumed exactly once. */
+  async land(meta: LandingMeta, body: AsyncIterable<Uint8Array>): Promise<Landed> {
+    const folder = this.folder(meta.forecastId, meta.period, meta.asOf);
+    mkdirSync(folder, { recursive: true });
+    const tmp = join(folder, `.${meta.jobId}.${process.pid}.${tmpCounter++}.tmp`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, tap, createGzip({ level: 1 }), createWriteStream(tmp, { mode: 0o600 }));
+      const handle = await open(tmp, 'r+');
+      await handle.sync();
+      await handle.close();
+    } catch (error) {
+      await rm(tmp, { force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+        throw new LandingError(`No space left to land the export in ${this.dir}`, 'landing.disk_full', 'Free disk space in the data dir (CLARI_DP_DATA_DIR); nothing was loaded and the next run retries.', error);
+      }
+      throw error;
+    }
+    const sha256 = hash.digest('hex');
+    const file = `${safe(meta.jobId)}-${sha256.slice(0, 12)}.${meta.format.toLowerCase()}.gz`;
+    const path = join(folder, file);
+    const compressedBytes = statSync(tmp).size;
+    if (existsSync(path)) rmSync(tmp);
+    else {
+      renameSync(tmp, path);
+      await chmod(path, 0o444);
+    }
+    const manifest: Manifest = { version: 1, ...meta, file, sha256, bytes, compressedBytes, landedAt: this.clock.now() };
+    writeAtomic(`${path}${MANIFEST}`, JSON.stringify(manifest, null, 1));
+    return { manifest, path };
+  }
+
+  /** The uncompressed payload; with `verify`, fails at the end if it does not match its hash. */
+  async *read(landed: Landed, options: { verify?: boolean } = {}): AsyncGenerator<Uint8Array> {
+    const hash = options.verify ? createHash('sha256') : undefined;
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    const source = createReadStream(landed.path, { highWaterMark: 1 << 20 });
+    source.on('error', (error) => gunzip.destroy(error));
+    source.pipe(gunzip);
+    try {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        hash?.update(chunk);
+        yield chunk;
+      }
+    } catch (error) {
+      throw new LandingError(`Landed payload ${this.display(landed)} cannot be read: ${(error as Error).message}`, 'landing.corrupt', 'The file was damaged after landing; export again with --no-cache.', error);
+    } finally {
+      source.destroy();
+    }
+    if (hash && hash.digest('hex') !== landed.manifest.sha256) {
+      throw new LandingError(`Landed payload ${this.display(landed)} does not match its sha256`, 'landing.corrupt', 'The file was changed after landing; export again with --no-cache.');
+    }
+  }
+
+  /** The newest payload landed for this request and business date within `maxAgeMs`. */
+  findCached(forecastId: string, period: string, asOf: string, fingerprint: string, maxAgeMs: number): Landed | undefined {
+    const now = this.clock.now();
+    return this.inFolder(this.folder(forecastId, period, asOf))
+      .filter((l) => l.manifest.fingerprint === fingerprint && now - l.manifest.landedAt <= maxAgeMs)
+      .sort((a, b) => b.manifest.landedAt - a.manifest.landedAt)[0];
+  }
+
+  /** Every landed payload (for rebuild), oldest business date first, then by landing time. */
+  all(): Landed[] {
+    if (!existsSync(this.dir)) return [];
+    const out: Landed[] = [];
+    for (const forecast of readdirSync(this.dir)) {
+      for (const period of dirs(join(this.dir, forecast))) {
+        for (const asOf of dirs(join(this.dir, forecast, period))) out.push(...this.inFolder(join(this.dir, forecast, period, asOf)));
+      }
+    }
+    return out.sort((a, b) => a.manifest.asOf.localeCompare(b.manifest.asOf) || a.manifest.landedAt - b.manifest.landedAt);
+  }
+
+  /** Deletes landed payloads of periods before `cutoff` (YYYY_QN); returns how many payloads went. */
+  removePeriodsBefore(cutoff: string): number {
+    if (!existsSync(this.dir)) return 0;
+    let removed = 0;
+    for (const forecast of readdirSync(this.dir)) {
+      for (const period of dirs(join(this.dir, forecast))) {
+        if (period >= cutoff) continue;
+        const folder = join(this.dir, forecast, period);
+        removed += readdirSync(folder, { recursive: true }).filter((f) => String(f).endsWith(MANIFEST)).length;
+        rmSync(folder, { recursive: true, force: true });
+      }
+    }
+    return removed;
+  }
+
+  /** A landed payload by its .gz path, if it is still there. */
+  byPath(path: string): Landed | undefined {
+    const folder = join(path, '..');
+    return this.inFolder(folder).find((l) => l.path === path);
+  }
+
+  display(landed: Landed): string {
+    return relative(this.dir, landed.path);
+  }
+
+  private folder(forecastId: string, period: string, asOf: string): string {
+    return join(this.dir, safe(forecastId), safe(period), safe(asOf));
+  }
+
+  private inFolder(folder: string): Landed[] {
+    if (!existsSync(folder)) return [];
+    const out: Landed[] = [];
+    for (const name of readdirSync(folder)) {
+      if (!name.endsWith(MANIFEST)) continue;
+      try {
+        const manifest = JSON.parse(readFileSync(join(folder, name), 'utf8')) as Manifest;
+        const path = join(folder, manifest.file);
+        if (manifest.version === 1 && existsSync(path)) out.push({ manifest, path });
+      } catch {
+        // A manifest that cannot be read is ignored: its payload is exported again if needed.
+      }
+    }
+    return out;
+  }
+}
+
+function dirs(path: string): string[] {
+  return existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+}
+
+/** Path-safe component: ids are opaque, so anything unusual is percent-encoded. */
+function safe(part: string): string {
+  return encodeURIComponent(part).replace(/^\.+/, (dots) => '%2E'.repeat(dots.length));
+}
+
+function writeAtomic(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, path);
+}

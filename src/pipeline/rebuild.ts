@@ -1,0 +1,81 @@
+/**
+ * Re-derives warehouse tables from the raw landing (`clari-dp rebuild`, and loading a snapshot older
+ * than the latest one of its period): deletes the derived rows, then loads every landed snapshot in
+ * business-date order (the newest payload of a date wins, as a same-day re-run does), all in one
+ * transaction. Payloads the checks reject are skipped and reported, as they were when first loaded.
+ */
+import { decodeResults } from '../clari/index.js';
+import { isAppError } from '../core/index.js';
+import type { Landed } from './landing.js';
+import { loadSnapshot, type LoadOutcome } from './load.js';
+import type { PipelineDeps } from './run.js';
+
+export interface RebuildResult {
+  readonly snapshots: number;
+  readonly skipped: readonly { readonly snapshot: string; readonly reason: string }[];
+  /** Outcomes by as-of date (for a single period). */
+  readonly outcomes: ReadonlyMap<string, LoadOutcome>;
+}
+
+export interface RebuildOptions {
+  readonly runId: string;
+  readonly allowTruncated: boolean;
+}
+
+const DERIVED_ALL = ['clari_forecast_entries', 'clari_users', 'clari_forecasts', 'clari_forecast_changes', 'clari_snapshots', 'clari_fields', 'clari_time_frames', 'clari_time_periods'];
+
+export function rebuildPeriod(deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>, forecastId: string, period: string, options: RebuildOptions): Promise<RebuildResult> {
+  const landed = deps.landing.all().filter((l) => l.manifest.forecastId === forecastId && l.manifest.period === period);
+  return replay(deps, landed, options, async (tx) => {
+    const params = [forecastId, period];
+    await tx.exec('DELETE FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2', params);
+    await tx.exec('DELETE FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2', params);
+    await tx.exec('DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2', params);
+    await tx.exec('DELETE FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2', params);
+  });
+}
+
+export function rebuildAll(deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>, options: RebuildOptions): Promise<RebuildResult> {
+  return replay(deps, deps.landing.all(), options, async (tx) => {
+    for (const table of DERIVED_ALL) await tx.exec(`DELETE FROM ${table}`);
+  });
+}
+
+async function replay(
+  deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>,
+  landed: readonly Landed[],
+  options: RebuildOptions,
+  clear: (tx: PipelineDeps['warehouse']) => Promise<void>,
+): Promise<RebuildResult> {
+  // One payload per snapshot: the newest landed for that date.
+  const bySnapshot = new Map<string, Landed>();
+  for (const l of landed) bySnapshot.set(`${l.manifest.asOf}|${l.manifest.forecastId}|${l.manifest.period}`, l);
+  const ordered = [...bySnapshot.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const skipped: { snapshot: string; reason: string }[] = [];
+  const outcomes = new Map<string, LoadOutcome>();
+  await deps.warehouse.transaction(async (tx) => {
+    await clear(tx);
+    for (const [snapshot, l] of ordered) {
+      const m = l.manifest;
+      try {
+        const outcome = await loadSnapshot(tx, {
+          snapshot: { forecastId: m.forecastId, period: m.period, asOf: m.asOf },
+          runId: options.runId,
+          jobId: m.jobId,
+          payloadSha256: m.sha256,
+          exportedAt: m.job?.endTime ?? m.landedAt,
+          now: deps.clock.now(),
+          job: m.job,
+          allowTruncated: options.allowTruncated,
+          parts: decodeResults({ format: m.format, body: deps.landing.read(l, { verify: true }), status: 200, headers: new Headers() }, { requestedPeriod: m.period, currencyCode: m.job?.currency ?? undefined }),
+        });
+        outcomes.set(m.asOf, outcome);
+      } catch (error) {
+        // Rejected before anything was applied: the transaction is intact, skip this payload.
+        if (isAppError(error) && error.kind === 'data') skipped.push({ snapshot, reason: error.message });
+        else throw error;
+      }
+    }
+  });
+  return { snapshots: outcomes.size, skipped, outcomes };
+}

@@ -1,0 +1,39 @@
+/**
+ * Retention (`clari-dp retention`, and the end of every run): keeps the last N fiscal quarters
+ * (default 8) in the warehouse and the landing. A quarter that is kept keeps its raw landing.
+ */
+import { type FiscalCalendar, periodOfDate, shiftPeriod } from '../domain/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+import type { Landing } from './landing.js';
+
+export interface RetentionResult {
+  /** The oldest period kept. */
+  readonly cutoff: string;
+  readonly rowsDeleted: number;
+  readonly payloadsDeleted: number;
+}
+
+const BY_PERIOD: readonly [string, string][] = [
+  ['clari_forecast_entries', 'time_period'],
+  ['clari_forecasts', 'time_period'],
+  ['clari_forecast_changes', 'time_period'],
+  ['clari_snapshots', 'time_period'],
+  ['clari_time_frames', 'time_period'],
+  ['clari_time_periods', 'time_period'],
+];
+
+export async function applyRetention(wh: Warehouse, landing: Landing, options: { asOf: string; fiscal: FiscalCalendar; quarters: number }): Promise<RetentionResult> {
+  const cutoff = shiftPeriod(periodOfDate(options.asOf, options.fiscal), -(Math.max(1, options.quarters) - 1));
+  let rowsDeleted = 0;
+  await wh.transaction(async (tx) => {
+    for (const [table, column] of BY_PERIOD) {
+      const [row] = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${column} < $1`, [cutoff]);
+      const n = Number(row?.n ?? 0);
+      if (n > 0) await tx.exec(`DELETE FROM ${table} WHERE ${column} < $1`, [cutoff]);
+      rowsDeleted += n;
+    }
+  });
+  // The landing goes only after the warehouse committed, so a failure never leaves rows without their source.
+  const payloadsDeleted = landing.removePeriodsBefore(cutoff);
+  return { cutoff, rowsDeleted, payloadsDeleted };
+}

@@ -1,0 +1,424 @@
+/**
+ * One pipeline run (design.md section 1): plan -> export (quota-aware, resumable) -> land -> load
+ * one transaction per snapshot (with change detection) -> retention -> record. Exports run in
+ * parallel up to the tenant's concurrency; loads are serialised (one writer per warehouse). One
+ * failed export never blocks the others; the run's status says what happened: success, partial
+ * (some exports failed, the rest loaded) or failed.
+ */
+import {
+  type ClariClient,
+  decodeResults,
+  type ExportApi,
+  type ExportJob,
+  type ExportOutcome,
+  ExportRunner,
+  type ExportTask,
+  isClariError,
+  type RunnerEvent,
+} from '../clari/index.js';
+import { AppError, type Clock, errorCode, isAppError, type Logger, type Random, randomHex } from '../core/index.js';
+import { type FiscalCalendar } from '../domain/index.js';
+import { migrate, sqlTimestamp, type Warehouse } from '../warehouse/index.js';
+import { JobState } from './job-state.js';
+import { type Landed, type Landing } from './landing.js';
+import { loadSnapshot, type LoadOutcome } from './load.js';
+import { type PlannedExport } from './plan.js';
+import { rebuildPeriod } from './rebuild.js';
+import { applyRetention } from './retention.js';
+
+export interface PipelineDeps {
+  readonly client: ClariClient;
+  readonly warehouse: Warehouse;
+  readonly landing: Landing;
+  readonly jobs: JobState;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly onEvent?: ((event: PipelineEvent) => void) | undefined;
+}
+
+export interface RunSettings {
+  readonly pollIntervalMs: number;
+  readonly jobTimeoutMs: number;
+  readonly maxRequeues: number;
+  readonly maxConcurrency?: number | undefined;
+  readonly capacityWaitMs: number;
+  readonly cacheTtlMs: number;
+  readonly noCache: boolean;
+  readonly allowTruncated: boolean;
+  /** Quarters kept by retention at the end of the run; 0 skips it. */
+  readonly retentionQuarters: number;
+  readonly fiscal: FiscalCalendar;
+  readonly trigger: string;
+}
+
+export type PipelineEvent =
+  | { readonly type: 'export'; readonly event: RunnerEvent }
+  | { readonly type: 'cached'; readonly key: string }
+  | { readonly type: 'loaded'; readonly key: string; readonly rows: number; readonly changes: number }
+  | { readonly type: 'failed'; readonly key: string; readonly code: string; readonly message: string };
+
+export type ExportStatus = 'loaded' | 'empty' | 'failed';
+
+export interface ExportSummary {
+  readonly forecastId: string;
+  readonly timePeriod: string;
+  readonly jobId: string | null;
+  readonly status: ExportStatus;
+  readonly rows: number;
+  readonly cached: boolean;
+  readonly latencyMs: number | null;
+  readonly changes: number;
+  readonly error?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly warnings: readonly string[];
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: 'success' | 'partial' | 'failed';
+  readonly asOf: string;
+  readonly exports: readonly ExportSummary[];
+  readonly rowsLoaded: number;
+  readonly changes: number;
+  readonly alerts: number;
+  readonly durationMs: number;
+  readonly warnings: readonly string[];
+  readonly quota?: { readonly left: number; readonly limit: number; readonly concurrency: number } | undefined;
+}
+
+interface LoadedExport {
+  readonly outcome: LoadOutcome;
+  readonly landed: Landed;
+}
+
+/** Types Clari may reject with type_not_supported (clari-api.md C4). */
+const CRM_TYPES = new Set(['crm_total', 'crm_closed']);
+
+export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedExport[], settings: RunSettings): Promise<RunSummary> {
+  const { clock, warehouse: wh, logger } = deps;
+  const started = clock.now();
+  const asOf = planned[0]?.asOf ?? '';
+  const runId = `run-${asOf.replace(/-/g, '')}-${new Date(started).toISOString().slice(11, 19).replace(/:/g, '')}-${randomHex(deps.random, 6)}`;
+  const log = logger.child({ runId });
+  const warnings: string[] = [];
+
+  await migrate(wh, () => sqlTimestamp(clock.now()));
+  await wh.exec('INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, trigger, exports) VALUES ($1, $2, $3, $4, $5, $6)', [runId, sqlTimestamp(started), 'running', asOf, settings.trigger, planned.length]);
+
+  const results = new Map<string, ExportSummary>();
+  const serial = serialiser();
+  const load = (task: PlannedExport, landed: Landed, context: JobContext): Promise<LoadedExport> =>
+    serial(() => loadOne(deps, task, landed, context, runId, settings));
+
+  // 1. Exports served from the landing: a payload landed within the cache TTL, or landed by a run
+  //    that stopped before loading it.
+  const toExport: PlannedExport[] = [];
+  for (const task of planned) {
+    const pending = deps.jobs.get(JobState.key(task.fingerprint, task.asOf));
+    const resumed = pending?.landedPath ? deps.landing.byPath(pending.landedPath) : undefined;
+    const cached = resumed ?? (settings.noCache ? undefined : deps.landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, settings.cacheTtlMs));
+    if (cached) {
+      deps.onEvent?.({ type: 'cached', key: task.key });
+      const context: JobContext = { job: cached.manifest.job, cached: true, latencyMs: null, attempts: 0, polls: 0 };
+      results.set(task.key, await finish(task, load(task, cached, context), context));
+    } else toExport.push(task);
+  }
+
+  // 2. Exports from Clari.
+  if (toExport.length > 0) {
+    const api = dropRejectedTypes(deps.client, (message) => {
+      warnings.push(message);
+      log.warn({}, message);
+    });
+    const runner = new ExportRunner({
+      api,
+      clock,
+      logger: log.child({ component: 'export' }),
+      pollIntervalMs: settings.pollIntervalMs,
+      jobTimeoutMs: settings.jobTimeoutMs,
+      maxRequeues: settings.maxRequeues,
+      maxConcurrency: settings.maxConcurrency,
+      capacityWaitMs: settings.capacityWaitMs,
+      onJobCreated: (task, jobId) => {
+        const plannedTask = byKey(toExport, task.key);
+        return deps.jobs.record(JobState.key(plannedTask.fingerprint, plannedTask.asOf), {
+          jobId,
+          forecastId: plannedTask.forecastId,
+          period: plannedTask.period,
+          asOf: plannedTask.asOf,
+          fingerprint: plannedTask.fingerprint,
+          createdAt: clock.now(),
+        });
+      },
+      onEvent: (event) => deps.onEvent?.({ type: 'export', event }),
+    });
+    const tasks: ExportTask[] = toExport.map((task) => ({
+      key: task.key,
+      forecastId: task.forecastId,
+      request: task.request,
+      resumeJobId: deps.jobs.get(JobState.key(task.fingerprint, task.asOf))?.jobId,
+    }));
+    const outcomes = await runner.run(tasks, async (task, job) => {
+      const plannedTask = byKey(toExport, task.key);
+      const landed = await landResults(deps, plannedTask, job);
+      return { landed, job };
+    });
+    await Promise.all(
+      outcomes.map(async (outcome: ExportOutcome<{ landed: Landed; job: ExportJob }>) => {
+        const task = byKey(toExport, outcome.task.key);
+        if (outcome.status === 'failed') {
+          results.set(task.key, await recordFailure(deps, task, runId, outcome.error, { jobId: outcome.jobId, attempts: outcome.attempts, polls: outcome.polls, latencyMs: outcome.latencyMs, cached: false }));
+          return;
+        }
+        const context: JobContext = { job: outcome.job, cached: false, latencyMs: outcome.latencyMs, attempts: outcome.attempts, polls: outcome.polls, createdAt: outcome.createdAt, finishedAt: outcome.finishedAt };
+        results.set(task.key, await finish(task, load(task, outcome.value.landed, context), context));
+      }),
+    );
+  }
+
+  // 3. Retention, then the run's record.
+  if (settings.retentionQuarters > 0) {
+    try {
+      await applyRetention(wh, deps.landing, { asOf, fiscal: settings.fiscal, quarters: settings.retentionQuarters });
+    } catch (error) {
+      warnings.push(`retention failed: ${isAppError(error) ? error.message : String(error)}`);
+    }
+  }
+  const exports = planned.map((task) => results.get(task.key)!);
+  const failed = exports.filter((e) => e.status === 'failed').length;
+  const status: RunSummary['status'] = failed === 0 ? 'success' : failed === exports.length ? 'failed' : 'partial';
+  const quota = await deps.client
+    .getLimits()
+    .then((l) => ({ left: l.availableMonthlyQuota, limit: l.monthlyQuota, concurrency: l.concurrentLimit }))
+    .catch(() => undefined);
+  const finished = clock.now();
+  const summary: RunSummary = {
+    runId,
+    status,
+    asOf,
+    exports,
+    rowsLoaded: exports.reduce((n, e) => n + (e.status === 'failed' ? 0 : e.rows), 0),
+    changes: exports.reduce((n, e) => n + e.changes, 0),
+    alerts: 0,
+    durationMs: finished - started,
+    warnings,
+    quota,
+  };
+  const firstError = exports.find((e) => e.error)?.error ?? null;
+  await wh.exec(
+    `UPDATE clari_sync_runs SET finished_at = $2, status = $3, error = $4, exports_failed = $5, rows_loaded = $6, changes = $7, alerts = $8, duration_ms = $9, quota_left = $10, quota_limit = $11, concurrency_limit = $12 WHERE run_id = $1`,
+    [runId, sqlTimestamp(finished), status, failed > 0 ? `${failed} of ${exports.length} exports failed; first: ${firstError}` : null, failed, summary.rowsLoaded, summary.changes, 0, summary.durationMs, quota?.left ?? null, quota?.limit ?? null, quota?.concurrency ?? null],
+  );
+  log.info({ status, rows: summary.rowsLoaded, changes: summary.changes, failed }, 'run finished');
+  return summary;
+
+  async function finish(task: PlannedExport, work: Promise<LoadedExport>, context: JobContext): Promise<ExportSummary> {
+    try {
+      const { outcome, landed } = await work;
+      await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf));
+      deps.onEvent?.({ type: 'loaded', key: task.key, rows: outcome.rows, changes: outcome.changes });
+      for (const w of outcome.warnings) warnings.push(`${task.key}: ${w}`);
+      return {
+        forecastId: task.forecastId,
+        timePeriod: task.period,
+        jobId: landed.manifest.jobId,
+        status: outcome.status,
+        rows: outcome.rows,
+        cached: context.cached,
+        latencyMs: context.latencyMs,
+        changes: outcome.changes,
+        warnings: outcome.warnings,
+      };
+    } catch (error) {
+      const appError = toAppError(error);
+      // A payload Clari got wrong is not retried from the landing; a warehouse outage is.
+      if (appError.kind === 'data') await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf));
+      return recordFailure(deps, task, runId, appError, { jobId: context.job?.jobId, attempts: context.attempts, polls: context.polls, latencyMs: context.latencyMs, cached: context.cached });
+    }
+  }
+}
+
+interface JobContext {
+  readonly job: ExportJob | undefined;
+  readonly cached: boolean;
+  readonly latencyMs: number | null;
+  readonly attempts: number;
+  readonly polls: number;
+  readonly createdAt?: number | undefined;
+  readonly finishedAt?: number | undefined;
+}
+
+/** Downloads results straight into the landing, then notes the landed path on the pending job. */
+async function landResults(deps: PipelineDeps, task: PlannedExport, job: ExportJob): Promise<Landed> {
+  const results = await deps.client.downloadResults(job.jobId);
+  const landed = await deps.landing.land(
+    { forecastId: task.forecastId, period: task.period, asOf: task.asOf, jobId: job.jobId, fingerprint: task.fingerprint, request: task.request, format: results.format, job },
+    results.body,
+  );
+  const key = JobState.key(task.fingerprint, task.asOf);
+  const pending = deps.jobs.get(key);
+  if (pending) await deps.jobs.record(key, { ...pending, landedPath: landed.path });
+  return landed;
+}
+
+/** Loads one landed payload in its own transaction; an older-than-latest snapshot re-derives its period. */
+async function loadOne(deps: PipelineDeps, task: PlannedExport, landed: Landed, context: JobContext, runId: string, settings: RunSettings): Promise<LoadedExport> {
+  const { warehouse: wh, clock } = deps;
+  const manifest = landed.manifest;
+  const exportedAt = manifest.job?.endTime ?? manifest.landedAt;
+  let outcome: LoadOutcome;
+  try {
+    outcome = await wh.transaction(async (tx) => {
+      const result = await loadSnapshot(tx, {
+        snapshot: { forecastId: task.forecastId, period: task.period, asOf: task.asOf },
+        runId,
+        jobId: manifest.jobId,
+        payloadSha256: manifest.sha256,
+        exportedAt,
+        now: clock.now(),
+        job: manifest.job,
+        allowTruncated: settings.allowTruncated,
+        parts: decodeResults({ format: manifest.format, body: deps.landing.read(landed, { verify: context.cached }), status: 200, headers: new Headers() }, { requestedPeriod: task.period, currencyCode: manifest.job?.currency ?? undefined }),
+      });
+      await recordJob(tx, task, runId, { ...context, jobId: manifest.jobId }, { status: result.status, rows: result.rows, sha: manifest.sha256, bytes: manifest.bytes, reconciliation: result.reconciliation, warnings: result.warnings });
+      return result;
+    });
+  } catch (error) {
+    if (isAppError(error) && error.code === 'pipeline.out_of_order') {
+      deps.logger.info({ forecast: task.forecastId, period: task.period, asOf: task.asOf }, 'older snapshot: re-deriving the period from the landing');
+      const rebuilt = await rebuildPeriod(deps, task.forecastId, task.period, { runId, allowTruncated: settings.allowTruncated });
+      outcome = rebuilt.outcomes.get(task.asOf) ?? (() => {
+        throw error;
+      })();
+      await recordJob(wh, task, runId, { ...context, jobId: manifest.jobId }, { status: outcome.status, rows: outcome.rows, sha: manifest.sha256, bytes: manifest.bytes, reconciliation: outcome.reconciliation, warnings: outcome.warnings });
+    } else throw error;
+  }
+  return { outcome, landed };
+}
+
+interface JobRecord {
+  readonly status: string;
+  readonly rows: number;
+  readonly sha?: string | undefined;
+  readonly bytes?: number | undefined;
+  readonly reconciliation?: LoadOutcome['reconciliation'] | undefined;
+  readonly warnings?: readonly string[] | undefined;
+  readonly error?: AppError | undefined;
+}
+
+async function recordJob(wh: Warehouse, task: PlannedExport, runId: string, context: Omit<JobContext, 'job'> & { jobId: string | undefined; job?: ExportJob | undefined }, record: JobRecord): Promise<void> {
+  const job = context.job;
+  const createdAt = context.createdAt ?? job?.startTime ?? null;
+  const finishedAt = context.finishedAt ?? job?.endTime ?? null;
+  await wh.exec('DELETE FROM clari_export_jobs WHERE run_id = $1 AND forecast_id = $2 AND time_period = $3', [runId, task.forecastId, task.period]);
+  await wh.exec(
+    `INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, rows, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+    [
+      context.jobId ?? null,
+      runId,
+      task.forecastId,
+      task.period,
+      record.status,
+      createdAt === null ? null : sqlTimestamp(createdAt),
+      finishedAt === null ? null : sqlTimestamp(finishedAt),
+      context.latencyMs,
+      context.polls,
+      record.rows,
+      record.sha ?? null,
+      job?.rowsTruncated ?? null,
+      job?.cellsTruncated ?? null,
+      record.error?.message ?? null,
+      record.error?.code ?? null,
+      task.asOf,
+      context.attempts,
+      context.cached,
+      task.request.exportFormat ?? 'JSON',
+      record.bytes ?? null,
+      record.reconciliation?.payloadRows ?? null,
+      record.reconciliation?.loadedRows ?? null,
+      record.reconciliation?.payloadSum ?? null,
+      record.reconciliation?.loadedSum ?? null,
+      record.reconciliation?.ok ?? null,
+      record.warnings && record.warnings.length > 0 ? record.warnings.join('; ') : null,
+    ],
+  );
+}
+
+async function recordFailure(
+  deps: PipelineDeps,
+  task: PlannedExport,
+  runId: string,
+  error: AppError,
+  context: { jobId: string | undefined; attempts: number; polls: number; latencyMs: number | null; cached: boolean },
+): Promise<ExportSummary> {
+  deps.logger.warn({ forecast: task.forecastId, period: task.period, code: error.code }, error.message);
+  deps.onEvent?.({ type: 'failed', key: task.key, code: error.code, message: error.message });
+  await recordJob(deps.warehouse, task, runId, { ...context, job: undefined }, { status: 'failed', rows: 0, error }).catch((e: unknown) => {
+    deps.logger.error({ code: errorCode(e) }, 'could not record the failed export in clari_export_jobs');
+  });
+  return {
+    forecastId: task.forecastId,
+    timePeriod: task.period,
+    jobId: context.jobId ?? null,
+    status: 'failed',
+    rows: 0,
+    cached: context.cached,
+    latencyMs: context.latencyMs,
+    changes: 0,
+    error: error.message,
+    errorCode: error.code,
+    warnings: [],
+  };
+}
+
+/**
+ * Wraps the client so a tenant that rejects crm_total/crm_closed (400 type_not_supported) gets the
+ * export without them, once, for the rest of the run, and the run says so.
+ */
+function dropRejectedTypes(client: ClariClient, warn: (message: string) => void): ExportApi {
+  let rejected = false;
+  const strip = <R extends { typesToExport?: readonly string[] | undefined }>(request: R): R =>
+    rejected && request.typesToExport ? { ...request, typesToExport: request.typesToExport.filter((t) => !CRM_TYPES.has(t)) } : request;
+  return {
+    getLimits: (signal) => client.getLimits(signal),
+    getJob: (jobId, signal) => client.getJob(jobId, signal),
+    listJobs: (signal) => client.listJobs(signal),
+    cancelJob: (jobId, signal) => client.cancelJob(jobId, signal),
+    serverSkewMs: () => client.serverSkewMs(),
+    createExport: async (forecastId, request, signal) => {
+      try {
+        return await client.createExport(forecastId, strip(request), signal);
+      } catch (error) {
+        if (!rejected && isClariError(error, 'clari.type_not_supported') && request.typesToExport?.some((t) => CRM_TYPES.has(t))) {
+          rejected = true;
+          warn('Clari rejected crm_total/crm_closed for this tenant (type_not_supported); exporting without them for the rest of the run. Remove them from export.types to silence this.');
+          return client.createExport(forecastId, strip(request), signal);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function byKey(tasks: readonly PlannedExport[], key: string): PlannedExport {
+  const task = tasks.find((t) => t.key === key);
+  if (!task) throw new Error(`unknown task ${key}`);
+  return task;
+}
+
+/** Runs async work one at a time, in call order. */
+function serialiser(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const next = tail.then(work, work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+}
+
+function toAppError(error: unknown): AppError {
+  if (isAppError(error)) return error;
+  return new AppError(error instanceof Error ? error.message : String(error), { code: 'internal.unexpected', kind: 'internal', cause: error });
+}

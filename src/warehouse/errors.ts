@@ -1,0 +1,15 @@
+/**
+ * Warehouse failures, classified at the adapter boundary: unreachable or locked is transient (the
+ * next run recovers), a bad URL is config, anything else from the engine is internal with the
+ * engine's message (redacted of the connection string).
+ */
+import { AppError, type ErrorKind } from '../core/index.js';
+
+export type WarehouseErrorCode = 'warehouse.unreachable' | 'warehouse.locked' | 'warehouse.config' | 'warehouse.query' | 'warehouse.migration' | 'warehouse.disk_full' | 'warehouse.unsupported';
+
+export class WarehouseError extends AppError {
+  declare readonly code: WarehouseErrorCode;
+  constructor(code: WarehouseErrorCode, message: string, kind: ErrorKind, hint?: string, cause?: unknown) {
+    super(message, { code, kind, hint, cause });
+  }
+}

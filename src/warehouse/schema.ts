@@ -1,0 +1,238 @@
+/**
+ * The warehouse tables (design.md section 4, plus the ledger and dimension tables the pipeline
+ * needs) as logical specs, and the DDL built from them per dialect. Big history tables get their
+ * uniqueness as partial unique indexes where the engine benefits (PostgreSQL); DuckDB relies on
+ * zone maps, since ART indexes slow bulk appends and updates.
+ */
+import { type Dialect, type LogicalType, quoteIdent } from './dialect.js';
+
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: LogicalType;
+  readonly notNull?: boolean;
+}
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique?: boolean;
+  readonly where?: string;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly columns: readonly ColumnSpec[];
+  /** Small tables only: a real primary key on every engine. */
+  readonly primaryKey?: readonly string[];
+  /** Created only where the dialect has secondaryIndexes. */
+  readonly indexes?: readonly IndexSpec[];
+}
+
+const c = (name: string, type: LogicalType, notNull = false): ColumnSpec => ({ name, type, notNull });
+
+export const TABLES = {
+  syncRuns: {
+    name: 'clari_sync_runs',
+    columns: [
+      c('run_id', 'text', true),
+      c('started_at', 'timestamp', true),
+      c('finished_at', 'timestamp'),
+      c('status', 'text', true),
+      c('as_of', 'date', true),
+      c('trigger', 'text', true),
+      c('error', 'text'),
+      c('exports', 'int'),
+      c('exports_failed', 'int'),
+      c('rows_loaded', 'bigint'),
+      c('changes', 'bigint'),
+      c('alerts', 'int'),
+      c('duration_ms', 'bigint'),
+      c('quota_left', 'int'),
+      c('quota_limit', 'int'),
+      c('concurrency_limit', 'int'),
+    ],
+    primaryKey: ['run_id'],
+  },
+  exportJobs: {
+    name: 'clari_export_jobs',
+    columns: [
+      c('job_id', 'text'),
+      c('run_id', 'text', true),
+      c('forecast_id', 'text', true),
+      c('time_period', 'text', true),
+      c('status', 'text', true),
+      c('created_at', 'timestamp'),
+      c('finished_at', 'timestamp'),
+      c('latency_ms', 'bigint'),
+      c('poll_count', 'int'),
+      c('rows', 'bigint'),
+      c('payload_sha256', 'text'),
+      c('rows_truncated', 'boolean'),
+      c('cells_truncated', 'boolean'),
+      c('error', 'text'),
+      c('error_code', 'text'),
+      c('snapshot_date', 'date'),
+      c('attempts', 'int'),
+      c('cached', 'boolean'),
+      c('format', 'text'),
+      c('payload_bytes', 'bigint'),
+      c('payload_rows', 'bigint'),
+      c('loaded_rows', 'bigint'),
+      c('payload_sum', 'money'),
+      c('loaded_sum', 'money'),
+      c('reconciled', 'boolean'),
+      c('warnings', 'text'),
+    ],
+    primaryKey: ['run_id', 'forecast_id', 'time_period'],
+  },
+  entries: {
+    name: 'clari_forecast_entries',
+    columns: [
+      c('forecast_id', 'text', true),
+      c('time_period', 'text', true),
+      c('time_frame_id', 'text', true),
+      c('user_id', 'text', true),
+      c('field_id', 'text', true),
+      c('forecast_value', 'money'),
+      c('quota_value', 'money'),
+      c('adjustment_value', 'money'),
+      c('crm_total_value', 'money'),
+      c('crm_closed_value', 'money'),
+      c('is_updated', 'boolean'),
+      c('updated_by', 'text'),
+      c('updated_on', 'timestamp'),
+      c('currency', 'text'),
+      c('valid_from', 'date', true),
+      c('valid_to', 'date'),
+      c('run_id', 'text'),
+    ],
+    indexes: [
+      { name: 'clari_forecast_entries_current', columns: ['forecast_id', 'time_period', 'time_frame_id', 'user_id', 'field_id'], unique: true, where: 'valid_to IS NULL' },
+      { name: 'clari_forecast_entries_from', columns: ['forecast_id', 'time_period', 'valid_from'] },
+    ],
+  },
+  users: {
+    name: 'clari_users',
+    columns: [
+      c('user_id', 'text', true),
+      c('name', 'text'),
+      c('email', 'text'),
+      c('crm_id', 'text'),
+      c('hierarchy_id', 'text'),
+      c('hierarchy_name', 'text'),
+      c('parent_hierarchy_id', 'text'),
+      c('parent_hierarchy_name', 'text'),
+      c('scope_id', 'text'),
+      c('valid_from', 'date', true),
+      c('valid_to', 'date'),
+    ],
+    indexes: [{ name: 'clari_users_current', columns: ['user_id'], unique: true, where: 'valid_to IS NULL' }],
+  },
+  forecasts: {
+    name: 'clari_forecasts',
+    columns: [
+      c('owner_name', 'text', true),
+      c('owner_email', 'text', true),
+      c('user_id', 'text', true),
+      c('field_id', 'text', true),
+      c('field_name', 'text'),
+      c('forecast_amount', 'money'),
+      c('quota_amount', 'money'),
+      c('crm_total', 'money'),
+      c('crm_closed', 'money'),
+      c('adjustment_amount', 'money'),
+      c('time_period', 'text', true),
+      c('forecast_name', 'text', true),
+      c('snapshot_date', 'date', true),
+      c('exported_at', 'timestamp', true),
+      c('time_frame_id', 'text'),
+      c('is_updated', 'boolean'),
+      c('currency', 'text'),
+      c('run_id', 'text'),
+    ],
+    indexes: [{ name: 'clari_forecasts_snapshot', columns: ['forecast_name', 'time_period', 'snapshot_date', 'user_id', 'field_id'], unique: true }],
+  },
+  changes: {
+    name: 'clari_forecast_changes',
+    columns: [
+      c('owner_email', 'text'),
+      c('owner_name', 'text'),
+      c('forecast_name', 'text', true),
+      c('field_id', 'text', true),
+      c('time_period', 'text', true),
+      c('previous_amount', 'money'),
+      c('current_amount', 'money'),
+      c('change_amount', 'money'),
+      c('change_pct', 'double'),
+      c('previous_snapshot', 'date'),
+      c('current_snapshot', 'date', true),
+      c('detected_at', 'timestamp', true),
+      c('user_id', 'text', true),
+      c('field_name', 'text'),
+      c('change_kind', 'text', true),
+      c('run_id', 'text'),
+    ],
+    indexes: [{ name: 'clari_forecast_changes_snapshot', columns: ['forecast_name', 'time_period', 'current_snapshot'] }],
+  },
+  alerts: {
+    name: 'clari_alerts',
+    columns: [
+      c('alert_id', 'text', true),
+      c('rule', 'text', true),
+      c('severity', 'text', true),
+      c('channel', 'text', true),
+      c('status', 'text', true),
+      c('fingerprint', 'text', true),
+      c('created_at', 'timestamp', true),
+      c('payload', 'json'),
+      c('run_id', 'text'),
+      c('error', 'text'),
+    ],
+    primaryKey: ['alert_id', 'channel'],
+  },
+  snapshots: {
+    name: 'clari_snapshots',
+    columns: [
+      c('forecast_id', 'text', true),
+      c('time_period', 'text', true),
+      c('snapshot_date', 'date', true),
+      c('run_id', 'text', true),
+      c('job_id', 'text'),
+      c('payload_sha256', 'text'),
+      c('loaded_at', 'timestamp', true),
+      c('entries', 'bigint', true),
+      c('users', 'int'),
+      c('latest_time_frame', 'text'),
+    ],
+    primaryKey: ['forecast_id', 'time_period', 'snapshot_date'],
+  },
+  fields: {
+    name: 'clari_fields',
+    columns: [c('forecast_id', 'text', true), c('field_id', 'text', true), c('field_name', 'text'), c('field_type', 'text'), c('is_quota', 'boolean'), c('last_seen', 'date')],
+    primaryKey: ['forecast_id', 'field_id'],
+  },
+  timeFrames: {
+    name: 'clari_time_frames',
+    columns: [c('time_period', 'text', true), c('time_frame_id', 'text', true), c('start_date', 'date'), c('end_date', 'date')],
+    primaryKey: ['time_period', 'time_frame_id'],
+  },
+  timePeriods: {
+    name: 'clari_time_periods',
+    columns: [c('time_period', 'text', true), c('start_date', 'date'), c('end_date', 'date'), c('label', 'text'), c('year', 'text')],
+    primaryKey: ['time_period'],
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export function createTable(table: TableSpec, dialect: Dialect): string[] {
+  const columns = table.columns.map((col) => `${quoteIdent(col.name)} ${dialect.types[col.type]}${col.notNull ? ' NOT NULL' : ''}`);
+  if (table.primaryKey) columns.push(`PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`);
+  const statements = [`CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (\n  ${columns.join(',\n  ')}\n)`];
+  if (dialect.secondaryIndexes) {
+    for (const index of table.indexes ?? []) {
+      statements.push(
+        `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdent(index.name)} ON ${quoteIdent(table.name)} (${index.columns.map(quoteIdent).join(', ')})${index.where ? ` WHERE ${index.where}` : ''}`,
+      );
+    }
+  }
+  return statements;
+}
