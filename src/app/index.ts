@@ -1,3 +1,5 @@
 export * from './context.js';
 export * from './doctor.js';
 export * from './logger.js';
+export * from './lock.js';
+export * from './pipeline.js';

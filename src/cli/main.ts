@@ -29,7 +29,7 @@ const num = (name: string) => (value: string): number => {
   return n;
 };
 
-const runOptions = [
+const runOptions = (): Option[] => [
   new Option('--forecast <id>', 'forecast id (repeatable; default: from config)').argParser(collect),
   new Option('--period <YYYY_QN>', 'fiscal period (repeatable; default: current + 4 previous)').argParser(collect),
   new Option('--as-of <YYYY-MM-DD>', 'business date of the run (default: today in the configured time zone)'),
@@ -45,9 +45,35 @@ const runFlags = (o: Record<string, unknown>): Record<string, unknown> => ({
 });
 
 const COMMANDS: readonly CommandSpec[] = [
-  { name: 'demo', summary: 'simulator + several business days into ./clari.duckdb, alerts to the console, reports', pending: 'the pipeline issue (#3)' },
-  { name: 'run', summary: 'one pipeline run: export, land, load, detect changes, alert', options: runOptions, flags: runFlags, pending: 'the pipeline issue (#3)' },
-  { name: 'backfill', summary: 'like run, for past periods; quota-aware and resumable', options: runOptions, flags: runFlags, pending: 'the pipeline issue (#3)' },
+  {
+    name: 'demo',
+    summary: 'simulator + several business days into ./clari.duckdb, alerts to the console, reports',
+    options: [
+      new Option('--days <n>', 'simulated business days').default(10).argParser(num('--days')),
+      new Option('--users <n>', 'users in the simulated tenant').default(120).argParser(num('--users')),
+      new Option('--seed <n>', 'tenant seed').default(42).argParser(num('--seed')),
+      new Option('--warehouse <url>', 'where to load (default duckdb:./clari.duckdb)'),
+    ],
+    load: async () => (await import('./commands/demo.js')).demo,
+  },
+  {
+    name: 'run',
+    summary: 'one pipeline run: export, land, load, detect changes, alert',
+    options: [...runOptions(), new Option('--trigger <name>', 'recorded in clari_sync_runs (cli, airflow, cron, ...)').hideHelp()],
+    flags: runFlags,
+    load: async () => (await import('./commands/run.js')).run,
+  },
+  {
+    name: 'backfill',
+    summary: 'like run, for past periods; quota-aware and resumable',
+    options: [
+      ...runOptions(),
+      new Option('--quarters <n>', 'how many quarters before the current one (when no --period)').default(8).argParser(num('--quarters')),
+      new Option('--reserve <n>', 'export quota to leave for daily runs (default 10% of the quota)').argParser(num('--reserve')),
+    ],
+    flags: runFlags,
+    load: async () => (await import('./commands/run.js')).backfill,
+  },
   { name: 'changes', summary: 'list detected forecast changes', pending: 'the alerts issue (#4)' },
   { name: 'report', summary: 'accuracy | coverage | reps | changes | health', args: '<name>', pending: 'the analytics issue (#5)' },
   { name: 'alerts', summary: 'test (send a test message) | backtest --period P', args: '<action>', pending: 'the alerts issue (#4)' },
@@ -90,9 +116,27 @@ const COMMANDS: readonly CommandSpec[] = [
     ],
     load: async () => (await import('./commands/sim.js')).sim,
   },
-  { name: 'migrate', summary: 'apply pending warehouse schema migrations', pending: 'the pipeline issue (#3)' },
-  { name: 'retention', summary: 'drop data older than N quarters (default 8)', pending: 'the pipeline issue (#3)' },
-  { name: 'rebuild', summary: 're-derive all tables from the raw landing', pending: 'the pipeline issue (#3)' },
+  {
+    name: 'migrate',
+    summary: 'apply pending warehouse schema migrations',
+    options: [new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
+    flags: (o) => ({ warehouse: o.warehouse }),
+    load: async () => (await import('./commands/warehouse.js')).migrate,
+  },
+  {
+    name: 'retention',
+    summary: 'drop data older than N quarters (default 8)',
+    options: [new Option('--quarters <n>', 'quarters to keep').argParser(num('--quarters')), new Option('--as-of <YYYY-MM-DD>', 'business date'), new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
+    flags: (o) => ({ warehouse: o.warehouse }),
+    load: async () => (await import('./commands/warehouse.js')).retention,
+  },
+  {
+    name: 'rebuild',
+    summary: 're-derive all tables from the raw landing',
+    options: [new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
+    flags: (o) => ({ warehouse: o.warehouse }),
+    load: async () => (await import('./commands/warehouse.js')).rebuild,
+  },
 ];
 
 export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command {

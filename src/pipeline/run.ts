@@ -99,7 +99,7 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   const { clock, warehouse: wh, logger } = deps;
   const started = clock.now();
   const asOf = planned[0]?.asOf ?? '';
-  const runId = `run-${asOf.replace(/-/g, '')}-${new Date(started).toISOString().slice(11, 19).replace(/:/g, '')}-${randomHex(deps.random, 6)}`;
+  const runId = `run-${new Date(started).toISOString().slice(0, 23).replace(/[-:.]/g, '').replace('T', '-')}-${randomHex(deps.random, 6)}`;
   const log = logger.child({ runId });
   const warnings: string[] = [];
 
@@ -391,9 +391,10 @@ function dropRejectedTypes(client: ClariClient, warn: (message: string) => void)
       try {
         return await client.createExport(forecastId, strip(request), signal);
       } catch (error) {
-        if (!rejected && isClariError(error, 'clari.type_not_supported') && request.typesToExport?.some((t) => CRM_TYPES.has(t))) {
+        if (isClariError(error, 'clari.type_not_supported') && request.typesToExport?.some((t) => CRM_TYPES.has(t))) {
+          // Exports already in flight may meet the same rejection: each retries once, the warning is said once.
+          if (!rejected) warn('Clari rejected crm_total/crm_closed for this tenant (type_not_supported); exporting without them for the rest of the run. Remove them from export.types to silence this.');
           rejected = true;
-          warn('Clari rejected crm_total/crm_closed for this tenant (type_not_supported); exporting without them for the rest of the run. Remove them from export.types to silence this.');
           return client.createExport(forecastId, strip(request), signal);
         }
         throw error;

@@ -33,6 +33,8 @@ export interface TestPipeline {
   run(plan: Partial<PlanInput> & { asOf: string }, settings?: Partial<RunSettings>): Promise<RunSummary>;
 }
 
+let seed = 1;
+
 export function testPipeline(sim: RunningSimulator, warehouse: Warehouse, options: { dataDir?: string; client?: Partial<ClariClientOptions> } = {}): TestPipeline {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clari-dp-data-'));
   const deps: PipelineDeps = {
@@ -41,7 +43,7 @@ export function testPipeline(sim: RunningSimulator, warehouse: Warehouse, option
     landing: new Landing(dataDir, systemClock),
     jobs: new JobState(dataDir),
     clock: systemClock,
-    random: seededRandom(1),
+    random: seededRandom(seed++),
     logger: memoryLogger(),
   };
   return {

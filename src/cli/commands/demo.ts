@@ -1,0 +1,100 @@
+/**
+ * `clari-dp demo`: the whole product on a laptop. Starts the simulator in-process, runs the pipeline
+ * over several simulated business days into a local DuckDB file (./clari.duckdb unless --warehouse),
+ * and prints what was loaded and the biggest forecast moves. Its landing and state live in
+ * <dataDir>/demo, apart from real data; re-running it replays the same days and replaces them.
+ */
+import { join } from 'node:path';
+import { acquireLock } from '../../app/index.js';
+import { ClariClient } from '../../clari/index.js';
+import { systemClock } from '../../core/index.js';
+import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
+import { JobState, Landing, planExports, runPipeline, type RunSettings } from '../../pipeline/index.js';
+import { startSimulator } from '../../sim/index.js';
+import { openWarehouse } from '../../warehouse/index.js';
+import type { CommandAction } from '../main.js';
+import { EXIT, table } from '../output.js';
+
+const DEMO_KEY = 'demo-sim-key';
+
+export const demo: CommandAction = async (context, o) => {
+  const ctx = context();
+  const { io } = ctx;
+  const days = typeof o.days === 'number' ? Math.max(1, Math.floor(o.days)) : 10;
+  const warehouseUrl = typeof o.warehouse === 'string' ? o.warehouse : 'duckdb:./clari.duckdb';
+  const dataDir = join(ctx.loaded.config.dataDir, 'demo');
+  // Business days only, ending today: find the first of `days` weekdays back from today.
+  const today = dateInZone(ctx.clock.now(), 'UTC');
+  const dates: string[] = [];
+  for (let d = today; dates.length < days; d = addDays(d, -1)) if (dayOfWeek(d) !== 0 && dayOfWeek(d) !== 6) dates.unshift(d);
+  const lock = acquireLock(dataDir, 'demo', () => ctx.clock.now());
+  const sim = await startSimulator({ clock: systemClock, asOf: dates[0], apiKey: DEMO_KEY, seed: typeof o.seed === 'number' ? o.seed : 42, users: typeof o.users === 'number' ? o.users : 120, forecasts: 2, jobDurationMs: 300, concurrencyLimit: 3 });
+  const warehouse = await openWarehouse(warehouseUrl);
+  try {
+    const client = new ClariClient({ apiKey: DEMO_KEY, baseUrl: sim.url, fetch: (input, init) => fetch(input, init), clock: ctx.clock, random: ctx.random, logger: ctx.logger, redactor: ctx.redactor, timeoutMs: 30_000 });
+    const deps = { client, warehouse, landing: new Landing(dataDir, ctx.clock), jobs: new JobState(dataDir), clock: ctx.clock, random: ctx.random, logger: ctx.logger };
+    const settings: RunSettings = {
+      pollIntervalMs: 100,
+      jobTimeoutMs: 60_000,
+      maxRequeues: 2,
+      capacityWaitMs: 60_000,
+      cacheTtlMs: 0,
+      noCache: true,
+      allowTruncated: false,
+      retentionQuarters: 8,
+      fiscal: { startMonth: 1 },
+      trigger: 'demo',
+    };
+    io.stderr(`demo: simulator at ${sim.url} (${sim.simulator.tenant.users.length} users, forecasts ${sim.simulator.tenant.forecastIds.join(', ')}), warehouse ${warehouse.description}\n`);
+    const runs: string[][] = [];
+    let current = dates[0]!;
+    for (const asOf of dates) {
+      if (asOf !== current) sim.simulator.advanceDays(Number((Date.parse(asOf) - Date.parse(current)) / 86_400_000));
+      current = asOf;
+      const planned = planExports({
+        forecasts: sim.simulator.tenant.forecastIds.map((id) => ({ id })),
+        periodCount: 5,
+        fiscal: settings.fiscal,
+        asOf,
+        types: ['forecast', 'quota', 'forecast_updated', 'adjustment', 'crm_total', 'crm_closed'],
+        includeHistorical: true,
+        format: 'JSON',
+      });
+      const summary = await runPipeline(deps, planned, settings);
+      const failed = summary.exports.filter((e) => e.status === 'failed');
+      runs.push([asOf, summary.status, String(summary.exports.length), summary.rowsLoaded.toLocaleString('en-US'), String(summary.changes), `${(summary.durationMs / 1000).toFixed(1)} s`]);
+      io.stderr(`  ${asOf}: ${summary.status}, ${summary.rowsLoaded.toLocaleString('en-US')} rows, ${summary.changes} changes${failed.length ? `, ${failed.length} failed (${failed[0]!.error})` : ''}\n`);
+    }
+    const counts = await warehouse.query<{ t: string; n: string }>(
+      `SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots`,
+    );
+    const moves = await warehouse.query<Record<string, string | null>>(
+      `SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8`,
+      [current],
+    );
+    let out = `clari-dp demo: ${dates.length} business days (${dates[0]} to ${current}) into ${warehouse.description}\n\n`;
+    out += table(['as of', 'status', 'exports', 'rows', 'changes', 'time'], runs);
+    out += `\n${table(['table', 'rows'], counts.map((c) => [c.t, Number(c.n).toLocaleString('en-US')]))}`;
+    out += `\nbiggest moves on ${current}:\n${table(
+      ['owner', 'forecast', 'period', 'field', 'previous', 'current', 'change'],
+      moves.map((m) => [m.owner_name ?? '', m.forecast_name ?? '', m.time_period ?? '', m.field_name ?? '', money(m.previous_amount), money(m.current_amount), `${Number(m.change_pct).toFixed(1)}%`]),
+    )}`;
+    out += `\nQuery it with any DuckDB client, e.g.: duckdb ${warehouseUrl.replace(/^duckdb:/, '')} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`;
+    io.stdout(out);
+    return runs.every((r) => r[1] === 'success') ? EXIT.ok : EXIT.partial;
+  } finally {
+    await warehouse.close();
+    await sim.close();
+    lock.release();
+  }
+};
+
+function money(value: string | null | undefined): string {
+  return value === null || value === undefined ? '' : `$${Number(value).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+}

@@ -1,0 +1,47 @@
+/** Renders a run summary for people (a table) or machines (design.md's `run --json` object). */
+import type { RunSummary } from '../pipeline/index.js';
+import { table } from './output.js';
+
+export function summaryJson(summary: RunSummary): string {
+  return `${JSON.stringify({
+    runId: summary.runId,
+    status: summary.status,
+    asOf: summary.asOf,
+    exports: summary.exports.map((e) => ({
+      forecastId: e.forecastId,
+      timePeriod: e.timePeriod,
+      jobId: e.jobId,
+      status: e.status,
+      rows: e.rows,
+      cached: e.cached,
+      latencyMs: e.latencyMs,
+      changes: e.changes,
+      ...(e.error ? { error: e.error, errorCode: e.errorCode } : {}),
+    })),
+    rowsLoaded: summary.rowsLoaded,
+    changes: summary.changes,
+    alerts: summary.alerts,
+    durationMs: summary.durationMs,
+    warnings: summary.warnings,
+    quota: summary.quota ?? null,
+  })}\n`;
+}
+
+export function summaryText(summary: RunSummary): string {
+  const rows = summary.exports.map((e) => [
+    e.forecastId,
+    e.timePeriod,
+    e.status,
+    e.rows.toLocaleString('en-US'),
+    String(e.changes),
+    e.cached ? 'landing (cache)' : e.latencyMs !== null ? `export ${(e.latencyMs / 1000).toFixed(1)} s` : 'export',
+  ]);
+  let out = `run ${summary.runId}: ${summary.status} (as of ${summary.asOf}, ${(summary.durationMs / 1000).toFixed(1)} s)\n\n`;
+  out += table(['forecast', 'period', 'status', 'rows', 'changes', 'source'], rows);
+  out += `\nrows loaded ${summary.rowsLoaded.toLocaleString('en-US')} · changes ${summary.changes}`;
+  if (summary.quota) out += ` · export quota left ${summary.quota.left}/${summary.quota.limit}`;
+  out += '\n';
+  for (const e of summary.exports.filter((x) => x.error)) out += `\nFAILED ${e.forecastId} ${e.timePeriod}: ${e.error}\n`;
+  for (const w of summary.warnings) out += `warning: ${w}\n`;
+  return out;
+}
