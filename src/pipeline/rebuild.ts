@@ -13,13 +13,18 @@ import type { PipelineDeps } from './run.js';
 export interface RebuildResult {
   readonly snapshots: number;
   readonly skipped: readonly { readonly snapshot: string; readonly reason: string }[];
-  /** Outcomes by as-of date (for a single period). */
+  /** Outcomes by snapshot key (`asOf|forecast|period`). */
   readonly outcomes: ReadonlyMap<string, LoadOutcome>;
 }
 
 export interface RebuildOptions {
   readonly runId: string;
   readonly allowTruncated: boolean;
+}
+
+/** Orders snapshots by business date first. */
+export function snapshotKey(forecastId: string, period: string, asOf: string): string {
+  return `${asOf}|${forecastId}|${period}`;
 }
 
 const DERIVED_ALL = ['clari_forecast_entries', 'clari_users', 'clari_forecasts', 'clari_forecast_changes', 'clari_snapshots', 'clari_fields', 'clari_time_frames', 'clari_time_periods'];
@@ -49,7 +54,7 @@ async function replay(
 ): Promise<RebuildResult> {
   // One payload per snapshot: the newest landed for that date.
   const bySnapshot = new Map<string, Landed>();
-  for (const l of landed) bySnapshot.set(`${l.manifest.asOf}|${l.manifest.forecastId}|${l.manifest.period}`, l);
+  for (const l of landed) bySnapshot.set(snapshotKey(l.manifest.forecastId, l.manifest.period, l.manifest.asOf), l);
   const ordered = [...bySnapshot.entries()].sort(([a], [b]) => a.localeCompare(b));
   const skipped: { snapshot: string; reason: string }[] = [];
   const outcomes = new Map<string, LoadOutcome>();
@@ -69,7 +74,7 @@ async function replay(
           allowTruncated: options.allowTruncated,
           parts: decodeResults({ format: m.format, body: deps.landing.read(l, { verify: true }), status: 200, headers: new Headers() }, { requestedPeriod: m.period, currencyCode: m.job?.currency ?? undefined }),
         });
-        outcomes.set(m.asOf, outcome);
+        outcomes.set(snapshot, outcome);
       } catch (error) {
         // Rejected before anything was applied: the transaction is intact, skip this payload.
         if (isAppError(error) && error.kind === 'data') skipped.push({ snapshot, reason: error.message });

@@ -23,7 +23,7 @@ import { JobState } from './job-state.js';
 import { type Landed, type Landing } from './landing.js';
 import { loadSnapshot, type LoadOutcome } from './load.js';
 import { type PlannedExport } from './plan.js';
-import { rebuildPeriod } from './rebuild.js';
+import { rebuildPeriod, snapshotKey } from './rebuild.js';
 import { applyRetention } from './retention.js';
 
 export interface PipelineDeps {
@@ -288,7 +288,7 @@ async function loadOne(deps: PipelineDeps, task: PlannedExport, landed: Landed, 
     if (isAppError(error) && error.code === 'pipeline.out_of_order') {
       deps.logger.info({ forecast: task.forecastId, period: task.period, asOf: task.asOf }, 'older snapshot: re-deriving the period from the landing');
       const rebuilt = await rebuildPeriod(deps, task.forecastId, task.period, { runId, allowTruncated: settings.allowTruncated });
-      outcome = rebuilt.outcomes.get(task.asOf) ?? (() => {
+      outcome = rebuilt.outcomes.get(snapshotKey(task.forecastId, task.period, task.asOf)) ?? (() => {
         throw error;
       })();
       await recordJob(wh, task, runId, { ...context, jobId: manifest.jobId }, { status: outcome.status, rows: outcome.rows, sha: manifest.sha256, bytes: manifest.bytes, reconciliation: outcome.reconciliation, warnings: outcome.warnings });

@@ -1,0 +1,120 @@
+/** The built CLI running the pipeline as a user would: run (--json, --dry-run, partial), migrate, rebuild, retention, demo. */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse } from '../../src/warehouse/index.js';
+import { runCli, startCli } from '../support/cli.js';
+
+let sim: ChildProcess;
+let url: string;
+let origin: string;
+const KEY = 'pipeline-e2e-key-77';
+
+beforeAll(async () => {
+  const started = await startCli(['sim', '--port', '0', '--job-duration', '40', '--users', '25', '--api-key', KEY, '--as-of', '2026-11-23'], /listening on (\S+)/);
+  sim = started.child;
+  url = started.match[1]!;
+  origin = url.replace(/\/v4$/, '');
+});
+afterAll(() => {
+  sim.kill('SIGTERM');
+});
+
+function env(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  writeFileSync(join(dir, 'clari-dp.yaml'), 'export:\n  pollIntervalMs: 20\n');
+  return {
+    CLARI_BASE_URL: url,
+    CLARI_API_KEY: KEY,
+    CLARI_DP_FORECASTS: 'net_new_arr',
+    CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'wh.duckdb')}`,
+    CLARI_DP_DATA_DIR: join(dir, 'data'),
+    ...extra,
+  };
+}
+
+const stats = async (): Promise<{ exportsCreated: number }> => (await (await fetch(`${origin}/__sim/stats`)).json()) as { exportsCreated: number };
+
+describe('clari-dp run', () => {
+  it('plans without spending quota on --dry-run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    const before = await stats();
+    const result = await runCli(['run', '--dry-run', '--as-of', '2026-11-23'], env(dir), dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('export quota this run would spend: 5');
+    expect(result.stdout).toMatch(/net_new_arr\s+2026_Q4/);
+    expect(result.stdout).toMatch(/net_new_arr\s+2025_Q4/);
+    expect((await stats()).exportsCreated).toBe(before.exportsCreated);
+    expect(existsSync(join(dir, 'wh.duckdb'))).toBe(false);
+  });
+
+  it('prints the documented JSON summary and leaves a DuckDB file any client can query', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    const result = await runCli(['run', '--json', '--as-of', '2026-11-23', '--period', '2026_Q4', '--period', '2026_Q3'], env(dir), dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['runId', 'status', 'asOf', 'exports', 'rowsLoaded', 'changes', 'alerts', 'durationMs']));
+    expect(summary).toMatchObject({ status: 'success', asOf: '2026-11-23' });
+    expect(summary.exports).toHaveLength(2);
+    for (const e of summary.exports) expect(Object.keys(e)).toEqual(expect.arrayContaining(['forecastId', 'timePeriod', 'jobId', 'status', 'rows', 'cached', 'latencyMs']));
+    expect(summary.rowsLoaded).toBe(summary.exports[0].rows + summary.exports[1].rows);
+    expect(result.stdout).not.toContain(KEY);
+    const wh = await openWarehouse(`duckdb:${join(dir, 'wh.duckdb')}`);
+    try {
+      expect(await wh.query('SELECT count(*) AS n FROM clari_snapshots')).toEqual([{ n: '2' }]);
+    } finally {
+      await wh.close();
+    }
+    // migrate: nothing pending; rebuild: the same snapshots again; retention: one quarter kept.
+    expect((await runCli(['migrate'], env(dir))).stdout).toContain('schema is up to date');
+    expect((await runCli(['rebuild'], env(dir))).stdout).toContain('re-derived 2 snapshot(s)');
+    const kept = await runCli(['retention', '--quarters', '1', '--as-of', '2026-11-23', '--json'], env(dir));
+    expect(JSON.parse(kept.stdout)).toMatchObject({ cutoff: '2026_Q4', payloadsDeleted: 1 });
+  });
+
+  it('exits 3 when some exports fail and the rest load, naming the failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    const result = await runCli(['run', '--as-of', '2026-11-23', '--period', '2026_Q4', '--forecast', 'net_new_arr', '--forecast', 'not_a_tab'], env(dir), dir);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/FAILED not_a_tab 2026_Q4: Forecast 'not_a_tab' does not exist/);
+    expect(result.stdout).toMatch(/net_new_arr\s+2026_Q4\s+loaded/);
+  });
+
+  it('exits 2 with a clear message when there is nothing to export or the warehouse URL is wrong', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    const none = await runCli(['run'], { ...env(dir), CLARI_DP_FORECASTS: '' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No forecasts to export');
+    const bad = await runCli(['run', '--warehouse', 'mysql://x'], env(dir));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown warehouse');
+  });
+
+  it('reports an unreachable PostgreSQL clearly, with exit 1 and no password', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    const result = await runCli(['run', '--as-of', '2026-11-23'], { ...env(dir), CLARI_DP_WAREHOUSE: 'postgres://clari:s3cret-pw@127.0.0.1:1/clari' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is unreachable');
+    expect(result.stderr).not.toContain('s3cret-pw');
+  });
+});
+
+describe('clari-dp demo', () => {
+  it('runs simulated business days into ./clari.duckdb', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-demo-'));
+    const result = await runCli(['demo', '--days', '3', '--users', '30'], {}, dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/clari-dp demo: 3 business days/);
+    expect(result.stdout).toContain('biggest moves');
+    const wh = await openWarehouse(`duckdb:${join(dir, 'clari.duckdb')}`);
+    try {
+      const [row] = await wh.query<{ n: string }>('SELECT count(DISTINCT snapshot_date) AS n FROM clari_forecasts');
+      expect(row!.n).toBe('3');
+      expect(Number((await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_changes'))[0]!.n)).toBeGreaterThan(0);
+    } finally {
+      await wh.close();
+    }
+  });
+});
