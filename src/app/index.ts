@@ -3,3 +3,4 @@ export * from './doctor.js';
 export * from './logger.js';
 export * from './lock.js';
 export * from './pipeline.js';
+export * from './alerts.js';

@@ -7,6 +7,7 @@ import { UsageError } from '../core/index.js';
 import { dateInZone, isIsoDate } from '../domain/index.js';
 import { type ForecastSpec, JobState, Landing, type PipelineDeps, type PipelineEvent, type RunSettings } from '../pipeline/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
+import { alertSetup } from './alerts.js';
 import { type AppContext, createClariClient } from './context.js';
 
 export function runSettings(config: Config, overrides: { noCache?: boolean | undefined; trigger: string }): RunSettings {
@@ -46,6 +47,7 @@ export async function openConfiguredWarehouse(ctx: AppContext): Promise<Warehous
 export function pipelineDeps(ctx: AppContext, warehouse: Warehouse, onEvent?: (event: PipelineEvent) => void): PipelineDeps {
   const dataDir = ctx.loaded.config.dataDir;
   return {
+    alerts: alertSetup(ctx),
     client: createClariClient(ctx),
     warehouse,
     landing: new Landing(dataDir, ctx.clock),

@@ -8,6 +8,7 @@
 import { parseDocument } from 'yaml';
 import { ConfigError } from '../core/index.js';
 import { isValidTimeZone } from '../domain/index.js';
+import { type AlertsFile, alertsFileSchema } from './alerts-schema.js';
 import { type Config, configSchema, ENVIRONMENTS, type EnvironmentName, INLINE_SECRET_KEYS } from './schema.js';
 
 export type Source = 'default' | 'file' | 'file-env' | 'env' | 'flag';
@@ -40,6 +41,8 @@ export interface Secrets {
 
 export interface LoadedConfig {
   readonly config: Config;
+  /** alerts.yaml, parsed (defaults when the file does not exist). */
+  readonly alerts: { readonly file: string | undefined; readonly config: AlertsFile };
   readonly sources: Readonly<Record<string, Source>>;
   readonly envName: EnvironmentName | undefined;
   readonly file: string | undefined;
@@ -56,6 +59,7 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   CLARI_DP_DATA_DIR: 'dataDir',
   CLARI_DP_TIMEZONE: 'timezone',
   CLARI_DP_FORECASTS: 'forecasts',
+  CLARI_DP_ALERTS_FILE: 'alertsFile',
 };
 
 type Obj = Record<string, unknown>;
@@ -99,7 +103,29 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
   const config = parsed.data;
   if (!isValidTimeZone(config.timezone)) throw new ConfigError(`timezone${describeSource(sources.timezone, file, envName)}: unknown time zone "${config.timezone}"`, 'Use an IANA name such as UTC or America/New_York.');
   for (const [path, value] of leaves(config)) if (!(path in sources) && value !== undefined) sources[path] = 'default';
-  return { config, sources, envName, file, secrets: readSecrets(inputs, config) };
+  return { config, sources, envName, file, secrets: readSecrets(inputs, config), alerts: loadAlerts(inputs, config.alertsFile, sources.alertsFile !== 'default') };
+}
+
+function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): LoadedConfig['alerts'] {
+  const path = inputs.resolvePath(name);
+  const text = inputs.readFile(path);
+  if (text === undefined) {
+    if (explicit) throw new ConfigError(`Alerts file not found: ${name}`, 'Check alertsFile / CLARI_DP_ALERTS_FILE, or remove it to use the default rules.');
+    return { file: undefined, config: alertsFileSchema.parse({}) };
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) throw new ConfigError(`${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`, 'Fix the YAML syntax at the line shown.');
+  const raw: unknown = doc.toJS() ?? {};
+  refuseInlineSecrets(raw, path, '');
+  const parsed = alertsFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : '';
+      return `  ${issue.path.join('.') || '(top level)'}: ${issue.message}${keys}`;
+    });
+    throw new ConfigError(`Invalid alerts file ${path}:\n${lines.join('\n')}`, 'Fix the keys named above; docs/alerts.md lists every rule and channel option.');
+  }
+  return { file: path, config: parsed.data };
 }
 
 function pickEnvironment(name: string | undefined): EnvironmentName | undefined {

@@ -75,6 +75,8 @@ export const configSchema = z.strictObject({
   /** Raw landing, cache and state. */
   dataDir: z.string().min(1).default('./.clari-dp'),
   retention: z.strictObject({ quarters: positiveInt.default(8) }).prefault({}),
+  /** Alert rules and channels (see docs/alerts.md); optional unless set explicitly. */
+  alertsFile: z.string().min(1).default('alerts.yaml'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,7 +9,7 @@
 import { checkFailure, checkResult, type DocumentPart, type DocumentSummary, type ExportJob, type WireField, type WireTimeFrame, type WireTimePeriod, type WireUser } from '../clari/index.js';
 import { AppError } from '../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../warehouse/index.js';
-import { detectChanges } from './detect.js';
+import { detectChanges } from '../changes/index.js';
 import {
   centsToDecimal,
   decimalToCents,

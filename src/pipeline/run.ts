@@ -17,11 +17,12 @@ import {
   type RunnerEvent,
 } from '../clari/index.js';
 import { AppError, type Clock, errorCode, isAppError, type Logger, type Random, randomHex } from '../core/index.js';
-import { type FiscalCalendar } from '../domain/index.js';
+import { type FiscalCalendar, periodOfDate } from '../domain/index.js';
 import { migrate, sqlTimestamp, type Warehouse } from '../warehouse/index.js';
 import { JobState } from './job-state.js';
 import { type Landed, type Landing } from './landing.js';
 import { loadSnapshot, type LoadOutcome } from './load.js';
+import { type AlertSetup, notify } from './notify.js';
 import { type PlannedExport } from './plan.js';
 import { rebuildPeriod, snapshotKey } from './rebuild.js';
 import { applyRetention } from './retention.js';
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   readonly random: Random;
   readonly logger: Logger;
   readonly onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** Rules and channels; without it the run detects changes but sends no alerts. */
+  readonly alerts?: AlertSetup | undefined;
 }
 
 export interface RunSettings {
@@ -85,6 +88,8 @@ export interface RunSummary {
   readonly durationMs: number;
   readonly warnings: readonly string[];
   readonly quota?: { readonly left: number; readonly limit: number; readonly concurrency: number } | undefined;
+  /** Alert decisions of this run. */
+  readonly alertDecisions?: { readonly sent: number; readonly suppressed: number; readonly failed: number } | undefined;
 }
 
 interface LoadedExport {
@@ -177,7 +182,9 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
     );
   }
 
-  // 3. Retention, then the run's record.
+  // 3. Fresh planner statistics for what was loaded, retention, then the run's record.
+  const analyze = wh.dialect.analyze(['clari_forecast_entries', 'clari_forecasts', 'clari_forecast_changes', 'clari_users', 'clari_snapshots', 'clari_fields']);
+  if (analyze && results.size > 0) await wh.exec(analyze).catch((error: unknown) => warnings.push(`statistics not refreshed: ${isAppError(error) ? error.message : String(error)}`));
   if (settings.retentionQuarters > 0) {
     try {
       await applyRetention(wh, deps.landing, { asOf, fiscal: settings.fiscal, quarters: settings.retentionQuarters });
@@ -187,11 +194,37 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   }
   const exports = planned.map((task) => results.get(task.key)!);
   const failed = exports.filter((e) => e.status === 'failed').length;
-  const status: RunSummary['status'] = failed === 0 ? 'success' : failed === exports.length ? 'failed' : 'partial';
   const quota = await deps.client
     .getLimits()
     .then((l) => ({ left: l.availableMonthlyQuota, limit: l.monthlyQuota, concurrency: l.concurrentLimit }))
     .catch(() => undefined);
+
+  // 4. Alerts. Undelivered alerts make the run partial: the data loaded, but someone was not told.
+  let alertDecisions: RunSummary['alertDecisions'];
+  if (deps.alerts) {
+    try {
+      alertDecisions = await notify(
+        wh,
+        deps.alerts,
+        {
+          runId,
+          asOf,
+          snapshots: exports.filter((e) => e.status !== 'failed').map((e) => ({ forecastId: e.forecastId, period: e.timePeriod })),
+          currentPeriod: periodOfDate(asOf, settings.fiscal),
+          forecasts: [...new Set(planned.map((p) => p.forecastId))],
+          failures: exports.filter((e) => e.status === 'failed').map((e) => ({ forecastId: e.forecastId, period: e.timePeriod, code: e.errorCode ?? 'internal.unexpected', message: e.error ?? '' })),
+          quota,
+          breakerOpen: deps.client.breakerState === 'open' || exports.some((e) => e.errorCode === 'clari.circuit_open'),
+        },
+        { clock, logger: log },
+      );
+    } catch (error) {
+      warnings.push(`alerting failed: ${isAppError(error) ? error.message : String(error)}`);
+      alertDecisions = { sent: 0, suppressed: 0, failed: 1 };
+    }
+  }
+  const undelivered = (alertDecisions?.failed ?? 0) > 0;
+  const status: RunSummary['status'] = failed === exports.length && exports.length > 0 ? 'failed' : failed > 0 || undelivered ? 'partial' : 'success';
   const finished = clock.now();
   const summary: RunSummary = {
     runId,
@@ -200,15 +233,16 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
     exports,
     rowsLoaded: exports.reduce((n, e) => n + (e.status === 'failed' ? 0 : e.rows), 0),
     changes: exports.reduce((n, e) => n + e.changes, 0),
-    alerts: 0,
+    alerts: alertDecisions?.sent ?? 0,
     durationMs: finished - started,
     warnings,
     quota,
+    alertDecisions: alertDecisions && { sent: alertDecisions.sent, suppressed: alertDecisions.suppressed, failed: alertDecisions.failed },
   };
   const firstError = exports.find((e) => e.error)?.error ?? null;
   await wh.exec(
     `UPDATE clari_sync_runs SET finished_at = $2, status = $3, error = $4, exports_failed = $5, rows_loaded = $6, changes = $7, alerts = $8, duration_ms = $9, quota_left = $10, quota_limit = $11, concurrency_limit = $12 WHERE run_id = $1`,
-    [runId, sqlTimestamp(finished), status, failed > 0 ? `${failed} of ${exports.length} exports failed; first: ${firstError}` : null, failed, summary.rowsLoaded, summary.changes, 0, summary.durationMs, quota?.left ?? null, quota?.limit ?? null, quota?.concurrency ?? null],
+    [runId, sqlTimestamp(finished), status, failed > 0 ? `${failed} of ${exports.length} exports failed; first: ${firstError}` : null, failed, summary.rowsLoaded, summary.changes, summary.alerts, summary.durationMs, quota?.left ?? null, quota?.limit ?? null, quota?.concurrency ?? null],
   );
   log.info({ status, rows: summary.rowsLoaded, changes: summary.changes, failed }, 'run finished');
   return summary;

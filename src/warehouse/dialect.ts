@@ -18,6 +18,8 @@ export interface Dialect {
   createStage(name: string, columns: string): string;
   /** The same, filled from a query. */
   createStageAs(name: string, select: string): string;
+  /** Statement refreshing planner statistics after bulk loads, where the engine needs it. */
+  analyze(tables: readonly string[]): string | undefined;
   /** Secondary indexes help this engine (PostgreSQL); DuckDB relies on zone maps instead. */
   readonly secondaryIndexes: boolean;
 }

@@ -80,3 +80,41 @@ export async function warehouseEntryMap(wh: Warehouse, forecastId: string, perio
     ]),
   );
 }
+
+/**
+ * The changes between two snapshots' latest weeks, by kind, computed from the raw payloads:
+ * `kind|userId|fieldId` keys (quota changes use field `quota`).
+ */
+export function expectedChanges(previous: RawPayload, current: RawPayload): Set<string> {
+  const rows = (p: RawPayload) => {
+    const week = p.doc.entries.map((e) => e.timeFrameId).sort().pop();
+    const latest = p.doc.entries.filter((e) => e.timeFrameId === week);
+    const quotaFields = new Set(
+      [...new Set(latest.map((e) => e.fieldId))].filter((f) => {
+        const of = p.doc.entries.filter((e) => e.fieldId === f);
+        return of.some((e) => e.quotaValue !== undefined && e.quotaValue !== null) && !of.some((e) => e.forecastValue !== undefined && e.forecastValue !== null);
+      }),
+    );
+    const calls = new Map(latest.filter((e) => !quotaFields.has(e.fieldId)).map((e) => [`${e.userId}|${e.fieldId}`, e]));
+    const quota = new Map(latest.filter((e) => quotaFields.has(e.fieldId)).map((e) => [e.userId, e.quotaValue ?? null]));
+    return { calls, quota };
+  };
+  const a = rows(previous);
+  const b = rows(current);
+  const out = new Set<string>();
+  const v = (x: number | null | undefined): number | null => (x === undefined ? null : x);
+  for (const [key, e] of b.calls) {
+    const before = a.calls.get(key);
+    if (!before) out.add(`new_owner|${key}`);
+    else {
+      if (v(before.forecastValue) !== v(e.forecastValue)) out.add(`changed|${key}`);
+      if (v(before.adjustmentValue) !== v(e.adjustmentValue)) out.add(`adjustment_changed|${key}`);
+    }
+  }
+  for (const key of a.calls.keys()) if (!b.calls.has(key)) out.add(`removed_owner|${key}`);
+  const userIds = new Set([...b.calls.keys()].map((k) => k.split('|')[0]!));
+  for (const userId of userIds) {
+    if (a.quota.has(userId) && [...a.calls.keys()].some((k) => k.startsWith(`${userId}|`)) && v(a.quota.get(userId)) !== v(b.quota.get(userId))) out.add(`quota_changed|${userId}|quota`);
+  }
+  return out;
+}

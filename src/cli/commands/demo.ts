@@ -6,10 +6,11 @@
  */
 import { join } from 'node:path';
 import { acquireLock } from '../../app/index.js';
+import { createConsoleChannel, DEFAULT_RULES } from '../../alerts/index.js';
 import { ClariClient } from '../../clari/index.js';
 import { systemClock } from '../../core/index.js';
 import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
-import { JobState, Landing, planExports, runPipeline, type RunSettings } from '../../pipeline/index.js';
+import { type AlertSetup, JobState, Landing, planExports, runPipeline, type RunSettings } from '../../pipeline/index.js';
 import { startSimulator } from '../../sim/index.js';
 import { openWarehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
@@ -32,7 +33,9 @@ export const demo: CommandAction = async (context, o) => {
   const warehouse = await openWarehouse(warehouseUrl);
   try {
     const client = new ClariClient({ apiKey: DEMO_KEY, baseUrl: sim.url, fetch: (input, init) => fetch(input, init), clock: ctx.clock, random: ctx.random, logger: ctx.logger, redactor: ctx.redactor, timeoutMs: 30_000 });
-    const deps = { client, warehouse, landing: new Landing(dataDir, ctx.clock), jobs: new JobState(dataDir), clock: ctx.clock, random: ctx.random, logger: ctx.logger };
+    // The seed checklist's rules, to the console only: simulated data never reaches a real Slack or inbox.
+    const alerts: AlertSetup = { rules: DEFAULT_RULES, routes: [{ channel: createConsoleChannel({ write: io.stdout, compact: true }), minSeverity: 'info' }], settings: { digest: true, cooldownHours: 24 }, managerLevels: 0 };
+    const deps = { client, warehouse, landing: new Landing(dataDir, ctx.clock), jobs: new JobState(dataDir), clock: ctx.clock, random: ctx.random, logger: ctx.logger, alerts };
     const settings: RunSettings = {
       pollIntervalMs: 100,
       jobTimeoutMs: 60_000,
@@ -62,7 +65,7 @@ export const demo: CommandAction = async (context, o) => {
       });
       const summary = await runPipeline(deps, planned, settings);
       const failed = summary.exports.filter((e) => e.status === 'failed');
-      runs.push([asOf, summary.status, String(summary.exports.length), summary.rowsLoaded.toLocaleString('en-US'), String(summary.changes), `${(summary.durationMs / 1000).toFixed(1)} s`]);
+      runs.push([asOf, summary.status, String(summary.exports.length), summary.rowsLoaded.toLocaleString('en-US'), String(summary.changes), String(summary.alerts), `${(summary.durationMs / 1000).toFixed(1)} s`]);
       io.stderr(`  ${asOf}: ${summary.status}, ${summary.rowsLoaded.toLocaleString('en-US')} rows, ${summary.changes} changes${failed.length ? `, ${failed.length} failed (${failed[0]!.error})` : ''}\n`);
     }
     const counts = await warehouse.query<{ t: string; n: string }>(
@@ -79,7 +82,7 @@ export const demo: CommandAction = async (context, o) => {
       [current],
     );
     let out = `clari-dp demo: ${dates.length} business days (${dates[0]} to ${current}) into ${warehouse.description}\n\n`;
-    out += table(['as of', 'status', 'exports', 'rows', 'changes', 'time'], runs);
+    out += table(['as of', 'status', 'exports', 'rows', 'changes', 'alerts', 'time'], runs);
     out += `\n${table(['table', 'rows'], counts.map((c) => [c.t, Number(c.n).toLocaleString('en-US')]))}`;
     out += `\nbiggest moves on ${current}:\n${table(
       ['owner', 'forecast', 'period', 'field', 'previous', 'current', 'change'],

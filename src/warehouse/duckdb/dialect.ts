@@ -8,5 +8,7 @@ export const duckdbDialect: Dialect = {
   centsToMoney: (expr) => `CAST(CAST(${expr} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2))`,
   createStage: (name, columns) => `CREATE TEMP TABLE ${name} (${columns})`,
   createStageAs: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`,
+  // DuckDB keeps its statistics up to date as it writes.
+  analyze: () => undefined,
   secondaryIndexes: false,
 };

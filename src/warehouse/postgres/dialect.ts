@@ -8,5 +8,7 @@ export const postgresDialect: Dialect = {
   centsToMoney: (expr) => `CAST(${expr} * 0.01 AS NUMERIC(18,2))`,
   createStage: (name, columns) => `CREATE TEMP TABLE ${name} (${columns}) ON COMMIT DROP`,
   createStageAs: (name, select) => `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
+  // Autovacuum analyzes eventually; right after a bulk load the planner would guess one row per table.
+  analyze: (tables) => `ANALYZE ${tables.join(', ')}`,
   secondaryIndexes: true,
 };

@@ -1,0 +1,104 @@
+/**
+ * ForecastEvent: one detected change or signal, in the shape the alert rules read. Events of a run
+ * come from clari_forecast_changes rows that run wrote (bounded by the number of changes, never the
+ * number of entries) plus, when a rule needs them, the week-level signals of its snapshots.
+ */
+import type { Warehouse } from '../warehouse/index.js';
+import type { ChangeKind } from './detect.js';
+import { robustZ, weeklySignals } from './signals.js';
+
+export type EventKind = ChangeKind | 'wow_move' | 'direction_flip' | 'stale_submission';
+
+export interface ForecastEvent {
+  readonly kind: EventKind;
+  readonly forecastId: string;
+  readonly period: string;
+  readonly snapshot: string;
+  readonly previousSnapshot: string | null;
+  readonly userId: string;
+  readonly ownerName: string;
+  readonly ownerEmail: string;
+  readonly fieldId: string;
+  readonly fieldName: string;
+  readonly previous: number | null;
+  readonly current: number | null;
+  readonly change: number | null;
+  /** Percent; null when there is no non-zero previous amount. */
+  readonly changePct: number | null;
+  /** The owner's quota in the snapshot, for percent-of-quota floors. */
+  readonly quota: number | null;
+  readonly weekIndex?: number | undefined;
+  readonly staleWeeks?: number | undefined;
+  readonly robustZ?: number | null | undefined;
+  readonly historyN?: number | undefined;
+}
+
+const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The changes a run detected (or, for backtests, the changes of one snapshot). */
+export async function loadChangeEvents(wh: Warehouse, filter: { runId: string } | { forecastId: string; period: string; snapshot: string }): Promise<ForecastEvent[]> {
+  const where = 'runId' in filter ? 'c.run_id = $1' : 'c.forecast_name = $1 AND c.time_period = $2 AND c.current_snapshot = $3';
+  const params = 'runId' in filter ? [filter.runId] : [filter.forecastId, filter.period, filter.snapshot];
+  const rows = await wh.query<Record<string, string | number | null>>(
+    `SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
+            c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            (SELECT max(f.quota_amount) FROM clari_forecasts f WHERE f.forecast_name = c.forecast_name AND f.time_period = c.time_period AND f.snapshot_date = c.current_snapshot AND f.user_id = c.user_id) AS quota
+     FROM clari_forecast_changes c WHERE ${where}
+     ORDER BY c.forecast_name, c.time_period, c.user_id, c.field_id, c.change_kind`,
+    params,
+  );
+  return rows.map((r) => ({
+    kind: r.change_kind as ChangeKind,
+    forecastId: String(r.forecast_name),
+    period: String(r.time_period),
+    snapshot: String(r.current_snapshot),
+    previousSnapshot: r.previous_snapshot === null ? null : String(r.previous_snapshot),
+    userId: String(r.user_id),
+    ownerName: String(r.owner_name ?? ''),
+    ownerEmail: String(r.owner_email ?? ''),
+    fieldId: String(r.field_id),
+    fieldName: String(r.field_name ?? r.field_id),
+    previous: num(r.previous_amount),
+    current: num(r.current_amount),
+    change: num(r.change_amount),
+    changePct: num(r.change_pct),
+    quota: num(r.quota),
+  }));
+}
+
+/** Week-level events of one snapshot: moves, direction flips and stale submissions. */
+export async function loadSignalEvents(wh: Warehouse, snapshot: { forecastId: string; period: string; asOf: string }): Promise<ForecastEvent[]> {
+  const signals = await weeklySignals(wh, snapshot);
+  if (signals.length === 0) return [];
+  const owners = await wh.query<Record<string, string | number | null>>(
+    'SELECT user_id, field_id, owner_name, owner_email, field_name, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3',
+    [snapshot.forecastId, snapshot.period, snapshot.asOf],
+  );
+  const byKey = new Map(owners.map((o) => [`${String(o.user_id)}|${String(o.field_id)}`, o]));
+  const out: ForecastEvent[] = [];
+  for (const s of signals) {
+    const owner = byKey.get(`${s.userId}|${s.fieldId}`);
+    if (!owner) continue;
+    const base = {
+      forecastId: snapshot.forecastId,
+      period: snapshot.period,
+      snapshot: snapshot.asOf,
+      previousSnapshot: null,
+      userId: s.userId,
+      ownerName: String(owner.owner_name ?? ''),
+      ownerEmail: String(owner.owner_email ?? ''),
+      fieldId: s.fieldId,
+      fieldName: String(owner.field_name ?? s.fieldId),
+      quota: num(owner.quota_amount),
+      weekIndex: s.weekIndex,
+      staleWeeks: s.staleWeeks,
+      robustZ: robustZ(s),
+      historyN: s.historyN,
+    };
+    const moved = { previous: s.previousValue, current: s.value, change: s.delta, changePct: s.previousValue ? ((s.delta ?? 0) / Math.abs(s.previousValue)) * 100 : null };
+    if (s.delta !== null && s.delta !== 0) out.push({ ...base, ...moved, kind: 'wow_move' });
+    if (s.delta !== null && s.previousDelta !== null && Math.sign(s.delta) * Math.sign(s.previousDelta) < 0) out.push({ ...base, ...moved, kind: 'direction_flip' });
+    if (s.staleWeeks > 0) out.push({ ...base, previous: null, current: s.value, change: null, changePct: null, kind: 'stale_submission' });
+  }
+  return out;
+}

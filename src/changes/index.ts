@@ -1,0 +1,3 @@
+export * from './detect.js';
+export * from './events.js';
+export * from './signals.js';
