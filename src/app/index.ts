@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './lock.js';
 export * from './pipeline.js';
 export * from './alerts.js';
+export * from './metrics.js';

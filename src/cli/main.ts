@@ -90,7 +90,21 @@ const COMMANDS: readonly CommandSpec[] = [
     flags: (o) => ({ warehouse: o.warehouse }),
     load: async () => (await import('./commands/changes.js')).changes,
   },
-  { name: 'report', summary: 'accuracy | coverage | reps | changes | health', args: '<name>', pending: 'the analytics issue (#5)' },
+  {
+    name: 'report',
+    summary: 'accuracy | coverage | reps | changes | health',
+    args: '<name>',
+    options: [
+      new Option('--forecast <id>', 'forecast id (default: the first)'),
+      new Option('--period <YYYY_QN>', 'period (default: the latest loaded)'),
+      new Option('--field <id|name>', 'call field (default: Commit)'),
+      new Option('--limit <n>', 'rows (changes, health)').argParser(num('--limit')),
+      new Option('--format <format>', 'table, csv or json').default('table'),
+      new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
+    ],
+    flags: (o) => ({ warehouse: o.warehouse }),
+    load: async () => (await import('./commands/report.js')).report,
+  },
   {
     name: 'alerts',
     summary: 'test (send a test message to each channel) | backtest --period P (what the rules would have sent)',

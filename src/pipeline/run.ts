@@ -18,7 +18,8 @@ import {
 } from '../clari/index.js';
 import { AppError, type Clock, errorCode, isAppError, type Logger, type Random, randomHex } from '../core/index.js';
 import { type FiscalCalendar, periodOfDate } from '../domain/index.js';
-import { migrate, sqlTimestamp, type Warehouse } from '../warehouse/index.js';
+import { migrateWarehouse } from '../analytics/index.js';
+import { sqlTimestamp, type Warehouse } from '../warehouse/index.js';
 import { JobState } from './job-state.js';
 import { type Landed, type Landing } from './landing.js';
 import { loadSnapshot, type LoadOutcome } from './load.js';
@@ -108,7 +109,7 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   const log = logger.child({ runId });
   const warnings: string[] = [];
 
-  await migrate(wh, () => sqlTimestamp(clock.now()));
+  await migrateWarehouse(wh, () => sqlTimestamp(clock.now()));
   await wh.exec('INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, trigger, exports) VALUES ($1, $2, $3, $4, $5, $6)', [runId, sqlTimestamp(started), 'running', asOf, settings.trigger, planned.length]);
 
   const results = new Map<string, ExportSummary>();

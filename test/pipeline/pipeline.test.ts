@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { JobState } from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
-import { migrate, type Warehouse } from '../../src/warehouse/index.js';
+import { migrateWarehouse } from '../../src/analytics/index.js';
+import type { Warehouse } from '../../src/warehouse/index.js';
 import { testPipeline } from '../support/pipeline.js';
 import { expectedChanges, payloadFor, rawEntryMap, rawPayloads, warehouseEntryMap } from '../support/reference.js';
 import { simStats, startTestSim } from '../support/sim.js';
@@ -215,7 +216,7 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
 
   it('a run that stops between download and commit loads the landed payload next time, without calling Clari', async () => {
     const dying = testPipeline(sim, wh);
-    await migrate(wh, () => '2026-11-23 00:00:00');
+    await migrateWarehouse(wh, () => '2026-11-23 00:00:00');
     const transaction = wh.transaction.bind(wh);
     wh.transaction = () => Promise.reject(new Error('process killed'));
     await dying.run({ asOf: DAY1, periodCount: 1 }).catch(() => undefined);

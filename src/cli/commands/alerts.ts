@@ -4,7 +4,8 @@ import type { Alert } from '../../alerts/index.js';
 import { UsageError } from '../../core/index.js';
 import { isPeriodId } from '../../domain/index.js';
 import { backtest } from '../../pipeline/index.js';
-import { migrate, sqlTimestamp } from '../../warehouse/index.js';
+import { migrateWarehouse } from '../../analytics/index.js';
+import { sqlTimestamp } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { render } from '../render.js';
@@ -54,7 +55,7 @@ async function runBacktest(ctx: AppContext, o: Record<string, unknown>): Promise
   const setup = alertSetup(ctx);
   const wh = await openConfiguredWarehouse(ctx);
   try {
-    await migrate(wh, () => sqlTimestamp(ctx.clock.now()));
+    await migrateWarehouse(wh, () => sqlTimestamp(ctx.clock.now()));
     const result = await backtest(wh, setup, { period, forecasts: o.forecast as string[] | undefined });
     const format = formatOf(ctx, o);
     if (format === 'json') ctx.io.stdout(`${JSON.stringify(result)}\n`);

@@ -3,7 +3,8 @@ import { type AppContext, openConfiguredWarehouse } from '../../app/index.js';
 import { CHANGE_KINDS } from '../../changes/index.js';
 import { UsageError } from '../../core/index.js';
 import { isIsoDate } from '../../domain/index.js';
-import { migrate, sqlTimestamp, type SqlValue } from '../../warehouse/index.js';
+import { migrateWarehouse } from '../../analytics/index.js';
+import { sqlTimestamp, type SqlValue } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
@@ -32,7 +33,7 @@ export const changes: CommandAction = async (context, o) => {
   const limit = typeof o.limit === 'number' ? Math.max(1, Math.floor(o.limit)) : 50;
   const wh = await openConfiguredWarehouse(ctx);
   try {
-    await migrate(wh, () => sqlTimestamp(ctx.clock.now()));
+    await migrateWarehouse(wh, () => sqlTimestamp(ctx.clock.now()));
     const rows = await wh.query<Record<string, string | number | null>>(
       `SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

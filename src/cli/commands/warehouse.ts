@@ -2,7 +2,8 @@
 import { acquireLock, type AppContext, openConfiguredWarehouse, resolveAsOf } from '../../app/index.js';
 import { randomHex } from '../../core/index.js';
 import { Landing, applyRetention, rebuildAll } from '../../pipeline/index.js';
-import { migrate as applyMigrations, sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
+import { migrateWarehouse as applyMigrations } from '../../analytics/index.js';
+import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT, type ExitCode } from '../output.js';
 

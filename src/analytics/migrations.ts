@@ -1,0 +1,15 @@
+/**
+ * The schema in full: the warehouse's tables (migration 1) and the analytics views on top of them.
+ * Every command migrates through here, so views are never missing or stale.
+ */
+import { type Migration, migrate, MIGRATIONS, type Warehouse } from '../warehouse/index.js';
+import { createViews } from './views.js';
+
+export const ANALYTICS_MIGRATIONS: readonly Migration[] = [{ version: 2, name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)', statements: createViews }];
+
+export const ALL_MIGRATIONS: readonly Migration[] = [...MIGRATIONS, ...ANALYTICS_MIGRATIONS];
+
+/** Applies every pending migration, tables and views; returns the versions applied. */
+export function migrateWarehouse(wh: Warehouse, now: () => string): Promise<number[]> {
+  return migrate(wh, now, ALL_MIGRATIONS);
+}
