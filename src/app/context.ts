@@ -14,6 +14,7 @@ export interface GlobalOptions {
   readonly env?: string | undefined;
   readonly json?: boolean | undefined;
   readonly logLevel?: string | undefined;
+  readonly force?: boolean | undefined;
 }
 
 export interface Io {
@@ -68,6 +69,7 @@ export function createContext(options: GlobalOptions, io: Io, flags: Record<stri
   const loaded = loadConfig({
     file: options.config,
     env: options.env,
+    force: options.force,
     flags,
     environment: io.environment,
     readFile: readTextFile,

@@ -123,8 +123,14 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'doctor',
     summary: 'readiness checks, one PASS/WARN/FAIL line each; exit 1 on any FAIL',
-    options: [new Option('--forecast <id>', 'forecast id to check (repeatable)').argParser(collect)],
-    flags: (o) => ({ forecasts: o.forecast }),
+    options: [
+      new Option('--forecast <id>', 'forecast id to check (repeatable; a probe export is created and cancelled at once)').argParser(collect),
+      new Option('--send-test', 'send a test message to every alert channel'),
+      new Option('--cron <expr>', 'also check a schedule expression'),
+      new Option('--tz <zone>', 'time zone of --cron (default: the configured timezone)'),
+      new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
+    ],
+    flags: (o) => ({ forecasts: o.forecast, warehouse: o.warehouse }),
     load: async () => (await import('./commands/doctor.js')).doctor,
   },
   { name: 'config', summary: 'show: the effective configuration, secrets masked, with the source of each value', args: '<action>', load: async () => (await import('./commands/config.js')).config },
@@ -188,6 +194,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .option('--env <name>', 'environment section of the config: dev, staging, prod (or CLARI_DP_ENV)')
     .option('--json', 'machine output on stdout; diagnostics on stderr')
     .option('--log-level <level>', 'debug, info, warn, error, silent', 'warn')
+    .option('--force', 'skip the environment guards (e.g. --env dev against api.clari.com)')
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
@@ -198,6 +205,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     for (const option of spec.options ?? []) command.addOption(option);
     for (const name of ['config', 'env', 'log-level'] as const) command.addOption(new Option(`--${name} <value>`).hideHelp());
     command.addOption(new Option('--json').hideHelp());
+    command.addOption(new Option('--force').hideHelp());
     command.action(async (...received: unknown[]) => {
       const cmd = received[received.length - 1] as Command;
       const options = cmd.optsWithGlobals<Record<string, unknown> & GlobalOptions>();

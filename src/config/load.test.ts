@@ -111,4 +111,16 @@ describe('loadConfig', () => {
     expect(lines.find((l) => l.key === 'secrets.clariApiKey')).toMatchObject({ value: '[REDACTED]', origin: 'CLARI_API_KEY' });
     expect(lines.find((l) => l.key === 'secrets.slackWebhookUrl')).toMatchObject({ value: '(not set)' });
   });
+
+  it('keeps environments apart: prod refuses a simulator URL and a dev key, dev refuses api.clari.com unless forced', () => {
+    const prodKey = 'k9Zx2PqLm4Vb8Nc6Tr1Wy3Ud5Fg7Hj0K';
+    const sim = { CLARI_BASE_URL: 'http://127.0.0.1:4010/v4', CLARI_API_KEY: prodKey };
+    expect(() => loadConfig(inputs({}, { env: 'prod', environment: sim }))).toThrow(/looks like a simulator/);
+    expect(() => loadConfig(inputs({}, { env: 'staging', environment: { CLARI_API_KEY: 'sim-key' } }))).toThrow(/development-looking API key/);
+    expect(loadConfig(inputs({}, { env: 'prod', environment: { CLARI_API_KEY: prodKey } })).config.clari.baseUrl).toBe('https://api.clari.com/v4');
+    expect(() => loadConfig(inputs({}, { env: 'dev', environment: { CLARI_API_KEY: 'sim-key' } }))).toThrow(/a real Clari tenant/);
+    expect(loadConfig(inputs({}, { env: 'dev', environment: { ...sim, CLARI_API_KEY: 'sim-key' } })).envName).toBe('dev');
+    expect(loadConfig(inputs({}, { env: 'dev', force: true, environment: { CLARI_API_KEY: 'sim-key' } })).envName).toBe('dev');
+    expect(loadConfig(inputs({}, { env: 'prod', environment: { ...sim, CLARI_DP_FORCE: '1' } })).envName).toBe('prod');
+  });
 });

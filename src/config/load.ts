@@ -20,6 +20,8 @@ export interface ConfigInputs {
   readonly env?: string | undefined;
   /** Flag overrides as dotted paths (e.g. `warehouse`, `periods.list`). */
   readonly flags?: Readonly<Record<string, unknown>> | undefined;
+  /** --force: skip the environment guards (a dev environment against api.clari.com, say). */
+  readonly force?: boolean | undefined;
   readonly environment: Readonly<Record<string, string | undefined>>;
   /** Returns the file's text, or undefined when it does not exist. */
   readonly readFile: (path: string) => string | undefined;
@@ -103,7 +105,9 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
   const config = parsed.data;
   if (!isValidTimeZone(config.timezone)) throw new ConfigError(`timezone${describeSource(sources.timezone, file, envName)}: unknown time zone "${config.timezone}"`, 'Use an IANA name such as UTC or America/New_York.');
   for (const [path, value] of leaves(config)) if (!(path in sources) && value !== undefined) sources[path] = 'default';
-  return { config, sources, envName, file, secrets: readSecrets(inputs, config), alerts: loadAlerts(inputs, config.alertsFile, sources.alertsFile !== 'default') };
+  const secrets = readSecrets(inputs, config);
+  if (envName && !(inputs.force === true || inputs.environment.CLARI_DP_FORCE === '1')) guardEnvironment(envName, config, secrets);
+  return { config, sources, envName, file, secrets, alerts: loadAlerts(inputs, config.alertsFile, sources.alertsFile !== 'default') };
 }
 
 function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): LoadedConfig['alerts'] {
@@ -126,6 +130,35 @@ function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): Load
     throw new ConfigError(`Invalid alerts file ${path}:\n${lines.join('\n')}`, 'Fix the keys named above; docs/alerts.md lists every rule and channel option.');
   }
   return { file: path, config: parsed.data };
+}
+
+const PRODUCTION_HOST = /(^|\.)clari\.com$/i;
+
+/**
+ * Keeps environments apart (the seed checklist: separate keys per environment): staging and prod
+ * must talk to Clari over HTTPS with a real key, never to a simulator or with a dev key; dev must not
+ * reach api.clari.com by accident. `--force` or CLARI_DP_FORCE=1 skips these checks.
+ */
+export function guardEnvironment(envName: EnvironmentName, config: Config, secrets: Secrets): void {
+  const url = new URL(config.clari.baseUrl);
+  const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
+  if (envName === 'dev' && PRODUCTION_HOST.test(url.hostname)) {
+    throw new ConfigError(`--env dev points at ${url.host}, a real Clari tenant`, 'Use the simulator (clari-dp sim) for dev, select --env staging or prod, or add --force (CLARI_DP_FORCE=1) if you mean it.');
+  }
+  if (envName === 'prod' || envName === 'staging') {
+    if (loopback || url.protocol !== 'https:') {
+      throw new ConfigError(`--env ${envName} points at ${url.protocol}//${url.host}, which looks like a simulator or a plain-HTTP endpoint`, 'Set CLARI_BASE_URL to https://api.clari.com/v4 for this environment, or add --force.');
+    }
+    const key = secrets.clariApiKey?.value;
+    if (key && looksLikeDevKey(key)) {
+      throw new ConfigError(`--env ${envName} has a development-looking API key (from ${secrets.clariApiKey!.from})`, 'Use the production token for this environment (one token per environment), or add --force.');
+    }
+  }
+}
+
+/** Simulator and placeholder keys: `sim-key`, `dev-...`, `test_...`, or too short to be a Clari token. */
+export function looksLikeDevKey(key: string): boolean {
+  return /^(sim|dev|test|demo|fake|dummy|changeme)([-_]|$)/i.test(key) || key.length < 20;
 }
 
 function pickEnvironment(name: string | undefined): EnvironmentName | undefined {
