@@ -151,7 +151,7 @@ export function guardEnvironment(envName: EnvironmentName, config: Config, secre
     }
     const key = secrets.clariApiKey?.value;
     if (key && looksLikeDevKey(key)) {
-      throw new ConfigError(`--env ${envName} has a development-looking API key (from ${secrets.clariApiKey!.from})`, 'Use the production token for this environment (one token per environment), or add --force.');
+      throw new ConfigError(`--env ${envName} has a development-looking API key (from ${secrets.clariApiKey.from})`, 'Use the production token for this environment (one token per environment), or add --force.');
     }
   }
 }
