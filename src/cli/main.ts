@@ -118,7 +118,18 @@ const COMMANDS: readonly CommandSpec[] = [
     flags: (o) => ({ warehouse: o.warehouse }),
     load: async () => (await import('./commands/alerts.js')).alerts,
   },
-  { name: 'serve', summary: 'dashboard, JSON API, /metrics, /healthz', pending: 'the analytics issue (#5)' },
+  {
+    name: 'serve',
+    summary: 'dashboard, JSON API, /metrics, /healthz',
+    options: [
+      new Option('--host <host>', 'interface to bind; anything but loopback needs a token').default('127.0.0.1'),
+      new Option('--port <n>', 'port (0 picks a free one)').default(8080).argParser(num('--port')),
+      new Option('--token <token>', 'require this token (Bearer header, or ?token= once); prefer env CLARI_DP_SERVE_TOKEN, flags show in ps'),
+      new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
+    ],
+    flags: (o) => ({ warehouse: o.warehouse }),
+    load: async () => (await import('./commands/serve.js')).serve,
+  },
   { name: 'schedule', summary: 'run on a cron expression, one instance at a time', pending: 'the operations issue (#6)' },
   {
     name: 'doctor',

@@ -1,0 +1,263 @@
+/**
+ * The dashboard's HTTP surface as a Hono app: the page, a JSON API that wraps the same analytics
+ * read services, /healthz and /metrics. No module-level state: everything comes in through deps, so
+ * tests build as many apps as they like. Requests are served one at a time against the warehouse
+ * (DuckDB has one connection) and every byte out passes the redactor; the token never leaves.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import { accuracyByWeek, biggestChanges, coverageByTeam, headline, health, options, reps, select, type Selection } from '../analytics/index.js';
+import { CHANGE_KINDS } from '../changes/index.js';
+import { type Clock, type Logger, Redactor } from '../core/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+import { NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
+
+export interface ServerDeps {
+  readonly warehouse: Warehouse;
+  readonly clock: Clock;
+  /** When set, every route but /healthz needs it (Bearer header, `token` query parameter, or the cookie). */
+  readonly token?: string | undefined;
+  /** Prometheus exposition text; /metrics answers 404 without it. */
+  readonly metricsText?: (() => Promise<string>) | undefined;
+  readonly redactor: Redactor;
+  readonly title?: string | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+export const SESSION_COOKIE = 'clari_dp_session';
+/** The changes table of the page, and the API's defaults. */
+export const CHANGE_DAYS = 7;
+export const CHANGE_LIMIT = 15;
+
+/** A request the user can fix: answered 400 with the message. */
+export class BadRequest extends Error {}
+
+interface SelectionQuery {
+  readonly forecast?: string | undefined;
+  readonly period?: string | undefined;
+  readonly field?: string | undefined;
+}
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+/** Constant-time comparison (of digests, so lengths never leak). */
+const same = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
+
+/** One thing at a time: requests queue for the warehouse instead of sharing its connection. */
+function serialiser(): <T>(work: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+function textParam(c: Context, name: string): string | undefined {
+  const value = c.req.query(name);
+  if (value === undefined || value === '') return undefined;
+  if (value.length > 200 || [...value].some((ch) => ch.charCodeAt(0) < 0x20)) throw new BadRequest(`${name} is not a valid value`);
+  return value;
+}
+
+function intParam(c: Context, name: string, min: number, max: number, fallback: number): number {
+  const value = c.req.query(name);
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) throw new BadRequest(`${name} must be a whole number from ${min} to ${max}, got "${clip(value)}"`);
+  return Number(value);
+}
+
+function selectionQuery(c: Context): SelectionQuery {
+  const period = textParam(c, 'period');
+  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period)) throw new BadRequest(`period must look like 2026_Q3, got "${clip(period)}"`);
+  return { forecast: textParam(c, 'forecast'), period, field: textParam(c, 'field') };
+}
+
+/** Resolves a query to a selection; undefined when the warehouse has no snapshots; BadRequest on unknown values. */
+async function resolveSelection(wh: Warehouse, q: SelectionQuery): Promise<Selection | undefined> {
+  const all = await options(wh);
+  if (all.forecasts.length === 0) return undefined;
+  if (q.forecast !== undefined && !all.forecasts.includes(q.forecast)) throw new BadRequest(`unknown forecast "${clip(q.forecast)}"; the warehouse has ${all.forecasts.join(', ')}`);
+  const forecast = q.forecast ?? all.forecasts[0]!;
+  const choices = q.forecast === undefined ? all : await options(wh, forecast);
+  if (q.period !== undefined && !choices.periods.includes(q.period)) throw new BadRequest(`no snapshots of ${forecast} for ${q.period}; there are ${choices.periods.join(', ') || 'none'}`);
+  if (q.field !== undefined && !choices.fields.some((f) => f.id === q.field || f.name === q.field)) {
+    throw new BadRequest(`unknown call field "${clip(q.field)}" for ${forecast}; choose one of ${choices.fields.map((f) => `${f.id} (${f.name})`).join(', ')}`);
+  }
+  return select(wh, { forecast, period: q.period, field: q.field });
+}
+
+export function createServerApp(deps: ServerDeps): Hono {
+  const wh = deps.warehouse;
+  const title = deps.title ?? 'Clari forecast dashboard';
+  const token = deps.token && deps.token.length > 0 ? deps.token : undefined;
+  // The cookie holds a digest of the token, never the token itself.
+  const session = token === undefined ? undefined : createHash('sha256').update(`clari-dp-session:${token}`).digest('hex');
+  const tokenRedactor = new Redactor([token]);
+  const exclusive = serialiser();
+  const app = new Hono();
+
+  const redactText = (text: string): string => tokenRedactor.redact(deps.redactor.redact(text));
+  const json = (c: Context, value: unknown, status: 200 | 400 | 401 | 404 | 500 | 503 = 200): Response => {
+    c.header('Content-Type', 'application/json; charset=utf-8');
+    return c.body(JSON.stringify(tokenRedactor.redactValue(deps.redactor.redactValue(value))), status);
+  };
+  const html = (c: Context, nonce: string, page: string, status: 200 | 400 | 401 | 404 | 500 = 200): Response => {
+    c.header('Content-Type', 'text/html; charset=utf-8');
+    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+    return c.body(redactText(page), status);
+  };
+  const newNonce = (): string => randomBytes(16).toString('base64');
+  const wantsHtml = (c: Context): boolean => c.req.path === '/' || (!c.req.path.startsWith('/api/') && c.req.path !== '/metrics' && c.req.path !== '/healthz' && (c.req.header('accept') ?? '').includes('text/html'));
+
+  const securityHeaders: MiddlewareHandler = async (c, next) => {
+    await next();
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    c.res.headers.set('Referrer-Policy', 'no-referrer');
+    c.res.headers.set('X-Frame-Options', 'DENY');
+    c.res.headers.set('Cache-Control', 'no-store');
+    if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+  };
+  app.use('*', securityHeaders);
+
+  // Authentication: a Bearer header (scripts, Prometheus), the token query parameter once (a link
+  // from Slack; it sets the session cookie), then the cookie (the page's own links and forms).
+  const authenticate: MiddlewareHandler = async (c, next) => {
+    if (token === undefined || session === undefined || c.req.path === '/healthz') return next();
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1];
+    if (bearer !== undefined && same(bearer, token)) return next();
+    const query = c.req.query('token');
+    if (query !== undefined && same(query, token)) {
+      setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      return next();
+    }
+    const cookie = getCookie(c, SESSION_COOKIE);
+    if (cookie !== undefined && same(cookie, session)) return next();
+    c.header('WWW-Authenticate', 'Bearer realm="clari-dp"');
+    const hint = 'Send the dashboard token as a Bearer token, or open the dashboard link once with the token query parameter (it sets a session cookie).';
+    if (wantsHtml(c)) {
+      const nonce = newNonce();
+      return html(c, nonce, renderMessage({ heading: 'This dashboard needs a token', message: hint }, { title, nonce }), 401);
+    }
+    return json(c, { error: 'unauthorized', hint }, 401);
+  };
+  app.use('*', authenticate);
+
+  app.onError((error, c) => {
+    if (error instanceof BadRequest) return json(c, { error: error.message }, 400);
+    deps.logger?.error({ path: c.req.path, error: redactText(error instanceof Error ? error.message : String(error)) }, 'dashboard request failed');
+    const message = redactText(error instanceof Error ? error.message : String(error));
+    if (wantsHtml(c)) {
+      const nonce = newNonce();
+      return html(c, nonce, renderMessage({ heading: 'Something went wrong', message, link: { href: '/', text: 'Try again' } }, { title, nonce }), 500);
+    }
+    return json(c, { error: message }, 500);
+  });
+
+  app.notFound((c) => json(c, { error: `not found: ${clip(c.req.path)}` }, 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      const [row] = await exclusive(() => wh.query<{ t: string | null }>("SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')"));
+      return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: row?.t ?? null });
+    } catch (error) {
+      deps.logger?.warn({ error: redactText(error instanceof Error ? error.message : String(error)) }, 'healthz: warehouse query failed');
+      return json(c, { status: 'error', warehouse: wh.description, error: 'warehouse query failed' }, 503);
+    }
+  });
+
+  app.get('/metrics', async (c) => {
+    if (!deps.metricsText) return json(c, { error: 'metrics are not enabled in this server' }, 404);
+    const text = await exclusive(deps.metricsText);
+    c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
+    return c.body(redactText(text), 200);
+  });
+
+  app.get('/', async (c) => {
+    const nonce = newNonce();
+    const frame = { title, nonce };
+    let query: SelectionQuery;
+    try {
+      query = selectionQuery(c);
+    } catch (error) {
+      if (error instanceof BadRequest) return html(c, nonce, renderMessage({ heading: 'Nothing to show for that selection', message: error.message, link: { href: '/', text: 'Show the latest snapshot' } }, frame), 400);
+      throw error;
+    }
+    return exclusive(async () => {
+      let selection: Selection | undefined;
+      try {
+        selection = await resolveSelection(wh, query);
+      } catch (error) {
+        if (error instanceof BadRequest) return html(c, nonce, renderMessage({ heading: 'Nothing to show for that selection', message: error.message, link: { href: '/', text: 'Show the latest snapshot' } }, frame), 400);
+        throw error;
+      }
+      const now = deps.clock.now();
+      if (!selection) return html(c, nonce, renderEmpty({ health: await health(wh, 10), now }, frame));
+      const model = {
+        title,
+        options: await options(wh, selection.forecast),
+        selection,
+        headline: await headline(wh, selection),
+        accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
+        coverage: await coverageByTeam(wh, selection),
+        changes: await biggestChanges(wh, { forecast: selection.forecast, period: selection.period, days: CHANGE_DAYS, limit: CHANGE_LIMIT }),
+        changeDays: CHANGE_DAYS,
+        reps: await reps(wh, selection),
+        health: await health(wh, 10),
+        now,
+      };
+      return html(c, nonce, renderDashboard(model, frame));
+    });
+  });
+
+  // The JSON API: the read services as they are, so scripts and the page agree.
+  const withSelection = (read: (selection: Selection) => Promise<unknown>) => async (c: Context) => {
+    const query = selectionQuery(c);
+    const result = await exclusive(async () => {
+      const selection = await resolveSelection(wh, query);
+      return selection ? { value: await read(selection) } : undefined;
+    });
+    return result ? json(c, result.value) : json(c, { error: NO_SNAPSHOTS }, 404);
+  };
+
+  app.get('/api/options', async (c) => {
+    const forecast = textParam(c, 'forecast');
+    return json(
+      c,
+      await exclusive(async () => {
+        const all = await options(wh);
+        if (forecast === undefined) return all;
+        if (!all.forecasts.includes(forecast)) throw new BadRequest(`unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`);
+        return options(wh, forecast);
+      }),
+    );
+  });
+  app.get('/api/headline', withSelection((s) => headline(wh, s)));
+  app.get('/api/accuracy', withSelection(async (s) => ({ selection: s, points: await accuracyByWeek(wh, s.forecast, s.field) })));
+  app.get('/api/coverage', withSelection(async (s) => ({ selection: s, teams: await coverageByTeam(wh, s) })));
+  app.get('/api/reps', withSelection(async (s) => ({ selection: s, reps: await reps(wh, s) })));
+  // Changes cover every call field of the forecast and period: `field` is accepted and not applied.
+  app.get('/api/changes', async (c) => {
+    const query = selectionQuery(c);
+    const days = intParam(c, 'days', 1, 366, CHANGE_DAYS);
+    const limit = intParam(c, 'limit', 1, 1000, CHANGE_LIMIT);
+    const kind = textParam(c, 'kind') ?? 'changed';
+    if (!(CHANGE_KINDS as readonly string[]).includes(kind)) throw new BadRequest(`kind must be one of ${CHANGE_KINDS.join(', ')}, got "${clip(kind)}"`);
+    const rows = await exclusive(async () => {
+      if (query.forecast !== undefined) {
+        const all = await options(wh);
+        if (!all.forecasts.includes(query.forecast)) throw new BadRequest(`unknown forecast "${clip(query.forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`);
+      }
+      return biggestChanges(wh, { forecast: query.forecast, period: query.period, days, limit, kind });
+    });
+    return json(c, { days, limit, kind, rows });
+  });
+  app.get('/api/health', async (c) => {
+    const limit = intParam(c, 'limit', 1, 500, 20);
+    return json(c, await exclusive(() => health(wh, limit)));
+  });
+
+  return app;
+}

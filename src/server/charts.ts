@@ -1,0 +1,188 @@
+/**
+ * The dashboard's charts as inline SVG strings, built by small pure functions (no chart library, no
+ * client script): axes, labels, a <title> tooltip per mark, and one element per data point carrying
+ * `data-series` and `data-value`, so the page works without JavaScript and tests can read the marks.
+ * Colours come from CSS classes, so the page's stylesheet themes them (light and dark).
+ */
+import type { AccuracyPoint, TeamCoverage } from '../analytics/index.js';
+import { esc, money, pct, ratio } from './format.js';
+
+/** A number for SVG geometry: two decimals at most, no exponent. */
+const n = (value: number): string => (Math.round(value * 100) / 100).toString();
+
+/** Tick values from lo to hi at a "nice" step giving at most `max` intervals. */
+export function niceTicks(lo: number, hi: number, max = 5): number[] {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / max;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.round(t * 1e6) / 1e6);
+  return ticks;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function emptyChart(name: string, message: string): string {
+  return `<p class="chart-empty" data-chart="${esc(name)}" data-empty="true">${esc(message)}</p>`;
+}
+
+export interface AccuracyChartOptions {
+  /** The week of the quarter the selected snapshot is in: marked on the chart. */
+  readonly currentWeek?: number | null | undefined;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+}
+
+/**
+ * Accuracy by week of quarter: WAPE as bars, mean rep accuracy as a line with a point per week,
+ * over the closed quarters. Y from 0 (or below, when accuracy went negative) to 100% (or above).
+ */
+export function accuracyChart(points: readonly AccuracyPoint[], options: AccuracyChartOptions = {}): string {
+  const values = points.flatMap((p) => [p.accuracyPct, p.wapePct]).filter((v): v is number => v !== null && Number.isFinite(v));
+  if (points.length === 0 || values.length === 0) return emptyChart('accuracy', 'No closed quarter yet: accuracy needs at least one quarter that has ended (run backfill for history).');
+  const width = options.width ?? 640;
+  const height = options.height ?? 290;
+  const m = { top: 34, right: 16, bottom: 40, left: 48 };
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const lo = Math.min(0, Math.floor(Math.min(...values) / 10) * 10);
+  const hi = Math.max(100, Math.ceil(Math.max(...values) / 10) * 10);
+  const y = (v: number): number => m.top + plotH - ((v - lo) / (hi - lo)) * plotH;
+  const weeks = Math.max(...points.map((p) => p.weekIndex), 1);
+  const band = plotW / weeks;
+  const cx = (week: number): number => m.left + (week - 0.5) * band;
+  const out: string[] = [];
+  out.push(
+    `<svg class="chart" data-chart="accuracy" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-accuracy-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="chart-accuracy-title">Forecast accuracy and WAPE by week of quarter, closed quarters</title>`,
+  );
+  // Grid and Y axis.
+  out.push('<g class="axis y">');
+  for (const t of niceTicks(lo, hi, 5)) {
+    out.push(`<line class="grid" x1="${m.left}" x2="${width - m.right}" y1="${n(y(t))}" y2="${n(y(t))}"/>`);
+    out.push(`<text x="${m.left - 6}" y="${n(y(t) + 4)}" text-anchor="end">${t}%</text>`);
+  }
+  out.push('</g>');
+  // X axis.
+  const every = weeks > 16 ? 2 : 1;
+  out.push(`<g class="axis x"><line class="baseline" x1="${m.left}" x2="${width - m.right}" y1="${n(y(Math.max(lo, 0)))}" y2="${n(y(Math.max(lo, 0)))}"/>`);
+  for (let w = 1; w <= weeks; w++) if ((w - 1) % every === 0) out.push(`<text x="${n(cx(w))}" y="${height - m.bottom + 16}" text-anchor="middle">W${w}</text>`);
+  out.push(`<text class="axis-label" x="${n(m.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">week of quarter</text></g>`);
+  // Current week marker.
+  const current = options.currentWeek;
+  if (typeof current === 'number' && current >= 1 && current <= weeks) {
+    out.push(
+      `<g class="current-week"><rect class="current" x="${n(m.left + (current - 1) * band)}" y="${m.top}" width="${n(band)}" height="${n(plotH)}"><title>This week of the quarter: week ${current}</title></rect>`,
+      `<text x="${n(cx(current))}" y="${m.top - 6}" text-anchor="middle">this week</text></g>`,
+    );
+  }
+  // WAPE bars.
+  const zero = y(Math.max(lo, 0));
+  out.push('<g class="series wape">');
+  for (const p of points) {
+    if (p.wapePct === null || !Number.isFinite(p.wapePct)) continue;
+    const top = Math.min(y(p.wapePct), zero);
+    const h = Math.abs(zero - y(p.wapePct));
+    out.push(
+      `<rect class="bar wape" data-series="wape" data-week="${p.weekIndex}" data-value="${p.wapePct}" x="${n(cx(p.weekIndex) - band * 0.28)}" y="${n(top)}" width="${n(band * 0.56)}" height="${n(Math.max(h, 0.5))}">` +
+        `<title>Week ${p.weekIndex}: WAPE ${esc(pct(p.wapePct))} (${p.periods} closed quarter${p.periods === 1 ? '' : 's'})</title></rect>`,
+    );
+  }
+  out.push('</g>');
+  // Accuracy line and points; the line breaks where a week has no value.
+  let d = '';
+  let pen = false;
+  for (let w = 1; w <= weeks; w++) {
+    const p = points.find((q) => q.weekIndex === w);
+    if (!p || p.accuracyPct === null || !Number.isFinite(p.accuracyPct)) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${n(cx(w))} ${n(y(p.accuracyPct))} `;
+    pen = true;
+  }
+  out.push(`<g class="series accuracy"><path class="line accuracy" d="${d.trim()}"/>`);
+  for (const p of points) {
+    if (p.accuracyPct === null || !Number.isFinite(p.accuracyPct)) continue;
+    out.push(
+      `<circle class="point accuracy${p.weekIndex === current ? ' is-current' : ''}" data-series="accuracy" data-week="${p.weekIndex}" data-value="${p.accuracyPct}" cx="${n(cx(p.weekIndex))}" cy="${n(y(p.accuracyPct))}" r="4.5">` +
+        `<title>Week ${p.weekIndex}: accuracy ${esc(pct(p.accuracyPct))}, WAPE ${esc(pct(p.wapePct))}, bias ${esc(pct(p.biasPct))} (${p.periods} closed quarter${p.periods === 1 ? '' : 's'})</title></circle>`,
+    );
+  }
+  out.push('</g>');
+  // Legend.
+  out.push(
+    `<g class="legend" transform="translate(${m.left},${14})">`,
+    `<line class="line accuracy" x1="0" x2="18" y1="0" y2="0"/><circle class="point accuracy" cx="9" cy="0" r="3.5"/><text x="24" y="4">mean rep accuracy</text>`,
+    `<rect class="bar wape" x="150" y="-6" width="12" height="12"/><text x="168" y="4">WAPE (lower is better)</text>`,
+    '</g>',
+  );
+  out.push('</svg>');
+  return out.join('');
+}
+
+export interface CoverageChartOptions {
+  readonly width?: number | undefined;
+  /** Most teams drawn (lowest coverage first, as the service orders them); the rest are summarised. */
+  readonly maxTeams?: number | undefined;
+}
+
+/**
+ * Coverage by team: a horizontal bar per manager (open pipeline over the quota still to close), a
+ * marker at the coverage their history says they need; bars short of it are flagged.
+ */
+export function coverageChart(teams: readonly TeamCoverage[], options: CoverageChartOptions = {}): string {
+  if (teams.length === 0) return emptyChart('coverage', 'No teams in this snapshot: coverage is shown per manager.');
+  const maxTeams = options.maxTeams ?? 30;
+  const shown = teams.slice(0, maxTeams);
+  const width = options.width ?? 600;
+  const row = 28;
+  const m = { top: 26, right: 56, bottom: 30, left: 170 };
+  const height = m.top + m.bottom + row * shown.length;
+  const plotW = width - m.left - m.right;
+  const values = shown.flatMap((t) => [t.coverage, t.requiredCoverage]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const hi = Math.max(1, ...values) * 1.08;
+  const x = (v: number): number => m.left + (Math.max(0, v) / hi) * plotW;
+  const out: string[] = [];
+  out.push(
+    `<svg class="chart" data-chart="coverage" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-coverage-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="chart-coverage-title">Pipeline coverage by team against required coverage</title>`,
+    '<g class="axis x">',
+  );
+  for (const t of niceTicks(0, hi, 5)) {
+    out.push(`<line class="grid" x1="${n(x(t))}" x2="${n(x(t))}" y1="${m.top - 4}" y2="${height - m.bottom}"/>`);
+    out.push(`<text x="${n(x(t))}" y="${height - m.bottom + 16}" text-anchor="middle">${t}x</text>`);
+  }
+  out.push(`<line class="grid one" x1="${n(x(1))}" x2="${n(x(1))}" y1="${m.top - 4}" y2="${height - m.bottom}"/></g>`);
+  out.push(
+    `<g class="legend" transform="translate(${m.left},${12})"><rect class="cov ok" x="0" y="-6" width="12" height="10"/><text x="16" y="3">coverage</text>` +
+      `<rect class="cov low" x="90" y="-6" width="12" height="10"/><text x="106" y="3">below required</text>` +
+      `<line class="required" x1="210" x2="210" y1="-7" y2="5"/><text x="216" y="3">required (1 / win rate)</text></g>`,
+  );
+  shown.forEach((t, i) => {
+    const top = m.top + i * row;
+    const mid = top + row / 2;
+    const low = t.coverage !== null && t.requiredCoverage !== null && t.coverage < t.requiredCoverage;
+    const tip = `${t.manager}: coverage ${ratio(t.coverage)}, required ${ratio(t.requiredCoverage)}; open pipeline ${money(t.pipeline)} for ${money(t.remainingQuota)} of quota still to close (quota ${money(t.quota)}, closed ${money(t.closed)})`;
+    out.push(`<g class="team" data-manager="${esc(t.manager)}"><text class="label" x="${m.left - 8}" y="${n(mid + 4)}" text-anchor="end">${esc(truncate(t.manager, 22))}<title>${esc(t.manager)}</title></text>`);
+    if (t.coverage !== null && Number.isFinite(t.coverage)) {
+      out.push(
+        `<rect class="cov ${low ? 'low' : 'ok'}" data-series="coverage" data-value="${t.coverage}" data-required="${t.requiredCoverage ?? ''}" x="${m.left}" y="${n(top + 5)}" width="${n(Math.max(x(t.coverage) - m.left, 1))}" height="${row - 10}"><title>${esc(tip)}</title></rect>`,
+        `<text class="value" x="${n(x(t.coverage) + 6)}" y="${n(mid + 4)}">${esc(ratio(t.coverage))}</text>`,
+      );
+    } else {
+      out.push(`<text class="value muted" x="${m.left + 4}" y="${n(mid + 4)}">no open quota<title>${esc(tip)}</title></text>`);
+    }
+    if (t.requiredCoverage !== null && Number.isFinite(t.requiredCoverage)) {
+      out.push(`<line class="required" x1="${n(x(t.requiredCoverage))}" x2="${n(x(t.requiredCoverage))}" y1="${n(top + 2)}" y2="${n(top + row - 2)}"><title>${esc(`${t.manager}: required ${ratio(t.requiredCoverage)}`)}</title></line>`);
+    }
+    out.push('</g>');
+  });
+  out.push('</svg>');
+  const more = teams.length - shown.length;
+  return out.join('') + (more > 0 ? `<p class="note">and ${more} more team${more === 1 ? '' : 's'} with higher coverage: see the rep table.</p>` : '');
+}

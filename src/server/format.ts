@@ -1,0 +1,93 @@
+/**
+ * Escaping and number formatting for the server-rendered dashboard. Every piece of data reaches the
+ * HTML through `esc` (text and double-quoted attributes alike), so an owner named
+ * `<script>` is only text; numbers follow one house style: $1,234,567, 85.1%, 0.73x, nulls as "–".
+ */
+
+export const NULL_TEXT = '–';
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
+/** HTML-escapes text for element content and for double-quoted attribute values. */
+export function esc(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c] ?? c);
+}
+
+const MONEY = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0, minimumFractionDigits: 0 });
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+const finite = (value: number | null | undefined): value is number => typeof value === 'number' && Number.isFinite(value);
+
+/** $1,234,567 (whole dollars), -$12,345 for a drop. */
+export function money(value: number | null | undefined): string {
+  return finite(value) ? MONEY.format(Math.round(value) === 0 ? 0 : value) : NULL_TEXT;
+}
+
+/** +$12,345 / -$12,345: a change. */
+export function signedMoney(value: number | null | undefined): string {
+  if (!finite(value)) return NULL_TEXT;
+  return value > 0 && Math.round(value) !== 0 ? `+${money(value)}` : money(value);
+}
+
+/** 85.1% (one decimal). */
+export function pct(value: number | null | undefined): string {
+  return finite(value) ? `${value.toFixed(1)}%` : NULL_TEXT;
+}
+
+/** +12.5% / -3.0%: a relative change. */
+export function signedPct(value: number | null | undefined): string {
+  if (!finite(value)) return NULL_TEXT;
+  return value > 0 ? `+${pct(value)}` : pct(value);
+}
+
+/** Coverage ratio: 0.73x. */
+export function ratio(value: number | null | undefined): string {
+  return finite(value) ? `${value.toFixed(2)}x` : NULL_TEXT;
+}
+
+/** 12,345 */
+export function count(value: number | null | undefined): string {
+  return finite(value) ? INTEGER.format(value) : NULL_TEXT;
+}
+
+/** 840 ms, 12.3 s, 4.2 min. */
+export function duration(ms: number | null | undefined): string {
+  if (!finite(ms)) return NULL_TEXT;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+/**
+ * Epoch ms of a warehouse timestamp (`YYYY-MM-DD HH:MM:SS[.fff]`, UTC as the pipeline writes it, or
+ * ISO with an offset); undefined when it is not one.
+ */
+export function timestampMs(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const zone = m[3] === undefined ? 'Z' : m[3].length === 3 ? `${m[3]}:00` : m[3];
+  const ms = Date.parse(`${m[1]}T${m[2]}${zone}`);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** `2026-11-24 08:15 UTC` for a warehouse timestamp; the raw text when it does not parse. */
+export function timestamp(value: string | null | undefined): string {
+  const ms = timestampMs(value);
+  if (ms === undefined) return value ? value : NULL_TEXT;
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `3 h ago`, relative to `now` (the injected clock). */
+export function ago(value: string | null | undefined, now: number): string {
+  const ms = timestampMs(value);
+  if (ms === undefined) return '';
+  const minutes = Math.round((now - ms) / 60_000);
+  if (minutes < 0) return '';
+  if (minutes < 1) return 'just now';
+  if (minutes < 90) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} days ago`;
+}

@@ -1,0 +1,416 @@
+/**
+ * The dashboard page, rendered on the server as one HTML document with inline CSS, inline SVG charts
+ * and a small inline script (sorting and filtering the rep table by event delegation): no build step,
+ * no CDN, no client framework, and it still reads without JavaScript. Pure functions of the data; the
+ * caller supplies the CSP nonce, and every value goes through `esc`.
+ */
+import type { AccuracyPoint, ChangeRow, Headline, Health, Options, RepRow, Selection, TeamCoverage } from '../analytics/index.js';
+import { accuracyChart, coverageChart } from './charts.js';
+import { ago, count, duration, esc, money, NULL_TEXT, pct, ratio, signedMoney, signedPct, timestamp, timestampMs } from './format.js';
+
+export interface DashboardModel {
+  readonly title: string;
+  readonly options: Options;
+  readonly selection: Selection;
+  readonly headline: Headline;
+  readonly accuracy: readonly AccuracyPoint[];
+  readonly coverage: readonly TeamCoverage[];
+  readonly changes: readonly ChangeRow[];
+  readonly changeDays: number;
+  readonly reps: readonly RepRow[];
+  readonly health: Health;
+  /** Epoch ms from the injected clock. */
+  readonly now: number;
+}
+
+export interface PageFrame {
+  readonly title: string;
+  /** Per-response nonce allowing the inline style and script under the Content-Security-Policy. */
+  readonly nonce: string;
+}
+
+/** The empty state's message (also the API's 404 when there is nothing to select). */
+export const NO_SNAPSHOTS = 'no snapshots yet: run clari-dp run or clari-dp demo';
+
+/** A last success older than this is flagged stale on the health panel. */
+const STALE_MS = 36 * 3_600_000;
+
+const periodLabel = (id: string): string => id.replace('_', ' ');
+
+function metric(name: string, value: number | null, text: string): string {
+  return `<span data-metric="${esc(name)}" data-value="${value === null ? '' : esc(value)}">${esc(text)}</span>`;
+}
+
+function progress(value: number | null, label: string): string {
+  if (value === null || !Number.isFinite(value)) return '';
+  const width = Math.max(0, Math.min(100, value));
+  return `<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect class="track" width="100" height="6" rx="3"/><rect class="fill" width="${width.toFixed(1)}" height="6" rx="3"/></svg>`;
+}
+
+function select(name: string, label: string, current: string, choices: readonly { value: string; label: string }[]): string {
+  const opts = choices.map((c) => `<option value="${esc(c.value)}"${c.value === current ? ' selected' : ''}>${esc(c.label)}</option>`).join('');
+  return `<label>${esc(label)} <select name="${esc(name)}" id="select-${esc(name)}">${opts}</select></label>`;
+}
+
+function headerBlock(model: DashboardModel): string {
+  const { selection, options, headline } = model;
+  const week = headline.weekIndex === null ? '' : ` · week ${headline.weekIndex} of the quarter`;
+  return `<header class="top">
+<div class="brand"><h1>${esc(model.title)}</h1>
+<p class="sub"><span data-selection="forecast">${esc(selection.forecast)}</span> · <span data-selection="period">${esc(periodLabel(selection.period))}</span> · <span data-selection="field">${esc(selection.fieldName)}</span> · snapshot <time data-snapshot="${esc(selection.snapshotDate)}" datetime="${esc(selection.snapshotDate)}">${esc(selection.snapshotDate)}</time>${esc(week)} · ${esc(count(headline.owners))} owners</p></div>
+<form id="selectors" class="selectors" method="get" action="/">
+${select('forecast', 'Forecast', selection.forecast, options.forecasts.map((f) => ({ value: f, label: f })))}
+${select('period', 'Period', selection.period, options.periods.map((p) => ({ value: p, label: periodLabel(p) })))}
+${select('field', 'Call field', selection.field, options.fields.map((f) => ({ value: f.id, label: f.name })))}
+<noscript><button type="submit">Show</button></noscript>
+</form>
+</header>`;
+}
+
+function cards(model: DashboardModel): string {
+  const h = model.headline;
+  const below = h.coverage !== null && h.requiredCoverage !== null && h.coverage < h.requiredCoverage;
+  const weekText = h.weekIndex === null ? 'this week' : `week ${h.weekIndex}`;
+  return `<section class="cards" aria-label="Headline numbers">
+<article class="card" data-card="forecast"><h2>${esc(model.selection.fieldName)} vs quota</h2>
+<p class="big">${metric('forecastAmount', h.forecastAmount, money(h.forecastAmount))}</p>
+<p class="detail">${metric('forecastToQuotaPct', h.forecastToQuotaPct, pct(h.forecastToQuotaPct))} of ${metric('quota', h.quota, money(h.quota))} quota</p>
+${progress(h.forecastToQuotaPct, 'forecast as a share of quota')}</article>
+<article class="card" data-card="closed"><h2>Closed · attainment</h2>
+<p class="big">${metric('attainmentPct', h.attainmentPct, pct(h.attainmentPct))}</p>
+<p class="detail">${metric('closed', h.closed, money(h.closed))} closed of ${money(h.quota)}</p>
+${progress(h.attainmentPct, 'closed as a share of quota')}</article>
+<article class="card${below ? ' warn' : ''}" data-card="coverage"><h2>Pipeline coverage</h2>
+<p class="big">${metric('coverage', h.coverage, ratio(h.coverage))}</p>
+<p class="detail">required ${metric('requiredCoverage', h.requiredCoverage, ratio(h.requiredCoverage))}${below ? ' <strong class="flag">short</strong>' : ''} · ${metric('pipeline', h.pipeline, money(h.pipeline))} open pipeline</p></article>
+<article class="card" data-card="accuracy"><h2>Accuracy at ${esc(weekText)}</h2>
+<p class="big">${metric('accuracyPct', h.accuracyPct, pct(h.accuracyPct))}</p>
+<p class="detail">${h.accuracyPct === null ? 'no closed quarter to compare with yet' : `mean rep accuracy at ${esc(weekText)} in past quarters`}</p></article>
+</section>`;
+}
+
+function changesTable(rows: readonly ChangeRow[], days: number): string {
+  if (rows.length === 0) return `<p class="empty" data-empty="changes">No forecast moves in the last ${days} days.</p>`;
+  const body = rows
+    .map((r) => {
+      const dir = r.change === null ? '' : r.change > 0 ? 'up' : r.change < 0 ? 'down' : '';
+      return `<tr><td>${esc(r.snapshot)}</td><td title="${esc(r.ownerEmail)}">${esc(r.owner)}</td><td>${esc(r.field)}</td><td class="num">${esc(money(r.previous))}</td><td class="num">${esc(money(r.current))}</td><td class="num ${dir}" data-v="${r.change ?? ''}">${esc(signedMoney(r.change))}</td><td class="num ${dir}">${esc(signedPct(r.changePct))}</td></tr>`;
+    })
+    .join('\n');
+  return `<div class="scroll"><table class="data" id="changes-table"><thead><tr><th>Snapshot</th><th>Owner</th><th>Call field</th><th class="num">Previous</th><th class="num">Current</th><th class="num">Change</th><th class="num">Change %</th></tr></thead><tbody>
+${body}
+</tbody></table></div>`;
+}
+
+interface RepColumn {
+  readonly label: string;
+  readonly type: 'text' | 'num';
+  /** Fixed column width (px): with table-layout fixed the browser never measures 5,000 rows. */
+  readonly width: number;
+  readonly title?: string;
+  readonly cell: (r: RepRow) => { text: string; value?: number | null; className?: string };
+}
+
+const REP_COLUMNS: readonly RepColumn[] = [
+  { label: 'Owner', width: 190, type: 'text', cell: (r) => ({ text: r.owner }) },
+  { label: 'Email', width: 230, type: 'text', cell: (r) => ({ text: r.ownerEmail }) },
+  { label: 'Manager', width: 170, type: 'text', cell: (r) => ({ text: r.manager ?? NULL_TEXT }) },
+  { label: 'Role', width: 86, type: 'text', title: 'rep: has no one reporting to them', cell: (r) => ({ text: r.isRep ? 'rep' : 'manager' }) },
+  { label: 'Forecast', width: 126, type: 'num', cell: (r) => ({ text: money(r.forecastAmount), value: r.forecastAmount }) },
+  { label: 'Quota', width: 126, type: 'num', cell: (r) => ({ text: money(r.quota), value: r.quota }) },
+  { label: 'Closed', width: 126, type: 'num', cell: (r) => ({ text: money(r.closed), value: r.closed }) },
+  { label: 'Attainment', width: 104, type: 'num', cell: (r) => ({ text: pct(r.attainmentPct), value: r.attainmentPct }) },
+  { label: 'Forecast / quota', width: 128, type: 'num', cell: (r) => ({ text: pct(r.forecastToQuotaPct), value: r.forecastToQuotaPct }) },
+  { label: 'Bias', width: 84, type: 'num', title: 'final call vs closed over up to 4 past quarters; > 0 over-forecasts', cell: (r) => ({ text: signedPct(r.biasPct), value: r.biasPct }) },
+  { label: 'Weeks since update', width: 148, type: 'num', cell: (r) => ({ text: count(r.weeksSinceUpdate), value: r.weeksSinceUpdate, className: r.weeksSinceUpdate !== null && r.weeksSinceUpdate >= 2 ? 'warn' : '' }) },
+  { label: 'Largest move 7d', width: 138, type: 'num', cell: (r) => ({ text: money(r.largestMove7d), value: r.largestMove7d }) },
+  {
+    label: 'Coverage',
+    width: 92,
+    type: 'num',
+    cell: (r) => ({ text: ratio(r.coverage), value: r.coverage }),
+  },
+];
+
+/** Rows laid out at once; the rest wait behind "Show all" (a 5,000-row layout takes seconds on a laptop). */
+export const REP_PAGE = 500;
+
+function repCountText(matching: number, total: number, limit: number): string {
+  const base = matching === total ? `${count(total)} owners` : `${count(matching)} of ${count(total)} owners`;
+  return matching > limit ? `${base} · showing the first ${count(limit)}` : base;
+}
+
+function repTable(rows: readonly RepRow[], nonce: string): string {
+  const head = REP_COLUMNS.map(
+    (c, i) => `<th scope="col" data-type="${c.type}" aria-sort="none"${c.type === 'num' ? ' class="num"' : ''}${c.title ? ` title="${esc(c.title)}"` : ''}><button type="button" data-col="${i}">${esc(c.label)}</button></th>`,
+  ).join('');
+  const body = rows
+    .map((r, i) => {
+      const cells = REP_COLUMNS.map((c) => {
+        const v = c.cell(r);
+        const cls = [c.type === 'num' ? 'num' : '', v.className ?? ''].filter(Boolean).join(' ');
+        const data = c.type === 'num' ? ` data-v="${v.value === null || v.value === undefined ? '' : esc(v.value)}"` : '';
+        return `<td${cls ? ` class="${cls}"` : ''}${data}>${esc(v.text)}</td>`;
+      }).join('');
+      return `<tr data-rep="${r.isRep ? 1 : 0}"${i >= REP_PAGE ? ' hidden' : ''}>${cells}</tr>`;
+    })
+    .join('\n');
+  const paged = rows.length > REP_PAGE;
+  return `<div class="table-tools">
+<label class="filter">Filter <input type="search" id="rep-filter" placeholder="owner or manager" autocomplete="off" spellcheck="false"></label>
+<label class="check"><input type="checkbox" id="reps-only"> reps only</label>
+<span id="rep-count" class="muted" aria-live="polite">${esc(repCountText(rows.length, rows.length, REP_PAGE))}</span>
+<button type="button" id="rep-more"${paged ? '' : ' hidden'}>Show all ${esc(count(rows.length))}</button>
+</div>
+${paged ? `<noscript><style nonce="${esc(nonce)}">#rep-table tr[hidden]{display:table-row!important}#rep-more{display:none!important}</style></noscript>` : ''}
+<div class="scroll tall"><table class="data sortable" id="rep-table" data-search-cols="0,2" data-page="${REP_PAGE}" width="${REP_COLUMNS.reduce((w, c) => w + c.width, 0)}"><colgroup>${REP_COLUMNS.map((c) => `<col width="${c.width}">`).join('')}</colgroup><thead><tr>${head}</tr></thead><tbody>
+${body}
+</tbody></table></div>`;
+}
+
+function healthPanel(health: Health, now: number): string {
+  const lastMs = timestampMs(health.lastSuccessAt);
+  const stale = lastMs !== undefined && now - lastMs > STALE_MS;
+  const quota = health.quotaLeft === null ? NULL_TEXT : health.quotaLimit === null ? count(health.quotaLeft) : `${count(health.quotaLeft)} of ${count(health.quotaLimit)}`;
+  const stats = `<dl class="stats">
+<div><dt>Export completion</dt><dd>${metric('completionPct', health.completionPct, pct(health.completionPct))}</dd></div>
+<div><dt>Avg export latency</dt><dd>${metric('avgLatencyMs', health.avgLatencyMs, duration(health.avgLatencyMs))}</dd></div>
+<div${stale ? ' class="warn"' : ''}><dt>Last success</dt><dd><span data-metric="lastSuccessAt" data-value="${esc(health.lastSuccessAt ?? '')}">${esc(timestamp(health.lastSuccessAt))}</span> <small class="muted">${esc(ago(health.lastSuccessAt, now))}</small>${stale ? ' <strong class="flag">stale</strong>' : ''}</dd></div>
+<div><dt>Export quota left (30 days)</dt><dd>${metric('quotaLeft', health.quotaLeft, quota)}</dd></div>
+</dl>`;
+  if (health.runs.length === 0) return `${stats}<p class="empty" data-empty="runs">No pipeline runs recorded yet.</p>`;
+  const body = health.runs
+    .slice(0, 10)
+    .map(
+      (r) =>
+        `<tr><td>${esc(timestamp(r.startedAt))}</td><td><span class="status ${esc(r.status.replace(/[^a-z]/g, ''))}"${r.error ? ` title="${esc(r.error)}"` : ''}>${esc(r.status)}</span></td><td>${esc(r.asOf)}</td><td>${esc(r.trigger)}</td>` +
+        `<td class="num${r.exportsFailed > 0 ? ' bad' : ''}">${esc(`${count(r.exportsFailed)} of ${count(r.exports)}`)}</td><td class="num">${esc(count(r.rowsLoaded))}</td><td class="num">${esc(count(r.changes))}</td><td class="num">${esc(duration(r.durationMs))}</td></tr>`,
+    )
+    .join('\n');
+  return `${stats}<div class="scroll"><table class="data" id="runs-table"><thead><tr><th>Started</th><th>Status</th><th>As of</th><th>Trigger</th><th class="num">Exports failed</th><th class="num">Rows</th><th class="num">Changes</th><th class="num">Duration</th></tr></thead><tbody>
+${body}
+</tbody></table></div>`;
+}
+
+function htmlDocument(frame: PageFrame, body: string, script: boolean): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
+<link rel="icon" href="data:,">
+<title>${esc(frame.title)}</title>
+<style nonce="${esc(frame.nonce)}">${CSS}</style>
+</head>
+<body>
+${body}
+${script ? `<script nonce="${esc(frame.nonce)}">${SCRIPT}</script>` : `<script nonce="${esc(frame.nonce)}">${STRIP_TOKEN}</script>`}
+</body>
+</html>
+`;
+}
+
+/** The full dashboard for one selection. */
+export function renderDashboard(model: DashboardModel, frame: PageFrame): string {
+  const h = model.headline;
+  const body = `${headerBlock(model)}
+<main>
+${cards(model)}
+<section class="grid2">
+<article class="panel" id="accuracy"><h2>Accuracy by week of quarter</h2>
+<p class="hint">How close reps' ${esc(model.selection.fieldName)} calls at each week came to what closed, in the closed quarters of ${esc(model.selection.forecast)}. Accuracy = 1 − |call − closed| / call; WAPE = Σ|call − closed| / Σ closed.</p>
+${accuracyChart(model.accuracy, { currentWeek: h.weekIndex })}</article>
+<article class="panel" id="coverage"><h2>Coverage by team</h2>
+<p class="hint">Open pipeline over the quota still to close, per manager's team; the tick is the coverage their win rate says they need.</p>
+${coverageChart(model.coverage)}</article>
+</section>
+<section class="panel" id="changes"><h2>This week's biggest changes</h2>
+<p class="hint">Largest moves between consecutive snapshots in the last ${model.changeDays} days, ${esc(model.selection.forecast)} ${esc(periodLabel(model.selection.period))}, all call fields.</p>
+${changesTable(model.changes, model.changeDays)}</section>
+<section class="panel" id="reps"><h2>Reps and managers · ${esc(model.selection.fieldName)}</h2>
+${repTable(model.reps, frame.nonce)}</section>
+<section class="panel" id="health"><h2>Pipeline health</h2>
+${healthPanel(model.health, model.now)}</section>
+</main>
+<footer>Generated ${esc(timestamp(new Date(model.now).toISOString()))} · JSON: <a href="/api/headline">/api/headline</a>, <a href="/api/reps">/api/reps</a>, <a href="/api/health">/api/health</a></footer>`;
+  return htmlDocument(frame, body, true);
+}
+
+/** The first-run page: nothing loaded yet, what to do, and the runs so far (a failed first run shows here). */
+export function renderEmpty(input: { health: Health; now: number }, frame: PageFrame): string {
+  const body = `<header class="top"><div class="brand"><h1>${esc(frame.title)}</h1><p class="sub">no data yet</p></div></header>
+<main>
+<section class="panel empty-state" data-empty="snapshots"><h2>Nothing loaded yet</h2>
+<p class="lead">${esc(NO_SNAPSHOTS)}</p>
+<p>The dashboard reads the forecast snapshots in the warehouse. Load some, then reload this page:</p>
+<pre><code>npx clari-dp run        # current quarter + 4 previous from your Clari tenant
+npx clari-dp demo       # or: a simulated tenant, 10 business days</code></pre>
+<p class="muted">Accuracy needs closed quarters; <code>npx clari-dp backfill</code> loads them.</p></section>
+<section class="panel" id="health"><h2>Pipeline health</h2>
+${healthPanel(input.health, input.now)}</section>
+</main>`;
+  return htmlDocument(frame, body, false);
+}
+
+/** An error page (bad parameters, unauthorised, failure), with a way back. */
+export function renderMessage(input: { heading: string; message: string; link?: { href: string; text: string } | undefined }, frame: PageFrame): string {
+  const body = `<header class="top"><div class="brand"><h1>${esc(frame.title)}</h1></div></header>
+<main><section class="panel message"><h2>${esc(input.heading)}</h2><p>${esc(input.message)}</p>${input.link ? `<p><a href="${esc(input.link.href)}">${esc(input.link.text)}</a></p>` : ''}</section></main>`;
+  return htmlDocument(frame, body, false);
+}
+
+// Removes the token query parameter from the address bar once the cookie holds it, so it is not
+// bookmarked, shared in a screenshot or kept in history. (It never appears in the page itself.)
+const STRIP_TOKEN = `(function(){var u=new URL(location.href);if(u.searchParams.has('token')){u.searchParams.delete('token');history.replaceState(null,'',u.pathname+u.search+u.hash);}})();`;
+
+// The page's only behaviour: selectors submit on change; the rep table sorts (click a header) and
+// filters (text, reps only) on the rendered rows, with one listener per control, none per row.
+const SCRIPT = `${STRIP_TOKEN}
+(function(){
+'use strict';
+var form=document.getElementById('selectors');
+if(form){form.addEventListener('change',function(e){
+  var t=e.target;
+  if(t&&t.name==='forecast'){['period','field'].forEach(function(n){var s=form.elements.namedItem(n);if(s)s.disabled=true;});}
+  form.submit();
+});}
+var table=document.getElementById('rep-table');
+if(!table)return;
+var body=table.tBodies[0];
+var rows=Array.prototype.slice.call(body.rows);
+var cols=(table.getAttribute('data-search-cols')||'0').split(',').map(Number);
+var keys=rows.map(function(r){return cols.map(function(i){var c=r.cells[i];return c?c.textContent:'';}).join(' ').toLowerCase();});
+var isRep=rows.map(function(r){return r.getAttribute('data-rep')==='1';});
+var filter=document.getElementById('rep-filter');
+var only=document.getElementById('reps-only');
+var shown=document.getElementById('rep-count');
+var more=document.getElementById('rep-more');
+var page=Number(table.getAttribute('data-page'))||500;
+var limit=page;
+var order=rows.map(function(_,i){return i;});
+var fmt=new Intl.NumberFormat('en-US');
+// Shows the matching rows in the current order, at most limit of them: only those are laid out.
+function apply(){
+  var q=filter?filter.value.trim().toLowerCase():'';
+  var repsOnly=only?only.checked:false;
+  var n=0;
+  for(var j=0;j<order.length;j++){
+    var i=order[j];
+    var match=!(repsOnly&&!isRep[i])&&(q===''||keys[i].indexOf(q)>=0);
+    if(match)n++;
+    var hide=!match||n>limit;
+    if(rows[i].hidden!==hide)rows[i].hidden=hide;
+  }
+  var text=n===rows.length?fmt.format(n)+' owners':fmt.format(n)+' of '+fmt.format(rows.length)+' owners';
+  if(n>limit)text+=' \u00b7 showing the first '+fmt.format(limit);
+  if(shown)shown.textContent=text;
+  if(more){more.hidden=!(n>limit);more.textContent='Show all '+fmt.format(n);}
+}
+if(filter)filter.addEventListener('input',apply);
+if(only)only.addEventListener('change',apply);
+if(more)more.addEventListener('click',function(){limit=Infinity;apply();});
+if((filter&&filter.value)||(only&&only.checked))apply();
+var collator=new Intl.Collator(undefined,{sensitivity:'base',numeric:true});
+table.tHead.addEventListener('click',function(e){
+  var button=e.target&&e.target.closest?e.target.closest('button[data-col]'):null;
+  if(!button)return;
+  var th=button.closest('th');
+  var col=Number(button.getAttribute('data-col'));
+  var numeric=th.getAttribute('data-type')==='num';
+  var dir=th.getAttribute('aria-sort')==='ascending'?'descending':'ascending';
+  Array.prototype.forEach.call(table.tHead.rows[0].cells,function(c){c.setAttribute('aria-sort','none');});
+  th.setAttribute('aria-sort',dir);
+  var sign=dir==='ascending'?1:-1;
+  var values=rows.map(function(r){
+    var c=r.cells[col];
+    if(!c)return null;
+    if(numeric){var v=c.getAttribute('data-v');return v===null||v===''?null:Number(v);}
+    var t=c.textContent.trim();
+    return t===''||t==='${NULL_TEXT}'?null:t;
+  });
+  order=rows.map(function(_,i){return i;});
+  order.sort(function(a,b){
+    var x=values[a],y=values[b];
+    if(x===null||y===null)return x===y?a-b:(x===null?1:-1);
+    var d=numeric?x-y:collator.compare(x,y);
+    return d!==0?sign*d:a-b;
+  });
+  // Hide first, then move: rows that end up hidden are never laid out.
+  apply();
+  var frag=document.createDocumentFragment();
+  for(var k=0;k<order.length;k++)frag.appendChild(rows[order[k]]);
+  body.appendChild(frag);
+});
+})();`;
+
+const CSS = `
+:root{--bg:#f6f7f9;--panel:#fff;--text:#1c2430;--muted:#5f6b7a;--line:#e3e7ec;--accent:#2f6fdb;--accent-soft:#d9e5fb;--good:#1f8a4c;--bad:#c0392b;--warn:#b7791f;--grid:#edf0f3;--current:rgba(47,111,219,.08)}
+@media (prefers-color-scheme:dark){:root{--bg:#12161c;--panel:#1a2029;--text:#e6eaf0;--muted:#97a3b4;--line:#2b3340;--accent:#6ea0ff;--accent-soft:#24344f;--good:#4cc38a;--bad:#ff7b6b;--warn:#f0b35a;--grid:#242c38;--current:rgba(110,160,255,.12)}}
+*{box-sizing:border-box}
+body{margin:0;background:var(--bg);color:var(--text);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
+a{color:var(--accent)}
+code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
+pre{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:10px 12px;overflow:auto}
+.top{display:flex;flex-wrap:wrap;gap:12px 24px;align-items:flex-end;justify-content:space-between;padding:18px 24px 14px;background:var(--panel);border-bottom:1px solid var(--line)}
+.top h1{margin:0;font-size:20px;font-weight:650}
+.sub{margin:4px 0 0;color:var(--muted)}
+.selectors{display:flex;flex-wrap:wrap;gap:10px}
+.selectors label{display:flex;flex-direction:column;font-size:12px;color:var(--muted);gap:2px}
+select,input[type=search],button{font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:5px 8px}
+main{padding:18px 24px 8px;display:grid;grid-template-columns:minmax(0,1fr);gap:18px;max-width:1440px;margin:0 auto}
+main>*,.grid2>*{min-width:0}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(230px,1fr));gap:14px}
+.card,.panel{background:var(--panel);border:1px solid var(--line);border-radius:10px;padding:14px 16px}
+.card h2{margin:0 0 6px;font-size:13px;font-weight:600;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
+.card .big{margin:0;font-size:28px;font-weight:650;font-variant-numeric:tabular-nums}
+.card .detail{margin:4px 0 8px;color:var(--muted)}
+.card.warn{border-color:var(--warn)}
+.flag{color:var(--bad);font-weight:650}
+.progress{width:100%;height:6px;display:block}
+.progress .track{fill:var(--grid)}.progress .fill{fill:var(--accent)}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:18px}
+.panel h2{margin:0 0 4px;font-size:16px}
+.hint{margin:0 0 10px;color:var(--muted);font-size:12.5px}
+.muted{color:var(--muted)}
+.empty,.chart-empty{color:var(--muted);padding:18px 0}
+.chart{width:100%;height:auto;display:block}
+.chart text{fill:var(--muted);font-size:11px}
+.chart .grid{stroke:var(--grid);stroke-width:1}.chart .grid.one{stroke:var(--line);stroke-dasharray:3 3}
+.chart .baseline{stroke:var(--line)}
+.chart .bar.wape{fill:var(--accent-soft)}
+.chart .line.accuracy{fill:none;stroke:var(--accent);stroke-width:2.2}
+.chart .point.accuracy{fill:var(--panel);stroke:var(--accent);stroke-width:2}
+.chart .point.is-current{fill:var(--accent)}
+.chart .current{fill:var(--current)}
+.chart .cov.ok{fill:var(--good)}.chart .cov.low{fill:var(--bad)}
+.chart .required{stroke:var(--text);stroke-width:2.5}
+.chart .label{fill:var(--text);font-size:12px}.chart .value{fill:var(--text)}
+.chart rect:hover,.chart circle:hover{opacity:.75}
+.note{color:var(--muted);font-size:12.5px}
+.scroll{overflow:auto}.scroll.tall{max-height:70vh;border:1px solid var(--line);border-radius:6px}
+table.data{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
+table.data th,table.data td{padding:5px 9px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+table.data th{position:sticky;top:0;background:var(--panel);font-size:12px;color:var(--muted);font-weight:600;z-index:1}
+table.data .num{text-align:right}
+table.sortable{table-layout:fixed}table.sortable td{overflow:hidden;text-overflow:ellipsis}
+table.data tbody tr:hover{background:var(--bg)}
+td.up{color:var(--good)}td.down{color:var(--bad)}td.warn{color:var(--warn)}td.bad{color:var(--bad)}
+th button{all:unset;cursor:pointer}
+th button:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+th[aria-sort=ascending] button::after{content:" \\25B2";font-size:10px}
+th[aria-sort=descending] button::after{content:" \\25BC";font-size:10px}
+.table-tools{display:flex;flex-wrap:wrap;gap:14px;align-items:center;margin:6px 0 10px}
+.table-tools .filter{display:flex;gap:6px;align-items:center}
+.table-tools input[type=search]{min-width:240px}
+.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px;margin:6px 0 14px}
+.stats div{background:var(--bg);border-radius:8px;padding:10px 12px}
+.stats dt{font-size:12px;color:var(--muted)}.stats dd{margin:2px 0 0;font-size:18px;font-weight:600}
+.stats div.warn{outline:1px solid var(--warn)}
+.status{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:var(--grid)}
+.status.success{background:rgba(31,138,76,.15);color:var(--good)}.status.partial{background:rgba(183,121,31,.15);color:var(--warn)}.status.failed{background:rgba(192,57,43,.15);color:var(--bad)}
+.empty-state h2{font-size:18px}.empty-state .lead{font-size:16px;font-weight:600}
+footer{padding:10px 24px 24px;color:var(--muted);font-size:12px;max-width:1440px;margin:0 auto}
+[hidden]{display:none!important}
+`;
