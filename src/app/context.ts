@@ -6,6 +6,7 @@ import { ClariClient, type RequestEvent } from '../clari/index.js';
 import { loadConfig, type LoadedConfig } from '../config/index.js';
 import { type Clock, type Logger, type Random, Redactor, systemClock } from '../core/index.js';
 import { createLogger, type LogLevel } from './logger.js';
+import type { LiveMetrics } from './metrics.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -33,6 +34,8 @@ export interface AppContext {
   readonly logger: Logger;
   readonly io: Io;
   readonly json: boolean;
+  /** Live Prometheus series of a long-running process (schedule); absent for one-shot commands. */
+  readonly metrics?: LiveMetrics | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -81,7 +84,8 @@ export function createContext(options: GlobalOptions, io: Io, flags: Record<stri
 
 export function createClariClient(ctx: AppContext, onRequest?: (event: RequestEvent) => void): ClariClient {
   const { config, secrets } = ctx.loaded;
-  return new ClariClient({
+  const metrics = ctx.metrics;
+  const client = new ClariClient({
     apiKey: secrets.clariApiKey?.value ?? '',
     baseUrl: config.clari.baseUrl,
     fetch: (input, init) => fetch(input, init),
@@ -94,6 +98,13 @@ export function createClariClient(ctx: AppContext, onRequest?: (event: RequestEv
     breaker: { failureThreshold: config.clari.breakerFailureThreshold, cooldownMs: config.clari.breakerCooldownMs },
     rateLimitPerSecond: config.clari.rateLimitPerSecond || undefined,
     userAgent: 'clari-dp/0.1',
-    onRequest,
+    onRequest: metrics
+      ? (event) => {
+          metrics.onRequest(event);
+          onRequest?.(event);
+        }
+      : onRequest,
   });
+  if (metrics) client.onBreakerChange((state) => metrics.onBreaker(state));
+  return client;
 }

@@ -5,3 +5,5 @@ export * from './lock.js';
 export * from './pipeline.js';
 export * from './alerts.js';
 export * from './metrics.js';
+export * from './scheduler.js';
+export * from './bundle.js';

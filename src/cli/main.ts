@@ -15,11 +15,10 @@ interface CommandSpec {
   readonly summary: string;
   readonly options?: readonly Option[];
   readonly args?: string;
-  /** Lazily loaded implementation; absent when the command is not built yet. */
-  readonly load?: () => Promise<CommandAction>;
+  /** Lazily loaded implementation. */
+  readonly load: () => Promise<CommandAction>;
   /** Config paths set from this command's flags. */
   readonly flags?: (options: Record<string, unknown>) => Record<string, unknown>;
-  readonly pending?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -53,6 +52,8 @@ const COMMANDS: readonly CommandSpec[] = [
       new Option('--users <n>', 'users in the simulated tenant').default(120).argParser(num('--users')),
       new Option('--seed <n>', 'tenant seed').default(42).argParser(num('--seed')),
       new Option('--warehouse <url>', 'where to load (default duckdb:./clari.duckdb)'),
+      new Option('--serve', 'then serve the dashboard over the demo data'),
+      new Option('--port <n>', 'dashboard port with --serve').default(8080).argParser(num('--port')),
     ],
     load: async () => (await import('./commands/demo.js')).demo,
   },
@@ -130,7 +131,21 @@ const COMMANDS: readonly CommandSpec[] = [
     flags: (o) => ({ warehouse: o.warehouse }),
     load: async () => (await import('./commands/serve.js')).serve,
   },
-  { name: 'schedule', summary: 'run on a cron expression, one instance at a time', pending: 'the operations issue (#6)' },
+  {
+    name: 'schedule',
+    summary: 'long-running: `run` on a cron expression, one run at a time, /healthz and /metrics, graceful stop on SIGTERM',
+    options: [
+      new Option('--cron <expr>', 'five-field cron expression, e.g. "0 6 * * 1-5" (06:00 on weekdays)').makeOptionMandatory(),
+      new Option('--tz <zone>', 'IANA time zone of the expression (default: the configured timezone)'),
+      new Option('--port <n>', 'port of /healthz and /metrics (0 picks a free one)').default(9464).argParser(num('--port')),
+      new Option('--host <host>', 'interface of /healthz and /metrics').default('127.0.0.1'),
+      new Option('--no-catch-up', 'do not run at start when the last successful run is older than the previous slot'),
+      ...runOptions().filter((option) => option.long !== '--as-of' && option.long !== '--dry-run'),
+      new Option('--trigger <name>', 'recorded in clari_sync_runs (default: schedule)').hideHelp(),
+    ],
+    flags: runFlags,
+    load: async () => (await import('./commands/schedule.js')).schedule,
+  },
   {
     name: 'doctor',
     summary: 'readiness checks, one PASS/WARN/FAIL line each; exit 1 on any FAIL',
@@ -145,7 +160,13 @@ const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/doctor.js')).doctor,
   },
   { name: 'config', summary: 'show: the effective configuration, secrets masked, with the source of each value', args: '<action>', load: async () => (await import('./commands/config.js')).config },
-  { name: 'debug-bundle', summary: 'an archive for support: versions, redacted config, recent runs and jobs', pending: 'the operations issue (#6)' },
+  {
+    name: 'debug-bundle',
+    summary: 'an archive for support: versions, redacted config, recent runs and jobs; no secrets, names, e-mails or amounts',
+    options: [new Option('--out <file>', 'where to write (default ./clari-dp-debug-<timestamp>.tar.gz)'), new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
+    flags: (o) => ({ warehouse: o.warehouse }),
+    load: async () => (await import('./commands/debug-bundle.js')).debugBundle,
+  },
   {
     name: 'sim',
     summary: 'the Clari simulator (Revenue API v4 over HTTP, faults on demand)',
@@ -211,7 +232,7 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     .exitOverride();
 
   for (const spec of COMMANDS) {
-    const command = program.command(spec.name).description(spec.pending ? `${spec.summary} [not built yet]` : spec.summary);
+    const command = program.command(spec.name).description(spec.summary);
     if (spec.args) command.argument(spec.args);
     for (const option of spec.options ?? []) command.addOption(option);
     for (const name of ['config', 'env', 'log-level'] as const) command.addOption(new Option(`--${name} <value>`).hideHelp());
@@ -220,11 +241,6 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     command.action(async (...received: unknown[]) => {
       const cmd = received[received.length - 1] as Command;
       const options = cmd.optsWithGlobals<Record<string, unknown> & GlobalOptions>();
-      if (!spec.load) {
-        io.stderr(`clari-dp ${spec.name}: not available yet in this version (planned in ${spec.pending ?? 'a later release'}).\n`);
-        setExit(EXIT.usage);
-        return;
-      }
       const action = await spec.load();
       let context: AppContext | undefined;
       const ctx = (): AppContext => (context ??= createContext(options, io, spec.flags?.(options) ?? {}));

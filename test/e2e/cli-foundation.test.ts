@@ -67,10 +67,10 @@ describe('clari-dp CLI', () => {
     expect(result.stderr).not.toContain('abcdefgh12345');
   });
 
-  it('says a command is not built yet and exits 2', async () => {
+  it('exits 2 when a required option is missing', async () => {
     const result = await runCli(['schedule']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/not available yet/);
+    expect(result.stderr).toMatch(/required option '--cron <expr>' not specified/);
   });
 
   it('rejects an unknown option with exit 2', async () => {

@@ -5,13 +5,14 @@
  * <dataDir>/demo, apart from real data; re-running it replays the same days and replaces them.
  */
 import { join } from 'node:path';
-import { acquireLock } from '../../app/index.js';
+import { acquireLock, metricsText } from '../../app/index.js';
 import { createConsoleChannel, DEFAULT_RULES } from '../../alerts/index.js';
 import { ClariClient } from '../../clari/index.js';
 import { systemClock } from '../../core/index.js';
 import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
 import { type AlertSetup, JobState, Landing, planExports, runPipeline, type RunSettings } from '../../pipeline/index.js';
 import { startSimulator } from '../../sim/index.js';
+import { startDashboard } from '../../server/index.js';
 import { openWarehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT, table } from '../output.js';
@@ -89,7 +90,14 @@ export const demo: CommandAction = async (context, o) => {
       moves.map((m) => [m.owner_name ?? '', m.forecast_name ?? '', m.time_period ?? '', m.field_name ?? '', money(m.previous_amount), money(m.current_amount), `${Number(m.change_pct).toFixed(1)}%`]),
     )}`;
     out += `\nQuery it with any DuckDB client, e.g.: duckdb ${warehouseUrl.replace(/^duckdb:/, '')} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`;
+    out += `Reports: npx clari-dp report accuracy|coverage|reps|changes|health${warehouseUrl === 'duckdb:./clari.duckdb' ? '' : ` --warehouse ${warehouseUrl}`}\n`;
     io.stdout(out);
+    if (o.serve === true) {
+      const dashboard = await startDashboard({ warehouse, clock: ctx.clock, redactor: ctx.redactor, host: '127.0.0.1', port: typeof o.port === 'number' ? o.port : 8080, metricsText: () => metricsText(warehouse) });
+      io.stdout(`dashboard on ${dashboard.url} (Ctrl-C to stop)\n`);
+      await untilSignal();
+      await dashboard.close();
+    }
     return runs.every((r) => r[1] === 'success') ? EXIT.ok : EXIT.partial;
   } finally {
     await warehouse.close();
@@ -100,4 +108,11 @@ export const demo: CommandAction = async (context, o) => {
 
 function money(value: string | null | undefined): string {
   return value === null || value === undefined ? '' : `$${Number(value).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }

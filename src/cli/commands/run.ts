@@ -59,6 +59,7 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
     const bar = progress(ctx.io.stderr, ctx.io.isTTY && !ctx.json, planned.length);
     const summary = await runPipeline(pipelineDeps(ctx, warehouse, (e) => bar.onEvent(e)), planned, settings);
     bar.done();
+    ctx.metrics?.onRun(summary);
     ctx.io.stdout(ctx.redactor.redact(ctx.json ? summaryJson(summary) : summaryText(summary)));
     if (deferred.length > 0) {
       ctx.io.stderr(`backfill: ${deferred.length} export(s) left for later to stay within the export quota (${deferred.map((d) => d.key).join(', ')}); run the same command again to continue.\n`);
