@@ -311,7 +311,10 @@ export class ClariHttp {
   }
 
   private emit(spec: RequestSpec, status: number | undefined, started: number, attempt: number, errorCode: string | undefined, retrying: boolean): void {
-    this.options.onRequest?.({ endpoint: spec.endpoint, method: spec.method, status, durationMs: this.options.clock.now() - started, attempt, errorCode, retrying });
+    const durationMs = this.options.clock.now() - started;
+    // The path only (a nextLink may carry the origin and a cursor), through the redactor like every other line.
+    this.options.logger.debug({ method: spec.method, path: this.options.redactor.redact(spec.path.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')), status, durationMs, attempt, errorCode }, 'Clari request');
+    this.options.onRequest?.({ endpoint: spec.endpoint, method: spec.method, status, durationMs, attempt, errorCode, retrying });
   }
 }
 
