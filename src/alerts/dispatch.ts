@@ -84,8 +84,19 @@ export function planDelivery(outgoing: readonly Outgoing[], routes: readonly Rou
   return { suppressed, deliver };
 }
 
-/** Sends the plan (plus earlier failures to retry) and returns a decision for every alert and channel. */
-export async function deliver(plan: Plan, retry: readonly AlertRecord[], routes: readonly Route[], settings: DispatchSettings, context: DeliveryContext): Promise<Decision[]> {
+/**
+ * Sends the plan (plus earlier failures to retry) and returns a decision for every alert and channel.
+ * `onBatch` hears each message's outcome as soon as it is known, so the caller can record it before
+ * the next one goes out (a process that dies mid-delivery then knows what was already sent).
+ */
+export async function deliver(
+  plan: Plan,
+  retry: readonly AlertRecord[],
+  routes: readonly Route[],
+  settings: DispatchSettings,
+  context: DeliveryContext,
+  onBatch?: (decisions: readonly Decision[]) => Promise<void>,
+): Promise<Decision[]> {
   const decisions: Decision[] = [...plan.suppressed];
   const byChannel = new Map(plan.deliver);
   for (const record of retry) {
@@ -99,13 +110,16 @@ export async function deliver(plan: Plan, retry: readonly AlertRecord[], routes:
     if (alerts.length === 0) continue;
     const batches = settings.digest ? [alerts] : alerts.map((a) => [a]);
     for (const batch of batches) {
+      let outcome: Decision[];
       try {
         await route.channel.send(batch, context);
-        for (const alert of batch) decisions.push({ alert, channel: route.channel.name, status: 'sent' });
+        outcome = batch.map((alert) => ({ alert, channel: route.channel.name, status: 'sent' }));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        for (const alert of batch) decisions.push({ alert, channel: route.channel.name, status: 'failed', reason });
+        outcome = batch.map((alert) => ({ alert, channel: route.channel.name, status: 'failed', reason }));
       }
+      decisions.push(...outcome);
+      await onBatch?.(outcome);
     }
   }
   return decisions;

@@ -81,10 +81,10 @@ export interface Headline {
 export async function headline(wh: Warehouse, selection: Selection): Promise<Headline> {
   const params: SqlValue[] = [selection.forecast, selection.period, selection.field];
   const [top] = await wh.query<Record<string, string | number | null>>(
-    `WITH rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
-     tops AS (SELECT r.* FROM rows r WHERE r.manager_user_id IS NULL)
+    `WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM rows) AS owners`,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners`,
     params,
   );
   const [call] = await wh.query<{ own: string | null; reports: string | null }>(
@@ -194,7 +194,7 @@ export interface ChangeRow {
 /** The biggest moves of the last `days` days (by absolute amount). */
 export async function biggestChanges(wh: Warehouse, filters: { forecast?: string | undefined; period?: string | undefined; days?: number | undefined; limit?: number | undefined; kind?: string | undefined }): Promise<ChangeRow[]> {
   const params: SqlValue[] = [filters.days ?? 7];
-  const where = ['current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER)'];
+  const where = [`current_snapshot > ${wh.dialect.minusDays('(SELECT max(current_snapshot) FROM clari_forecast_changes)', `CAST($1 AS ${wh.dialect.types.int})`)}`];
   if (filters.forecast) where.push(`forecast_name = $${params.push(filters.forecast)}`);
   if (filters.period) where.push(`time_period = $${params.push(filters.period)}`);
   where.push(`change_kind = $${params.push(filters.kind ?? 'changed')}`);

@@ -1,60 +1,73 @@
 /**
  * The analytics views (design.md section 4; definitions from revops-domain.md section 2), as SQL
- * built per dialect from one text: engines differ only in type names, which the Dialect supplies.
- * Actuals count only for closed periods (a snapshot exists after the period's end); hierarchy
- * columns come as-was (the user versions valid at the period's latest snapshot) and as-is.
+ * built per dialect from one text: the Dialect supplies type names, table references (qualified on
+ * BigQuery, whose stored views resolve names later), quoting of reserved words and date arithmetic.
+ * The text avoids what one engine lacks: no correlated subqueries in the SELECT list (Snowflake),
+ * no NULL-skipping greatest() (Snowflake and BigQuery return NULL). Actuals count only for closed
+ * periods (a snapshot exists after the period's end); hierarchy columns come as-was (the user
+ * versions valid at the period's latest snapshot) and as-is.
  */
 import type { Dialect } from '../warehouse/index.js';
 
 export const VIEW_NAMES = ['v_forecast_accuracy', 'v_pipeline_coverage', 'v_rep_performance', 'v_pipeline_health', 'v_export_health'] as const;
 
-/** A ratio as an exact decimal (round() works on it on every engine); NULL when the divisor is 0. */
-function ratio(numerator: string, denominator: string): string {
-  return `CAST(${numerator} AS DECIMAL(38,6)) / NULLIF(CAST(${denominator} AS DECIMAL(38,6)), 0)`;
-}
+export type ViewName = (typeof VIEW_NAMES)[number];
 
-/** Shared building blocks: week numbers, latest snapshots, period status, one user per hierarchy node. */
-function commonCtes(): string {
+/** Shared building blocks: week numbers, latest snapshots, period status, one user per hierarchy node, nodes that lead others. */
+function commonCtes(t: (table: string) => string): string {
   return `frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM ${t('clari_time_frames')}),
   latest AS (
-    SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
+    SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM ${t('clari_forecasts')} GROUP BY forecast_name, time_period),
   period_status AS (
-    SELECT p.time_period, CASE WHEN p.end_date < (SELECT max(snapshot_date) FROM clari_snapshots) THEN 'closed' ELSE 'in progress' END AS status
-    FROM clari_time_periods p),
+    SELECT p.time_period, CASE WHEN p.end_date < (SELECT max(snapshot_date) FROM ${t('clari_snapshots')}) THEN 'closed' ELSE 'in progress' END AS status
+    FROM ${t('clari_time_periods')} p),
   nodes AS (
-    SELECT hierarchy_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id)`;
+    SELECT hierarchy_id, min(user_id) AS user_id FROM ${t('clari_users')} WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
+  leads AS (
+    SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM ${t('clari_users')} WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL)`;
 }
 
-/** Owner name of the manager, as-was (versions valid on `dateExpr`) and as-is (current versions). */
-function managerJoins(userExpr: string, dateExpr: string): string {
-  return `LEFT JOIN clari_users uw ON uw.user_id = ${userExpr} AND uw.valid_from <= ${dateExpr} AND (uw.valid_to IS NULL OR uw.valid_to > ${dateExpr})
+/**
+ * Owner name of the manager, as-was (versions valid on `dateExpr`) and as-is (current versions), and
+ * whether the owner leads anyone (`lr`): an owner nobody reports to is a rep.
+ */
+function managerJoins(t: (table: string) => string, userExpr: string, dateExpr: string): string {
+  return `LEFT JOIN ${t('clari_users')} uw ON uw.user_id = ${userExpr} AND uw.valid_from <= ${dateExpr} AND (uw.valid_to IS NULL OR uw.valid_to > ${dateExpr})
   LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
-  LEFT JOIN clari_users mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
-  LEFT JOIN clari_users ui ON ui.user_id = ${userExpr} AND ui.valid_to IS NULL
+  LEFT JOIN ${t('clari_users')} mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
+  LEFT JOIN ${t('clari_users')} ui ON ui.user_id = ${userExpr} AND ui.valid_to IS NULL
   LEFT JOIN nodes ni ON ni.hierarchy_id = ui.parent_hierarchy_id
-  LEFT JOIN clari_users mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL`;
+  LEFT JOIN ${t('clari_users')} mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
+  LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id`;
 }
 
 const MANAGER_COLUMNS = `uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
-  NOT EXISTS (SELECT 1 FROM clari_users r WHERE r.valid_to IS NULL AND r.parent_hierarchy_id = ui.hierarchy_id) AS is_rep`;
+  lr.hierarchy_id IS NULL AS is_rep`;
 
-export function viewStatements(dialect: Dialect): Record<(typeof VIEW_NAMES)[number], string> {
-  const double = dialect.types.double;
+/** The SELECT of each view, for `dialect`. */
+export function viewStatements(dialect: Dialect): Record<ViewName, string> {
+  const { double, ratio: exact } = dialect.types;
+  const t = (table: string): string => dialect.table(table);
+  const col = (name: string): string => dialect.ident(name);
+  /** A ratio as an exact decimal (round() works on it on every engine); NULL when the divisor is 0. */
+  const ratio = (numerator: string, denominator: string): string => `CAST(${numerator} AS ${exact}) / NULLIF(CAST(${denominator} AS ${exact}), 0)`;
+  const commonCtesSql = commonCtes(t);
+  // greatest() skips NULLs on DuckDB and PostgreSQL only; coalesce first so every engine agrees.
+  const remaining = 'greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0)';
   return {
     // Call at week N of each owner and call field, against what closed; the seed's accuracy
     // percentage (1 - |F - A| / F), signed error (bias: > 0 means over-forecast) and WAPE across reps.
-    v_forecast_accuracy: `CREATE VIEW v_forecast_accuracy AS
-WITH ${commonCtes()},
+    v_forecast_accuracy: `WITH ${commonCtesSql},
   calls AS (
     SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, f.week_index, e.time_frame_id, e.forecast_value AS forecast_amount
-    FROM clari_forecast_entries e
-    JOIN clari_fields cf ON cf.forecast_id = e.forecast_id AND cf.field_id = e.field_id AND NOT coalesce(cf.is_quota, FALSE)
+    FROM ${t('clari_forecast_entries')} e
+    JOIN ${t('clari_fields')} cf ON cf.forecast_id = e.forecast_id AND cf.field_id = e.field_id AND NOT coalesce(cf.is_quota, FALSE)
     JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
     WHERE e.valid_to IS NULL),
   actuals AS (
     SELECT c.forecast_name, c.time_period, c.user_id, l.snapshot_date, max(c.crm_closed) AS actual, max(c.owner_name) AS owner_name, max(c.owner_email) AS owner_email
-    FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    FROM ${t('clari_forecasts')} c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
     GROUP BY c.forecast_name, c.time_period, c.user_id, l.snapshot_date),
   scored AS (
     SELECT k.forecast_id AS forecast_name, k.time_period, coalesce(s.status, 'in progress') AS period_status,
@@ -64,30 +77,29 @@ WITH ${commonCtes()},
     FROM calls k
     LEFT JOIN actuals a ON a.forecast_name = k.forecast_id AND a.time_period = k.time_period AND a.user_id = k.user_id
     LEFT JOIN period_status s ON s.time_period = k.time_period
-    LEFT JOIN clari_fields fl ON fl.forecast_id = k.forecast_id AND fl.field_id = k.field_id
-    ${managerJoins('k.user_id', 'a.snapshot_date')})
+    LEFT JOIN ${t('clari_fields')} fl ON fl.forecast_id = k.forecast_id AND fl.field_id = k.field_id
+    ${managerJoins(t, 'k.user_id', 'a.snapshot_date')})
 SELECT scored.*,
-  round(CAST((1 - ${ratio('abs(forecast_amount - actual_closed)', 'forecast_amount')}) * 100 AS DECIMAL(38,6)), 1) AS accuracy_pct,
+  round(CAST((1 - ${ratio('abs(forecast_amount - actual_closed)', 'forecast_amount')}) * 100 AS ${exact}), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
-  round(CAST(${ratio('forecast_amount - actual_closed', 'actual_closed')} * 100 AS DECIMAL(38,6)), 1) AS bias_pct,
+  round(CAST(${ratio('forecast_amount - actual_closed', 'actual_closed')} * 100 AS ${exact}), 1) AS bias_pct,
   round(CAST(${ratio(
     'sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index)',
     'sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index)',
-  )} * 100 AS DECIMAL(38,6)), 1) AS wape_pct
+  )} * 100 AS ${exact}), 1) AS wape_pct
 FROM scored`,
 
     // Open pipeline (CRM total minus closed) over the quota still to close, per owner and call field
     // in each period's latest snapshot; manager rows are their team's totals (Clari rolls them up).
     // Required coverage is 1 / the owner's historical win rate (closed / week-1 CRM total, closed periods).
-    v_pipeline_coverage: `CREATE VIEW v_pipeline_coverage AS
-WITH ${commonCtes()},
+    v_pipeline_coverage: `WITH ${commonCtesSql},
   week_one AS (
     SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
-    FROM clari_forecast_entries e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    FROM ${t('clari_forecast_entries')} e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
     SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
-    FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    FROM ${t('clari_forecasts')} c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
     JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
   win AS (
     SELECT f.forecast_name, f.user_id, f.field_id, ${ratio('sum(f.crm_closed)', 'sum(w.start_total)')} AS win_rate, count(*) AS periods
@@ -96,81 +108,82 @@ WITH ${commonCtes()},
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, ${MANAGER_COLUMNS},
   c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  greatest(c.quota_amount - c.crm_closed, 0) AS remaining_quota,
-  round(CAST(${ratio('c.crm_total - c.crm_closed', 'greatest(c.quota_amount - c.crm_closed, 0)')} AS DECIMAL(38,6)), 2) AS coverage,
-  round(CAST(win.win_rate AS DECIMAL(38,6)), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
-  round(CAST(${ratio('1', 'win.win_rate')} AS DECIMAL(38,6)), 2) AS required_coverage
-FROM clari_forecasts c
+  ${remaining} AS remaining_quota,
+  round(CAST(${ratio('c.crm_total - c.crm_closed', remaining)} AS ${exact}), 2) AS coverage,
+  round(CAST(win.win_rate AS ${exact}), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
+  round(CAST(${ratio('1', 'win.win_rate')} AS ${exact}), 2) AS required_coverage
+FROM ${t('clari_forecasts')} c
 JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
 LEFT JOIN period_status s ON s.time_period = c.time_period
 LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
-${managerJoins('c.user_id', 'c.snapshot_date')}`,
+${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`,
 
     // Per owner and call field in each period's latest snapshot: attainment, forecast vs quota, bias
     // over up to four previous closed quarters (final call vs closed), submission hygiene, and the
     // largest move of the last 7 days.
-    v_rep_performance: `CREATE VIEW v_rep_performance AS
-WITH ${commonCtes()},
+    v_rep_performance: `WITH ${commonCtesSql},
   finals AS (
     SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.forecast_amount, c.crm_closed,
            dense_rank() OVER (PARTITION BY c.forecast_name, c.user_id, c.field_id ORDER BY c.time_period DESC) AS recency
-    FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    FROM ${t('clari_forecasts')} c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
     JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
     WHERE c.forecast_amount IS NOT NULL AND c.crm_closed IS NOT NULL),
   bias AS (
     SELECT forecast_name, user_id, field_id, count(*) AS bias_periods,
-           round(CAST(${ratio('sum(forecast_amount - crm_closed)', 'sum(crm_closed)')} * 100 AS DECIMAL(38,6)), 1) AS bias_pct
+           round(CAST(${ratio('sum(forecast_amount - crm_closed)', 'sum(crm_closed)')} * 100 AS ${exact}), 1) AS bias_pct
     FROM finals WHERE recency <= 4 GROUP BY forecast_name, user_id, field_id),
   weekly AS (
     SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, max(f.week_index) AS latest_week, max(CASE WHEN e.is_updated THEN f.week_index END) AS updated_week
-    FROM clari_forecast_entries e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    FROM ${t('clari_forecast_entries')} e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
     WHERE e.valid_to IS NULL GROUP BY e.forecast_id, e.time_period, e.user_id, e.field_id),
   moves AS (
     SELECT ch.forecast_name, ch.time_period, ch.user_id, ch.field_id, max(abs(ch.change_amount)) AS largest_move
-    FROM clari_forecast_changes ch JOIN latest l ON l.forecast_name = ch.forecast_name AND l.time_period = ch.time_period
-    WHERE ch.change_kind = 'changed' AND ch.current_snapshot > l.snapshot_date - 7
+    FROM ${t('clari_forecast_changes')} ch JOIN latest l ON l.forecast_name = ch.forecast_name AND l.time_period = ch.time_period
+    WHERE ch.change_kind = 'changed' AND ch.current_snapshot > ${dialect.minusDays('l.snapshot_date', '7')}
     GROUP BY ch.forecast_name, ch.time_period, ch.user_id, ch.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, ${MANAGER_COLUMNS},
   c.field_id, c.field_name, c.forecast_amount, c.quota_amount, c.crm_closed, c.crm_total, c.adjustment_amount,
-  round(CAST(${ratio('c.crm_closed', 'c.quota_amount')} * 100 AS DECIMAL(38,6)), 1) AS attainment_pct,
-  round(CAST(${ratio('c.forecast_amount', 'c.quota_amount')} * 100 AS DECIMAL(38,6)), 1) AS forecast_to_quota_pct,
+  round(CAST(${ratio('c.crm_closed', 'c.quota_amount')} * 100 AS ${exact}), 1) AS attainment_pct,
+  round(CAST(${ratio('c.forecast_amount', 'c.quota_amount')} * 100 AS ${exact}), 1) AS forecast_to_quota_pct,
   b.bias_pct, coalesce(b.bias_periods, 0) AS bias_periods,
   c.is_updated, w.latest_week - coalesce(w.updated_week, 0) AS weeks_since_update,
   m.largest_move AS largest_move_7d
-FROM clari_forecasts c
+FROM ${t('clari_forecasts')} c
 JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
 LEFT JOIN period_status s ON s.time_period = c.time_period
 LEFT JOIN bias b ON b.forecast_name = c.forecast_name AND b.user_id = c.user_id AND b.field_id = c.field_id
 LEFT JOIN weekly w ON w.forecast_id = c.forecast_name AND w.time_period = c.time_period AND w.user_id = c.user_id AND w.field_id = c.field_id
 LEFT JOIN moves m ON m.forecast_name = c.forecast_name AND m.time_period = c.time_period AND m.user_id = c.user_id AND m.field_id = c.field_id
-${managerJoins('c.user_id', 'c.snapshot_date')}`,
+${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`,
 
-    // One row per run: completion rate, export latency, rows, failures, and the previous success.
-    v_pipeline_health: `CREATE VIEW v_pipeline_health AS
-WITH jobs AS (
+    // One row per run: completion rate, export latency, rows, failures, and the previous success (a
+    // join, not a correlated subquery, which Snowflake cannot run in a SELECT list).
+    v_pipeline_health: `WITH jobs AS (
   SELECT run_id, count(*) AS exports, sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
          sum(CASE WHEN cached THEN 1 ELSE 0 END) AS cached, avg(CAST(latency_ms AS ${double})) AS avg_latency_ms, max(latency_ms) AS max_latency_ms,
          sum(coalesce(poll_count, 0)) AS polls
-  FROM clari_export_jobs GROUP BY run_id)
-SELECT r.run_id, r.started_at, r.finished_at, r.status, r.trigger, r.as_of, coalesce(j.exports, 0) AS exports, coalesce(j.failed, 0) AS exports_failed,
+  FROM ${t('clari_export_jobs')} GROUP BY run_id),
+successes AS (
+  SELECT r.run_id, max(p.finished_at) AS last_success_at
+  FROM ${t('clari_sync_runs')} r JOIN ${t('clari_sync_runs')} p ON p.status = 'success' AND p.finished_at <= coalesce(r.finished_at, r.started_at)
+  GROUP BY r.run_id)
+SELECT r.run_id, r.started_at, r.finished_at, r.status, r.${col('trigger')}, r.as_of, coalesce(j.exports, 0) AS exports, coalesce(j.failed, 0) AS exports_failed,
   coalesce(j.cached, 0) AS exports_cached,
-  round(CAST(${ratio('coalesce(j.exports, 0) - coalesce(j.failed, 0)', 'j.exports')} * 100 AS DECIMAL(38,6)), 1) AS completion_pct,
-  round(CAST(j.avg_latency_ms AS DECIMAL(38,6)), 0) AS avg_latency_ms, j.max_latency_ms, j.polls,
-  r.rows_loaded, r.changes, r.alerts, r.duration_ms, r.quota_left, r.quota_limit, r.error,
-  (SELECT max(p.finished_at) FROM clari_sync_runs p WHERE p.status = 'success' AND p.finished_at <= coalesce(r.finished_at, r.started_at)) AS last_success_at
-FROM clari_sync_runs r LEFT JOIN jobs j ON j.run_id = r.run_id`,
+  round(CAST(${ratio('coalesce(j.exports, 0) - coalesce(j.failed, 0)', 'j.exports')} * 100 AS ${exact}), 1) AS completion_pct,
+  round(CAST(j.avg_latency_ms AS ${exact}), 0) AS avg_latency_ms, j.max_latency_ms, j.polls,
+  r.rows_loaded, r.changes, r.alerts, r.duration_ms, r.quota_left, r.quota_limit, r.error, s.last_success_at
+FROM ${t('clari_sync_runs')} r LEFT JOIN jobs j ON j.run_id = r.run_id LEFT JOIN successes s ON s.run_id = r.run_id`,
 
     // One row per export of every run.
-    v_export_health: `CREATE VIEW v_export_health AS
-SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j.snapshot_date, j.job_id, j.status, j.cached, j.attempts, j.poll_count,
-  j.latency_ms, j.rows, j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
-FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id`,
+    v_export_health: `SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j.snapshot_date, j.job_id, j.status, j.cached, j.attempts, j.poll_count,
+  j.latency_ms, j.${col('rows')}, j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
+FROM ${t('clari_export_jobs')} j LEFT JOIN ${t('clari_sync_runs')} r ON r.run_id = j.run_id`,
   };
 }
 
-/** Drop-and-create statements (views never hold data, so replacing them is always safe). */
+/** Statements replacing every view, in the dialect's form (drop and create, or CREATE OR REPLACE). */
 export function createViews(dialect: Dialect): string[] {
   const statements = viewStatements(dialect);
-  return VIEW_NAMES.flatMap((name) => [`DROP VIEW IF EXISTS ${name}`, statements[name]]);
+  return VIEW_NAMES.flatMap((name) => dialect.replaceView(name, statements[name]));
 }

@@ -197,13 +197,13 @@ async function knownPeople(wh: Warehouse): Promise<string[]> {
 
 async function recentRuns(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
   const columns = TABLES.syncRuns.columns.map((c) => c.name);
-  const rows = await wh.query(`SELECT ${columns.map(quoteIdent).join(', ')} FROM clari_sync_runs ORDER BY started_at DESC LIMIT ${BUNDLE_LIMITS.runs}`);
+  const rows = await wh.query(`SELECT ${columns.map((c) => wh.dialect.ident(c)).join(', ')} FROM clari_sync_runs ORDER BY started_at DESC LIMIT ${BUNDLE_LIMITS.runs}`);
   return scrub.value({ limit: BUNDLE_LIMITS.runs, rows });
 }
 
 async function recentJobs(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
   const rows = await wh.query(
-    `SELECT ${JOB_COLUMNS.map((c) => `j.${quoteIdent(c)}`).join(', ')}
+    `SELECT ${JOB_COLUMNS.map((c) => `j.${wh.dialect.ident(c)}`).join(', ')}
      FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
      ORDER BY r.started_at DESC, j.forecast_id, j.time_period LIMIT ${BUNDLE_LIMITS.jobs}`,
   );

@@ -12,7 +12,7 @@ import { describeError, isAppError } from '../core/index.js';
 import { dateInZone, periodOfDate } from '../domain/index.js';
 import type { AlertSetup } from '../pipeline/index.js';
 import { parseSchedule } from './scheduler.js';
-import { migrationStatus, type Warehouse } from '../warehouse/index.js';
+import { checkPrivileges, migrationStatus, type PrivilegeCheck, type Warehouse } from '../warehouse/index.js';
 
 export type CheckStatus = 'PASS' | 'WARN' | 'FAIL';
 
@@ -175,11 +175,29 @@ async function warehouseCheck(open: () => Promise<Warehouse>, checks: Check[]): 
     if (status.pending.length > 0) {
       checks.push({ name: 'Warehouse', status: 'WARN', detail: `${wh.description} reachable; ${status.pending.length} migration(s) pending`, fix: 'Run `clari-dp migrate` (run applies them too).' });
     } else checks.push({ name: 'Warehouse', status: 'PASS', detail: `${wh.description} reachable and migrated (schema versions ${status.applied.join(', ')})` });
+    checks.push(...privilegeChecks(await checkPrivileges(wh, { migrated: status.applied.includes(1) })));
   } catch (error) {
     checks.push({ name: 'Warehouse', status: 'FAIL', detail: message(error), fix: hint(error) ?? 'Check CLARI_DP_WAREHOUSE.' });
   } finally {
     await wh?.close();
   }
+}
+
+/**
+ * One PASS line when the warehouse user may do all the pipeline needs, else a FAIL line per refusal
+ * with the grant that fixes it (docs/warehouses.md has the full least-privilege setup).
+ */
+export function privilegeChecks(results: readonly PrivilegeCheck[]): Check[] {
+  const refused = results.filter((r) => !r.ok);
+  if (refused.length === 0) {
+    return [{ name: 'Warehouse privileges', status: 'PASS', detail: `may ${results.map((r) => r.what).join(', ')} (probed with clari_dp_probe objects, dropped again)` }];
+  }
+  return refused.map((r) => ({
+    name: 'Warehouse privileges',
+    status: 'FAIL',
+    detail: `${r.missingPrivilege ? 'missing privilege to' : 'could not'} ${r.what}: ${r.error ?? 'refused'}`,
+    fix: r.fix ?? 'See docs/warehouses.md, "Least-privilege setup".',
+  }));
 }
 
 async function alertChecks(deps: DoctorDeps, checks: Check[]): Promise<void> {

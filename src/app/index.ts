@@ -7,3 +7,5 @@ export * from './alerts.js';
 export * from './metrics.js';
 export * from './scheduler.js';
 export * from './bundle.js';
+export * from './crash.js';
+export * from './on-demand.js';

@@ -76,12 +76,14 @@ export async function warehouseMetrics(wh: Warehouse): Promise<Registry> {
     if (r.last) lastRun.set({ status: r.status }, epoch(r.last));
   }
   for (const r of await wh.query<{ d: string | number }>('SELECT duration_ms AS d FROM clari_sync_runs WHERE duration_ms IS NOT NULL')) runDuration.observe(Number(r.d) / 1000);
-  const [latest] = await wh.query<{ quota_left: string | number | null; quota_limit: string | number | null; exports_failed: string | number | null }>(
-    'SELECT quota_left, quota_limit, exports_failed FROM clari_sync_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1',
-  );
-  if (latest?.quota_left !== null && latest?.quota_left !== undefined) quota.set(Number(latest.quota_left));
-  if (latest?.quota_limit !== null && latest?.quota_limit !== undefined) quotaLimit.set(Number(latest.quota_limit));
+  const [latest] = await wh.query<{ exports_failed: string | number | null }>('SELECT exports_failed FROM clari_sync_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1');
   if (latest) failedLastRun.set(Number(latest.exports_failed ?? 0));
+  // Runs served from the landing ask Clari nothing, so the quota is the last one a run measured.
+  const [measured] = await wh.query<{ quota_left: string | number; quota_limit: string | number | null }>(
+    'SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL ORDER BY finished_at DESC LIMIT 1',
+  );
+  if (measured) quota.set(Number(measured.quota_left));
+  if (measured?.quota_limit !== null && measured?.quota_limit !== undefined) quotaLimit.set(Number(measured.quota_limit));
   for (const r of await wh.query<{ forecast_id: string; t: string }>('SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id')) lastSnapshot.set({ forecast: r.forecast_id }, epoch(r.t));
   return registry;
 }

@@ -6,9 +6,10 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../core/index.js';
 import { dateInZone, isIsoDate } from '../domain/index.js';
 import { type ForecastSpec, JobState, Landing, type PipelineDeps, type PipelineEvent, type RunSettings } from '../pipeline/index.js';
-import { openWarehouse, type Warehouse } from '../warehouse/index.js';
+import { type OpenOptions, openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { alertSetup } from './alerts.js';
 import { type AppContext, createClariClient } from './context.js';
+import { crashInjector } from './crash.js';
 
 export function runSettings(config: Config, overrides: { noCache?: boolean | undefined; trigger: string }): RunSettings {
   const e = config.export;
@@ -40,8 +41,8 @@ export function resolveAsOf(asOf: unknown, ctx: AppContext): string {
   return dateInZone(ctx.clock.now(), ctx.loaded.config.timezone);
 }
 
-export async function openConfiguredWarehouse(ctx: AppContext): Promise<Warehouse> {
-  return openWarehouse(ctx.loaded.config.warehouse);
+export async function openConfiguredWarehouse(ctx: AppContext, options: OpenOptions = {}): Promise<Warehouse> {
+  return openWarehouse(ctx.loaded.config.warehouse, { lockWaitMs: ctx.loaded.config.warehouseLockWaitMs, ...options });
 }
 
 export function pipelineDeps(ctx: AppContext, warehouse: Warehouse, onEvent?: (event: PipelineEvent) => void): PipelineDeps {
@@ -56,5 +57,6 @@ export function pipelineDeps(ctx: AppContext, warehouse: Warehouse, onEvent?: (e
     random: ctx.random,
     logger: ctx.logger,
     onEvent,
+    checkpoint: crashInjector(ctx.io.environment),
   };
 }

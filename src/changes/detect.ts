@@ -29,41 +29,45 @@ export async function detectChanges(wh: Warehouse, input: DetectInput): Promise<
     `CASE WHEN ${prev} IS NULL OR ${cur} IS NULL OR ${prev} = 0 THEN NULL ELSE CAST(${cur} - ${prev} AS ${double}) / abs(CAST(${prev} AS ${double})) * 100 END`;
   // $1 forecast, $2 period, $3 current snapshot, $4 previous snapshot, $5 detected at, $6 run
   const params = [forecastId, period, asOf, previous, sqlTimestamp(input.detectedAt), input.runId];
-  const current = `SELECT * FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3`;
-  const prior = `SELECT * FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $4`;
+  const snapshot = (date: string): string =>
+    `SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_name, time_period, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = ${date}`;
+  const both = (column: string): string => `c.${column} AS c_${column}, p.${column} AS p_${column}`;
+  // Typed once: in a UNION ALL an untyped parameter or NULL would be read as text (PostgreSQL).
+  const t = wh.dialect.types;
+  const meta = `CAST($4 AS ${t.date}), CAST($3 AS ${t.date}), CAST($5 AS ${t.timestamp})`;
+  const none = (type: string): string => `CAST(NULL AS ${type})`;
+  const side = (prefix: 'c' | 'p'): string => `${prefix}_owner_email, ${prefix}_owner_name, ${prefix}_forecast_name, ${prefix}_field_id, ${prefix}_time_period`;
   await wh.exec('DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3', [forecastId, period, asOf]);
-  const insert = (select: string): Promise<void> => wh.exec(`INSERT INTO clari_forecast_changes (${COLUMNS}) ${select}`, params);
-
-  // A call that moved, and a manager adjustment that was added, changed or removed.
-  for (const [kind, column] of [
-    ['changed', 'forecast_amount'],
-    ['adjustment_changed', 'adjustment_amount'],
-  ] as const) {
-    await insert(
-      `SELECT c.owner_email, c.owner_name, c.forecast_name, c.field_id, c.time_period, p.${column}, c.${column}, c.${column} - p.${column}, ${pct(`p.${column}`, `c.${column}`)},
-              $4, $3, $5, c.user_id, c.field_name, '${kind}', $6
-       FROM (${current}) c JOIN (${prior}) p ON p.user_id = c.user_id AND p.field_id = c.field_id
-       WHERE c.${column} IS DISTINCT FROM p.${column}`,
-    );
-  }
-  // Owners (per call field) who appeared or disappeared.
-  await insert(
-    `SELECT c.owner_email, c.owner_name, c.forecast_name, c.field_id, c.time_period, NULL, c.forecast_amount, c.forecast_amount, NULL,
-            $4, $3, $5, c.user_id, c.field_name, 'new_owner', $6
-     FROM (${current}) c WHERE NOT EXISTS (SELECT 1 FROM (${prior}) p WHERE p.user_id = c.user_id AND p.field_id = c.field_id)`,
-  );
-  await insert(
-    `SELECT p.owner_email, p.owner_name, p.forecast_name, p.field_id, p.time_period, p.forecast_amount, NULL, -p.forecast_amount, NULL,
-            $4, $3, $5, p.user_id, p.field_name, 'removed_owner', $6
-     FROM (${prior}) p WHERE NOT EXISTS (SELECT 1 FROM (${current}) c WHERE c.user_id = p.user_id AND c.field_id = p.field_id)`,
-  );
-  // Quota is per owner: one row per owner whose quota changed (field 'quota').
-  await insert(
-    `SELECT c.owner_email, c.owner_name, c.forecast_name, 'quota', c.time_period, p.quota, c.quota, c.quota - p.quota, ${pct('p.quota', 'c.quota')},
-            $4, $3, $5, c.user_id, 'Quota', 'quota_changed', $6
-     FROM (SELECT user_id, max(owner_email) AS owner_email, max(owner_name) AS owner_name, max(forecast_name) AS forecast_name, max(time_period) AS time_period, max(quota_amount) AS quota FROM (${current}) x GROUP BY user_id) c
-     JOIN (SELECT user_id, max(quota_amount) AS quota FROM (${prior}) y GROUP BY user_id) p ON p.user_id = c.user_id
-     WHERE c.quota IS DISTINCT FROM p.quota`,
+  // Both snapshots are read once and joined once (owner x call field, both sides kept); every kind
+  // of change is a filter on that join. Quota is per owner: one row per owner whose quota changed.
+  await wh.exec(
+    `INSERT INTO clari_forecast_changes (${COLUMNS})
+     WITH c AS (${snapshot('$3')}), p AS (${snapshot('$4')}),
+     j AS (
+       SELECT ${['owner_email', 'owner_name', 'forecast_name', 'field_id', 'time_period', 'user_id', 'field_name', 'forecast_amount', 'adjustment_amount'].map(both).join(', ')}
+       FROM c FULL JOIN p ON p.user_id = c.user_id AND p.field_id = c.field_id
+     ),
+     q AS (
+       SELECT c.user_id, c.owner_email, c.owner_name, c.forecast_name, c.time_period, p.quota AS p_quota, c.quota AS c_quota
+       FROM (SELECT user_id, max(owner_email) AS owner_email, max(owner_name) AS owner_name, max(forecast_name) AS forecast_name, max(time_period) AS time_period, max(quota_amount) AS quota FROM c GROUP BY user_id) c
+       JOIN (SELECT user_id, max(quota_amount) AS quota FROM p GROUP BY user_id) p ON p.user_id = c.user_id
+       WHERE c.quota IS DISTINCT FROM p.quota
+     )
+     SELECT ${side('c')}, p_forecast_amount, c_forecast_amount, c_forecast_amount - p_forecast_amount, ${pct('p_forecast_amount', 'c_forecast_amount')}, ${meta}, c_user_id, c_field_name, 'changed', CAST($6 AS ${t.text})
+     FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_forecast_amount IS DISTINCT FROM p_forecast_amount
+     UNION ALL
+     SELECT ${side('c')}, p_adjustment_amount, c_adjustment_amount, c_adjustment_amount - p_adjustment_amount, ${pct('p_adjustment_amount', 'c_adjustment_amount')}, ${meta}, c_user_id, c_field_name, 'adjustment_changed', $6
+     FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_adjustment_amount IS DISTINCT FROM p_adjustment_amount
+     UNION ALL
+     SELECT ${side('c')}, ${none(t.money)}, c_forecast_amount, c_forecast_amount, ${none(t.double)}, ${meta}, c_user_id, c_field_name, 'new_owner', $6
+     FROM j WHERE p_user_id IS NULL
+     UNION ALL
+     SELECT ${side('p')}, p_forecast_amount, ${none(t.money)}, -p_forecast_amount, ${none(t.double)}, ${meta}, p_user_id, p_field_name, 'removed_owner', $6
+     FROM j WHERE c_user_id IS NULL
+     UNION ALL
+     SELECT owner_email, owner_name, forecast_name, 'quota', time_period, p_quota, c_quota, c_quota - p_quota, ${pct('p_quota', 'c_quota')}, ${meta}, user_id, 'Quota', 'quota_changed', $6
+     FROM q`,
+    params,
   );
   const [row] = await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3', [forecastId, period, asOf]);
   return Number(row?.n ?? 0);

@@ -35,7 +35,7 @@ export function robustZ(signal: Pick<WeeklySignal, 'delta' | 'historyMedian' | '
 
 export async function weeklySignals(wh: Warehouse, snapshot: { forecastId: string; period: string; asOf: string }): Promise<WeeklySignal[]> {
   const double = wh.dialect.types.double;
-  const median = (expr: string): string => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr})`;
+  const median = (expr: string): string => wh.dialect.median(expr);
   const rows = await wh.query<Record<string, string | number | null>>(
     `WITH w AS (
        SELECT e.time_period, e.user_id, e.field_id, e.time_frame_id, CAST(e.forecast_value AS ${double}) AS v, e.is_updated,

@@ -28,6 +28,11 @@ export interface ExportTask {
   readonly request: ExportRequest;
   /** A job an earlier process created for this task: polled instead of exporting again. */
   readonly resumeJobId?: string | undefined;
+  /**
+   * An earlier process sent the export POST at this time (our clock) and stopped before it learned
+   * the job id: the job may exist, so it is looked up in the job list before posting again.
+   */
+  readonly postedSince?: number | undefined;
 }
 
 export type RunnerEvent =
@@ -60,6 +65,11 @@ export interface RunnerOptions {
   readonly downloadAttempts?: number | undefined;
   /** Persists a new job id; awaited before the job is polled. */
   readonly onJobCreated: (task: ExportTask, jobId: string) => Promise<void>;
+  /**
+   * Persists that an export POST is about to be sent (at `sentAt`, our clock); awaited before it
+   * goes out, so a process that dies before the answer leaves a trace (ExportTask.postedSince).
+   */
+  readonly beforeCreate?: ((task: ExportTask, sentAt: number) => Promise<void>) | undefined;
   readonly onEvent?: ((event: RunnerEvent) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -278,10 +288,21 @@ export class ExportRunner {
     const waitUntil = clock.now() + this.capacityWaitMs;
     let busyRounds = 0;
     let unknownRounds = 0;
+    if (task.postedSince !== undefined && attempt === 1) {
+      // A POST whose answer an earlier process never saw: the job may exist; never pay for it twice.
+      const adopted = await this.findCreatedJob(task, task.postedSince);
+      if (adopted) {
+        this.owned.add(adopted);
+        this.options.onEvent?.({ type: 'adopted', task, jobId: adopted });
+        await this.options.onJobCreated(task, adopted);
+        return adopted;
+      }
+    }
     for (;;) {
       if (this.quotaExhausted) throw quotaExhaustedError(task);
       if (this.quotaLeft <= 0) await this.refreshQuota(task);
       const sentAt = clock.now();
+      await this.options.beforeCreate?.(task, sentAt);
       try {
         this.quotaLeft--;
         const { jobId } = await api.createExport(task.forecastId, task.request, signal);

@@ -14,6 +14,7 @@ export function summaryJson(summary: RunSummary): string {
       status: e.status,
       rows: e.rows,
       cached: e.cached,
+      unchanged: e.unchanged === true,
       latencyMs: e.latencyMs,
       changes: e.changes,
       ...(e.error ? { error: e.error, errorCode: e.errorCode } : {}),
@@ -31,7 +32,7 @@ export function summaryText(summary: RunSummary): string {
   const rows = summary.exports.map((e) => [
     e.forecastId,
     e.timePeriod,
-    e.status,
+    e.unchanged ? `${e.status} (unchanged)` : e.status,
     e.rows.toLocaleString('en-US'),
     String(e.changes),
     e.cached ? 'landing (cache)' : e.latencyMs !== null ? `export ${(e.latencyMs / 1000).toFixed(1)} s` : 'export',

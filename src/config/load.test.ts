@@ -83,6 +83,10 @@ describe('loadConfig', () => {
     ['alerts:\n  slack:\n    webhook_url: x\n', 'webhook_url holds a secret', 'SLACK_WEBHOOK_URL'],
     ['warehouse: postgres://me:hunter22@db/clari\n', 'contains a password in a URL', 'CLARI_DP_WAREHOUSE'],
     ['environments:\n  prod:\n    smtpUrl: smtp://x\n', 'environments.prod.smtpUrl holds a secret', 'SMTP_URL'],
+    ['warehouse: snowflake://CLARI_DP:hunter22@acct/DB/S?warehouse=WH\n', 'contains a password in a URL', 'SNOWFLAKE_PASSWORD'],
+    ['warehouse: snowflake://CLARI_DP@acct/DB/S?password=hunter22\n', 'contains a password in a URL', 'SNOWFLAKE_PASSWORD'],
+    ['snowflake:\n  privateKeyPassphrase: hunter22\n', 'snowflake.privateKeyPassphrase holds a secret', 'SNOWFLAKE_PRIVATE_KEY_PASSPHRASE'],
+    ['notes: "-----BEGIN PRIVATE KEY-----\\nhunter22\\n-----END PRIVATE KEY-----"\n', 'contains a private key', 'SNOWFLAKE_PRIVATE_KEY_FILE'],
   ])('refuses an inline secret (%#)', (text, what, where) => {
     const run = () => loadConfig(inputs({ 'clari-dp.yaml': text }));
     expect(run).toThrow(what);

@@ -207,8 +207,14 @@ function refuseInlineSecrets(value: unknown, file: string, path: string): void {
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => refuseInlineSecrets(v, file, `${path}[${i}]`));
   } else if (typeof value === 'string') {
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) {
-      throw new ConfigError(`${file}: ${path} contains a password in a URL`, 'Keep the URL without the password in the file and put the full URL in the environment (e.g. CLARI_DP_WAREHOUSE), or use PGPASSWORD.');
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\/\S*[?&](password|token|private_key_passphrase)=/i.test(value)) {
+      throw new ConfigError(
+        `${file}: ${path} contains a password in a URL`,
+        'Keep the URL without the password in the file and put the full URL in the environment (e.g. CLARI_DP_WAREHOUSE), or use PGPASSWORD (PostgreSQL) or SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_FILE (Snowflake).',
+      );
+    }
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----|"private_key"\s*:/.test(value)) {
+      throw new ConfigError(`${file}: ${path} contains a private key`, 'Keep keys in files: SNOWFLAKE_PRIVATE_KEY_FILE for Snowflake, GOOGLE_APPLICATION_CREDENTIALS for a BigQuery service-account key.');
     }
     if (/hooks\.slack\.com\/services\//i.test(value)) {
       throw new ConfigError(`${file}: ${path} contains a Slack webhook URL, which is a secret`, 'Set SLACK_WEBHOOK_URL in the environment instead.');

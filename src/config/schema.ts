@@ -72,6 +72,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** duckdb:PATH (default duckdb:./clari.duckdb), postgres://..., snowflake://..., bigquery://PROJECT/DATASET */
   warehouse: z.string().min(1).default('duckdb:./clari.duckdb'),
+  /** DuckDB: how long a command waits for another process (the dashboard mid-request) to let go of the file. */
+  warehouseLockWaitMs: nonNegativeInt.default(15_000),
   /** Raw landing, cache and state. */
   dataDir: z.string().min(1).default('./.clari-dp'),
   retention: z.strictObject({ quarters: positiveInt.default(8) }).prefault({}),
@@ -92,4 +94,7 @@ export const INLINE_SECRET_KEYS: Record<string, string> = {
   webhookurl: 'set SLACK_WEBHOOK_URL in the environment',
   slackwebhookurl: 'set SLACK_WEBHOOK_URL in the environment',
   smtpurl: 'set SMTP_URL in the environment',
+  privatekey: 'keep the key in a file and point SNOWFLAKE_PRIVATE_KEY_FILE (Snowflake) or GOOGLE_APPLICATION_CREDENTIALS (BigQuery) at it',
+  privatekeypassphrase: 'set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE in the environment',
+  passphrase: 'put it in the environment (e.g. SNOWFLAKE_PRIVATE_KEY_PASSPHRASE) or in a file referenced by path',
 };

@@ -5,3 +5,4 @@ export * from './hash.js';
 export * from './logger.js';
 export * from './random.js';
 export * from './redact.js';
+export * from './checkpoint.js';

@@ -4,11 +4,19 @@
  * serialised, synced and atomic (temp file + rename).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../core/index.js';
 
 export interface PendingJob {
-  readonly jobId: string;
+  /**
+   * Absent while the export POST is in flight: a process that dies then leaves `postedAt`, and the
+   * next run looks the job up in Clari's job list instead of posting again (the POST may have
+   * created it).
+   */
+  readonly jobId?: string | undefined;
+  /** When the export POST was sent (our clock), for matching it in the job list. */
+  readonly postedAt?: number | undefined;
   readonly forecastId: string;
   readonly period: string;
   readonly asOf: string;
@@ -48,6 +56,17 @@ export class JobState {
     return this.flush();
   }
 
+  /**
+   * Forgets jobs created before `before` (epoch ms): Clari keeps results for 30 days, so such a job
+   * can no longer be resumed, and a failed export of a past date would otherwise stay here forever.
+   */
+  prune(before: number): Promise<void> {
+    const stale = Object.entries(this.jobs).filter(([, job]) => job.createdAt < before);
+    if (stale.length === 0) return Promise.resolve();
+    this.jobs = Object.fromEntries(Object.entries(this.jobs).filter(([, job]) => job.createdAt >= before));
+    return this.flush();
+  }
+
   clear(key: string): Promise<void> {
     if (!(key in this.jobs)) return Promise.resolve();
     const { [key]: _gone, ...rest } = this.jobs;
@@ -57,14 +76,35 @@ export class JobState {
 
   private flush(): Promise<void> {
     const text = JSON.stringify(this.jobs, null, 1);
-    this.writing = this.writing.then(async () => {
+    // Chained on the previous write's settlement, not its success: one failed write (a full disk)
+    // must fail only itself, not every later write of the process.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
       const tmp = `${this.path}.tmp`;
-      const handle = await open(tmp, 'w', 0o600);
-      await handle.writeFile(text);
-      await handle.sync();
-      await handle.close();
-      await rename(tmp, this.path);
+      try {
+        const handle = await open(tmp, 'w', 0o600);
+        try {
+          await handle.writeFile(text);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(tmp, this.path);
+      } catch (error) {
+        // The old file stays whole: only the temporary one was being written.
+        await rm(tmp, { force: true }).catch(() => undefined);
+        throw stateWriteError(this.path, error);
+      }
     });
     return this.writing;
   }
+}
+
+function stateWriteError(path: string, error: unknown): AppError {
+  const full = (error as NodeJS.ErrnoException).code === 'ENOSPC';
+  return new AppError(full ? `No space left to write ${path}` : `Cannot write ${path}: ${(error as Error).message}`, {
+    code: full ? 'state.disk_full' : 'state.write_failed',
+    kind: 'transient',
+    hint: full ? 'Free disk space in the data dir (CLARI_DP_DATA_DIR); the previous state file is intact and the next run picks up from it.' : 'Check the permissions of the data dir (CLARI_DP_DATA_DIR).',
+    cause: error,
+  });
 }

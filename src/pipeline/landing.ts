@@ -65,7 +65,6 @@ export class Landing {
   /** Streams a payload into the landing. The body is consumed exactly once. */
   async land(meta: LandingMeta, body: AsyncIterable<Uint8Array>): Promise<Landed> {
     const folder = this.folder(meta.forecastId, meta.period, meta.asOf);
-    mkdirSync(folder, { recursive: true });
     const tmp = join(folder, `.${meta.jobId}.${process.pid}.${tmpCounter++}.tmp`);
     const hash = createHash('sha256');
     let bytes = 0;
@@ -77,29 +76,58 @@ export class Landing {
       },
     });
     try {
+      mkdirSync(folder, { recursive: true });
       await pipeline(body, tap, createGzip({ level: 1 }), createWriteStream(tmp, { mode: 0o600 }));
       const handle = await open(tmp, 'r+');
       await handle.sync();
       await handle.close();
     } catch (error) {
       await rm(tmp, { force: true });
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-        throw new LandingError(`No space left to land the export in ${this.dir}`, 'landing.disk_full', 'Free disk space in the data dir (CLARI_DP_DATA_DIR); nothing was loaded and the next run retries.', error);
-      }
-      throw error;
+      throw this.diskError(error);
     }
     const sha256 = hash.digest('hex');
     const file = `${safe(meta.jobId)}-${sha256.slice(0, 12)}.${meta.format.toLowerCase()}.gz`;
     const path = join(folder, file);
     const compressedBytes = statSync(tmp).size;
-    if (existsSync(path)) rmSync(tmp);
+    const fresh = !existsSync(path);
+    if (!fresh) rmSync(tmp);
     else {
       renameSync(tmp, path);
       await chmod(path, 0o444);
     }
     const manifest: Manifest = { version: 1, ...meta, file, sha256, bytes, compressedBytes, landedAt: this.clock.now() };
-    writeAtomic(`${path}${MANIFEST}`, JSON.stringify(manifest, null, 1));
+    try {
+      writeAtomic(`${path}${MANIFEST}`, JSON.stringify(manifest, null, 1));
+    } catch (error) {
+      // A payload without its manifest is never used (nothing finds it); do not leave it behind.
+      if (fresh) rmSync(path, { force: true });
+      throw this.diskError(error);
+    }
     return { manifest, path };
+  }
+
+  private diskError(error: unknown): unknown {
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC' || (error as NodeJS.ErrnoException).code === 'EDQUOT') {
+      return new LandingError(`No space left to land the export in ${this.dir}`, 'landing.disk_full', 'Free disk space in the data dir (CLARI_DP_DATA_DIR); nothing was loaded, the export job is kept, and the next run downloads it again without a new export.', error);
+    }
+    return error;
+  }
+
+  /**
+   * Removes temporary files another process left in a snapshot's folder (a landing cut short by a
+   * kill or a full disk). Runs on one data dir never overlap, so they are garbage; ours are kept.
+   */
+  sweep(forecastId: string, period: string, asOf: string): number {
+    const folder = this.folder(forecastId, period, asOf);
+    if (!existsSync(folder)) return 0;
+    const mine = `.${process.pid}.`;
+    let removed = 0;
+    for (const name of readdirSync(folder)) {
+      if (!name.endsWith('.tmp') || name.includes(mine)) continue;
+      rmSync(join(folder, name), { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** The uncompressed payload; with `verify`, fails at the end if it does not match its hash. */
@@ -201,6 +229,11 @@ function safe(part: string): string {
 
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.${tmpCounter++}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw error;
+  }
 }

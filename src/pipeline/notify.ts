@@ -2,13 +2,15 @@
  * The alert step of a run: gather the run's events (detected changes, week-level signals when a
  * rule needs them, operational facts), evaluate the rules, plan delivery against the alert log
  * (cooldown, quiet hours, routing), deliver, and write every decision, sent or suppressed or failed,
- * to clari_alerts. Alerts that failed in an earlier run are delivered again.
+ * to clari_alerts. Alerts that failed in an earlier run, or that a run which died left pending, are
+ * delivered again; an alert already sent for the same business date is never sent again.
  */
 import {
   type Alert,
   type AlertRecord,
   type Decision,
   deliver,
+  type Plan,
   type DispatchSettings,
   evaluate,
   hierarchyIndex,
@@ -22,7 +24,7 @@ import {
   type RuleSpec,
 } from '../alerts/index.js';
 import { type ForecastEvent, loadChangeEvents, loadSignalEvents } from '../changes/index.js';
-import type { Clock, Logger } from '../core/index.js';
+import { type Checkpoint, type Clock, type Logger, noCheckpoint } from '../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../warehouse/index.js';
 
 export interface AlertSetup {
@@ -54,7 +56,8 @@ export interface NotifyResult {
   readonly decisions: readonly Decision[];
 }
 
-export async function notify(wh: Warehouse, setup: AlertSetup, input: NotifyInput, deps: { clock: Clock; logger: Logger }): Promise<NotifyResult> {
+export async function notify(wh: Warehouse, setup: AlertSetup, input: NotifyInput, deps: { clock: Clock; logger: Logger; checkpoint?: Checkpoint | undefined }): Promise<NotifyResult> {
+  const checkpoint = deps.checkpoint ?? noCheckpoint;
   const now = deps.clock.now();
   const events = await forecastEvents(wh, setup.rules, input);
   const ops = await opsEvents(wh, setup.rules, input, now);
@@ -62,18 +65,53 @@ export async function notify(wh: Warehouse, setup: AlertSetup, input: NotifyInpu
   const candidates = evaluate(setup.rules, events, ops, place);
   const alerts = candidates.map((c) => ({ alert: renderAlert(c, { runId: input.runId, dashboardUrl: setup.dashboardUrl, place }), channels: c.rule.channels, cooldownHours: c.rule.cooldownHours }));
   const lastSent = await sentLog(wh, now - maxCooldownMs(setup));
-  const retry = await failedEarlier(wh, now - 24 * 3_600_000, input.runId);
-  const plan = planDelivery(alerts, setup.routes, setup.settings, (fingerprint, channel) => lastSent.get(`${fingerprint}|${channel}`), now);
-  const decisions = await deliver(plan, retry, setup.routes, setup.settings, { runId: input.runId, asOf: input.asOf });
-  await record(wh, decisions, retry, input.runId, now);
+  const retry = await undeliveredEarlier(wh, now - 24 * 3_600_000, input.runId);
+  const sameDay = await sentForDate(wh, input.asOf, input.runId);
+  const plan = withoutRepeats(planDelivery(alerts, setup.routes, setup.settings, (fingerprint, channel) => lastSent.get(`${fingerprint}|${channel}`), now), retry, sameDay, input.asOf);
+  // Outbox: every decision is in clari_alerts before anything goes out, the ones to deliver as
+  // `pending`; each message's outcome is recorded as soon as it is known. A process that dies
+  // mid-delivery leaves `pending` rows that the next run delivers, and `sent` rows it never repeats.
+  await recordPlan(wh, plan, input.runId, now);
+  await checkpoint('alerts.recorded');
+  const decisions = await deliver(plan, retry, setup.routes, setup.settings, { runId: input.runId, asOf: input.asOf }, async (batch) => {
+    await recordOutcome(wh, batch);
+    if (batch.some((d) => d.status === 'sent')) await checkpoint('alerts.sent');
+  });
   const count = (status: Decision['status']): number => decisions.filter((d) => d.status === status).length;
   for (const d of decisions.filter((x) => x.status === 'failed')) deps.logger.warn({ channel: d.channel, rule: d.alert.rule }, `alert not delivered: ${d.reason ?? ''}`);
   return { sent: count('sent'), suppressed: count('suppressed'), failed: count('failed'), decisions };
 }
 
+/**
+ * Holds back what would repeat an alert: one already sent for the same business date
+ * by an earlier run, whatever the cooldown (a re-run, or the run after a crash, finds the same
+ * changes again), and one an earlier undelivered record of the same fingerprint is about to carry.
+ */
+function withoutRepeats(plan: Plan, retry: readonly AlertRecord[], sameDay: ReadonlyMap<string, string>, asOf: string): Plan {
+  const retried = new Set(retry.map((r) => `${r.alert.fingerprint}|${r.channel}`));
+  const suppressed: Decision[] = [...plan.suppressed];
+  const deliverable = new Map<string, Alert[]>();
+  for (const [channel, list] of plan.deliver) {
+    const keep: Alert[] = [];
+    for (const alert of list) {
+      const key = `${alert.fingerprint}|${channel}`;
+      const earlierRun = sameDay.get(key);
+      if (retried.has(key)) suppressed.push({ alert, channel, status: 'suppressed', reason: 'an earlier undelivered alert with the same fingerprint is being delivered instead' });
+      else if (earlierRun !== undefined) suppressed.push({ alert, channel, status: 'suppressed', reason: `already sent for ${asOf} by run ${earlierRun}` });
+      else keep.push(alert);
+    }
+    if (keep.length > 0) deliverable.set(channel, keep);
+  }
+  return { suppressed, deliver: deliverable };
+}
+
 async function forecastEvents(wh: Warehouse, rules: readonly RuleSpec[], input: NotifyInput): Promise<ForecastEvent[]> {
   if (!rules.some((r) => isForecastRule(r) || r.type === 'stale_submission')) return [];
-  const changes = await loadChangeEvents(wh, { runId: input.runId });
+  // The changes of the snapshots this run stands behind, whichever run detected them: a snapshot
+  // committed by a run that died before alerting (or skipped because the same payload is already
+  // loaded) still alerts; what was already sent for the date is held back later.
+  const changes: ForecastEvent[] = [];
+  for (const s of input.snapshots) changes.push(...(await loadChangeEvents(wh, { forecastId: s.forecastId, period: s.period, snapshot: input.asOf })));
   if (!needsSignals(rules)) return changes;
   const signals: ForecastEvent[] = [];
   for (const s of input.snapshots.filter((x) => x.period === input.currentPeriod)) signals.push(...(await loadSignalEvents(wh, { ...s, asOf: input.asOf })));
@@ -130,8 +168,10 @@ async function sentLog(wh: Warehouse, since: number): Promise<Map<string, number
   return new Map(rows.map((r) => [`${r.fingerprint}|${r.channel}`, Date.parse(`${r.last.replace(' ', 'T')}Z`)]));
 }
 
-async function failedEarlier(wh: Warehouse, since: number, runId: string): Promise<AlertRecord[]> {
-  const rows = await wh.query<{ channel: string; payload: string }>("SELECT channel, payload FROM clari_alerts WHERE status = 'failed' AND created_at >= $1 AND run_id <> $2", [sqlTimestamp(since), runId]);
+/** Earlier decisions not known to be delivered: failed ones, and pending ones left by a run that died. */
+async function undeliveredEarlier(wh: Warehouse, since: number, runId: string): Promise<AlertRecord[]> {
+  // Runs on one data dir never overlap (the run lock), so another run's `pending` row is a dead run's.
+  const rows = await wh.query<{ channel: string; payload: string }>("SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= $1 AND run_id <> $2", [sqlTimestamp(since), runId]);
   const out: AlertRecord[] = [];
   for (const row of rows) {
     try {
@@ -143,20 +183,46 @@ async function failedEarlier(wh: Warehouse, since: number, runId: string): Promi
   return out;
 }
 
-async function record(wh: Warehouse, decisions: readonly Decision[], retried: readonly AlertRecord[], runId: string, now: number): Promise<void> {
-  const earlier = new Set(retried.map((r) => `${r.alert.alertId}|${r.channel}`));
+/**
+ * fingerprint|channel -> run id, for alerts other runs sent for this business date. (Ones a dead run
+ * left pending are in the retry list instead, and are delivered once from there.)
+ */
+async function sentForDate(wh: Warehouse, asOf: string, runId: string): Promise<Map<string, string>> {
+  const rows = await wh.query<{ fingerprint: string; channel: string; run_id: string }>(
+    "SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_runs r ON r.run_id = a.run_id WHERE a.status = 'sent' AND r.as_of = $1 AND a.run_id <> $2",
+    [asOf, runId],
+  );
+  return new Map(rows.map((r) => [`${r.fingerprint}|${r.channel}`, r.run_id]));
+}
+
+/** The plan, before delivery: suppressed decisions as they are, alerts to deliver as `pending`. */
+async function recordPlan(wh: Warehouse, plan: Plan, runId: string, now: number): Promise<void> {
+  const rows: { alert: Alert; channel: string; status: string; reason?: string | undefined }[] = [
+    ...plan.suppressed.map((d) => ({ alert: d.alert, channel: d.channel, status: d.status, reason: d.reason })),
+    ...[...plan.deliver].flatMap(([channel, list]) => list.map((alert) => ({ alert, channel, status: 'pending' }))),
+  ];
+  await wh.transaction(async (tx) => {
+    for (const row of rows) {
+      const payload = JSON.stringify({ alert: row.alert, ...(row.reason ? { reason: row.reason } : {}) });
+      await tx.exec('DELETE FROM clari_alerts WHERE alert_id = $1 AND channel = $2', [row.alert.alertId, row.channel]);
+      await tx.exec(
+        'INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+        [row.alert.alertId, row.alert.rule, row.alert.severity, row.channel, row.status, row.alert.fingerprint, sqlTimestamp(now), payload, runId, null],
+      );
+    }
+  });
+}
+
+/**
+ * One message's outcome, on its rows: this run's alerts were inserted as pending; a retried alert
+ * keeps its earlier row (and its first run id).
+ */
+async function recordOutcome(wh: Warehouse, decisions: readonly Decision[]): Promise<void> {
   await wh.transaction(async (tx) => {
     for (const d of decisions) {
       const payload = JSON.stringify({ alert: d.alert, ...(d.reason ? { reason: d.reason } : {}) });
-      if (earlier.has(`${d.alert.alertId}|${d.channel}`)) {
-        await tx.exec('UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $1 AND channel = $2', [d.alert.alertId, d.channel, d.status, d.status === 'failed' ? (d.reason ?? null) : null, payload]);
-      } else {
-        await tx.exec('DELETE FROM clari_alerts WHERE alert_id = $1 AND channel = $2', [d.alert.alertId, d.channel]);
-        await tx.exec(
-          'INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-          [d.alert.alertId, d.alert.rule, d.alert.severity, d.channel, d.status, d.alert.fingerprint, sqlTimestamp(now), payload, runId, d.status === 'failed' ? (d.reason ?? null) : null],
-        );
-      }
+      const error = d.status === 'failed' ? (d.reason ?? null) : null;
+      await tx.exec('UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $1 AND channel = $2', [d.alert.alertId, d.channel, d.status, error, payload]);
     }
   });
 }

@@ -42,7 +42,8 @@ export function rebuildPeriod(deps: Pick<PipelineDeps, 'warehouse' | 'landing' |
 
 export function rebuildAll(deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>, options: RebuildOptions): Promise<RebuildResult> {
   return replay(deps, deps.landing.all(), options, async (tx) => {
-    for (const table of DERIVED_ALL) await tx.exec(`DELETE FROM ${table}`);
+    // WHERE TRUE: BigQuery refuses DELETE without a WHERE clause.
+    for (const table of DERIVED_ALL) await tx.exec(`DELETE FROM ${table} WHERE TRUE`);
   });
 }
 

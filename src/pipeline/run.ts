@@ -16,7 +16,7 @@ import {
   isClariError,
   type RunnerEvent,
 } from '../clari/index.js';
-import { AppError, type Clock, errorCode, isAppError, type Logger, type Random, randomHex } from '../core/index.js';
+import { AppError, type Checkpoint, type Clock, errorCode, isAppError, type Logger, noCheckpoint, type Random, randomHex } from '../core/index.js';
 import { type FiscalCalendar, periodOfDate } from '../domain/index.js';
 import { migrateWarehouse } from '../analytics/index.js';
 import { sqlTimestamp, type Warehouse } from '../warehouse/index.js';
@@ -39,6 +39,8 @@ export interface PipelineDeps {
   readonly onEvent?: ((event: PipelineEvent) => void) | undefined;
   /** Rules and channels; without it the run detects changes but sends no alerts. */
   readonly alerts?: AlertSetup | undefined;
+  /** Called at each named point of the run (core/checkpoint.ts); a no-op unless crash tests wire one. */
+  readonly checkpoint?: Checkpoint | undefined;
 }
 
 export interface RunSettings {
@@ -73,6 +75,8 @@ export interface ExportSummary {
   readonly cached: boolean;
   readonly latencyMs: number | null;
   readonly changes: number;
+  /** The snapshot already held this exact payload; nothing was rewritten. */
+  readonly unchanged?: boolean | undefined;
   readonly error?: string | undefined;
   readonly errorCode?: string | undefined;
   readonly warnings: readonly string[];
@@ -103,6 +107,7 @@ const CRM_TYPES = new Set(['crm_total', 'crm_closed']);
 
 export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedExport[], settings: RunSettings): Promise<RunSummary> {
   const { clock, warehouse: wh, logger } = deps;
+  const checkpoint = deps.checkpoint ?? noCheckpoint;
   const started = clock.now();
   const asOf = planned[0]?.asOf ?? '';
   const runId = `run-${new Date(started).toISOString().slice(0, 23).replace(/[-:.]/g, '').replace('T', '-')}-${randomHex(deps.random, 6)}`;
@@ -110,9 +115,18 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   const warnings: string[] = [];
 
   await migrateWarehouse(wh, () => sqlTimestamp(clock.now()));
-  await wh.exec('INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, trigger, exports) VALUES ($1, $2, $3, $4, $5, $6)', [runId, sqlTimestamp(started), 'running', asOf, settings.trigger, planned.length]);
+  // A run still marked running is one that died (killed, crashed, lost the warehouse): runs on a
+  // data dir never overlap, and one on another data dir that is alive sets its own status at its end.
+  await wh.exec("UPDATE clari_sync_runs SET status = 'failed', error = $1 WHERE status = 'running'", [
+    'interrupted: the run stopped before it finished (killed, crashed, or lost the warehouse); a later run picked up its exports from the landing and pending jobs',
+  ]);
+  await wh.exec(`INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, ${wh.dialect.ident('trigger')}, exports) VALUES ($1, $2, $3, $4, $5, $6)`, [runId, sqlTimestamp(started), 'running', asOf, settings.trigger, planned.length]);
 
+  await deps.jobs.prune(started - 31 * 86_400_000).catch((error: unknown) => warnings.push(`pending jobs not pruned: ${isAppError(error) ? error.message : String(error)}`));
   const results = new Map<string, ExportSummary>();
+  // Every warehouse write of the export phase goes through one queue: the engines have one
+  // connection, and a write that ran while another snapshot's transaction was open would commit
+  // or roll back with it.
   const serial = serialiser();
   const load = (task: PlannedExport, landed: Landed, context: JobContext): Promise<LoadedExport> =>
     serial(() => loadOne(deps, task, landed, context, runId, settings));
@@ -121,6 +135,8 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   //    that stopped before loading it.
   const toExport: PlannedExport[] = [];
   for (const task of planned) {
+    const swept = deps.landing.sweep(task.forecastId, task.period, task.asOf);
+    if (swept > 0) log.info({ forecast: task.forecastId, period: task.period, files: swept }, 'removed temporary files of an interrupted landing');
     const pending = deps.jobs.get(JobState.key(task.fingerprint, task.asOf));
     const resumed = pending?.landedPath ? deps.landing.byPath(pending.landedPath) : undefined;
     const cached = resumed ?? (settings.noCache ? undefined : deps.landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, settings.cacheTtlMs));
@@ -146,9 +162,23 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
       maxRequeues: settings.maxRequeues,
       maxConcurrency: settings.maxConcurrency,
       capacityWaitMs: settings.capacityWaitMs,
-      onJobCreated: (task, jobId) => {
+      beforeCreate: (task, sentAt) => {
+        // Written before the POST: if the process dies before the answer, the next run looks the
+        // job up in Clari's list instead of paying for a second one.
         const plannedTask = byKey(toExport, task.key);
         return deps.jobs.record(JobState.key(plannedTask.fingerprint, plannedTask.asOf), {
+          forecastId: plannedTask.forecastId,
+          period: plannedTask.period,
+          asOf: plannedTask.asOf,
+          fingerprint: plannedTask.fingerprint,
+          createdAt: sentAt,
+          postedAt: sentAt,
+        });
+      },
+      onJobCreated: async (task, jobId) => {
+        await checkpoint('export.posted');
+        const plannedTask = byKey(toExport, task.key);
+        await deps.jobs.record(JobState.key(plannedTask.fingerprint, plannedTask.asOf), {
           jobId,
           forecastId: plannedTask.forecastId,
           period: plannedTask.period,
@@ -156,25 +186,45 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
           fingerprint: plannedTask.fingerprint,
           createdAt: clock.now(),
         });
+        await checkpoint('export.created');
       },
-      onEvent: (event) => deps.onEvent?.({ type: 'export', event }),
+      onEvent: (event) => {
+        if (event.type === 'status') void checkpoint('export.polled');
+        deps.onEvent?.({ type: 'export', event });
+      },
     });
-    const tasks: ExportTask[] = toExport.map((task) => ({
-      key: task.key,
-      forecastId: task.forecastId,
-      request: task.request,
-      resumeJobId: deps.jobs.get(JobState.key(task.fingerprint, task.asOf))?.jobId,
-    }));
-    const outcomes = await runner.run(tasks, async (task, job) => {
-      const plannedTask = byKey(toExport, task.key);
-      const landed = await landResults(deps, plannedTask, job);
-      return { landed, job };
+    const tasks: ExportTask[] = toExport.map((task) => {
+      const pending = deps.jobs.get(JobState.key(task.fingerprint, task.asOf));
+      return {
+        key: task.key,
+        forecastId: task.forecastId,
+        request: task.request,
+        resumeJobId: pending?.jobId,
+        postedSince: pending && !pending.jobId ? pending.postedAt : undefined,
+      };
     });
+    const outcomes = await runner
+      .run(tasks, async (task, job) => {
+        const plannedTask = byKey(toExport, task.key);
+        const landed = await landResults(deps, plannedTask, job, checkpoint);
+        return { landed, job };
+      })
+      .catch((error: unknown): ExportOutcome<{ landed: Landed; job: ExportJob }>[] => {
+        // The runner could not even start (the limits call failed after its retries, the circuit
+        // is open): every export failed, and the run still records and alerts on each of them.
+        const appError = toAppError(error);
+        return tasks.map((task) => ({ status: 'failed', task, error: appError, jobId: task.resumeJobId, attempts: 0, polls: 0, latencyMs: 0, createdAt: undefined, finishedAt: undefined }));
+      });
     await Promise.all(
       outcomes.map(async (outcome: ExportOutcome<{ landed: Landed; job: ExportJob }>) => {
         const task = byKey(toExport, outcome.task.key);
         if (outcome.status === 'failed') {
-          results.set(task.key, await recordFailure(deps, task, runId, outcome.error, { jobId: outcome.jobId, attempts: outcome.attempts, polls: outcome.polls, latencyMs: outcome.latencyMs, cached: false }));
+          // An export POST Clari refused outright (unknown forecast, quota, key) created no job:
+          // forget it, so the next run does not look for one. Any other failure keeps the trace.
+          const key = JobState.key(task.fingerprint, task.asOf);
+          const pending = deps.jobs.get(key);
+          if (pending && !pending.jobId && ['input', 'auth', 'capacity'].includes(outcome.error.kind)) await deps.jobs.clear(key).catch(() => undefined);
+          results.set(task.key, await serial(() => recordFailure(deps, task, runId, outcome.error, { jobId: outcome.jobId, attempts: outcome.attempts, polls: outcome.polls, latencyMs: outcome.latencyMs, cached: false })));
           return;
         }
         const context: JobContext = { job: outcome.job, cached: false, latencyMs: outcome.latencyMs, attempts: outcome.attempts, polls: outcome.polls, createdAt: outcome.createdAt, finishedAt: outcome.finishedAt };
@@ -195,7 +245,8 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   }
   const exports = planned.map((task) => results.get(task.key)!);
   const failed = exports.filter((e) => e.status === 'failed').length;
-  const quota = await deps.client
+  // Only after spending quota: a run served entirely from the landing makes no API call at all.
+  const quota = toExport.length === 0 ? undefined : await deps.client
     .getLimits()
     .then((l) => ({ left: l.availableMonthlyQuota, limit: l.monthlyQuota, concurrency: l.concurrentLimit }))
     .catch(() => undefined);
@@ -217,7 +268,7 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
           quota,
           breakerOpen: deps.client.breakerState === 'open' || exports.some((e) => e.errorCode === 'clari.circuit_open'),
         },
-        { clock, logger: log },
+        { clock, logger: log, checkpoint },
       );
     } catch (error) {
       warnings.push(`alerting failed: ${isAppError(error) ? error.message : String(error)}`);
@@ -241,6 +292,7 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
     alertDecisions: alertDecisions && { sent: alertDecisions.sent, suppressed: alertDecisions.suppressed, failed: alertDecisions.failed },
   };
   const firstError = exports.find((e) => e.error)?.error ?? null;
+  await checkpoint('run.finishing');
   await wh.exec(
     `UPDATE clari_sync_runs SET finished_at = $2, status = $3, error = $4, exports_failed = $5, rows_loaded = $6, changes = $7, alerts = $8, duration_ms = $9, quota_left = $10, quota_limit = $11, concurrency_limit = $12 WHERE run_id = $1`,
     [runId, sqlTimestamp(finished), status, failed > 0 ? `${failed} of ${exports.length} exports failed; first: ${firstError}` : null, failed, summary.rowsLoaded, summary.changes, summary.alerts, summary.durationMs, quota?.left ?? null, quota?.limit ?? null, quota?.concurrency ?? null],
@@ -251,7 +303,10 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
   async function finish(task: PlannedExport, work: Promise<LoadedExport>, context: JobContext): Promise<ExportSummary> {
     try {
       const { outcome, landed } = await work;
-      await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf));
+      await checkpoint('load.committed');
+      // The snapshot is committed: a record that cannot be cleared (a full disk) only means the
+      // next run loads the same payload again from the landing, which replaces it identically.
+      await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf)).catch((e: unknown) => warnings.push(`${task.key}: pending job not cleared: ${isAppError(e) ? e.message : String(e)}`));
       deps.onEvent?.({ type: 'loaded', key: task.key, rows: outcome.rows, changes: outcome.changes });
       for (const w of outcome.warnings) warnings.push(`${task.key}: ${w}`);
       return {
@@ -263,13 +318,14 @@ export async function runPipeline(deps: PipelineDeps, planned: readonly PlannedE
         cached: context.cached,
         latencyMs: context.latencyMs,
         changes: outcome.changes,
+        unchanged: outcome.unchanged,
         warnings: outcome.warnings,
       };
     } catch (error) {
       const appError = toAppError(error);
       // A payload Clari got wrong is not retried from the landing; a warehouse outage is.
-      if (appError.kind === 'data') await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf));
-      return recordFailure(deps, task, runId, appError, { jobId: context.job?.jobId, attempts: context.attempts, polls: context.polls, latencyMs: context.latencyMs, cached: context.cached });
+      if (appError.kind === 'data') await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf)).catch(() => undefined);
+      return serial(() => recordFailure(deps, task, runId, appError, { jobId: context.job?.jobId, attempts: context.attempts, polls: context.polls, latencyMs: context.latencyMs, cached: context.cached }));
     }
   }
 }
@@ -285,15 +341,17 @@ interface JobContext {
 }
 
 /** Downloads results straight into the landing, then notes the landed path on the pending job. */
-async function landResults(deps: PipelineDeps, task: PlannedExport, job: ExportJob): Promise<Landed> {
+async function landResults(deps: PipelineDeps, task: PlannedExport, job: ExportJob, checkpoint: Checkpoint): Promise<Landed> {
   const results = await deps.client.downloadResults(job.jobId);
   const landed = await deps.landing.land(
     { forecastId: task.forecastId, period: task.period, asOf: task.asOf, jobId: job.jobId, fingerprint: task.fingerprint, request: task.request, format: results.format, job },
     results.body,
   );
+  await checkpoint('land.written');
   const key = JobState.key(task.fingerprint, task.asOf);
   const pending = deps.jobs.get(key);
   if (pending) await deps.jobs.record(key, { ...pending, landedPath: landed.path });
+  await checkpoint('land.recorded');
   return landed;
 }
 
@@ -314,9 +372,11 @@ async function loadOne(deps: PipelineDeps, task: PlannedExport, landed: Landed, 
         now: clock.now(),
         job: manifest.job,
         allowTruncated: settings.allowTruncated,
+        checkpoint: deps.checkpoint,
         parts: decodeResults({ format: manifest.format, body: deps.landing.read(landed, { verify: context.cached }), status: 200, headers: new Headers() }, { requestedPeriod: task.period, currencyCode: manifest.job?.currency ?? undefined }),
       });
       await recordJob(tx, task, runId, { ...context, jobId: manifest.jobId }, { status: result.status, rows: result.rows, sha: manifest.sha256, bytes: manifest.bytes, reconciliation: result.reconciliation, warnings: result.warnings });
+      await (deps.checkpoint ?? noCheckpoint)('load.applied');
       return result;
     });
   } catch (error) {
@@ -346,10 +406,12 @@ async function recordJob(wh: Warehouse, task: PlannedExport, runId: string, cont
   const job = context.job;
   const createdAt = context.createdAt ?? job?.startTime ?? null;
   const finishedAt = context.finishedAt ?? job?.endTime ?? null;
+  // Sums arrive as decimal strings; BigQuery coerces a string parameter to dates, not to NUMERIC.
+  const money = wh.dialect.types.money;
   await wh.exec('DELETE FROM clari_export_jobs WHERE run_id = $1 AND forecast_id = $2 AND time_period = $3', [runId, task.forecastId, task.period]);
   await wh.exec(
-    `INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, rows, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+    `INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, ${wh.dialect.ident('rows')}, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, CAST($23 AS ${money}), CAST($24 AS ${money}), $25, $26)`,
     [
       context.jobId ?? null,
       runId,

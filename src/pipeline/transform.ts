@@ -10,11 +10,11 @@ import type { ColumnBatch, SqlValue, StageSpec } from '../warehouse/index.js';
 
 export const ENTRY_STAGE: StageSpec = {
   name: 'stage_entries',
+  // No time_period: every entry must carry the requested one (checked below), so SQL uses that.
   columns: [
-    { name: 'time_period', type: 'text' },
-    { name: 'time_frame_id', type: 'text' },
-    { name: 'user_id', type: 'text' },
-    { name: 'field_id', type: 'text' },
+    { name: 'time_frame_id', type: 'text', repeats: true },
+    { name: 'user_id', type: 'text', repeats: true },
+    { name: 'field_id', type: 'text', repeats: true },
     // Money is staged as exact integer cents; SQL turns it into DECIMAL(18,2) with Dialect.centsToMoney.
     { name: 'forecast_value', type: 'bigint' },
     { name: 'quota_value', type: 'bigint' },
@@ -22,9 +22,9 @@ export const ENTRY_STAGE: StageSpec = {
     { name: 'crm_total_value', type: 'bigint' },
     { name: 'crm_closed_value', type: 'bigint' },
     { name: 'is_updated', type: 'boolean' },
-    { name: 'updated_by', type: 'text' },
+    { name: 'updated_by', type: 'text', repeats: true },
     { name: 'updated_on', type: 'bigint' },
-    { name: 'currency', type: 'text' },
+    { name: 'currency', type: 'text', repeats: true },
   ],
 };
 
@@ -87,43 +87,62 @@ export class TransformError extends AppError {
 export function entryColumns(entries: readonly WireEntry[], expectedPeriod: string, stats: PayloadStats, offset: number): ColumnBatch {
   const n = entries.length;
   const cols: SqlValue[][] = ENTRY_STAGE.columns.map(() => new Array<SqlValue>(n));
+  // Sums of small amounts accumulate as exact doubles (|sum| < 2^53) and move to bigint when large.
+  const partial = MONEY_COLUMNS.map(() => 0);
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     if (e.timePeriodId !== expectedPeriod) {
       throw new TransformError(`entries[${offset + i}] is for period ${e.timePeriodId}, not the requested ${expectedPeriod}`, 'data.period_mismatch', 'Clari falls back to the current quarter for a period it does not know; check the period and fiscalYearStartMonth.');
     }
-    cols[0]![i] = e.timePeriodId;
-    cols[1]![i] = e.timeFrameId;
-    cols[2]![i] = e.userId;
-    cols[3]![i] = e.fieldId;
-    let c = 4;
-    for (const column of MONEY_COLUMNS) {
+    cols[0]![i] = e.timeFrameId;
+    cols[1]![i] = e.userId;
+    cols[2]![i] = e.fieldId;
+    for (let m = 0; m < MONEY_COLUMNS.length; m++) {
+      const column = MONEY_COLUMNS[m]!;
       const v = e[WIRE_KEYS[column]];
-      if (v === undefined || v === null) cols[c]![i] = null;
-      else {
-        if (Math.abs(v) >= MAX_MONEY) {
-          throw new TransformError(`entries[${offset + i}].${WIRE_KEYS[column]} = ${v} is beyond DECIMAL(18,2)`, 'data.out_of_range', 'The payload is kept in the landing; report the value to Clari support if it is real.');
-        }
-        // Rounded to cents here, from the number's decimal text, so every engine stores the same
-        // DECIMAL(18,2) and the reconciliation sums are exact.
-        const cents = toCents(v);
-        cols[c]![i] = cents;
-        stats.sums[column] += cents;
+      if (v === undefined || v === null) {
+        cols[3 + m]![i] = null;
+        continue;
       }
-      c++;
+      if (Math.abs(v) >= MAX_MONEY) {
+        throw new TransformError(`entries[${offset + i}].${WIRE_KEYS[column]} = ${v} is beyond DECIMAL(18,2)`, 'data.out_of_range', 'The payload is kept in the landing; report the value to Clari support if it is real.');
+      }
+      const cents = centsOf(v);
+      cols[3 + m]![i] = cents;
+      if (typeof cents === 'number' && Math.abs(cents) < SMALL_CENTS) {
+        partial[m]! += cents;
+        if (Math.abs(partial[m]!) >= SMALL_CENTS * 4096) {
+          stats.sums[column] += BigInt(partial[m]!);
+          partial[m] = 0;
+        }
+      } else stats.sums[column] += BigInt(cents);
     }
-    cols[9]![i] = e.isUpdated ?? null;
-    cols[10]![i] = e.updatedBy ?? null;
-    cols[11]![i] = e.updatedOn ?? null;
-    cols[12]![i] = e.currency?.code ?? null;
+    cols[8]![i] = e.isUpdated ?? null;
+    cols[9]![i] = e.updatedBy ?? null;
+    cols[10]![i] = e.updatedOn ?? null;
+    cols[11]![i] = e.currency?.code ?? null;
     if (stats.latestFrame === undefined || e.timeFrameId > stats.latestFrame) stats.latestFrame = e.timeFrameId;
     let field = stats.fieldValues.get(e.fieldId);
     if (!field) stats.fieldValues.set(e.fieldId, (field = { quota: 0, forecast: 0 }));
     if (e.quotaValue !== undefined && e.quotaValue !== null) field.quota++;
     if (e.forecastValue !== undefined && e.forecastValue !== null) field.forecast++;
   }
+  MONEY_COLUMNS.forEach((column, m) => (stats.sums[column] += BigInt(partial[m]!)));
   stats.rows += n;
   return cols;
+}
+
+/** Amounts below this many cents are summed as doubles: 4096 of them still sum exactly (< 2^53). */
+const SMALL_CENTS = 2 ** 40;
+
+/**
+ * Cents of an amount, rounded as toCents does. Nearly every amount has at most two decimals; for
+ * those the double arithmetic is exact (c / 100 is the double the JSON text named, so its shortest
+ * text has at most two decimals), and the number stays a number. Anything else takes the exact path.
+ */
+export function centsOf(value: number): number | bigint {
+  const cents = Math.round(value * 100);
+  return Number.isSafeInteger(cents) && cents / 100 === value ? cents : toCents(value);
 }
 
 /** Users, de-duplicated by id (the last occurrence wins). */

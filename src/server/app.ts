@@ -9,7 +9,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { accuracyByWeek, biggestChanges, coverageByTeam, headline, health, options, reps, select, type Selection } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
-import { type Clock, type Logger, Redactor } from '../core/index.js';
+import { type Clock, isAppError, type Logger, Redactor } from '../core/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
 
@@ -104,7 +104,7 @@ export function createServerApp(deps: ServerDeps): Hono {
     c.header('Content-Type', 'application/json; charset=utf-8');
     return c.body(JSON.stringify(tokenRedactor.redactValue(deps.redactor.redactValue(value))), status);
   };
-  const html = (c: Context, nonce: string, page: string, status: 200 | 400 | 401 | 404 | 500 = 200): Response => {
+  const html = (c: Context, nonce: string, page: string, status: 200 | 400 | 401 | 404 | 500 | 503 = 200): Response => {
     c.header('Content-Type', 'text/html; charset=utf-8');
     c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
     return c.body(redactText(page), status);
@@ -147,6 +147,16 @@ export function createServerApp(deps: ServerDeps): Hono {
 
   app.onError((error, c) => {
     if (error instanceof BadRequest) return json(c, { error: error.message }, 400);
+    if (isAppError(error) && error.code === 'warehouse.locked') {
+      // A run holds the DuckDB file while it loads; the page works again when it finishes.
+      const message = 'The warehouse is busy: a clari-dp run is loading data into it. Try again in a minute.';
+      c.header('Retry-After', '30');
+      if (wantsHtml(c)) {
+        const nonce = newNonce();
+        return html(c, nonce, renderMessage({ heading: 'Loading new data', message, link: { href: c.req.path, text: 'Try again' } }, { title, nonce }), 503);
+      }
+      return json(c, { error: message }, 503);
+    }
     deps.logger?.error({ path: c.req.path, error: redactText(error instanceof Error ? error.message : String(error)) }, 'dashboard request failed');
     const message = redactText(error instanceof Error ? error.message : String(error));
     if (wantsHtml(c)) {
@@ -163,6 +173,8 @@ export function createServerApp(deps: ServerDeps): Hono {
       const [row] = await exclusive(() => wh.query<{ t: string | null }>("SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')"));
       return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: row?.t ?? null });
     } catch (error) {
+      // A run holding the DuckDB file is not the server failing: stay healthy (no restart by a probe).
+      if (isAppError(error) && error.code === 'warehouse.locked') return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: null, busy: 'a clari-dp run is loading data' });
       deps.logger?.warn({ error: redactText(error instanceof Error ? error.message : String(error)) }, 'healthz: warehouse query failed');
       return json(c, { status: 'error', warehouse: wh.description, error: 'warehouse query failed' }, 503);
     }

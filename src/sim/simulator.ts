@@ -105,6 +105,8 @@ export class Simulator {
   private exportsCreated = 0;
   private maxInFlight = 0;
   private duplicatePosts = 0;
+  /** Export POSTs refused because every concurrent-job slot was taken (a client that ignores the cap). */
+  private capacityRejections = 0;
   private cancels = 0;
   private downloads = 0;
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -163,6 +165,7 @@ export class Simulator {
       maxInFlight: this.maxInFlight,
       inFlight: this.inFlight(),
       duplicatePosts: this.duplicatePosts,
+      capacityRejections: this.capacityRejections,
       cancels: this.cancels,
       downloads: this.downloads,
       faults: { ...this.faults.injected },
@@ -275,6 +278,7 @@ export class Simulator {
     const periodId = asked && this.tenant.hasData(asked, day) ? asked : this.tenant.currentPeriod(day);
     const limits = this.limits();
     if (limits.availableConcurrentLimit <= 0 || limits.availableMonthlyQuota <= 0) {
+      if (limits.availableConcurrentLimit <= 0) this.capacityRejections++;
       return this.exportError(400, 'export_monthly_quota_reached', 'exports', `The monthly quota limit of ${this.monthlyQuota} or concurrent limit of ${this.concurrencyLimit} has been reached.`);
     }
     const fingerprint = `${userId}|${forecastId}|${hashString(JSON.stringify(body))}`;

@@ -1,12 +1,14 @@
 /**
- * Versioned schema migrations. Each runs in its own transaction together with its ledger row, so a
- * migration that fails leaves the schema as it was (both engines have transactional DDL). Applied
- * versions are recorded in clari_schema_migrations with a checksum of their statements.
+ * Versioned schema migrations, recorded in clari_schema_migrations with a checksum of their
+ * statements. Where DDL is transactional (DuckDB, PostgreSQL) a migration runs in one transaction
+ * with its ledger row, so one that fails leaves the schema as it was. Snowflake and BigQuery cannot
+ * roll DDL back: there every statement is idempotent (IF NOT EXISTS, OR REPLACE) and the ledger row
+ * is written last, so a migration that fails half-way is simply applied again by the next run.
  */
 import { sha256Hex } from '../core/index.js';
 import type { Dialect } from './dialect.js';
 import { WarehouseError } from './errors.js';
-import { createTable, TABLES } from './schema.js';
+import { createTable, type TableSpec, TABLES } from './schema.js';
 import type { Warehouse } from './types.js';
 
 export interface Migration {
@@ -23,8 +25,6 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-const LEDGER = 'clari_schema_migrations';
-
 export interface MigrationStatus {
   readonly applied: readonly number[];
   readonly pending: readonly Migration[];
@@ -32,7 +32,7 @@ export interface MigrationStatus {
 
 export async function migrationStatus(wh: Warehouse, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationStatus> {
   await ensureLedger(wh);
-  const rows = await wh.query<{ version: number | string }>(`SELECT version FROM ${LEDGER} ORDER BY version`);
+  const rows = await wh.query<{ version: number | string }>(`SELECT version FROM ${LEDGER.name} ORDER BY version`);
   const applied = rows.map((r) => Number(r.version));
   return { applied, pending: migrations.filter((m) => !applied.includes(m.version)) };
 }
@@ -43,17 +43,22 @@ export async function migrate(wh: Warehouse, now: () => string, migrations: read
   const done: number[] = [];
   for (const migration of pending) {
     const statements = migration.statements(wh.dialect);
+    const apply = async (target: Warehouse): Promise<void> => {
+      for (const sql of statements) await target.exec(sql);
+      await target.exec(`INSERT INTO ${LEDGER.name} (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`, [migration.version, migration.name, now(), sha256Hex(statements.join(';\n'))]);
+    };
     try {
-      await wh.transaction(async (tx) => {
-        for (const sql of statements) await tx.exec(sql);
-        await tx.exec(`INSERT INTO ${LEDGER} (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`, [migration.version, migration.name, now(), sha256Hex(statements.join(';\n'))]);
-      });
+      if (wh.dialect.transactionalDdl) await wh.transaction(apply);
+      else await apply(wh);
     } catch (error) {
+      const outcome = wh.dialect.transactionalDdl
+        ? 'the schema is unchanged'
+        : 'it is not recorded as applied, and its statements are safe to run again (this engine cannot roll back DDL)';
       throw new WarehouseError(
         'warehouse.migration',
-        `Migration ${migration.version} (${migration.name}) failed on ${wh.description}; the schema is unchanged: ${error instanceof Error ? error.message : String(error)}`,
+        `Migration ${migration.version} (${migration.name}) failed on ${wh.description}; ${outcome}: ${error instanceof Error ? error.message : String(error)}`,
         'internal',
-        'Check the database user may create tables, then run `clari-dp migrate` again.',
+        'Check the database user may create tables and views (`clari-dp doctor` checks the privileges), then run `clari-dp migrate` again.',
         error,
       );
     }
@@ -62,7 +67,17 @@ export async function migrate(wh: Warehouse, now: () => string, migrations: read
   return done;
 }
 
+const LEDGER: TableSpec = {
+  name: 'clari_schema_migrations',
+  columns: [
+    { name: 'version', type: 'int', notNull: true },
+    { name: 'name', type: 'text', notNull: true },
+    { name: 'applied_at', type: 'timestamp', notNull: true },
+    { name: 'checksum', type: 'text', notNull: true },
+  ],
+  primaryKey: ['version'],
+};
+
 async function ensureLedger(wh: Warehouse): Promise<void> {
-  const t = wh.dialect.types;
-  await wh.exec(`CREATE TABLE IF NOT EXISTS ${LEDGER} (version ${t.int} PRIMARY KEY, name ${t.text} NOT NULL, applied_at ${t.timestamp} NOT NULL, checksum ${t.text} NOT NULL)`);
+  for (const sql of createTable(LEDGER, wh.dialect)) await wh.exec(sql);
 }

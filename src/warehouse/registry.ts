@@ -1,20 +1,28 @@
 /**
  * Opens a warehouse from its URL. Drivers are imported lazily, so a DuckDB user never loads `pg`
- * (and, later, a PostgreSQL user never loads the Snowflake SDK).
+ * and a PostgreSQL user never loads the Snowflake SDK; the cloud drivers are optional dependencies.
  */
-import { WarehouseError } from './errors.js';
+import { loadAdapter } from './drivers.js';
 import type { Warehouse } from './types.js';
 import { parseWarehouseUrl } from './url.js';
 
-export async function openWarehouse(url: string): Promise<Warehouse> {
+export interface OpenOptions {
+  /** Open for reading only (DuckDB: ACCESS_MODE READ_ONLY; other engines ignore it). */
+  readonly readOnly?: boolean | undefined;
+  /** DuckDB: how long to wait for another process to let go of the file, ms. */
+  readonly lockWaitMs?: number | undefined;
+}
+
+export async function openWarehouse(url: string, options: OpenOptions = {}): Promise<Warehouse> {
   const target = parseWarehouseUrl(url);
   switch (target.kind) {
     case 'duckdb':
-      return (await import('./duckdb/adapter.js')).openDuckdb(target.path);
+      return (await import('./duckdb/adapter.js')).openDuckdb(target.path, options);
     case 'postgres':
       return (await import('./postgres/adapter.js')).openPostgres(target.url);
     case 'snowflake':
+      return (await loadAdapter('snowflake', () => import('./snowflake/adapter.js'))).openSnowflake(target.url);
     case 'bigquery':
-      throw new WarehouseError('warehouse.unsupported', `${target.kind} is not supported in this version yet`, 'config', 'Use duckdb:PATH or postgres://...; Snowflake and BigQuery adapters are planned.');
+      return (await loadAdapter('bigquery', () => import('./bigquery/adapter.js'))).openBigquery(target.url);
   }
 }

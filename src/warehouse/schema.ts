@@ -2,7 +2,8 @@
  * The warehouse tables (design.md section 4, plus the ledger and dimension tables the pipeline
  * needs) as logical specs, and the DDL built from them per dialect. Big history tables get their
  * uniqueness as partial unique indexes where the engine benefits (PostgreSQL); DuckDB relies on
- * zone maps, since ART indexes slow bulk appends and updates.
+ * zone maps, since ART indexes slow bulk appends and updates. Snowflake and BigQuery keep primary
+ * keys informational; there the loader's delete-then-insert in one transaction keeps rows unique.
  */
 import { type Dialect, type LogicalType, quoteIdent } from './dialect.js';
 
@@ -224,9 +225,9 @@ export const TABLES = {
 } as const satisfies Record<string, TableSpec>;
 
 export function createTable(table: TableSpec, dialect: Dialect): string[] {
-  const columns = table.columns.map((col) => `${quoteIdent(col.name)} ${dialect.types[col.type]}${col.notNull ? ' NOT NULL' : ''}`);
-  if (table.primaryKey) columns.push(`PRIMARY KEY (${table.primaryKey.map(quoteIdent).join(', ')})`);
-  const statements = [`CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (\n  ${columns.join(',\n  ')}\n)`];
+  const columns = table.columns.map((col) => `${dialect.ident(col.name)} ${dialect.types[col.type]}${col.notNull ? ' NOT NULL' : ''}`);
+  if (table.primaryKey) columns.push(dialect.primaryKey(table.primaryKey.map((name) => dialect.ident(name))));
+  const statements = [`CREATE TABLE IF NOT EXISTS ${dialect.table(table.name)} (\n  ${columns.join(',\n  ')}\n)`];
   if (dialect.secondaryIndexes) {
     for (const index of table.indexes ?? []) {
       statements.push(

@@ -5,7 +5,7 @@ export type WarehouseTarget =
   | { readonly kind: 'duckdb'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string }
   | { readonly kind: 'snowflake'; readonly url: string }
-  | { readonly kind: 'bigquery'; readonly project: string; readonly dataset: string };
+  | { readonly kind: 'bigquery'; readonly url: string; readonly project: string; readonly dataset: string };
 
 export function parseWarehouseUrl(text: string): WarehouseTarget {
   const url = text.trim();
@@ -16,9 +16,15 @@ export function parseWarehouseUrl(text: string): WarehouseTarget {
   }
   if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
   if (/^snowflake:\/\//i.test(url)) return { kind: 'snowflake', url };
-  const bq = /^bigquery:\/\/([^/]+)\/([^/?]+)/i.exec(url);
-  if (bq) return { kind: 'bigquery', project: bq[1]!, dataset: bq[2]! };
-  throw new WarehouseError('warehouse.config', `Unknown warehouse "${describeWarehouseUrl(url)}"`, 'config', 'Use duckdb:PATH, postgres://USER@HOST:PORT/DB, snowflake://... or bigquery://PROJECT/DATASET.');
+  const bq = /^bigquery:\/\/([^/?]+)\/([^/?]+)\/?(\?.*)?$/i.exec(url);
+  if (bq) return { kind: 'bigquery', url, project: bq[1]!, dataset: bq[2]! };
+  if (/^bigquery:/i.test(url)) throw new WarehouseError('warehouse.config', `"${describeWarehouseUrl(url)}" does not name a project and a dataset`, 'config', 'Use bigquery://PROJECT/DATASET (optionally ?location=EU).');
+  throw new WarehouseError(
+    'warehouse.config',
+    `Unknown warehouse "${describeWarehouseUrl(url)}"`,
+    'config',
+    'Use duckdb:PATH, postgres://USER@HOST:PORT/DB, snowflake://USER@ACCOUNT/DATABASE/SCHEMA?warehouse=WH or bigquery://PROJECT/DATASET.',
+  );
 }
 
 /** The URL with any password masked. */

@@ -2,8 +2,8 @@
  * The redaction promise over a full working life of the CLI: two business days with alerts on
  * Slack (failing once), e-mail and a webhook, a wrong forecast id, a revoked key, debug logging,
  * then every read command, doctor, the debug bundle and the dashboard. Every byte a user or a
- * support engineer could see — output, logs, messages received, files under the working and data
- * directories, warehouse rows — is searched for the API keys, the SMTP password and the webhook URLs.
+ * support engineer could see (output, logs, messages received, files under the working and data
+ * directories, warehouse rows) is searched for the API keys, the SMTP password and the webhook URLs.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliResult, runCli, startCli } from '../support/cli.js';
 import { runCleanups, startHttp, startSmtp } from '../support/receivers.js';
-import { findSecrets, findSecretsInDir, findSecretsInDuckdb, type Secrets } from '../support/secrets.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
+import { findSecrets } from '../support/secrets.js';
 
 const KEY = 'clari-live-7Hq2ZpX9wLmN4vB8';
 const REVOKED = 'clari-live-REVOKEDk3y5577';
@@ -22,7 +23,7 @@ const HOOK_TOKEN = 'hook-path-secret-8812';
 
 let sim: ChildProcess;
 let dir: string;
-let secrets: Secrets;
+let secrets: Record<string, string>;
 let env: Record<string, string>;
 const outputs: { what: string; result: CliResult }[] = [];
 let received: () => string[];
@@ -94,21 +95,26 @@ describe('secrets never leave the process', () => {
     expect(text('config show')).toMatch(/CLARI_API_KEY/);
   });
 
-  it('no command output or log line contains a secret', () => {
-    const leaks = outputs.flatMap(({ what, result }) => [...findSecrets(`${what} stdout`, result.stdout, secrets), ...findSecrets(`${what} stderr`, result.stderr, secrets)]);
-    expect(leaks).toEqual([]);
+  it('no command output or log line contains a secret', async () => {
+    const texts = Object.fromEntries(outputs.flatMap(({ what, result }) => [[`${what} stdout`, result.stdout], [`${what} stderr`, result.stderr]]));
+    expect(await findSecrets(secrets, { texts })).toEqual([]);
   });
 
-  it('no alert message received contains a secret', () => {
-    expect(received().flatMap((message, i) => findSecrets(`message ${i}`, message, secrets))).toEqual([]);
+  it('no alert message received contains a secret', async () => {
+    expect(await findSecrets(secrets, { texts: Object.fromEntries(received().map((message, i) => [`message ${i}`, message])) })).toEqual([]);
   });
 
-  it('no file in the working directory, data directory or debug bundle contains a secret', () => {
-    expect(findSecretsInDir(dir, secrets)).toEqual([]);
+  it('no file in the working directory, data directory or debug bundle contains a secret', async () => {
+    expect(await findSecrets(secrets, { dirs: [dir] })).toEqual([]);
   });
 
   it('no warehouse row or view contains a secret', async () => {
-    expect(await findSecretsInDuckdb(join(dir, 'wh.duckdb'), secrets)).toEqual([]);
+    const wh = await openWarehouse(`duckdb:${join(dir, 'wh.duckdb')}`);
+    try {
+      expect(await findSecrets(secrets, { warehouses: [wh] })).toEqual([]);
+    } finally {
+      await wh.close();
+    }
   });
 
   it('no dashboard page, API answer or metric contains a secret', async () => {
@@ -121,7 +127,7 @@ describe('secrets never leave the process', () => {
         return { path, body: await response.text() };
       }));
       expect(pages.find((p) => p.path === '/api/changes')?.body).toMatch(/net_new_arr/);
-      expect([...pages.flatMap((p) => findSecrets(p.path, p.body, secrets)), ...findSecrets('serve output', serve.output(), secrets)]).toEqual([]);
+      expect(await findSecrets(secrets, { texts: { ...Object.fromEntries(pages.map((p) => [p.path, p.body])), 'serve output': serve.output() } })).toEqual([]);
     } finally {
       serve.child.kill('SIGTERM');
     }

@@ -9,6 +9,8 @@ export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'clari-dp.js');
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the process (SIGKILL in crash tests), or null when it exited. */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -21,7 +23,7 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 

@@ -42,6 +42,11 @@ export async function simStats(sim: RunningSimulator): Promise<{
   return (await response.json()) as never;
 }
 
+/** Requests to the Clari API itself (the simulator's /__sim control routes are not Clari). */
+export async function apiCalls(sim: RunningSimulator): Promise<number> {
+  return Object.entries((await simStats(sim)).requests).reduce((n, [route, count]) => (route.includes('/__sim/') ? n : n + count), 0);
+}
+
 /** Collects every part of a decoded document into arrays (tests only: real code streams). */
 export async function collect<P extends { kind: string; rows: unknown[] }, S>(parts: AsyncGenerator<P, S>): Promise<{ rows: Record<string, unknown[]>; summary: S }> {
   const rows: Record<string, unknown[]> = { entries: [], users: [], fields: [], timePeriods: [], timeFrames: [] };

@@ -3,11 +3,11 @@
  * (design.md section 2). It binds 127.0.0.1 by default and refuses any other address without a
  * token; the token comes from CLARI_DP_SERVE_TOKEN (or --token) and is registered with the redactor.
  */
-import { type AppContext, metricsText, openConfiguredWarehouse } from '../../app/index.js';
+import { type AppContext, metricsText, onDemandWarehouse, openConfiguredWarehouse } from '../../app/index.js';
 import { migrateWarehouse } from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
 import { checkExposure, DEFAULT_HOST, DEFAULT_PORT, startDashboard } from '../../server/index.js';
-import { sqlTimestamp } from '../../warehouse/index.js';
+import { parseWarehouseUrl, sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT } from '../output.js';
 
@@ -22,9 +22,8 @@ export const serve: CommandAction = async (context, o) => {
   // Refuse before touching the warehouse: an exposed dashboard without a token never starts.
   checkExposure(host, token);
 
-  const wh = await openConfiguredWarehouse(ctx);
+  const wh = await openForServing(ctx);
   try {
-    await migrateWarehouse(wh, () => sqlTimestamp(ctx.clock.now()));
     const dashboard = await startDashboard({
       warehouse: wh,
       clock: ctx.clock,
@@ -58,3 +57,23 @@ export const serve: CommandAction = async (context, o) => {
     await wh.close();
   }
 };
+
+/**
+ * Migrates, then returns the warehouse the dashboard reads. A DuckDB file is opened read-only per
+ * burst of requests and closed when idle, never held: DuckDB allows one writing process per file,
+ * and a dashboard that kept it open would make every scheduled `run` fail with warehouse.locked.
+ */
+async function openForServing(ctx: AppContext): Promise<Warehouse> {
+  const wh = await openConfiguredWarehouse(ctx);
+  try {
+    await migrateWarehouse(wh, () => sqlTimestamp(ctx.clock.now()));
+  } catch (error) {
+    await wh.close();
+    throw error;
+  }
+  const target = parseWarehouseUrl(ctx.loaded.config.warehouse);
+  if (target.kind !== 'duckdb' || target.path === ':memory:') return wh;
+  await wh.close();
+  // A page waits a little for a run's short write (a commit) rather than failing at once.
+  return onDemandWarehouse(() => openConfiguredWarehouse(ctx, { readOnly: true, lockWaitMs: 2_000 }), { dialect: wh.dialect, description: wh.description });
+}

@@ -1,29 +1,57 @@
 /**
- * DuckDB (@duckdb/node-api), the embedded default: one file, one connection. Staging uses the
- * Appender with column-major data chunks (the fastest bulk path measured in stack.md 3.1); the
- * appender writes inside the connection's open transaction, so a rollback discards it.
+ * DuckDB (@duckdb/node-api), the embedded default: one file, one connection. Staging is in
+ * stage.ts (the Appender with data chunks).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, DuckDBInstance, type DuckDBConnection, type DuckDBType, type DuckDBValue, VARCHAR } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { duckdbDialect } from './dialect.js';
+import { openDuckdbStage } from './stage.js';
 import { WarehouseError } from '../errors.js';
-import type { ColumnBatch, Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
+import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
 
-const CHUNK_ROWS = 2048;
-const TYPES: Record<StageType, DuckDBType> = { text: VARCHAR, double: DOUBLE, bigint: BIGINT, boolean: BOOLEAN };
 
-export async function openDuckdb(path: string): Promise<Warehouse> {
+export interface DuckdbOpenOptions {
+  /** Open with ACCESS_MODE READ_ONLY (readers: the dashboard). Default false. */
+  readonly readOnly?: boolean | undefined;
+  /**
+   * How long to keep trying while another process holds the file, ms. DuckDB allows one writing
+   * process per file; a reader (the dashboard opening it for one request) lets go within
+   * milliseconds, so a short wait turns a collision into a delay instead of a failed run. Default 0.
+   */
+  readonly lockWaitMs?: number | undefined;
+}
+
+export async function openDuckdb(path: string, options: DuckdbOpenOptions = {}): Promise<Warehouse> {
   const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:' && !options.readOnly) mkdirSync(dirname(file), { recursive: true });
+  const deadline = Date.now() + Math.max(0, options.lockWaitMs ?? 0);
   let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(file);
-  } catch (error) {
-    throw classify(error, `duckdb:${path}`);
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      break;
+    } catch (error) {
+      const classified = classify(error, `duckdb:${path}`);
+      if (classified.code !== 'warehouse.locked' || Date.now() + delay > deadline) throw classified;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
   const connection = await instance.connect();
   return new DuckdbWarehouse(instance, connection, `duckdb:${path}`);
+}
+
+/** "pid 4242 (node bin/clari-dp.js serve)" from DuckDB's lock message, reading /proc where there is one. */
+function lockHolder(message: string): string | undefined {
+  const pid = /\(PID (\d+)\)/.exec(message)?.[1];
+  if (!pid) return undefined;
+  let command: string | undefined;
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    command = /held in (.+?) \(PID/.exec(message)?.[1];
+  }
+  return command ? `pid ${pid} (${command.length > 120 ? `${command.slice(0, 117)}...` : command})` : `pid ${pid}`;
 }
 
 class DuckdbWarehouse implements Warehouse {
@@ -69,39 +97,8 @@ class DuckdbWarehouse implements Warehouse {
     }
   }
 
-  async openStage(spec: StageSpec): Promise<Stager> {
-    const columns = spec.columns.map((c) => `${c.name} ${TYPES[c.type].toString()}`).join(', ');
-    await this.exec(this.dialect.createStage(spec.name, columns));
-    const appender = await this.connection.createAppender(spec.name, 'main', 'temp');
-    const types = spec.columns.map((c) => TYPES[c.type]);
-    const bigints = spec.columns.map((c) => c.type === 'bigint');
-    let rows = 0;
-    return {
-      append: (batch: ColumnBatch) => {
-        const n = batch[0]?.length ?? 0;
-        for (let start = 0; start < n; start += CHUNK_ROWS) {
-          const end = Math.min(n, start + CHUNK_ROWS);
-          const chunk = DuckDBDataChunk.create(types, end - start);
-          chunk.setColumns(batch.map((column, i) => toDuck(column.slice(start, end), bigints[i]!)));
-          try {
-            appender.appendDataChunk(chunk);
-          } catch (error) {
-            return Promise.reject(classify(error, this.description));
-          }
-        }
-        rows += n;
-        return Promise.resolve();
-      },
-      close: () => {
-        try {
-          appender.flushSync();
-          appender.closeSync();
-        } catch (error) {
-          return Promise.reject(classify(error, this.description));
-        }
-        return Promise.resolve(rows);
-      },
-    };
+  openStage(spec: StageSpec): Promise<Stager> {
+    return openDuckdbStage({ connection: this.connection, exec: (sql) => this.exec(sql), query: (sql) => this.query(sql), createStage: (name, columns) => this.dialect.createStage(name, columns), classify: (error) => classify(error, this.description) }, spec);
   }
 
   close(): Promise<void> {
@@ -111,15 +108,17 @@ class DuckdbWarehouse implements Warehouse {
   }
 }
 
-function toDuck(values: readonly (SqlValue | undefined)[], bigint: boolean): DuckDBValue[] {
-  if (!bigint) return values.map((v) => (v === undefined ? null : v));
-  return values.map((v) => (v === undefined || v === null ? null : typeof v === 'bigint' ? v : BigInt(Math.trunc(Number(v)))));
-}
-
 function classify(error: unknown, where: string, sql?: string): WarehouseError {
   const message = error instanceof Error ? error.message : String(error);
   if (/lock on file|Conflicting lock/i.test(message)) {
-    return new WarehouseError('warehouse.locked', `${where} is locked by another process`, 'transient', 'Another clari-dp (or a DuckDB client) has the file open for writing; close it or wait for it to finish, then run again.', error);
+    const holder = lockHolder(message);
+    return new WarehouseError(
+      'warehouse.locked',
+      `${where} is locked by another process${holder ? `: ${holder}` : ''}`,
+      'transient',
+      'DuckDB lets one process at a time open the file for writing. Close that process (a DuckDB CLI or UI session, a script, an older clari-dp serve) or wait for it to finish, then run again; nothing was written. Readers should open the file read-only and briefly.',
+      error,
+    );
   }
   if (/No space left on device|disk is full/i.test(message)) {
     return new WarehouseError('warehouse.disk_full', `${where}: the disk is full`, 'transient', 'Free disk space (or move the DuckDB file / data dir); nothing was committed.', error);

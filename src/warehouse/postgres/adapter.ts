@@ -70,6 +70,7 @@ class PostgresWarehouse implements Warehouse {
 
   async openStage(spec: StageSpec): Promise<Stager> {
     const columns = spec.columns.map((c) => `${c.name} ${TYPES[c.type]}`).join(', ');
+    await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
     await this.exec(this.dialect.createStage(spec.name, columns));
     const stream = this.client.query(copyFrom(`COPY ${spec.name} (${spec.columns.map((c) => c.name).join(', ')}) FROM STDIN`));
     let failure: unknown;
@@ -97,6 +98,7 @@ class PostgresWarehouse implements Warehouse {
           stream.once('finish', () => resolve(rows));
           stream.end();
         }),
+      drop: () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
     };
   }
 
@@ -128,7 +130,7 @@ function classify(error: unknown, where: string, sql?: string): WarehouseError {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? String(error);
   const code = e.code ?? '';
-  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code) || /Connection terminated|timeout expired|connection.*closed/i.test(message)) {
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code) || /Connection terminated|timeout expired|connection.*closed|not queryable|terminating connection/i.test(message)) {
     return new WarehouseError('warehouse.unreachable', `${where} is unreachable: ${message}`, 'transient', 'Check that PostgreSQL is running and the URL (host, port, database, user) is right; the run changed nothing and can be repeated.', error);
   }
   if (code === '28P01' || code === '28000' || code === '3D000') {

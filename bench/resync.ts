@@ -1,0 +1,87 @@
+/**
+ * resync_unchanged, resync_changed and detect_changes, on one DuckDB warehouse through the real
+ * pipeline. The first load of ~1,000,000 entries is the baseline of both re-syncs: the same snapshot
+ * again (a cache hit with nothing changed; must make no API call), then the next day's export with
+ * 10% of the entries changed (must add versions for exactly those). Its floor is measured too:
+ * decompressing and decoding that export, which any re-sync must do since Clari only sends whole
+ * snapshots, bounds its speedup over the first load. detect_changes times the
+ * change detection between the two snapshots against a bare SQL join of the same two snapshots on
+ * the same engine.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { detectChanges } from '../src/changes/index.js';
+import { decodeResults } from '../src/clari/index.js';
+import { changedEntries, entriesOf, shapeFor } from './lib/generate.js';
+import { measure, note, report, scaleArg } from './lib/measure.js';
+import { benchPipeline, FORECAST, PERIOD } from './lib/pipeline.js';
+
+const DAY1 = '2026-11-23';
+const DAY2 = '2026-11-24';
+
+async function main(): Promise<void> {
+  const scale = scaleArg();
+  const day1 = shapeFor(scale, 0);
+  const day2 = shapeFor(scale, 1);
+  const dir = mkdtempSync(join(tmpdir(), 'clari-dp-bench-resync-'));
+  try {
+    const bench = await benchPipeline(`duckdb:${join(dir, 'clari.duckdb')}`, { dataDir: join(dir, 'data') });
+    const versions = async (): Promise<number> => Number((await bench.wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_entries'))[0]!.n);
+    await bench.land(DAY1, day1);
+    const first = await measure(() => bench.run(DAY1));
+    if (first.value.status !== 'success' || first.value.rowsLoaded !== entriesOf(day1)) throw new Error(`first load: ${first.value.status}`);
+
+    const calls = await bench.apiCalls();
+    const unchanged = await measure(() => bench.run(DAY1));
+    const apiCalls = (await bench.apiCalls()) - calls;
+    if (unchanged.value.status !== 'success' || (await versions()) !== entriesOf(day1)) throw new Error('unchanged re-sync changed the warehouse');
+
+    const landed2 = await bench.land(DAY2, day2);
+    // The floor of any re-sync that must read the export: decompress and decode it, nothing else.
+    const floor = await measure(async () => {
+      let rows = 0;
+      for await (const part of decodeResults({ format: 'JSON', body: bench.pipeline.deps.landing.read(landed2), status: 200, headers: new Headers() }, { requestedPeriod: PERIOD })) rows += part.rows.length;
+      return rows;
+    });
+    const before = await versions();
+    const changed = await measure(() => bench.run(DAY2));
+    const added = (await versions()) - before;
+    const expected = changedEntries(day2);
+    if (changed.value.status !== 'success' || added !== expected) throw new Error(`changed re-sync added ${added} versions, expected ${expected}`);
+
+    // Detection alone, then the bare join, on the two snapshots now in the warehouse.
+    const detect = await measure(() => bench.wh.transaction((tx) => detectChanges(tx, { forecastId: FORECAST, period: PERIOD, asOf: DAY2, previous: DAY1, runId: 'bench', detectedAt: Date.now() })));
+    const snapshot = (date: string): string => `SELECT * FROM clari_forecasts WHERE forecast_name = '${FORECAST}' AND time_period = '${PERIOD}' AND snapshot_date = DATE '${date}'`;
+    const join_ = await measure(async () => {
+      await bench.wh.exec(
+        `CREATE OR REPLACE TEMP TABLE bare_join AS SELECT c.user_id, c.field_id, p.forecast_amount AS previous_amount, c.forecast_amount AS current_amount
+         FROM (${snapshot(DAY2)}) c JOIN (${snapshot(DAY1)}) p ON p.user_id = c.user_id AND p.field_id = c.field_id
+         WHERE c.forecast_amount IS DISTINCT FROM p.forecast_amount`,
+      );
+      return Number((await bench.wh.query<{ n: string }>('SELECT count(*) AS n FROM bare_join'))[0]!.n);
+    });
+    const dailyRows = Number((await bench.wh.query<{ n: string }>(`SELECT count(*) AS n FROM (${snapshot(DAY2)}) s`))[0]!.n);
+    await bench.close();
+
+    note(`resync: ${entriesOf(day1).toLocaleString('en-US')} entries; next day ${expected.toLocaleString('en-US')} call values changed (${((expected / entriesOf(day1)) * 100).toFixed(1)}% of entries)`);
+    report('resync_first_load_seconds', first.seconds);
+    report('resync_unchanged_seconds', unchanged.seconds);
+    report('resync_unchanged_api_calls', apiCalls);
+    report('resync_unchanged_speedup', first.seconds / unchanged.seconds);
+    report('resync_changed_seconds', changed.seconds);
+    report('resync_changed_new_versions', added);
+    report('resync_changed_speedup', first.seconds / changed.seconds);
+    report('resync_changed_floor_decode_seconds', floor.seconds);
+    report('resync_changed_speedup_bound', first.seconds / floor.seconds);
+    note(`detect_changes: ${dailyRows.toLocaleString('en-US')} daily rows per snapshot (owner x call field, latest week), ${join_.value.toLocaleString('en-US')} moved calls`);
+    report('detect_changes_seconds', detect.seconds);
+    report('detect_changes_changes', detect.value);
+    report('detect_changes_bare_join_seconds', join_.seconds);
+    report('detect_changes_vs_bare_join', detect.seconds / join_.seconds);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

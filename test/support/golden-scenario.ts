@@ -1,0 +1,79 @@
+/**
+ * One pass through everything that sends SQL, run the same way on each dialect for the golden
+ * tests: migrations and views, two business days of loads with change detection and alerts, a CSV
+ * re-load of a snapshot (replace, partial-row merge), every analytics read, backtest, metrics,
+ * rebuilds, retention and the doctor's privilege probes.
+ */
+import { expect } from 'vitest';
+import { type Channel, DEFAULT_RULES } from '../../src/alerts/index.js';
+import { accuracyByWeek, ALL_MIGRATIONS, biggestChanges, coverageByTeam, headline, health, options, reps, select } from '../../src/analytics/index.js';
+import { metricsText } from '../../src/app/index.js';
+import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
+import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } from '../../src/pipeline/index.js';
+import { checkPrivileges, migrationStatus, type Warehouse } from '../../src/warehouse/index.js';
+import { testPipeline } from './pipeline.js';
+import { startTestSim } from './sim.js';
+
+const DAY1 = '2026-11-23';
+const DAY2 = '2026-11-24';
+const FORECAST = 'net_new_arr';
+
+export interface ScenarioOutcome {
+  readonly rowsLoaded: number;
+  readonly changes: number;
+  readonly privilegesOk: boolean;
+  /** Transactions a DDL statement cut short while loading snapshots: must be 0 on every engine. */
+  readonly splitLoads: number;
+}
+
+/** `splits`: how many transactions the adapter had to commit early (Snowflake, BigQuery). */
+export async function goldenScenario(wh: Warehouse, splits: () => number = () => 0): Promise<ScenarioOutcome> {
+  const sim = await startTestSim({ asOf: DAY1, users: 14, forecasts: 1, seed: 5 });
+  try {
+    const channel: Channel = { name: 'memory', type: 'webhook', send: () => Promise.resolve() };
+    const alerts: AlertSetup = { rules: DEFAULT_RULES, routes: [{ channel, minSeverity: 'info' }], settings: { digest: true, cooldownHours: 24 }, managerLevels: 1 };
+    const p = testPipeline(sim, wh, { alerts });
+    const first = await p.run({ asOf: DAY1, periodCount: 2 });
+    expect(first.status).toBe('success');
+    await fetch(`${sim.origin}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advanceDays: 1 }) });
+    const second = await p.run({ asOf: DAY2, periodCount: 2 }, { retentionQuarters: 8 });
+    expect(second.status).toBe('success');
+    expect(second.changes).toBeGreaterThan(0);
+    // The same snapshot again, as CSV: replaces the JSON load and merges CSV's partial rows.
+    const csv = await p.run({ asOf: DAY2, periodCount: 1, format: 'CSV' });
+    expect(csv.status).toBe('success');
+    const period = csv.exports[0]!.timePeriod;
+    // Every snapshot load staged (DDL) before its first write, so each committed as one transaction.
+    const splitLoads = splits();
+
+    const choices = await options(wh);
+    expect(choices.forecasts).toEqual([FORECAST]);
+    const selection = await select(wh, { forecast: FORECAST, period });
+    expect(selection).toBeDefined();
+    await headline(wh, selection!);
+    await accuracyByWeek(wh, FORECAST, selection!.field);
+    await coverageByTeam(wh, selection!);
+    await biggestChanges(wh, { days: 7, limit: 5 });
+    await biggestChanges(wh, { forecast: FORECAST, period, days: 30, kind: 'new_owner' });
+    await reps(wh, selection!);
+    await health(wh, 5);
+    await loadChangeEvents(wh, { forecastId: FORECAST, period, snapshot: DAY2 });
+    await loadSignalEvents(wh, { forecastId: FORECAST, period, asOf: DAY2 });
+    await backtest(wh, alerts, { period });
+    expect(await metricsText(wh)).toContain('clari_exports_total');
+
+    await rebuildPeriod(p.deps, FORECAST, period, { runId: 'golden-rebuild-period', allowTruncated: false });
+    const rebuilt = await rebuildAll(p.deps, { runId: 'golden-rebuild', allowTruncated: false });
+    expect(rebuilt.snapshots).toBe(4);
+    const retained = await applyRetention(wh, p.deps.landing, { asOf: DAY2, fiscal: { startMonth: 1 }, quarters: 1 });
+    expect(retained.rowsDeleted).toBeGreaterThan(0);
+
+    const status = await migrationStatus(wh, ALL_MIGRATIONS);
+    expect(status.pending).toEqual([]);
+    const privileges = await checkPrivileges(wh, { migrated: true });
+    const [row] = await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_entries');
+    return { rowsLoaded: Number(row?.n ?? 0), changes: second.changes, privilegesOk: privileges.every((r) => r.ok), splitLoads };
+  } finally {
+    await sim.close();
+  }
+}

@@ -1,0 +1,786 @@
+-- Golden SQL, bigquery: every distinct statement clari-dp sent in test/support/golden-scenario.ts,
+-- grouped by the function that sent it (164 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
+
+-- ===== warehouse/migrations.ts ensureLedger =====
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_schema_migrations` (
+  version INT64 NOT NULL,
+  name STRING NOT NULL,
+  applied_at TIMESTAMP NOT NULL,
+  checksum STRING NOT NULL,
+  PRIMARY KEY (version) NOT ENFORCED
+);
+
+-- ===== warehouse/migrations.ts migrationStatus =====
+SELECT version FROM clari_schema_migrations ORDER BY version;
+
+-- ===== warehouse/migrations.ts apply =====
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_sync_runs` (
+  run_id STRING NOT NULL,
+  started_at TIMESTAMP NOT NULL,
+  finished_at TIMESTAMP,
+  status STRING NOT NULL,
+  as_of DATE NOT NULL,
+  trigger STRING NOT NULL,
+  error STRING,
+  exports INT64,
+  exports_failed INT64,
+  rows_loaded INT64,
+  changes INT64,
+  alerts INT64,
+  duration_ms INT64,
+  quota_left INT64,
+  quota_limit INT64,
+  concurrency_limit INT64,
+  PRIMARY KEY (run_id) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_export_jobs` (
+  job_id STRING,
+  run_id STRING NOT NULL,
+  forecast_id STRING NOT NULL,
+  time_period STRING NOT NULL,
+  status STRING NOT NULL,
+  created_at TIMESTAMP,
+  finished_at TIMESTAMP,
+  latency_ms INT64,
+  poll_count INT64,
+  `rows` INT64,
+  payload_sha256 STRING,
+  rows_truncated BOOL,
+  cells_truncated BOOL,
+  error STRING,
+  error_code STRING,
+  snapshot_date DATE,
+  attempts INT64,
+  cached BOOL,
+  format STRING,
+  payload_bytes INT64,
+  payload_rows INT64,
+  loaded_rows INT64,
+  payload_sum NUMERIC(18,2),
+  loaded_sum NUMERIC(18,2),
+  reconciled BOOL,
+  warnings STRING,
+  PRIMARY KEY (run_id, forecast_id, time_period) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_forecast_entries` (
+  forecast_id STRING NOT NULL,
+  time_period STRING NOT NULL,
+  time_frame_id STRING NOT NULL,
+  user_id STRING NOT NULL,
+  field_id STRING NOT NULL,
+  forecast_value NUMERIC(18,2),
+  quota_value NUMERIC(18,2),
+  adjustment_value NUMERIC(18,2),
+  crm_total_value NUMERIC(18,2),
+  crm_closed_value NUMERIC(18,2),
+  is_updated BOOL,
+  updated_by STRING,
+  updated_on TIMESTAMP,
+  currency STRING,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_users` (
+  user_id STRING NOT NULL,
+  name STRING,
+  email STRING,
+  crm_id STRING,
+  hierarchy_id STRING,
+  hierarchy_name STRING,
+  parent_hierarchy_id STRING,
+  parent_hierarchy_name STRING,
+  scope_id STRING,
+  valid_from DATE NOT NULL,
+  valid_to DATE
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_forecasts` (
+  owner_name STRING NOT NULL,
+  owner_email STRING NOT NULL,
+  user_id STRING NOT NULL,
+  field_id STRING NOT NULL,
+  field_name STRING,
+  forecast_amount NUMERIC(18,2),
+  quota_amount NUMERIC(18,2),
+  crm_total NUMERIC(18,2),
+  crm_closed NUMERIC(18,2),
+  adjustment_amount NUMERIC(18,2),
+  time_period STRING NOT NULL,
+  forecast_name STRING NOT NULL,
+  snapshot_date DATE NOT NULL,
+  exported_at TIMESTAMP NOT NULL,
+  time_frame_id STRING,
+  is_updated BOOL,
+  currency STRING,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_forecast_changes` (
+  owner_email STRING,
+  owner_name STRING,
+  forecast_name STRING NOT NULL,
+  field_id STRING NOT NULL,
+  time_period STRING NOT NULL,
+  previous_amount NUMERIC(18,2),
+  current_amount NUMERIC(18,2),
+  change_amount NUMERIC(18,2),
+  change_pct FLOAT64,
+  previous_snapshot DATE,
+  current_snapshot DATE NOT NULL,
+  detected_at TIMESTAMP NOT NULL,
+  user_id STRING NOT NULL,
+  field_name STRING,
+  change_kind STRING NOT NULL,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_alerts` (
+  alert_id STRING NOT NULL,
+  rule STRING NOT NULL,
+  severity STRING NOT NULL,
+  channel STRING NOT NULL,
+  status STRING NOT NULL,
+  fingerprint STRING NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  payload STRING,
+  run_id STRING,
+  error STRING,
+  PRIMARY KEY (alert_id, channel) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_snapshots` (
+  forecast_id STRING NOT NULL,
+  time_period STRING NOT NULL,
+  snapshot_date DATE NOT NULL,
+  run_id STRING NOT NULL,
+  job_id STRING,
+  payload_sha256 STRING,
+  loaded_at TIMESTAMP NOT NULL,
+  entries INT64 NOT NULL,
+  users INT64,
+  latest_time_frame STRING,
+  PRIMARY KEY (forecast_id, time_period, snapshot_date) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_fields` (
+  forecast_id STRING NOT NULL,
+  field_id STRING NOT NULL,
+  field_name STRING,
+  field_type STRING,
+  is_quota BOOL,
+  last_seen DATE,
+  PRIMARY KEY (forecast_id, field_id) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_time_frames` (
+  time_period STRING NOT NULL,
+  time_frame_id STRING NOT NULL,
+  start_date DATE,
+  end_date DATE,
+  PRIMARY KEY (time_period, time_frame_id) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_time_periods` (
+  time_period STRING NOT NULL,
+  start_date DATE,
+  end_date DATE,
+  label STRING,
+  year STRING,
+  PRIMARY KEY (time_period) NOT ENFORCED
+);
+
+INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (@p1, @p2, @p3, @p4);
+
+CREATE OR REPLACE VIEW `my-project.clari.v_forecast_accuracy` AS
+WITH frames AS (
+    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM `my-project.clari.clari_time_frames`),
+  latest AS (
+    SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM `my-project.clari.clari_forecasts` GROUP BY forecast_name, time_period),
+  period_status AS (
+    SELECT p.time_period, CASE WHEN p.end_date < (SELECT max(snapshot_date) FROM `my-project.clari.clari_snapshots`) THEN 'closed' ELSE 'in progress' END AS status
+    FROM `my-project.clari.clari_time_periods` p),
+  nodes AS (
+    SELECT hierarchy_id, min(user_id) AS user_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
+  leads AS (
+    SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  calls AS (
+    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, f.week_index, e.time_frame_id, e.forecast_value AS forecast_amount
+    FROM `my-project.clari.clari_forecast_entries` e
+    JOIN `my-project.clari.clari_fields` cf ON cf.forecast_id = e.forecast_id AND cf.field_id = e.field_id AND NOT coalesce(cf.is_quota, FALSE)
+    JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    WHERE e.valid_to IS NULL),
+  actuals AS (
+    SELECT c.forecast_name, c.time_period, c.user_id, l.snapshot_date, max(c.crm_closed) AS actual, max(c.owner_name) AS owner_name, max(c.owner_email) AS owner_email
+    FROM `my-project.clari.clari_forecasts` c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    GROUP BY c.forecast_name, c.time_period, c.user_id, l.snapshot_date),
+  scored AS (
+    SELECT k.forecast_id AS forecast_name, k.time_period, coalesce(s.status, 'in progress') AS period_status,
+           k.user_id, a.owner_name, a.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
+  lr.hierarchy_id IS NULL AS is_rep,
+           k.field_id, fl.field_name, k.week_index, k.time_frame_id, k.forecast_amount,
+           CASE WHEN s.status = 'closed' THEN a.actual END AS actual_closed
+    FROM calls k
+    LEFT JOIN actuals a ON a.forecast_name = k.forecast_id AND a.time_period = k.time_period AND a.user_id = k.user_id
+    LEFT JOIN period_status s ON s.time_period = k.time_period
+    LEFT JOIN `my-project.clari.clari_fields` fl ON fl.forecast_id = k.forecast_id AND fl.field_id = k.field_id
+    LEFT JOIN `my-project.clari.clari_users` uw ON uw.user_id = k.user_id AND uw.valid_from <= a.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > a.snapshot_date)
+  LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
+  LEFT JOIN `my-project.clari.clari_users` mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
+  LEFT JOIN `my-project.clari.clari_users` ui ON ui.user_id = k.user_id AND ui.valid_to IS NULL
+  LEFT JOIN nodes ni ON ni.hierarchy_id = ui.parent_hierarchy_id
+  LEFT JOIN `my-project.clari.clari_users` mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
+  LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id)
+SELECT scored.*,
+  round(CAST((1 - CAST(abs(forecast_amount - actual_closed) AS NUMERIC) / NULLIF(CAST(forecast_amount AS NUMERIC), 0)) * 100 AS NUMERIC), 1) AS accuracy_pct,
+  forecast_amount - actual_closed AS error_amount,
+  round(CAST(CAST(forecast_amount - actual_closed AS NUMERIC) / NULLIF(CAST(actual_closed AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS bias_pct,
+  round(CAST(CAST(sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS NUMERIC) / NULLIF(CAST(sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS wape_pct
+FROM scored;
+
+CREATE OR REPLACE VIEW `my-project.clari.v_pipeline_coverage` AS
+WITH frames AS (
+    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM `my-project.clari.clari_time_frames`),
+  latest AS (
+    SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM `my-project.clari.clari_forecasts` GROUP BY forecast_name, time_period),
+  period_status AS (
+    SELECT p.time_period, CASE WHEN p.end_date < (SELECT max(snapshot_date) FROM `my-project.clari.clari_snapshots`) THEN 'closed' ELSE 'in progress' END AS status
+    FROM `my-project.clari.clari_time_periods` p),
+  nodes AS (
+    SELECT hierarchy_id, min(user_id) AS user_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
+  leads AS (
+    SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  week_one AS (
+    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    FROM `my-project.clari.clari_forecast_entries` e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    WHERE e.valid_to IS NULL AND f.week_index = 1),
+  finals AS (
+    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    FROM `my-project.clari.clari_forecasts` c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+  win AS (
+    SELECT f.forecast_name, f.user_id, f.field_id, CAST(sum(f.crm_closed) AS NUMERIC) / NULLIF(CAST(sum(w.start_total) AS NUMERIC), 0) AS win_rate, count(*) AS periods
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
+    GROUP BY f.forecast_name, f.user_id, f.field_id)
+SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
+  c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
+  lr.hierarchy_id IS NULL AS is_rep,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
+  greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS remaining_quota,
+  round(CAST(CAST(c.crm_total - c.crm_closed AS NUMERIC) / NULLIF(CAST(greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS NUMERIC), 0) AS NUMERIC), 2) AS coverage,
+  round(CAST(win.win_rate AS NUMERIC), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
+  round(CAST(CAST(1 AS NUMERIC) / NULLIF(CAST(win.win_rate AS NUMERIC), 0) AS NUMERIC), 2) AS required_coverage
+FROM `my-project.clari.clari_forecasts` c
+JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+LEFT JOIN period_status s ON s.time_period = c.time_period
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN `my-project.clari.clari_users` uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
+  LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
+  LEFT JOIN `my-project.clari.clari_users` mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
+  LEFT JOIN `my-project.clari.clari_users` ui ON ui.user_id = c.user_id AND ui.valid_to IS NULL
+  LEFT JOIN nodes ni ON ni.hierarchy_id = ui.parent_hierarchy_id
+  LEFT JOIN `my-project.clari.clari_users` mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
+  LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id;
+
+CREATE OR REPLACE VIEW `my-project.clari.v_rep_performance` AS
+WITH frames AS (
+    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM `my-project.clari.clari_time_frames`),
+  latest AS (
+    SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM `my-project.clari.clari_forecasts` GROUP BY forecast_name, time_period),
+  period_status AS (
+    SELECT p.time_period, CASE WHEN p.end_date < (SELECT max(snapshot_date) FROM `my-project.clari.clari_snapshots`) THEN 'closed' ELSE 'in progress' END AS status
+    FROM `my-project.clari.clari_time_periods` p),
+  nodes AS (
+    SELECT hierarchy_id, min(user_id) AS user_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
+  leads AS (
+    SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  finals AS (
+    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.forecast_amount, c.crm_closed,
+           dense_rank() OVER (PARTITION BY c.forecast_name, c.user_id, c.field_id ORDER BY c.time_period DESC) AS recency
+    FROM `my-project.clari.clari_forecasts` c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    WHERE c.forecast_amount IS NOT NULL AND c.crm_closed IS NOT NULL),
+  bias AS (
+    SELECT forecast_name, user_id, field_id, count(*) AS bias_periods,
+           round(CAST(CAST(sum(forecast_amount - crm_closed) AS NUMERIC) / NULLIF(CAST(sum(crm_closed) AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS bias_pct
+    FROM finals WHERE recency <= 4 GROUP BY forecast_name, user_id, field_id),
+  weekly AS (
+    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, max(f.week_index) AS latest_week, max(CASE WHEN e.is_updated THEN f.week_index END) AS updated_week
+    FROM `my-project.clari.clari_forecast_entries` e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    WHERE e.valid_to IS NULL GROUP BY e.forecast_id, e.time_period, e.user_id, e.field_id),
+  moves AS (
+    SELECT ch.forecast_name, ch.time_period, ch.user_id, ch.field_id, max(abs(ch.change_amount)) AS largest_move
+    FROM `my-project.clari.clari_forecast_changes` ch JOIN latest l ON l.forecast_name = ch.forecast_name AND l.time_period = ch.time_period
+    WHERE ch.change_kind = 'changed' AND ch.current_snapshot > DATE_SUB(l.snapshot_date, INTERVAL 7 DAY)
+    GROUP BY ch.forecast_name, ch.time_period, ch.user_id, ch.field_id)
+SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
+  c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
+  lr.hierarchy_id IS NULL AS is_rep,
+  c.field_id, c.field_name, c.forecast_amount, c.quota_amount, c.crm_closed, c.crm_total, c.adjustment_amount,
+  round(CAST(CAST(c.crm_closed AS NUMERIC) / NULLIF(CAST(c.quota_amount AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS attainment_pct,
+  round(CAST(CAST(c.forecast_amount AS NUMERIC) / NULLIF(CAST(c.quota_amount AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS forecast_to_quota_pct,
+  b.bias_pct, coalesce(b.bias_periods, 0) AS bias_periods,
+  c.is_updated, w.latest_week - coalesce(w.updated_week, 0) AS weeks_since_update,
+  m.largest_move AS largest_move_7d
+FROM `my-project.clari.clari_forecasts` c
+JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+LEFT JOIN period_status s ON s.time_period = c.time_period
+LEFT JOIN bias b ON b.forecast_name = c.forecast_name AND b.user_id = c.user_id AND b.field_id = c.field_id
+LEFT JOIN weekly w ON w.forecast_id = c.forecast_name AND w.time_period = c.time_period AND w.user_id = c.user_id AND w.field_id = c.field_id
+LEFT JOIN moves m ON m.forecast_name = c.forecast_name AND m.time_period = c.time_period AND m.user_id = c.user_id AND m.field_id = c.field_id
+LEFT JOIN `my-project.clari.clari_users` uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
+  LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
+  LEFT JOIN `my-project.clari.clari_users` mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
+  LEFT JOIN `my-project.clari.clari_users` ui ON ui.user_id = c.user_id AND ui.valid_to IS NULL
+  LEFT JOIN nodes ni ON ni.hierarchy_id = ui.parent_hierarchy_id
+  LEFT JOIN `my-project.clari.clari_users` mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
+  LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id;
+
+CREATE OR REPLACE VIEW `my-project.clari.v_pipeline_health` AS
+WITH jobs AS (
+  SELECT run_id, count(*) AS exports, sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+         sum(CASE WHEN cached THEN 1 ELSE 0 END) AS cached, avg(CAST(latency_ms AS FLOAT64)) AS avg_latency_ms, max(latency_ms) AS max_latency_ms,
+         sum(coalesce(poll_count, 0)) AS polls
+  FROM `my-project.clari.clari_export_jobs` GROUP BY run_id),
+successes AS (
+  SELECT r.run_id, max(p.finished_at) AS last_success_at
+  FROM `my-project.clari.clari_sync_runs` r JOIN `my-project.clari.clari_sync_runs` p ON p.status = 'success' AND p.finished_at <= coalesce(r.finished_at, r.started_at)
+  GROUP BY r.run_id)
+SELECT r.run_id, r.started_at, r.finished_at, r.status, r.trigger, r.as_of, coalesce(j.exports, 0) AS exports, coalesce(j.failed, 0) AS exports_failed,
+  coalesce(j.cached, 0) AS exports_cached,
+  round(CAST(CAST(coalesce(j.exports, 0) - coalesce(j.failed, 0) AS NUMERIC) / NULLIF(CAST(j.exports AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS completion_pct,
+  round(CAST(j.avg_latency_ms AS NUMERIC), 0) AS avg_latency_ms, j.max_latency_ms, j.polls,
+  r.rows_loaded, r.changes, r.alerts, r.duration_ms, r.quota_left, r.quota_limit, r.error, s.last_success_at
+FROM `my-project.clari.clari_sync_runs` r LEFT JOIN jobs j ON j.run_id = r.run_id LEFT JOIN successes s ON s.run_id = r.run_id;
+
+CREATE OR REPLACE VIEW `my-project.clari.v_export_health` AS
+SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j.snapshot_date, j.job_id, j.status, j.cached, j.attempts, j.poll_count,
+  j.latency_ms, j.`rows`, j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
+FROM `my-project.clari.clari_export_jobs` j LEFT JOIN `my-project.clari.clari_sync_runs` r ON r.run_id = j.run_id;
+
+-- ===== pipeline/run.ts runPipeline =====
+UPDATE clari_sync_runs SET status = 'failed', error = @p1 WHERE status = 'running';
+
+INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, trigger, exports) VALUES (@p1, @p2, @p3, @p4, @p5, @p6);
+
+UPDATE clari_sync_runs SET finished_at = @p2, status = @p3, error = NULL, exports_failed = @p5, rows_loaded = @p6, changes = @p7, alerts = @p8, duration_ms = @p9, quota_left = @p10, quota_limit = @p11, concurrency_limit = @p12 WHERE run_id = @p1;
+
+-- ===== pipeline/load.ts loadSnapshot =====
+SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2;
+
+SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2 AND snapshot_date < @p3 ORDER BY snapshot_date DESC LIMIT 1;
+
+SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL LIMIT 1;
+
+BEGIN TRANSACTION;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4 FROM stage_entries s;
+
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), q.quota, CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)),
+            @p2, @p1, @p3, @p4, s.time_frame_id, s.is_updated, s.currency, @p5
+     FROM stage_entries s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(CAST(CAST(qs.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2))) AS quota
+                FROM stage_entries qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = @p6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = @p6 AND NOT coalesce(f.is_quota, FALSE);
+
+INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
+     VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10);
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
+
+UPDATE clari_forecast_entries SET valid_to = @p3 FROM stage_entries_diff d
+       WHERE clari_forecast_entries.forecast_id = @p1 AND clari_forecast_entries.time_period = @p2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+
+-- ===== pipeline/load.ts stagePayload =====
+DROP TABLE IF EXISTS stage_entries;
+
+CREATE TEMP TABLE stage_entries (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_entries` (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_entries <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_entries (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency) SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency FROM `my-project.clari.clari_dp_stage_<session>_stage_entries`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_entries`;
+
+DROP TABLE IF EXISTS stage_users;
+
+CREATE TEMP TABLE stage_users (user_id STRING, name STRING, email STRING, crm_id STRING, hierarchy_id STRING, hierarchy_name STRING, parent_hierarchy_id STRING, parent_hierarchy_name STRING, scope_id STRING);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_users` (user_id STRING, name STRING, email STRING, crm_id STRING, hierarchy_id STRING, hierarchy_name STRING, parent_hierarchy_id STRING, parent_hierarchy_name STRING, scope_id STRING) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_users <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_name, parent_hierarchy_id, parent_hierarchy_name, scope_id) SELECT user_id, name, email, crm_id, hierarchy_id, hierarchy_name, parent_hierarchy_id, parent_hierarchy_name, scope_id FROM `my-project.clari.clari_dp_stage_<session>_stage_users`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_users`;
+
+DROP TABLE IF EXISTS stage_fields;
+
+CREATE TEMP TABLE stage_fields (field_id STRING, field_name STRING, field_type STRING, is_quota BOOL);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_fields` (field_id STRING, field_name STRING, field_type STRING, is_quota BOOL) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_fields <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_fields (field_id, field_name, field_type, is_quota) SELECT field_id, field_name, field_type, is_quota FROM `my-project.clari.clari_dp_stage_<session>_stage_fields`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_fields`;
+
+DROP TABLE IF EXISTS stage_frames;
+
+CREATE TEMP TABLE stage_frames (time_frame_id STRING, start_date STRING, end_date STRING);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_frames` (time_frame_id STRING, start_date STRING, end_date STRING) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_frames <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_frames (time_frame_id, start_date, end_date) SELECT time_frame_id, start_date, end_date FROM `my-project.clari.clari_dp_stage_<session>_stage_frames`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_frames`;
+
+DROP TABLE IF EXISTS stage_entries_diff;
+
+CREATE TEMP TABLE stage_entries_diff (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING, ended_time_frame_id STRING, ended_user_id STRING, ended_field_id STRING);
+
+COMMIT TRANSACTION;
+
+-- ===== pipeline/load.ts mergePartialRows =====
+SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
+
+-- ===== pipeline/load.ts applyUsers =====
+UPDATE clari_users t SET name = s.name, email = s.email, crm_id = s.crm_id, hierarchy_id = s.hierarchy_id, hierarchy_name = s.hierarchy_name, parent_hierarchy_id = s.parent_hierarchy_id, parent_hierarchy_name = s.parent_hierarchy_name, scope_id = s.scope_id
+     FROM stage_users s WHERE t.user_id = s.user_id AND t.valid_to IS NULL AND t.valid_from = @p1 AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id);
+
+UPDATE clari_users t SET valid_to = @p1
+     WHERE t.valid_to IS NULL AND t.valid_from < @p1 AND EXISTS (SELECT 1 FROM stage_users s WHERE s.user_id = t.user_id AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id));
+
+INSERT INTO clari_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_name, parent_hierarchy_id, parent_hierarchy_name, scope_id, valid_from, valid_to)
+     SELECT s.user_id, s.name, s.email, s.crm_id, s.hierarchy_id, s.hierarchy_name, s.parent_hierarchy_id, s.parent_hierarchy_name, s.scope_id, @p1, NULL FROM stage_users s
+     WHERE NOT EXISTS (SELECT 1 FROM clari_users t WHERE t.user_id = s.user_id AND t.valid_to IS NULL);
+
+-- ===== pipeline/load.ts applyDimensions =====
+DELETE FROM clari_fields WHERE forecast_id = @p1 AND field_id IN (SELECT field_id FROM stage_fields);
+
+INSERT INTO clari_fields (forecast_id, field_id, field_name, field_type, is_quota, last_seen) SELECT @p1, field_id, field_name, field_type, is_quota, @p2 FROM stage_fields;
+
+DELETE FROM clari_time_frames WHERE time_period = @p1 AND time_frame_id IN (SELECT time_frame_id FROM stage_frames);
+
+INSERT INTO clari_time_frames (time_period, time_frame_id, start_date, end_date) SELECT @p1, time_frame_id, CAST(start_date AS DATE), CAST(end_date AS DATE) FROM stage_frames;
+
+DELETE FROM clari_time_periods WHERE time_period = @p1;
+
+INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES (@p1, CAST(@p2 AS DATE), CAST(@p3 AS DATE), @p4, @p5);
+
+INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES (@p1, CAST(NULL AS DATE), CAST(NULL AS DATE), @p4, NULL);
+
+-- ===== pipeline/load.ts reconcile =====
+SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value
+     FROM clari_forecast_entries
+     WHERE forecast_id = @p1 AND time_period = @p2 AND valid_from <= @p3 AND (valid_to IS NULL OR valid_to > @p3);
+
+-- ===== pipeline/run.ts recordJob =====
+DELETE FROM clari_export_jobs WHERE run_id = @p1 AND forecast_id = @p2 AND time_period = @p3;
+
+INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, `rows`, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
+     VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, NULL, NULL, @p16, @p17, @p18, @p19, @p20, @p21, @p22, CAST(@p23 AS NUMERIC(18,2)), CAST(@p24 AS NUMERIC(18,2)), @p25, NULL);
+
+-- ===== pipeline/run.ts loadOne =====
+COMMIT TRANSACTION;
+
+-- ===== changes/events.ts loadChangeEvents =====
+SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
+            c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            (SELECT max(f.quota_amount) FROM clari_forecasts f WHERE f.forecast_name = c.forecast_name AND f.time_period = c.time_period AND f.snapshot_date = c.current_snapshot AND f.user_id = c.user_id) AS quota
+     FROM clari_forecast_changes c WHERE c.forecast_name = @p1 AND c.time_period = @p2 AND c.current_snapshot = @p3
+     ORDER BY c.forecast_name, c.time_period, c.user_id, c.field_id, c.change_kind;
+
+-- ===== pipeline/notify.ts ownerPlaces =====
+SELECT user_id, email, hierarchy_id, hierarchy_name, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL;
+
+-- ===== pipeline/notify.ts sentLog =====
+SELECT fingerprint, channel, max(created_at) AS last FROM clari_alerts WHERE status = 'sent' AND created_at >= @p1 GROUP BY fingerprint, channel;
+
+-- ===== pipeline/notify.ts undeliveredEarlier =====
+SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= @p1 AND run_id <> @p2;
+
+-- ===== pipeline/notify.ts sentForDate =====
+SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_runs r ON r.run_id = a.run_id WHERE a.status = 'sent' AND r.as_of = @p1 AND a.run_id <> @p2;
+
+-- ===== changes/detect.ts detectChanges =====
+DELETE FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot = @p3;
+
+INSERT INTO clari_forecast_changes (owner_email, owner_name, forecast_name, field_id, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id)
+     WITH c AS (SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_name, time_period, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2 AND snapshot_date = @p3), p AS (SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_name, time_period, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2 AND snapshot_date = @p4),
+     j AS (
+       SELECT c.owner_email AS c_owner_email, p.owner_email AS p_owner_email, c.owner_name AS c_owner_name, p.owner_name AS p_owner_name, c.forecast_name AS c_forecast_name, p.forecast_name AS p_forecast_name, c.field_id AS c_field_id, p.field_id AS p_field_id, c.time_period AS c_time_period, p.time_period AS p_time_period, c.user_id AS c_user_id, p.user_id AS p_user_id, c.field_name AS c_field_name, p.field_name AS p_field_name, c.forecast_amount AS c_forecast_amount, p.forecast_amount AS p_forecast_amount, c.adjustment_amount AS c_adjustment_amount, p.adjustment_amount AS p_adjustment_amount
+       FROM c FULL JOIN p ON p.user_id = c.user_id AND p.field_id = c.field_id
+     ),
+     q AS (
+       SELECT c.user_id, c.owner_email, c.owner_name, c.forecast_name, c.time_period, p.quota AS p_quota, c.quota AS c_quota
+       FROM (SELECT user_id, max(owner_email) AS owner_email, max(owner_name) AS owner_name, max(forecast_name) AS forecast_name, max(time_period) AS time_period, max(quota_amount) AS quota FROM c GROUP BY user_id) c
+       JOIN (SELECT user_id, max(quota_amount) AS quota FROM p GROUP BY user_id) p ON p.user_id = c.user_id
+       WHERE c.quota IS DISTINCT FROM p.quota
+     )
+     SELECT c_owner_email, c_owner_name, c_forecast_name, c_field_id, c_time_period, p_forecast_amount, c_forecast_amount, c_forecast_amount - p_forecast_amount, CASE WHEN p_forecast_amount IS NULL OR c_forecast_amount IS NULL OR p_forecast_amount = 0 THEN NULL ELSE CAST(c_forecast_amount - p_forecast_amount AS FLOAT64) / abs(CAST(p_forecast_amount AS FLOAT64)) * 100 END, CAST(@p4 AS DATE), CAST(@p3 AS DATE), CAST(@p5 AS TIMESTAMP), c_user_id, c_field_name, 'changed', CAST(@p6 AS STRING)
+     FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_forecast_amount IS DISTINCT FROM p_forecast_amount
+     UNION ALL
+     SELECT c_owner_email, c_owner_name, c_forecast_name, c_field_id, c_time_period, p_adjustment_amount, c_adjustment_amount, c_adjustment_amount - p_adjustment_amount, CASE WHEN p_adjustment_amount IS NULL OR c_adjustment_amount IS NULL OR p_adjustment_amount = 0 THEN NULL ELSE CAST(c_adjustment_amount - p_adjustment_amount AS FLOAT64) / abs(CAST(p_adjustment_amount AS FLOAT64)) * 100 END, CAST(@p4 AS DATE), CAST(@p3 AS DATE), CAST(@p5 AS TIMESTAMP), c_user_id, c_field_name, 'adjustment_changed', @p6
+     FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_adjustment_amount IS DISTINCT FROM p_adjustment_amount
+     UNION ALL
+     SELECT c_owner_email, c_owner_name, c_forecast_name, c_field_id, c_time_period, CAST(NULL AS NUMERIC(18,2)), c_forecast_amount, c_forecast_amount, CAST(NULL AS FLOAT64), CAST(@p4 AS DATE), CAST(@p3 AS DATE), CAST(@p5 AS TIMESTAMP), c_user_id, c_field_name, 'new_owner', @p6
+     FROM j WHERE p_user_id IS NULL
+     UNION ALL
+     SELECT p_owner_email, p_owner_name, p_forecast_name, p_field_id, p_time_period, p_forecast_amount, CAST(NULL AS NUMERIC(18,2)), -p_forecast_amount, CAST(NULL AS FLOAT64), CAST(@p4 AS DATE), CAST(@p3 AS DATE), CAST(@p5 AS TIMESTAMP), p_user_id, p_field_name, 'removed_owner', @p6
+     FROM j WHERE c_user_id IS NULL
+     UNION ALL
+     SELECT owner_email, owner_name, forecast_name, 'quota', time_period, p_quota, c_quota, c_quota - p_quota, CASE WHEN p_quota IS NULL OR c_quota IS NULL OR p_quota = 0 THEN NULL ELSE CAST(c_quota - p_quota AS FLOAT64) / abs(CAST(p_quota AS FLOAT64)) * 100 END, CAST(@p4 AS DATE), CAST(@p3 AS DATE), CAST(@p5 AS TIMESTAMP), user_id, 'Quota', 'quota_changed', @p6
+     FROM q;
+
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot = @p3;
+
+-- ===== pipeline/retention.ts applyRetention =====
+SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < @p1;
+
+SELECT count(*) AS n FROM clari_forecasts WHERE time_period < @p1;
+
+SELECT count(*) AS n FROM clari_forecast_changes WHERE time_period < @p1;
+
+SELECT count(*) AS n FROM clari_snapshots WHERE time_period < @p1;
+
+SELECT count(*) AS n FROM clari_time_frames WHERE time_period < @p1;
+
+SELECT count(*) AS n FROM clari_time_periods WHERE time_period < @p1;
+
+BEGIN TRANSACTION;
+
+DELETE FROM clari_forecast_entries WHERE time_period < @p1;
+
+DELETE FROM clari_forecasts WHERE time_period < @p1;
+
+DELETE FROM clari_snapshots WHERE time_period < @p1;
+
+DELETE FROM clari_time_frames WHERE time_period < @p1;
+
+DELETE FROM clari_time_periods WHERE time_period < @p1;
+
+COMMIT TRANSACTION;
+
+-- ===== pipeline/notify.ts recordPlan =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_alerts WHERE alert_id = @p1 AND channel = @p2;
+
+INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, NULL);
+
+COMMIT TRANSACTION;
+
+-- ===== pipeline/notify.ts recordOutcome =====
+BEGIN TRANSACTION;
+
+UPDATE clari_alerts SET status = @p3, error = NULL, payload = @p5 WHERE alert_id = @p1 AND channel = @p2;
+
+COMMIT TRANSACTION;
+
+-- ===== pipeline/load.ts alreadyLoaded =====
+SELECT s.entries, s.users, (SELECT max(j.payload_sum) FROM clari_export_jobs j
+                                 WHERE j.forecast_id = s.forecast_id AND j.time_period = s.time_period AND j.snapshot_date = s.snapshot_date AND j.payload_sha256 = s.payload_sha256) AS payload_sum
+     FROM clari_snapshots s WHERE s.forecast_id = @p1 AND s.time_period = @p2 AND s.snapshot_date = @p3 AND s.payload_sha256 = @p4;
+
+-- ===== pipeline/load.ts undoSnapshot =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_from = @p3;
+
+UPDATE clari_forecast_entries SET valid_to = NULL WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to = @p3;
+
+DELETE FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2 AND snapshot_date = @p3;
+
+DELETE FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot = @p3;
+
+DELETE FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2 AND snapshot_date = @p3;
+
+-- ===== analytics/queries.ts options =====
+SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
+
+SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = @p1 ORDER BY p DESC;
+
+SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = @p1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
+
+-- ===== analytics/queries.ts select =====
+SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2;
+
+-- ===== analytics/queries.ts headline =====
+WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+
+SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3 AND p.manager_user_id IS NULL) AS own,
+            (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3
+               AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = @p1 AND t.time_period = @p2 AND t.field_id = @p3 AND t.manager_user_id IS NULL)) AS reports;
+
+SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = @p2) f
+     WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2);
+
+SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND week_index = @p3 AND period_status = 'closed' AND is_rep;
+
+-- ===== analytics/queries.ts accuracyByWeek =====
+SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+     FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND period_status = 'closed' AND is_rep
+     GROUP BY week_index ORDER BY week_index;
+
+-- ===== analytics/queries.ts coverageByTeam =====
+SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
+     FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3 AND NOT is_rep AND manager_user_id IS NOT NULL
+     ORDER BY coverage ASC NULLS LAST, owner_name;
+
+-- ===== analytics/queries.ts biggestChanges =====
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND change_kind = @p2
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND forecast_name = @p2 AND time_period = @p3 AND change_kind = @p4
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+
+-- ===== analytics/queries.ts reps =====
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+            p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
+     FROM v_rep_performance p
+     LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
+     WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3
+     ORDER BY p.owner_name, p.user_id;
+
+-- ===== analytics/queries.ts health =====
+SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
+
+SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
+
+-- ===== changes/signals.ts weeklySignals =====
+WITH w AS (
+       SELECT e.time_period, e.user_id, e.field_id, e.time_frame_id, CAST(e.forecast_value AS FLOAT64) AS v, e.is_updated,
+              dense_rank() OVER (PARTITION BY e.time_period ORDER BY e.time_frame_id) AS wk
+       FROM clari_forecast_entries e
+       JOIN clari_fields f ON f.forecast_id = e.forecast_id AND f.field_id = e.field_id AND NOT coalesce(f.is_quota, FALSE)
+       WHERE e.forecast_id = @p1 AND e.time_period <= @p2 AND e.valid_from <= @p3 AND (e.valid_to IS NULL OR e.valid_to > @p3)),
+     d AS (SELECT w.*, v - lag(v) OVER (PARTITION BY time_period, user_id, field_id ORDER BY wk) AS delta FROM w),
+     hist AS (SELECT user_id, field_id, wk, count(delta) AS n, (SELECT PERCENTILE_CONT(v, 0.5) OVER () FROM UNNEST(ARRAY_AGG(delta IGNORE NULLS)) AS v LIMIT 1) AS med
+              FROM d WHERE time_period < @p2 AND delta IS NOT NULL GROUP BY user_id, field_id, wk),
+     spread AS (SELECT d.user_id, d.field_id, d.wk, (SELECT PERCENTILE_CONT(v, 0.5) OVER () FROM UNNEST(ARRAY_AGG(abs(d.delta - h.med) IGNORE NULLS)) AS v LIMIT 1) AS mad
+                FROM d JOIN hist h ON h.user_id = d.user_id AND h.field_id = d.field_id AND h.wk = d.wk
+                WHERE d.time_period < @p2 AND d.delta IS NOT NULL GROUP BY d.user_id, d.field_id, d.wk),
+     cur AS (SELECT * FROM d WHERE time_period = @p2),
+     latest AS (SELECT max(wk) AS wk FROM cur),
+     updated AS (SELECT user_id, field_id, max(CASE WHEN is_updated THEN wk END) AS wk FROM cur GROUP BY user_id, field_id)
+     SELECT c.user_id, c.field_id, c.wk AS week_index, c.time_frame_id, c.v AS value, c.v - c.delta AS previous_value, c.delta, pd.delta AS previous_delta,
+            l.wk - coalesce(u.wk, 0) AS stale_weeks, coalesce(h.n, 0) AS history_n, h.med AS history_median, s.mad AS history_mad
+     FROM cur c
+     JOIN latest l ON c.wk = l.wk
+     LEFT JOIN cur pd ON pd.user_id = c.user_id AND pd.field_id = c.field_id AND pd.wk = c.wk - 1
+     LEFT JOIN updated u ON u.user_id = c.user_id AND u.field_id = c.field_id
+     LEFT JOIN hist h ON h.user_id = c.user_id AND h.field_id = c.field_id AND h.wk = c.wk
+     LEFT JOIN spread s ON s.user_id = c.user_id AND s.field_id = c.field_id AND s.wk = c.wk;
+
+-- ===== changes/events.ts loadSignalEvents =====
+SELECT user_id, field_id, owner_name, owner_email, field_name, quota_amount FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2 AND snapshot_date = @p3;
+
+-- ===== pipeline/backtest.ts backtest =====
+SELECT forecast_id, snapshot_date FROM clari_snapshots WHERE time_period = @p1 ORDER BY snapshot_date, forecast_id;
+
+-- ===== app/metrics.ts warehouseMetrics =====
+SELECT forecast_id, latency_ms FROM clari_export_jobs WHERE latency_ms IS NOT NULL AND NOT coalesce(cached, FALSE);
+
+SELECT status, coalesce(cached, FALSE) AS cached, forecast_id, count(*) AS n, sum(coalesce(loaded_rows, 0)) AS loaded FROM clari_export_jobs GROUP BY status, coalesce(cached, FALSE), forecast_id;
+
+SELECT change_kind AS kind, count(*) AS n FROM clari_forecast_changes GROUP BY change_kind;
+
+SELECT status, count(*) AS n FROM clari_alerts GROUP BY status;
+
+SELECT status, count(*) AS n, max(finished_at) AS last FROM clari_sync_runs GROUP BY status;
+
+SELECT duration_ms AS d FROM clari_sync_runs WHERE duration_ms IS NOT NULL;
+
+SELECT exports_failed FROM clari_sync_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1;
+
+SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL ORDER BY finished_at DESC LIMIT 1;
+
+SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id;
+
+-- ===== pipeline/rebuild.ts replay =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2;
+
+DELETE FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2;
+
+DELETE FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2;
+
+DELETE FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2;
+
+COMMIT TRANSACTION;
+
+DELETE FROM clari_forecast_entries WHERE TRUE;
+
+DELETE FROM clari_users WHERE TRUE;
+
+DELETE FROM clari_forecasts WHERE TRUE;
+
+DELETE FROM clari_forecast_changes WHERE TRUE;
+
+DELETE FROM clari_snapshots WHERE TRUE;
+
+DELETE FROM clari_fields WHERE TRUE;
+
+DELETE FROM clari_time_frames WHERE TRUE;
+
+DELETE FROM clari_time_periods WHERE TRUE;
+
+-- ===== warehouse/privileges.ts execAll =====
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_dp_probe` (id INT64);
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_probe`;
+
+CREATE OR REPLACE VIEW `my-project.clari.clari_dp_probe_view` AS
+SELECT 1 AS one;
+
+DROP VIEW IF EXISTS `my-project.clari.clari_dp_probe_view`;
+
+INSERT INTO clari_snapshots SELECT * FROM clari_snapshots WHERE 1 = 0;
+
+UPDATE clari_snapshots SET run_id = run_id WHERE 1 = 0;
+
+DELETE FROM clari_snapshots WHERE 1 = 0;
+
+-- ===== warehouse/privileges.ts run =====
+DROP TABLE IF EXISTS clari_dp_probe_stage;
+
+CREATE TEMP TABLE clari_dp_probe_stage (id INT64);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_clari_dp_probe_stage` (id INT64) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_clari_dp_probe_stage <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO clari_dp_probe_stage (id) SELECT id FROM `my-project.clari.clari_dp_stage_<session>_clari_dp_probe_stage`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_clari_dp_probe_stage`;
+
+-- ===== test =====
+SELECT count(*) AS n FROM clari_forecast_entries;
