@@ -1,48 +1,45 @@
 /**
- * memory: peak RSS of a whole run (cache-hit load of one export into a fresh DuckDB file, through
- * the real pipeline) at ~1,000,000 and ~2,000,000 entries, each in its own process so neither peak
- * includes the other. Streaming means the larger export needs about the same memory.
+ * memory: peak RSS of a whole `clari-dp run` (the built CLI in its own process: migrations, a
+ * cache-hit load of one export into a fresh DuckDB file, detection, the run's records) at
+ * ~1,000,000 and ~2,000,000 entries. Streaming means the larger export needs about the same memory.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli, type CliRun } from './lib/cli.js';
 import { entriesOf, shapeFor } from './lib/generate.js';
-import { measure, note, report, scaleArg } from './lib/measure.js';
-import { benchPipeline } from './lib/pipeline.js';
+import { medianOf, note, report, samplesFor, scaleArg } from './lib/measure.js';
+import { benchPipeline, FORECAST, PERIOD } from './lib/pipeline.js';
 
 const DAY1 = '2026-11-23';
 
-/** In the child: one run at `scale`, printing `seconds peakMb`. */
-async function child(scale: number): Promise<void> {
+async function wholeRun(scale: number): Promise<CliRun> {
   const dir = mkdtempSync(join(tmpdir(), 'clari-dp-bench-memory-'));
   try {
-    const bench = await benchPipeline(`duckdb:${join(dir, 'clari.duckdb')}`, { dataDir: join(dir, 'data') });
+    const bench = await benchPipeline(`duckdb:${join(dir, 'landing.duckdb')}`, { dataDir: join(dir, 'data') });
     await bench.land(DAY1, shapeFor(scale));
-    const run = await measure(() => bench.run(DAY1));
-    if (run.value.status !== 'success') throw new Error(`run: ${run.value.status}`);
+    const run = await runCli(['run', '--as-of', DAY1, '--period', PERIOD, '--json'], {
+      CLARI_BASE_URL: bench.sim.url,
+      CLARI_API_KEY: 'sim-key',
+      CLARI_DP_FORECASTS: FORECAST,
+      CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'clari.duckdb')}`,
+      CLARI_DP_DATA_DIR: join(dir, 'data'),
+    });
     await bench.close();
-    process.stdout.write(`${run.seconds} ${run.peakMb}\n`);
+    if (run.code !== 0 || (JSON.parse(run.stdout) as { rowsLoaded: number }).rowsLoaded !== entriesOf(shapeFor(scale))) throw new Error(`run exited ${run.code}: ${run.stderr}`);
+    return run;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function inChild(scale: number): { seconds: number; peakMb: number } {
-  const out = execFileSync(process.execPath, [...process.execArgv, import.meta.filename, '--child', '--scale', String(scale)], { encoding: 'utf8' });
-  const [seconds, peakMb] = out.trim().split(/\s+/).slice(-2).map(Number) as [number, number];
-  return { seconds, peakMb };
-}
-
 const scale = scaleArg();
-if (process.argv.includes('--child')) await child(scale);
-else {
-  const one = inChild(scale);
-  const two = inChild(scale * 2);
-  note(`memory: whole run at ${entriesOf(shapeFor(scale)).toLocaleString('en-US')} and ${entriesOf(shapeFor(scale * 2)).toLocaleString('en-US')} entries, each in its own process`);
-  report('memory_1x_entries', entriesOf(shapeFor(scale)));
-  report('memory_1x_peak_rss_mb', one.peakMb);
-  report('memory_2x_peak_rss_mb', two.peakMb);
-  report('memory_2x_vs_1x', two.peakMb / one.peakMb);
-  report('memory_2x_vs_1x_seconds', two.seconds / one.seconds);
-}
+const runs = samplesFor(scale, 3);
+const one = await medianOf(runs, () => wholeRun(scale));
+const two = await medianOf(runs, () => wholeRun(scale * 2));
+note(`memory: a whole \`clari-dp run\` at ${entriesOf(shapeFor(scale)).toLocaleString('en-US')} and ${entriesOf(shapeFor(scale * 2)).toLocaleString('en-US')} entries, each in its own process; median of ${runs} runs each`);
+report('memory_1x_entries', entriesOf(shapeFor(scale)));
+report('memory_1x_peak_rss_mb', one.peakMb);
+report('memory_2x_peak_rss_mb', two.peakMb);
+report('memory_2x_vs_1x', two.peakMb / one.peakMb);
+report('memory_2x_vs_1x_seconds', two.seconds / one.seconds);

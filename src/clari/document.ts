@@ -60,13 +60,12 @@ export async function* decodeForecastJson(source: AsyncIterable<Uint8Array>): As
   const pending: DocumentPart[] = [];
   let bytes = 0;
   const scanner = new JsonTopLevelScanner({
-    arrayBatch(key, json) {
+    arrayBatch(key, items) {
       present.add(key);
       if (!isDocumentArray(key)) {
         drift.note(`$.${key}`);
         return;
       }
-      const items = parseBatch(json, key);
       const offset = counts[key];
       counts[key] += items.length;
       pending.push(decodeBatch(key, items, offset, drift));
@@ -100,14 +99,6 @@ export async function* decodeForecastJson(source: AsyncIterable<Uint8Array>): As
 
 function isDocumentArray(key: string): key is DocumentArray {
   return (DOCUMENT_ARRAYS as readonly string[]).includes(key);
-}
-
-function parseBatch(json: string, key: string): unknown[] {
-  try {
-    return JSON.parse(json) as unknown[];
-  } catch (cause) {
-    throw new ClariError('clari.decode', `Export document has a malformed element in ${key}: ${(cause as Error).message}`, { kind: 'data', cause });
-  }
 }
 
 function decodeBatch(kind: DocumentArray, items: unknown[], offset: number, drift: DriftCollector): DocumentPart {

@@ -32,6 +32,8 @@ export interface Manifest extends LandingMeta {
   readonly file: string;
   /** sha256 of the uncompressed payload. */
   readonly sha256: string;
+  /** sha256 of the .gz file as written: checking it on read costs a tenth of re-hashing the payload. */
+  readonly compressedSha256?: string | undefined;
   readonly bytes: number;
   readonly compressedBytes: number;
   readonly landedAt: number;
@@ -67,17 +69,22 @@ export class Landing {
     const folder = this.folder(meta.forecastId, meta.period, meta.asOf);
     const tmp = join(folder, `.${meta.jobId}.${process.pid}.${tmpCounter++}.tmp`);
     const hash = createHash('sha256');
+    const packedHash = createHash('sha256');
     let bytes = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        done(null, chunk);
-      },
+    const tap = (onChunk: (chunk: Buffer) => void): Transform =>
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          onChunk(chunk);
+          done(null, chunk);
+        },
+      });
+    const raw = tap((chunk) => {
+      hash.update(chunk);
+      bytes += chunk.length;
     });
     try {
       mkdirSync(folder, { recursive: true });
-      await pipeline(body, tap, createGzip({ level: 1 }), createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(body, raw, createGzip({ level: 1 }), tap((chunk) => packedHash.update(chunk)), createWriteStream(tmp, { mode: 0o600 }));
       const handle = await open(tmp, 'r+');
       await handle.sync();
       await handle.close();
@@ -95,7 +102,9 @@ export class Landing {
       renameSync(tmp, path);
       await chmod(path, 0o444);
     }
-    const manifest: Manifest = { version: 1, ...meta, file, sha256, bytes, compressedBytes, landedAt: this.clock.now() };
+    // The same payload landed before keeps its own file, whose compression may differ from ours.
+    const compressedSha256 = fresh ? packedHash.digest('hex') : undefined;
+    const manifest: Manifest = { version: 1, ...meta, file, sha256, ...(compressedSha256 ? { compressedSha256 } : {}), bytes, compressedBytes, landedAt: this.clock.now() };
     try {
       writeAtomic(`${path}${MANIFEST}`, JSON.stringify(manifest, null, 1));
     } catch (error) {
@@ -130,16 +139,22 @@ export class Landing {
     return removed;
   }
 
-  /** The uncompressed payload; with `verify`, fails at the end if it does not match its hash. */
+  /**
+   * The uncompressed payload; with `verify`, fails at the end if it does not match its hash (of the
+   * file as written when the manifest has one, else of the payload).
+   */
   async *read(landed: Landed, options: { verify?: boolean } = {}): AsyncGenerator<Uint8Array> {
+    const expected = landed.manifest.compressedSha256 ?? landed.manifest.sha256;
     const hash = options.verify ? createHash('sha256') : undefined;
+    const packed = landed.manifest.compressedSha256 !== undefined;
     const gunzip = createGunzip({ chunkSize: 1 << 20 });
     const source = createReadStream(landed.path, { highWaterMark: 1 << 20 });
     source.on('error', (error) => gunzip.destroy(error));
+    if (hash && packed) source.on('data', (chunk) => void hash.update(chunk));
     source.pipe(gunzip);
     try {
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-        hash?.update(chunk);
+        if (hash && !packed) hash.update(chunk);
         yield chunk;
       }
     } catch (error) {
@@ -147,7 +162,7 @@ export class Landing {
     } finally {
       source.destroy();
     }
-    if (hash && hash.digest('hex') !== landed.manifest.sha256) {
+    if (hash && hash.digest('hex') !== expected) {
       throw new LandingError(`Landed payload ${this.display(landed)} does not match its sha256`, 'landing.corrupt', 'The file was changed after landing; export again with --no-cache.');
     }
   }

@@ -9,7 +9,7 @@ import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
-import type { ColumnBatch, SqlValue, StageSpec, StageType } from './types.js';
+import type { ColumnBatch, SqlValue, StageSpec, StageType, Stager } from './types.js';
 
 export interface StagedFile {
   readonly path: string;
@@ -97,4 +97,25 @@ export class NdjsonStageFile {
     this.out.destroy();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The Stager of an engine that loads files: batches go to an NdjsonStageFile, and `close` hands the
+ * finished file to `load` (when it has rows) and deletes it whatever happens.
+ */
+export function fileStager(spec: StageSpec, load: (path: string) => Promise<void>, drop: () => Promise<void>): Stager {
+  const file = new NdjsonStageFile(spec);
+  return {
+    append: (batch) => file.append(batch),
+    close: async () => {
+      try {
+        const staged = await file.close();
+        if (staged.rows > 0) await load(staged.path);
+        return staged.rows;
+      } finally {
+        file.dispose();
+      }
+    },
+    drop,
+  };
 }

@@ -17,7 +17,7 @@ export async function openWarehouse(url: string, options: OpenOptions = {}): Pro
   const target = parseWarehouseUrl(url);
   switch (target.kind) {
     case 'duckdb':
-      return (await import('./duckdb/adapter.js')).openDuckdb(target.path, options);
+      return (await import('./duckdb/adapter.js')).openDuckdb(target.path, { ...options, settings: target.settings });
     case 'postgres':
       return (await import('./postgres/adapter.js')).openPostgres(target.url);
     case 'snowflake':

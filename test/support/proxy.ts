@@ -3,10 +3,8 @@
  * PostgreSQL when the first export is downloaded, fill the disk, take a lock. It makes "mid-run"
  * deterministic without any hook in the product: the CLI only sees its Clari API, a little slower.
  */
-import { once } from 'node:events';
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { cleanups } from './receivers.js';
+import { listenLoopback } from './receivers.js';
 
 export interface ProxiedRequest {
   readonly method: string;
@@ -28,14 +26,5 @@ export async function startProxy(origin: string, before: (request: ProxiedReques
       req.pipe(upstream);
     })().catch(() => res.destroy());
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4` };
+  return { url: `http://127.0.0.1:${await listenLoopback(server)}/v4` };
 }

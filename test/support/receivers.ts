@@ -4,7 +4,7 @@
  * records requested waits and resolves them at once (no real time passes).
  */
 import { once } from 'node:events';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import type { Clock } from '../../src/core/index.js';
@@ -55,6 +55,11 @@ export async function startHttp(respond: (n: number, request: Received) => Reply
       res.end(reply.body ?? '');
     });
   });
+  return { base: `http://127.0.0.1:${await listenLoopback(server)}`, requests };
+}
+
+/** Listens on a free loopback port until the test's cleanups run; returns the port. */
+export async function listenLoopback(server: Server): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   cleanups.push(
@@ -64,7 +69,7 @@ export async function startHttp(respond: (n: number, request: Received) => Reply
         server.close(() => resolve());
       }),
   );
-  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+  return (server.address() as AddressInfo).port;
 }
 
 /** A port nothing listens on. */

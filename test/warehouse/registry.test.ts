@@ -4,9 +4,11 @@
  * missing driver, missing or unreadable credentials, a malformed URL) is a config error with the
  * fix, never carrying a secret.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeWarehouseUrl, openWarehouse, parseWarehouseUrl } from '../../src/warehouse/index.js';
+import { describeWarehouseUrl, openWarehouse, parseWarehouseUrl, type Warehouse } from '../../src/warehouse/index.js';
 import { loadAdapter, OPTIONAL_DRIVERS } from '../../src/warehouse/drivers.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { optionalDependencies: Record<string, string> };
@@ -40,5 +42,56 @@ describe('opening cloud warehouses', () => {
     expect(parseWarehouseUrl('bigquery://acme-analytics/clari?location=EU')).toEqual({ kind: 'bigquery', url: 'bigquery://acme-analytics/clari?location=EU', project: 'acme-analytics', dataset: 'clari' });
     expect(() => parseWarehouseUrl('bigquery://acme-analytics')).toThrow(expect.objectContaining({ code: 'warehouse.config', hint: expect.stringContaining('bigquery://PROJECT/DATASET') }));
     expect(describeWarehouseUrl('snowflake://CLARI_DP:hunter2@acct/DB/S?warehouse=WH')).toBe('snowflake://CLARI_DP:***@acct/DB/S?warehouse=WH');
+  });
+});
+
+describe('DuckDB URL settings', () => {
+  it('memory_limit and threads reach the engine; a load runs under load_memory_limit, restored after commit and rollback', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-duck-settings-'));
+    const limit = async (wh: Warehouse): Promise<unknown> => (await wh.query("SELECT current_setting('memory_limit') AS m"))[0]!.m;
+    try {
+      const configured = await openWarehouse(`duckdb:${join(dir, 'a.duckdb')}?memory_limit=300MB&threads=1`);
+      try {
+        expect(await configured.query("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t")).toEqual([{ m: '286.1 MiB', t: '1' }]);
+        await configured.transaction(async (tx) => {
+          await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
+          expect(await limit(tx)).toBe('122.0 MiB');
+        });
+        expect(await limit(configured)).toBe('286.1 MiB');
+        await expect(
+          configured.transaction(async (tx) => {
+            await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
+            throw new Error('load failed');
+          }),
+        ).rejects.toThrow('load failed');
+        expect(await limit(configured)).toBe('286.1 MiB');
+      } finally {
+        await configured.close();
+      }
+      // Defaults: DuckDB's own session limit (gigabytes here), the load cap during loads.
+      const defaults = await openWarehouse(`duckdb:${join(dir, 'b.duckdb')}`);
+      try {
+        expect(await limit(defaults)).toMatch(/GiB$/);
+        const load = (): Promise<void> =>
+          defaults.transaction(async (tx) => {
+            await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
+            expect(await limit(tx)).toBe('122.0 MiB');
+          });
+        await load();
+        const restored = await limit(defaults);
+        expect(restored).toMatch(/GiB$/);
+        // Many loads in one process (the scheduler) restore the same limit, not a drifting one.
+        for (let i = 0; i < 3; i++) await load();
+        expect(await limit(defaults)).toBe(restored);
+      } finally {
+        await defaults.close();
+      }
+      expect(parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=100MB')).toMatchObject({ settings: { memory_limit: '100MB', load_memory_limit: '100MB' } });
+      expect(parseWarehouseUrl('duckdb:./x.duckdb?load_memory_limit=1GiB')).toMatchObject({ settings: { load_memory_limit: '1GiB' } });
+      expect(() => parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=lots')).toThrow(expect.objectContaining({ code: 'warehouse.config', hint: expect.stringContaining('memory_limit') }));
+      expect(() => parseWarehouseUrl('duckdb:./x.duckdb?access_mode=READ_ONLY')).toThrow(/unsupported setting access_mode/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeferredTransaction } from '../deferred-transaction.js';
 import type { Dialect } from '../dialect.js';
-import { NdjsonStageFile } from '../ndjson-file.js';
+import { fileStager } from '../ndjson-file.js';
 import { rewritePlaceholders } from '../placeholders.js';
 import { normaliseTimestamp } from '../results.js';
 import type { Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
@@ -136,20 +136,7 @@ export class BigqueryWarehouse implements Warehouse {
   async openStage(spec: StageSpec): Promise<Stager> {
     await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
     await this.exec(this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')));
-    const file = new NdjsonStageFile(spec);
-    return {
-      append: (batch) => file.append(batch),
-      close: async () => {
-        try {
-          const staged = await file.close();
-          if (staged.rows > 0) await this.loadInto(spec, staged.path);
-          return staged.rows;
-        } finally {
-          file.dispose();
-        }
-      },
-      drop: () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
-    };
+    return fileStager(spec, (path) => this.loadInto(spec, path), () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`));
   }
 
   async close(): Promise<void> {

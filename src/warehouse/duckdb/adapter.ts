@@ -9,6 +9,7 @@ import { duckdbDialect } from './dialect.js';
 import { openDuckdbStage } from './stage.js';
 import { WarehouseError } from '../errors.js';
 import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
+import type { DuckdbSettings } from '../url.js';
 
 
 export interface DuckdbOpenOptions {
@@ -20,6 +21,8 @@ export interface DuckdbOpenOptions {
    * milliseconds, so a short wait turns a collision into a delay instead of a failed run. Default 0.
    */
   readonly lockWaitMs?: number | undefined;
+  /** From the URL (url.ts): the memory limit and threads. */
+  readonly settings?: DuckdbSettings | undefined;
 }
 
 export async function openDuckdb(path: string, options: DuckdbOpenOptions = {}): Promise<Warehouse> {
@@ -29,7 +32,7 @@ export async function openDuckdb(path: string, options: DuckdbOpenOptions = {}):
   let instance: DuckDBInstance;
   for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
     try {
-      instance = await DuckDBInstance.create(file, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      instance = await DuckDBInstance.create(file, { ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}), ...instanceSettings(options.settings) });
       break;
     } catch (error) {
       const classified = classify(error, `duckdb:${path}`);
@@ -38,7 +41,7 @@ export async function openDuckdb(path: string, options: DuckdbOpenOptions = {}):
     }
   }
   const connection = await instance.connect();
-  return new DuckdbWarehouse(instance, connection, `duckdb:${path}`);
+  return new DuckdbWarehouse(instance, connection, `duckdb:${path}`, options.settings);
 }
 
 /** "pid 4242 (node bin/clari-dp.js serve)" from DuckDB's lock message, reading /proc where there is one. */
@@ -57,11 +60,16 @@ function lockHolder(message: string): string | undefined {
 class DuckdbWarehouse implements Warehouse {
   readonly dialect = duckdbDialect;
   private inTransaction = false;
+  /** A load in this transaction runs under the lower load limit (url.ts). */
+  private loadCapped = false;
+  /** The limit restored after a load: the URL's, else DuckDB's default as first read (read once, so its display rounding cannot drift). */
+  private sessionLimit: string | undefined;
 
   constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     readonly description: string,
+    private readonly settings: DuckdbSettings | undefined,
   ) {}
 
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<void> {
@@ -94,10 +102,22 @@ class DuckdbWarehouse implements Warehouse {
       throw error;
     } finally {
       this.inTransaction = false;
+      if (this.loadCapped) {
+        // Settings are not transactional: restored after a rollback too. Not `RESET`, which changes
+        // the setting but leaves DuckDB's buffer manager at the lower limit.
+        this.loadCapped = false;
+        await this.exec(`SET memory_limit = '${this.sessionLimit}'`);
+      }
     }
   }
 
-  openStage(spec: StageSpec): Promise<Stager> {
+  async openStage(spec: StageSpec): Promise<Stager> {
+    // A stage inside a transaction is a load: cap memory until the transaction ends.
+    if (this.inTransaction && !this.loadCapped && this.settings?.load_memory_limit) {
+      this.sessionLimit ??= this.settings.memory_limit ?? String((await this.query<{ m: string }>("SELECT current_setting('memory_limit') AS m"))[0]!.m);
+      await this.exec(`SET memory_limit = '${this.settings.load_memory_limit}'`);
+      this.loadCapped = true;
+    }
     return openDuckdbStage({ connection: this.connection, exec: (sql) => this.exec(sql), query: (sql) => this.query(sql), createStage: (name, columns) => this.dialect.createStage(name, columns), classify: (error) => classify(error, this.description) }, spec);
   }
 
@@ -106,6 +126,10 @@ class DuckdbWarehouse implements Warehouse {
     this.instance.closeSync();
     return Promise.resolve();
   }
+}
+
+function instanceSettings(settings: DuckdbSettings | undefined): Record<string, string> {
+  return { ...(settings?.memory_limit ? { memory_limit: settings.memory_limit } : {}), ...(settings?.threads ? { threads: String(settings.threads) } : {}) };
 }
 
 function classify(error: unknown, where: string, sql?: string): WarehouseError {

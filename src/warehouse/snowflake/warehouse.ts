@@ -6,7 +6,7 @@
  * the first write, because DDL (the staging tables) would commit an open one.
  */
 import { DeferredTransaction } from '../deferred-transaction.js';
-import { NdjsonStageFile } from '../ndjson-file.js';
+import { fileStager } from '../ndjson-file.js';
 import { bindPlaceholders } from '../placeholders.js';
 import { normaliseTimestamp } from '../results.js';
 import type { Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
@@ -123,21 +123,14 @@ export class SnowflakeWarehouse implements Warehouse {
       await this.exec(CREATE_LOAD_STAGE);
       this.stageReady = true;
     }
-    const file = new NdjsonStageFile(spec);
-    return {
-      append: (batch) => file.append(batch),
-      close: async () => {
-        try {
-          const staged = await file.close();
-          // PUT and COPY bypass the transaction logic: the staging table is temporary and new.
-          if (staged.rows > 0) for (const sql of copyStatements(spec, staged.path)) await this.run(sql);
-          return staged.rows;
-        } finally {
-          file.dispose();
-        }
+    // PUT and COPY bypass the transaction logic: the staging table is temporary and new.
+    return fileStager(
+      spec,
+      async (path) => {
+        for (const sql of copyStatements(spec, path)) await this.run(sql);
       },
-      drop: () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
-    };
+      () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
+    );
   }
 
   async close(): Promise<void> {
