@@ -38,10 +38,17 @@ export async function measure<T>(step: () => Promise<T>): Promise<Measured<T>> {
  * The median of `runs` measurements of an idempotent step: one sample on a 2-core machine moves by
  * 10-20% with whatever else runs, enough to flip a ratio that sits near its target.
  */
-export async function medianOf<T extends { readonly seconds: number; readonly peakMb: number }>(runs: number, step: () => Promise<T>): Promise<T> {
+export async function medianOf<T extends Sample>(runs: number, step: () => Promise<T>): Promise<T> {
   const samples: T[] = [];
   for (let i = 0; i < runs; i++) samples.push(await step());
-  const mid = (key: 'seconds' | 'peakMb'): number => {
+  return median(samples);
+}
+
+type Sample = { readonly seconds: number; readonly peakMb: number };
+
+/** The last sample with the median time and the median peak of all of them. */
+export function median<T extends Sample>(samples: readonly T[]): T {
+  const mid = (key: keyof Sample): number => {
     const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
     const half = sorted.length >> 1;
     return sorted.length % 2 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;

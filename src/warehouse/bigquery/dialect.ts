@@ -43,6 +43,7 @@ export function bigqueryDialect(target: BigqueryTarget): Dialect {
     // ALTER TABLE ... RENAME works on dataset tables only, not on session temp tables.
     replaceView: (name, select) => [`CREATE OR REPLACE VIEW ${table(name)} AS\n${select}`],
     primaryKey: (columns) => `PRIMARY KEY (${columns.join(', ')}) NOT ENFORCED`,
+    materialized: '',
     secondaryIndexes: false,
     transactionalDdl: false,
     grants: {

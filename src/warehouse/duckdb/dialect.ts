@@ -9,6 +9,7 @@ export const duckdbDialect: Dialect = {
   createStage: (name, columns) => `CREATE TEMP TABLE ${name} (${columns})`,
   createStageAs: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`,
   // DuckDB keeps its statistics up to date as it writes.
+  materialized: 'MATERIALIZED ',
   secondaryIndexes: false,
   transactionalDdl: true,
   // An embedded file: whoever can write the file can do everything.

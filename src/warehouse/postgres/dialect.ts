@@ -10,6 +10,7 @@ export const postgresDialect: Dialect = {
   createStageAs: (name, select) => `CREATE TEMP TABLE ${name} ON COMMIT DROP AS ${select}`,
   // Autovacuum analyzes eventually; right after a bulk load the planner would guess one row per table.
   analyze: (tables) => `ANALYZE ${tables.join(', ')}`,
+  materialized: 'MATERIALIZED ',
   secondaryIndexes: true,
   transactionalDdl: true,
   grants: {

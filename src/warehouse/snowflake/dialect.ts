@@ -29,6 +29,7 @@ export const snowflakeDialect: Dialect = {
   createStageAs: (name, select) => `CREATE TEMPORARY TABLE ${name} AS ${select}`,
   // One atomic statement: DDL is not transactional here, so DROP + CREATE would leave a gap.
   replaceView: (name, select) => [`CREATE OR REPLACE VIEW ${name} AS\n${select}`],
+  materialized: '',
   secondaryIndexes: false,
   transactionalDdl: false,
   grants: {

@@ -503,31 +503,30 @@ SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_ru
 -- ===== changes/detect.ts detectChanges =====
 DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
 
-INSERT INTO clari_forecast_changes (owner_email, owner_name, forecast_name, field_id, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id)
-     WITH c AS (SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_name, time_period, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3), p AS (SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_name, time_period, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $4),
+INSERT INTO clari_forecast_changes (owner_email, owner_name, field_id, forecast_name, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id)
+     WITH c AS MATERIALIZED (SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3), p AS MATERIALIZED (SELECT user_id, field_id, field_name, owner_email, owner_name, forecast_amount, adjustment_amount, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $4),
      j AS (
-       SELECT c.owner_email AS c_owner_email, p.owner_email AS p_owner_email, c.owner_name AS c_owner_name, p.owner_name AS p_owner_name, c.forecast_name AS c_forecast_name, p.forecast_name AS p_forecast_name, c.field_id AS c_field_id, p.field_id AS p_field_id, c.time_period AS c_time_period, p.time_period AS p_time_period, c.user_id AS c_user_id, p.user_id AS p_user_id, c.field_name AS c_field_name, p.field_name AS p_field_name, c.forecast_amount AS c_forecast_amount, p.forecast_amount AS p_forecast_amount, c.adjustment_amount AS c_adjustment_amount, p.adjustment_amount AS p_adjustment_amount
+       SELECT c.owner_email AS c_owner_email, p.owner_email AS p_owner_email, c.owner_name AS c_owner_name, p.owner_name AS p_owner_name, c.field_id AS c_field_id, p.field_id AS p_field_id, c.user_id AS c_user_id, p.user_id AS p_user_id, c.field_name AS c_field_name, p.field_name AS p_field_name, c.forecast_amount AS c_forecast_amount, p.forecast_amount AS p_forecast_amount, c.adjustment_amount AS c_adjustment_amount, p.adjustment_amount AS p_adjustment_amount, c.quota_amount AS c_quota_amount, p.quota_amount AS p_quota_amount
        FROM c FULL JOIN p ON p.user_id = c.user_id AND p.field_id = c.field_id
      ),
      q AS (
-       SELECT c.user_id, c.owner_email, c.owner_name, c.forecast_name, c.time_period, p.quota AS p_quota, c.quota AS c_quota
-       FROM (SELECT user_id, max(owner_email) AS owner_email, max(owner_name) AS owner_name, max(forecast_name) AS forecast_name, max(time_period) AS time_period, max(quota_amount) AS quota FROM c GROUP BY user_id) c
-       JOIN (SELECT user_id, max(quota_amount) AS quota FROM p GROUP BY user_id) p ON p.user_id = c.user_id
-       WHERE c.quota IS DISTINCT FROM p.quota
+       SELECT c_user_id AS user_id, max(c_owner_email) AS owner_email, max(c_owner_name) AS owner_name, max(p_quota_amount) AS p_quota, max(c_quota_amount) AS c_quota
+       FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_quota_amount IS DISTINCT FROM p_quota_amount
+       GROUP BY c_user_id
      )
-     SELECT c_owner_email, c_owner_name, c_forecast_name, c_field_id, c_time_period, p_forecast_amount, c_forecast_amount, c_forecast_amount - p_forecast_amount, CASE WHEN p_forecast_amount IS NULL OR c_forecast_amount IS NULL OR p_forecast_amount = 0 THEN NULL ELSE CAST(c_forecast_amount - p_forecast_amount AS DOUBLE PRECISION) / abs(CAST(p_forecast_amount AS DOUBLE PRECISION)) * 100 END, CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), c_user_id, c_field_name, 'changed', CAST($6 AS TEXT)
+     SELECT c_owner_email, c_owner_name, c_field_id, CAST($1 AS TEXT), CAST($2 AS TEXT), p_forecast_amount, c_forecast_amount, c_forecast_amount - p_forecast_amount, CASE WHEN p_forecast_amount IS NULL OR c_forecast_amount IS NULL OR p_forecast_amount = 0 THEN NULL ELSE CAST(c_forecast_amount - p_forecast_amount AS DOUBLE PRECISION) / abs(CAST(p_forecast_amount AS DOUBLE PRECISION)) * 100 END, CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), c_user_id, c_field_name, 'changed', CAST($6 AS TEXT)
      FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_forecast_amount IS DISTINCT FROM p_forecast_amount
      UNION ALL
-     SELECT c_owner_email, c_owner_name, c_forecast_name, c_field_id, c_time_period, p_adjustment_amount, c_adjustment_amount, c_adjustment_amount - p_adjustment_amount, CASE WHEN p_adjustment_amount IS NULL OR c_adjustment_amount IS NULL OR p_adjustment_amount = 0 THEN NULL ELSE CAST(c_adjustment_amount - p_adjustment_amount AS DOUBLE PRECISION) / abs(CAST(p_adjustment_amount AS DOUBLE PRECISION)) * 100 END, CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), c_user_id, c_field_name, 'adjustment_changed', $6
+     SELECT c_owner_email, c_owner_name, c_field_id, CAST($1 AS TEXT), CAST($2 AS TEXT), p_adjustment_amount, c_adjustment_amount, c_adjustment_amount - p_adjustment_amount, CASE WHEN p_adjustment_amount IS NULL OR c_adjustment_amount IS NULL OR p_adjustment_amount = 0 THEN NULL ELSE CAST(c_adjustment_amount - p_adjustment_amount AS DOUBLE PRECISION) / abs(CAST(p_adjustment_amount AS DOUBLE PRECISION)) * 100 END, CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), c_user_id, c_field_name, 'adjustment_changed', $6
      FROM j WHERE c_user_id IS NOT NULL AND p_user_id IS NOT NULL AND c_adjustment_amount IS DISTINCT FROM p_adjustment_amount
      UNION ALL
-     SELECT c_owner_email, c_owner_name, c_forecast_name, c_field_id, c_time_period, CAST(NULL AS NUMERIC(18,2)), c_forecast_amount, c_forecast_amount, CAST(NULL AS DOUBLE PRECISION), CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), c_user_id, c_field_name, 'new_owner', $6
+     SELECT c_owner_email, c_owner_name, c_field_id, CAST($1 AS TEXT), CAST($2 AS TEXT), CAST(NULL AS NUMERIC(18,2)), c_forecast_amount, c_forecast_amount, CAST(NULL AS DOUBLE PRECISION), CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), c_user_id, c_field_name, 'new_owner', $6
      FROM j WHERE p_user_id IS NULL
      UNION ALL
-     SELECT p_owner_email, p_owner_name, p_forecast_name, p_field_id, p_time_period, p_forecast_amount, CAST(NULL AS NUMERIC(18,2)), -p_forecast_amount, CAST(NULL AS DOUBLE PRECISION), CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), p_user_id, p_field_name, 'removed_owner', $6
+     SELECT p_owner_email, p_owner_name, p_field_id, CAST($1 AS TEXT), CAST($2 AS TEXT), p_forecast_amount, CAST(NULL AS NUMERIC(18,2)), -p_forecast_amount, CAST(NULL AS DOUBLE PRECISION), CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), p_user_id, p_field_name, 'removed_owner', $6
      FROM j WHERE c_user_id IS NULL
      UNION ALL
-     SELECT owner_email, owner_name, forecast_name, 'quota', time_period, p_quota, c_quota, c_quota - p_quota, CASE WHEN p_quota IS NULL OR c_quota IS NULL OR p_quota = 0 THEN NULL ELSE CAST(c_quota - p_quota AS DOUBLE PRECISION) / abs(CAST(p_quota AS DOUBLE PRECISION)) * 100 END, CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), user_id, 'Quota', 'quota_changed', $6
+     SELECT owner_email, owner_name, 'quota', CAST($1 AS TEXT), CAST($2 AS TEXT), p_quota, c_quota, c_quota - p_quota, CASE WHEN p_quota IS NULL OR c_quota IS NULL OR p_quota = 0 THEN NULL ELSE CAST(c_quota - p_quota AS DOUBLE PRECISION) / abs(CAST(p_quota AS DOUBLE PRECISION)) * 100 END, CAST($4 AS DATE), CAST($3 AS DATE), CAST($5 AS TIMESTAMP), user_id, 'Quota', 'quota_changed', $6
      FROM q;
 
 SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
