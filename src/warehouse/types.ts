@@ -42,6 +42,12 @@ export interface Stager {
   close(): Promise<number>;
   /** Removes the staging table (and whatever the engine built for it) once its rows are applied. */
   drop(): Promise<void>;
+  /**
+   * After close, where the engine keeps the stage with its text columns as integer codes, equal
+   * exactly when the texts are (DuckDB's dictionary-encoded stages): grouping and counting on it
+   * give what they give on the stage, without decoding. Undefined where there is no such table.
+   */
+  readonly codes?: string | undefined;
 }
 
 export interface Warehouse {

@@ -78,6 +78,7 @@ export async function openDuckdbStage(deps: StageDeps, spec: StageSpec): Promise
   };
 
   return {
+    codes: encoded ? codesName : undefined,
     append: (batch: ColumnBatch) => {
       try {
         appendChunks(appender, types, batch.map((column, i) => dictionaries[i]?.encode(column) ?? column));
