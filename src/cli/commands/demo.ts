@@ -89,7 +89,7 @@ export const demo: CommandAction = async (context, o) => {
       ['owner', 'forecast', 'period', 'field', 'previous', 'current', 'change'],
       moves.map((m) => [m.owner_name ?? '', m.forecast_name ?? '', m.time_period ?? '', m.field_name ?? '', money(m.previous_amount), money(m.current_amount), `${Number(m.change_pct).toFixed(1)}%`]),
     )}`;
-    out += `\nQuery it with any DuckDB client, e.g.: duckdb ${warehouseUrl.replace(/^duckdb:/, '')} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`;
+    out += `\nQuery it with any DuckDB client, e.g.: duckdb ${warehouseUrl.replace(/^duckdb:/, '').replace(/\?.*$/, '')} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`;
     out += `Reports: npx clari-dp report accuracy|coverage|reps|changes|health${warehouseUrl === 'duckdb:./clari.duckdb' ? '' : ` --warehouse ${warehouseUrl}`}\n`;
     io.stdout(out);
     if (o.serve === true) {

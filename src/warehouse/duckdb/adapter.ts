@@ -21,7 +21,7 @@ export interface DuckdbOpenOptions {
    * milliseconds, so a short wait turns a collision into a delay instead of a failed run. Default 0.
    */
   readonly lockWaitMs?: number | undefined;
-  /** From the URL (url.ts): the memory limit and threads. */
+  /** From the URL (url.ts): memory limits and threads. */
   readonly settings?: DuckdbSettings | undefined;
 }
 
