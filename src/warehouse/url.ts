@@ -40,9 +40,9 @@ export interface DuckdbSettings {
 /**
  * The memory limit while an export is loaded. With DuckDB's default (80% of RAM) the blocks a
  * 1,000,000-entry load writes stay cached and the process passes a gigabyte; capped, DuckDB writes
- * them out instead and the load peaks near 400 MB of RSS at the same speed (bench/results.md). Only
- * the load is capped: the analytics views' many-join plans need more than this on two threads even
- * on small data, and a report is an analyst's session, for which DuckDB's default is right.
+ * them out instead and the whole run peaks near 450 MB of RSS at the same speed (bench/results.md).
+ * Only the load is capped: the analytics views' many-join plans need more than this on two threads
+ * even on small data, and a report is an analyst's session, for which DuckDB's default is right.
  */
 export const DUCKDB_LOAD_MEMORY_LIMIT = '128MB';
 
