@@ -35,13 +35,27 @@ const MAX_ERROR_BODY = 200;
 const TRANSIENT_HINT =
   'The receiver is unreachable, failing or rate-limiting; check its status page and the network, then send the alerts again.';
 
-/** Retry settings for a channel: the Clari defaults with the channel's attempts and first step. */
-export function channelRetry(maxAttempts = 4, baseDelayMs = 1000): RetryOptions {
-  return { ...DEFAULT_RETRY, maxAttempts: Math.max(1, Math.floor(maxAttempts)), baseDelayMs: Math.max(0, baseDelayMs), maxDelayMs: 30_000 };
+/** What every HTTP channel is built with besides its name and URL. */
+export interface PostChannelOptions {
+  readonly fetch: FetchLike;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Total attempts per message including the first. Default 4. */
+  readonly maxAttempts?: number | undefined;
+  /** First backoff step in ms. Default 1000. */
+  readonly baseDelayMs?: number | undefined;
 }
 
-/** Checks the URL once, at construction; the error must not echo it. */
-export function checkWebhookUrl(label: string, url: string): void {
+/** A channel's target, its URL checked once, at construction (the error must not echo it). */
+export function postTarget(label: string, url: string, options: PostChannelOptions): PostTarget {
+  checkWebhookUrl(label, url);
+  const { maxAttempts = 4, baseDelayMs = 1000 } = options;
+  // The Clari defaults with the channel's attempts and first step.
+  const retry = { ...DEFAULT_RETRY, maxAttempts: Math.max(1, Math.floor(maxAttempts)), baseDelayMs: Math.max(0, baseDelayMs), maxDelayMs: 30_000 };
+  return { label, url, fetch: options.fetch, clock: options.clock, random: options.random, retry };
+}
+
+function checkWebhookUrl(label: string, url: string): void {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

@@ -4,23 +4,15 @@
  * (50 blocks a message, 10 fields a section, 3000 characters a text) are met by splitting between
  * alerts and truncating texts, so a large digest arrives as several messages, never as a 400.
  */
-import type { FetchLike } from '../../clari/index.js';
-import { AppError, isAppError, type Clock, type Random } from '../../core/index.js';
+import { AppError, isAppError } from '../../core/index.js';
 import type { Alert, AlertField, Channel, DeliveryContext } from '../types.js';
 import { headline, isWebLink, severityTag, truncate } from './format.js';
-import { channelRetry, checkWebhookUrl, postJson, type PostTarget } from './http-post.js';
+import { type PostChannelOptions, postJson, type PostTarget, postTarget } from './http-post.js';
 
-export interface SlackChannelOptions {
+export interface SlackChannelOptions extends PostChannelOptions {
   readonly name: string;
   /** A secret: it never appears in errors or logs. */
   readonly webhookUrl: string;
-  readonly fetch: FetchLike;
-  readonly clock: Clock;
-  readonly random: Random;
-  /** Total attempts per message including the first. Default 4. */
-  readonly maxAttempts?: number | undefined;
-  /** First backoff step in ms. Default 1000. */
-  readonly baseDelayMs?: number | undefined;
 }
 
 export interface SlackText {
@@ -51,16 +43,7 @@ export interface SlackMessage {
 export const SLACK_LIMITS = { blocks: 50, sectionFields: 10, sectionText: 3000, fieldText: 2000, headerText: 150, buttonUrl: 3000 } as const;
 
 export function createSlackChannel(options: SlackChannelOptions): Channel {
-  const label = `slack channel "${options.name}"`;
-  checkWebhookUrl(label, options.webhookUrl);
-  const target: PostTarget = {
-    label,
-    url: options.webhookUrl,
-    fetch: options.fetch,
-    clock: options.clock,
-    random: options.random,
-    retry: channelRetry(options.maxAttempts, options.baseDelayMs),
-  };
+  const target = postTarget(`slack channel "${options.name}"`, options.webhookUrl, options);
   return {
     name: options.name,
     type: 'slack',

@@ -3,22 +3,13 @@
  * receivers that do their own formatting (PagerDuty bridges, chat-ops bots, audit sinks). Retries and
  * error rules are the Slack channel's, from the shared http-post helper.
  */
-import type { FetchLike } from '../../clari/index.js';
-import type { Clock, Random } from '../../core/index.js';
 import type { Alert, AlertField, Channel, DeliveryContext, Severity } from '../types.js';
-import { channelRetry, checkWebhookUrl, postJson, type PostTarget } from './http-post.js';
+import { type PostChannelOptions, postJson, postTarget } from './http-post.js';
 
-export interface WebhookChannelOptions {
+export interface WebhookChannelOptions extends PostChannelOptions {
   readonly name: string;
   /** A secret: it never appears in errors or logs. */
   readonly url: string;
-  readonly fetch: FetchLike;
-  readonly clock: Clock;
-  readonly random: Random;
-  /** Total attempts including the first. Default 4. */
-  readonly maxAttempts?: number | undefined;
-  /** First backoff step in ms. Default 1000. */
-  readonly baseDelayMs?: number | undefined;
 }
 
 /** The documented body of a webhook POST. */
@@ -42,16 +33,7 @@ export interface WebhookAlert {
 }
 
 export function createWebhookChannel(options: WebhookChannelOptions): Channel {
-  const label = `webhook channel "${options.name}"`;
-  checkWebhookUrl(label, options.url);
-  const target: PostTarget = {
-    label,
-    url: options.url,
-    fetch: options.fetch,
-    clock: options.clock,
-    random: options.random,
-    retry: channelRetry(options.maxAttempts, options.baseDelayMs),
-  };
+  const target = postTarget(`webhook channel "${options.name}"`, options.url, options);
   return {
     name: options.name,
     type: 'webhook',
