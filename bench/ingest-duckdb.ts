@@ -11,10 +11,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { type CliRun, runCli } from './lib/cli.js';
+import type { CliRun } from './lib/cli.js';
 import { entriesOf, shapeFor } from './lib/generate.js';
 import { measure, median, type Measured, note, report, samplesFor, scaleArg } from './lib/measure.js';
-import { benchPipeline, FORECAST, PERIOD } from './lib/pipeline.js';
+import { benchPipeline } from './lib/pipeline.js';
 
 const DAY1 = '2026-11-23';
 
@@ -40,15 +40,8 @@ async function main(): Promise<void> {
       projects.push(project);
       // The built CLI in its own process: its peak RSS is the figure that counts (this process
       // also holds the benchmark's tooling).
-      const cli = await runCli(['run', '--as-of', DAY1, '--period', PERIOD, '--json'], {
-        CLARI_BASE_URL: bench.sim.url,
-        CLARI_API_KEY: 'sim-key',
-        CLARI_DP_FORECASTS: FORECAST,
-        CLARI_DP_WAREHOUSE: `duckdb:${join(dir, `cli-${sample}.duckdb`)}`,
-        CLARI_DP_DATA_DIR: dataDir,
-      });
+      const cli = await bench.cli(DAY1, `duckdb:${join(dir, `cli-${sample}.duckdb`)}`, entriesOf(shape));
       await bench.close();
-      if (cli.code !== 0 || (JSON.parse(cli.stdout) as { rowsLoaded: number }).rowsLoaded !== entriesOf(shape)) throw new Error(`CLI run exited ${cli.code}: ${cli.stderr}`);
       clis.push(cli);
       const instance = await DuckDBInstance.create(join(dir, `baseline-${sample}.duckdb`));
       const con = await instance.connect();

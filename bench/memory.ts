@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliRun } from './lib/cli.js';
+import type { CliRun } from './lib/cli.js';
 import { entriesOf, shapeFor } from './lib/generate.js';
 import { medianOf, note, report, samplesFor, scaleArg } from './lib/measure.js';
-import { benchPipeline, FORECAST, PERIOD } from './lib/pipeline.js';
+import { benchPipeline } from './lib/pipeline.js';
 
 const DAY1 = '2026-11-23';
 
@@ -18,15 +18,8 @@ async function wholeRun(scale: number): Promise<CliRun> {
   try {
     const bench = await benchPipeline(`duckdb:${join(dir, 'landing.duckdb')}`, { dataDir: join(dir, 'data') });
     await bench.land(DAY1, shapeFor(scale));
-    const run = await runCli(['run', '--as-of', DAY1, '--period', PERIOD, '--json'], {
-      CLARI_BASE_URL: bench.sim.url,
-      CLARI_API_KEY: 'sim-key',
-      CLARI_DP_FORECASTS: FORECAST,
-      CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'clari.duckdb')}`,
-      CLARI_DP_DATA_DIR: join(dir, 'data'),
-    });
+    const run = await bench.cli(DAY1, `duckdb:${join(dir, 'clari.duckdb')}`, entriesOf(shapeFor(scale)));
     await bench.close();
-    if (run.code !== 0 || (JSON.parse(run.stdout) as { rowsLoaded: number }).rowsLoaded !== entriesOf(shapeFor(scale))) throw new Error(`run exited ${run.code}: ${run.stderr}`);
     return run;
   } finally {
     rmSync(dir, { recursive: true, force: true });

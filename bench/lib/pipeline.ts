@@ -13,6 +13,7 @@ import type { RunningSimulator } from '../../src/sim/index.js';
 import { openWarehouse, sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
 import { ALL_TYPES, SETTINGS, testPipeline, type TestPipeline } from '../../test/support/pipeline.js';
 import { apiCalls, startTestSim } from '../../test/support/sim.js';
+import { type CliRun, runCli } from './cli.js';
 import { type ExportShape, generateExport } from './generate.js';
 
 export const FORECAST = 'net_new_arr';
@@ -25,6 +26,11 @@ export interface BenchPipeline {
   /** Lands a generated export for `asOf` as if it had just been exported. */
   land(asOf: string, shape: ExportShape): Promise<Landed>;
   run(asOf: string, settings?: Partial<RunSettings>): Promise<RunSummary>;
+  /**
+   * The same run by the built CLI in its own process (`clari-dp run`, this simulator and data dir,
+   * the warehouse at `warehouseUrl`); throws unless it loaded `rows` entries.
+   */
+  cli(asOf: string, warehouseUrl: string, rows: number): Promise<CliRun>;
   /** Requests the simulator has answered so far. */
   apiCalls(): Promise<number>;
   close(): Promise<void>;
@@ -47,6 +53,12 @@ export async function benchPipeline(warehouseUrl: string, options: { dataDir?: s
       return pipeline.deps.landing.land({ forecastId: FORECAST, period: PERIOD, asOf, jobId: `bench-${asOf}`, fingerprint: task.fingerprint, request: task.request, format: 'JSON' }, Readable.from(generateExport(shape)));
     },
     run: (asOf, settings = {}) => runPipeline(pipeline.deps, plan(asOf), { ...SETTINGS, noCache: false, ...settings }),
+    cli: async (asOf, warehouseUrl, rows) => {
+      const env = { CLARI_BASE_URL: sim.url, CLARI_API_KEY: 'sim-key', CLARI_DP_FORECASTS: FORECAST, CLARI_DP_WAREHOUSE: warehouseUrl, CLARI_DP_DATA_DIR: dataDir };
+      const run = await runCli(['run', '--as-of', asOf, '--period', PERIOD, '--json'], env);
+      if (run.code !== 0 || (JSON.parse(run.stdout) as { rowsLoaded: number }).rowsLoaded !== rows) throw new Error(`CLI run exited ${run.code}: ${run.stderr}`);
+      return run;
+    },
     apiCalls: () => apiCalls(sim),
     close: async () => {
       await wh.close();
