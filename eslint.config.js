@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-check/', 'node_modules/', 'bench/out/', 'test-artifacts/', '**/*.js', '**/*.cjs', '!eslint.config.js', 'dashboard-assets/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-check/',
+      'node_modules/',
+      'bench/out/',
+      'test-artifacts/',
+      '**/*.js',
+      '**/*.cjs',
+      '!eslint.config.js',
+      'dashboard-assets/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

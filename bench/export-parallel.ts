@@ -18,7 +18,10 @@ const FORECASTS = 4;
 const PERIODS = 5;
 const LIMIT = 3;
 
-async function exportAll(jobMs: number, maxConcurrency: number | undefined): Promise<{ seconds: number; maxInFlight: number; created: number; status: string }> {
+async function exportAll(
+  jobMs: number,
+  maxConcurrency: number | undefined,
+): Promise<{ seconds: number; maxInFlight: number; created: number; status: string }> {
   const sim = await startTestSim({ users: 12, forecasts: FORECASTS, concurrencyLimit: LIMIT, jobDurationMs: jobMs });
   const dir = mkdtempSync(join(tmpdir(), 'clari-dp-bench-export-'));
   const wh = await openWarehouse(`duckdb:${join(dir, 'clari.duckdb')}`);
@@ -26,9 +29,19 @@ async function exportAll(jobMs: number, maxConcurrency: number | undefined): Pro
     const pipeline = testPipeline(sim, wh, { dataDir: join(dir, 'data') });
     const forecasts = FORECAST_IDS.slice(0, FORECASTS).map((id) => ({ id }));
     // Polling every 1/20 of a job: the run sees a finished job within 5% of its duration.
-    const run = await measure(() => pipeline.run({ asOf: '2026-11-23', forecasts, periodCount: PERIODS }, { pollIntervalMs: Math.max(10, jobMs / 20), jobTimeoutMs: jobMs * 20, maxConcurrency }));
+    const run = await measure(() =>
+      pipeline.run(
+        { asOf: '2026-11-23', forecasts, periodCount: PERIODS },
+        { pollIntervalMs: Math.max(10, jobMs / 20), jobTimeoutMs: jobMs * 20, maxConcurrency },
+      ),
+    );
     const stats = await simStats(sim);
-    return { seconds: run.seconds, maxInFlight: stats.maxInFlight, created: stats.exportsCreated, status: run.value.status };
+    return {
+      seconds: run.seconds,
+      maxInFlight: stats.maxInFlight,
+      created: stats.exportsCreated,
+      status: run.value.status,
+    };
   } finally {
     await wh.close();
     await sim.close();
@@ -42,8 +55,11 @@ async function main(): Promise<void> {
   const ideal = (Math.ceil(exports / LIMIT) * jobMs) / 1000;
   const parallel = await exportAll(jobMs, undefined);
   const serial = await exportAll(jobMs, 1);
-  if (parallel.status !== 'success' || serial.status !== 'success') throw new Error(`export runs: ${parallel.status}, ${serial.status}`);
-  note(`export_parallel: ${exports} exports (${FORECASTS} forecasts x ${PERIODS} periods), ${jobMs / 1000} s jobs, tenant concurrency limit ${LIMIT}, polling every ${Math.max(10, jobMs / 20) / 1000} s`);
+  if (parallel.status !== 'success' || serial.status !== 'success')
+    throw new Error(`export runs: ${parallel.status}, ${serial.status}`);
+  note(
+    `export_parallel: ${exports} exports (${FORECASTS} forecasts x ${PERIODS} periods), ${jobMs / 1000} s jobs, tenant concurrency limit ${LIMIT}, polling every ${Math.max(10, jobMs / 20) / 1000} s`,
+  );
   report('export_parallel_seconds', parallel.seconds);
   report('export_parallel_ideal_seconds', ideal);
   report('export_parallel_vs_ideal', parallel.seconds / ideal);

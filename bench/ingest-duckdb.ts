@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     for (let sample = 0; sample < runs; sample++) {
       const bench = await benchPipeline(`duckdb:${join(dir, `project-${sample}.duckdb`)}`, { dataDir });
       const project = await measure(() => bench.run(DAY1));
-      if (project.value.status !== 'success' || project.value.rowsLoaded !== entriesOf(shape)) throw new Error(`ingest run: ${project.value.status}, ${project.value.rowsLoaded} rows`);
+      if (project.value.status !== 'success' || project.value.rowsLoaded !== entriesOf(shape))
+        throw new Error(`ingest run: ${project.value.status}, ${project.value.rowsLoaded} rows`);
       projects.push(project);
       // The built CLI in its own process: its peak RSS is the figure that counts (this process
       // also holds the benchmark's tooling).
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
       const instance = await DuckDBInstance.create(join(dir, `baseline-${sample}.duckdb`));
       const con = await instance.connect();
       const baseline = await measure(async () => {
-        await con.run(`CREATE TABLE entries AS SELECT unnest(entries, recursive := true) FROM read_json('${landed.path}', format = 'auto', maximum_object_size = 2000000000)`);
+        await con.run(
+          `CREATE TABLE entries AS SELECT unnest(entries, recursive := true) FROM read_json('${landed.path}', format = 'auto', maximum_object_size = 2000000000)`,
+        );
         return Number((await con.runAndReadAll('SELECT count(*) FROM entries')).getColumnsJson()[0]![0]);
       });
       con.closeSync();
@@ -58,7 +61,9 @@ async function main(): Promise<void> {
     const baseline = median(baselines);
     const cli = median(clis);
 
-    note(`ingest_duckdb: ${entriesOf(shape).toLocaleString('en-US')} entries, ${(landed.manifest.bytes / 2 ** 20).toFixed(0)} MB of JSON (${(landed.manifest.compressedBytes / 2 ** 20).toFixed(0)} MB landed); median of ${runs} runs each`);
+    note(
+      `ingest_duckdb: ${entriesOf(shape).toLocaleString('en-US')} entries, ${(landed.manifest.bytes / 2 ** 20).toFixed(0)} MB of JSON (${(landed.manifest.compressedBytes / 2 ** 20).toFixed(0)} MB landed); median of ${runs} runs each`,
+    );
     report('ingest_duckdb_entries', entriesOf(shape));
     report('ingest_duckdb_seconds', project.seconds);
     report('ingest_duckdb_cli_seconds', cli.seconds);

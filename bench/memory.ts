@@ -30,7 +30,9 @@ const scale = scaleArg();
 const runs = samplesFor(scale, 3);
 const one = await medianOf(runs, () => wholeRun(scale));
 const two = await medianOf(runs, () => wholeRun(scale * 2));
-note(`memory: a whole \`clari-dp run\` at ${entriesOf(shapeFor(scale)).toLocaleString('en-US')} and ${entriesOf(shapeFor(scale * 2)).toLocaleString('en-US')} entries, each in its own process; median of ${runs} runs each`);
+note(
+  `memory: a whole \`clari-dp run\` at ${entriesOf(shapeFor(scale)).toLocaleString('en-US')} and ${entriesOf(shapeFor(scale * 2)).toLocaleString('en-US')} entries, each in its own process; median of ${runs} runs each`,
+);
 report('memory_1x_entries', entriesOf(shapeFor(scale)));
 report('memory_1x_peak_rss_mb', one.peakMb);
 report('memory_2x_peak_rss_mb', two.peakMb);

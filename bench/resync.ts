@@ -27,46 +27,74 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'clari-dp-bench-resync-'));
   try {
     const bench = await benchPipeline(`duckdb:${join(dir, 'clari.duckdb')}`, { dataDir: join(dir, 'data') });
-    const versions = async (): Promise<number> => Number((await bench.wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_entries'))[0]!.n);
+    const versions = async (): Promise<number> =>
+      Number((await bench.wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_entries'))[0]!.n);
     await bench.land(DAY1, day1);
     const first = await measure(() => bench.run(DAY1));
-    if (first.value.status !== 'success' || first.value.rowsLoaded !== entriesOf(day1)) throw new Error(`first load: ${first.value.status}`);
+    if (first.value.status !== 'success' || first.value.rowsLoaded !== entriesOf(day1))
+      throw new Error(`first load: ${first.value.status}`);
 
     const calls = await bench.apiCalls();
     const unchanged = await measure(() => bench.run(DAY1));
     const apiCalls = (await bench.apiCalls()) - calls;
-    if (unchanged.value.status !== 'success' || (await versions()) !== entriesOf(day1)) throw new Error('unchanged re-sync changed the warehouse');
+    if (unchanged.value.status !== 'success' || (await versions()) !== entriesOf(day1))
+      throw new Error('unchanged re-sync changed the warehouse');
 
     const landed2 = await bench.land(DAY2, day2);
     // The floor of any re-sync that must read the export: decompress and decode it, nothing else.
     const floor = await measure(async () => {
       let rows = 0;
-      for await (const part of decodeResults({ format: 'JSON', body: bench.pipeline.deps.landing.read(landed2), status: 200, headers: new Headers() }, { requestedPeriod: PERIOD })) rows += part.rows.length;
+      for await (const part of decodeResults(
+        { format: 'JSON', body: bench.pipeline.deps.landing.read(landed2), status: 200, headers: new Headers() },
+        { requestedPeriod: PERIOD },
+      ))
+        rows += part.rows.length;
       return rows;
     });
     const before = await versions();
     const changed = await measure(() => bench.run(DAY2));
     const added = (await versions()) - before;
     const expected = changedEntries(day2);
-    if (changed.value.status !== 'success' || added !== expected) throw new Error(`changed re-sync added ${added} versions, expected ${expected}`);
+    if (changed.value.status !== 'success' || added !== expected)
+      throw new Error(`changed re-sync added ${added} versions, expected ${expected}`);
 
     // Detection alone, then the bare join, on the two snapshots now in the warehouse.
     // Both are idempotent (detection replaces its rows for the day), so each is the median of a few runs.
     const runs = samplesFor(scale, 5);
-    const detect = await medianOf(runs, () => measure(() => bench.wh.transaction((tx) => detectChanges(tx, { forecastId: FORECAST, period: PERIOD, asOf: DAY2, previous: DAY1, runId: 'bench', detectedAt: Date.now() }))));
-    const snapshot = (date: string): string => `SELECT * FROM clari_forecasts WHERE forecast_name = '${FORECAST}' AND time_period = '${PERIOD}' AND snapshot_date = DATE '${date}'`;
-    const join_ = await medianOf(runs, () => measure(async () => {
-      await bench.wh.exec(
-        `CREATE OR REPLACE TEMP TABLE bare_join AS SELECT c.user_id, c.field_id, p.forecast_amount AS previous_amount, c.forecast_amount AS current_amount
+    const detect = await medianOf(runs, () =>
+      measure(() =>
+        bench.wh.transaction((tx) =>
+          detectChanges(tx, {
+            forecastId: FORECAST,
+            period: PERIOD,
+            asOf: DAY2,
+            previous: DAY1,
+            runId: 'bench',
+            detectedAt: Date.now(),
+          }),
+        ),
+      ),
+    );
+    const snapshot = (date: string): string =>
+      `SELECT * FROM clari_forecasts WHERE forecast_name = '${FORECAST}' AND time_period = '${PERIOD}' AND snapshot_date = DATE '${date}'`;
+    const join_ = await medianOf(runs, () =>
+      measure(async () => {
+        await bench.wh.exec(
+          `CREATE OR REPLACE TEMP TABLE bare_join AS SELECT c.user_id, c.field_id, p.forecast_amount AS previous_amount, c.forecast_amount AS current_amount
          FROM (${snapshot(DAY2)}) c JOIN (${snapshot(DAY1)}) p ON p.user_id = c.user_id AND p.field_id = c.field_id
          WHERE c.forecast_amount IS DISTINCT FROM p.forecast_amount`,
-      );
-      return Number((await bench.wh.query<{ n: string }>('SELECT count(*) AS n FROM bare_join'))[0]!.n);
-    }));
-    const dailyRows = Number((await bench.wh.query<{ n: string }>(`SELECT count(*) AS n FROM (${snapshot(DAY2)}) s`))[0]!.n);
+        );
+        return Number((await bench.wh.query<{ n: string }>('SELECT count(*) AS n FROM bare_join'))[0]!.n);
+      }),
+    );
+    const dailyRows = Number(
+      (await bench.wh.query<{ n: string }>(`SELECT count(*) AS n FROM (${snapshot(DAY2)}) s`))[0]!.n,
+    );
     await bench.close();
 
-    note(`resync: ${entriesOf(day1).toLocaleString('en-US')} entries; next day ${expected.toLocaleString('en-US')} call values changed (${((expected / entriesOf(day1)) * 100).toFixed(1)}% of entries)`);
+    note(
+      `resync: ${entriesOf(day1).toLocaleString('en-US')} entries; next day ${expected.toLocaleString('en-US')} call values changed (${((expected / entriesOf(day1)) * 100).toFixed(1)}% of entries)`,
+    );
     report('resync_first_load_seconds', first.seconds);
     report('resync_unchanged_seconds', unchanged.seconds);
     report('resync_unchanged_api_calls', apiCalls);
@@ -76,7 +104,9 @@ async function main(): Promise<void> {
     report('resync_changed_speedup', first.seconds / changed.seconds);
     report('resync_changed_floor_decode_seconds', floor.seconds);
     report('resync_changed_speedup_bound', first.seconds / floor.seconds);
-    note(`detect_changes: ${dailyRows.toLocaleString('en-US')} daily rows per snapshot (owner x call field, latest week), ${join_.value.toLocaleString('en-US')} moved calls; median of ${runs} runs each`);
+    note(
+      `detect_changes: ${dailyRows.toLocaleString('en-US')} daily rows per snapshot (owner x call field, latest week), ${join_.value.toLocaleString('en-US')} moved calls; median of ${runs} runs each`,
+    );
     report('detect_changes_seconds', detect.seconds);
     report('detect_changes_changes', detect.value);
     report('detect_changes_bare_join_seconds', join_.seconds);

@@ -23,14 +23,39 @@ interface Target {
 
 const TARGETS: readonly Target[] = [
   { benchmark: 'export_parallel', figure: 'export_parallel_vs_ideal', target: '<= 1.2 x ideal', met: (v) => v <= 1.2 },
-  { benchmark: 'export_parallel', figure: 'export_parallel_max_in_flight', target: '<= 3 jobs in flight', met: (v) => v <= 3 },
-  { benchmark: 'ingest_duckdb', figure: 'ingest_duckdb_speedup_vs_read_json', target: '>= 2x read_json + unnest', met: (v) => v >= 2 },
+  {
+    benchmark: 'export_parallel',
+    figure: 'export_parallel_max_in_flight',
+    target: '<= 3 jobs in flight',
+    met: (v) => v <= 3,
+  },
+  {
+    benchmark: 'ingest_duckdb',
+    figure: 'ingest_duckdb_speedup_vs_read_json',
+    target: '>= 2x read_json + unnest',
+    met: (v) => v >= 2,
+  },
   { benchmark: 'ingest_duckdb', figure: 'ingest_duckdb_peak_rss_mb', target: '<= 400 MB', met: (v) => v <= 400 },
-  { benchmark: 'ingest_postgres', figure: 'ingest_postgres_vs_copy_merge', target: '>= 0.6 x COPY + MERGE', met: (v) => v >= 0.6 },
-  { benchmark: 'resync_unchanged', figure: 'resync_unchanged_speedup', target: '>= 10x the first load', met: (v) => v >= 10 },
+  {
+    benchmark: 'ingest_postgres',
+    figure: 'ingest_postgres_vs_copy_merge',
+    target: '>= 0.6 x COPY + MERGE',
+    met: (v) => v >= 0.6,
+  },
+  {
+    benchmark: 'resync_unchanged',
+    figure: 'resync_unchanged_speedup',
+    target: '>= 10x the first load',
+    met: (v) => v >= 10,
+  },
   { benchmark: 'resync_unchanged', figure: 'resync_unchanged_api_calls', target: '0 API calls', met: (v) => v === 0 },
   { benchmark: 'resync_changed', figure: 'resync_changed_speedup', target: '>= 5x the first load', met: (v) => v >= 5 },
-  { benchmark: 'detect_changes', figure: 'detect_changes_vs_bare_join', target: '<= 3x the bare join', met: (v) => v <= 3 },
+  {
+    benchmark: 'detect_changes',
+    figure: 'detect_changes_vs_bare_join',
+    target: '<= 3x the bare join',
+    met: (v) => v <= 3,
+  },
   { benchmark: 'memory', figure: 'memory_2x_vs_1x', target: '2M entries <= 1.2 x the RSS of 1M', met: (v) => v <= 1.2 },
 ];
 
@@ -42,7 +67,11 @@ const lines: string[] = [];
 let failed = 0;
 for (const name of BENCHMARKS) {
   process.stdout.write(`\n## ${name}\n`);
-  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, `${name}.ts`), '--scale', String(scale)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const result = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, `${name}.ts`), '--scale', String(scale)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   process.stdout.write(result.stdout);
   if (result.status !== 0) {
     failed++;

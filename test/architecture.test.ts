@@ -8,15 +8,46 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = join(import.meta.dirname, '..', 'src');
-const RANK: Record<string, number> = { core: 0, domain: 1, config: 1, clari: 2, warehouse: 2, changes: 2, alerts: 2, analytics: 3, pipeline: 3, server: 4, sim: 4, app: 5, cli: 6 };
+const RANK: Record<string, number> = {
+  core: 0,
+  domain: 1,
+  config: 1,
+  clari: 2,
+  warehouse: 2,
+  changes: 2,
+  alerts: 2,
+  analytics: 3,
+  pipeline: 3,
+  server: 4,
+  sim: 4,
+  app: 5,
+  cli: 6,
+};
 /** Files allowed to touch process, the real clock and global fetch. */
-const SHELL = [/^app\//, /^cli\//, /^core\/clock\.ts$/, /^sim\/server\.ts$/, /^warehouse\/[a-z]+\/adapter\.ts$/, /^alerts\/channels\//, /^server\/http\.ts$/];
+const SHELL = [
+  /^app\//,
+  /^cli\//,
+  /^core\/clock\.ts$/,
+  /^sim\/server\.ts$/,
+  /^warehouse\/[a-z]+\/adapter\.ts$/,
+  /^alerts\/channels\//,
+  /^server\/http\.ts$/,
+];
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? files(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
 }
 
-const sources = files(SRC).map((path) => ({ path: relative(SRC, path).replace(/\\/g, '/'), text: readFileSync(path, 'utf8') }));
+const sources = files(SRC).map((path) => ({
+  path: relative(SRC, path).replace(/\\/g, '/'),
+  text: readFileSync(path, 'utf8'),
+}));
 
 describe('architecture', () => {
   it('every source folder is a known layer', () => {

@@ -20,7 +20,11 @@ export interface CliRun {
 export function runCli(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--require', join(ROOT, 'bench', 'lib', 'peak-rss.cjs'), join(ROOT, 'bin', 'clari-dp.js'), ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } });
+    const child = spawn(
+      process.execPath,
+      ['--require', join(ROOT, 'bench', 'lib', 'peak-rss.cjs'), join(ROOT, 'bin', 'clari-dp.js'), ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env } },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

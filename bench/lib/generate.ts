@@ -22,13 +22,22 @@ export const CALL_FIELDS = ['fc_commit', 'fc_best_case', 'fc_pipeline'] as const
 
 /** The issue's full scale is 20,000 owners (~1,040,000 entries); `scale` multiplies it. */
 export function shapeFor(scale: number, day = 0): ExportShape {
-  return { users: Math.max(10, Math.round(20_000 * scale)), period: '2026_Q4', firstWeek: '2026-09-28', weeks: 13, seed: 42, day, changedShare: 0.1 };
+  return {
+    users: Math.max(10, Math.round(20_000 * scale)),
+    period: '2026_Q4',
+    firstWeek: '2026-09-28',
+    weeks: 13,
+    seed: 42,
+    day,
+    changedShare: 0.1,
+  };
 }
 
 /** How many call entries `changes` moves on `shape.day`. */
 export function changedEntries(shape: ExportShape): number {
   let n = 0;
-  for (let u = 0; u < shape.users; u++) for (let f = 0; f < CALL_FIELDS.length; f++) for (let w = 0; w < shape.weeks; w++) if (changes(shape, u, f, w)) n++;
+  for (let u = 0; u < shape.users; u++)
+    for (let f = 0; f < CALL_FIELDS.length; f++) for (let w = 0; w < shape.weeks; w++) if (changes(shape, u, f, w)) n++;
   return n;
 }
 

@@ -63,7 +63,10 @@ export function samplesFor(scale: number, full: number): number {
 
 /** `name=value` lines, the format `npm run bench` collects into bench/results.md. */
 export function report(name: string, value: number | string | boolean): void {
-  const text = typeof value === 'number' ? String(Number.isInteger(value) ? value : Number(value.toFixed(value < 10 ? 3 : 1))) : String(value);
+  const text =
+    typeof value === 'number'
+      ? String(Number.isInteger(value) ? value : Number(value.toFixed(value < 10 ? 3 : 1)))
+      : String(value);
   process.stdout.write(`${name}=${text}\n`);
 }
 

@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { migrateWarehouse } from '../../src/analytics/index.js';
-import { type Landed, planExports, type PlannedExport, runPipeline, type RunSummary, type RunSettings } from '../../src/pipeline/index.js';
+import {
+  type Landed,
+  planExports,
+  type PlannedExport,
+  runPipeline,
+  type RunSummary,
+  type RunSettings,
+} from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { openWarehouse, sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
 import { ALL_TYPES, SETTINGS, testPipeline, type TestPipeline } from '../../test/support/pipeline.js';
@@ -43,20 +50,47 @@ export async function benchPipeline(warehouseUrl: string, options: { dataDir?: s
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clari-dp-bench-data-'));
   const pipeline = testPipeline(sim, wh, { dataDir });
   const plan = (asOf: string): PlannedExport[] =>
-    planExports({ forecasts: [{ id: FORECAST }], periods: [PERIOD], periodCount: 1, fiscal: { startMonth: 1 }, asOf, types: [...ALL_TYPES], includeHistorical: true, format: 'JSON' });
+    planExports({
+      forecasts: [{ id: FORECAST }],
+      periods: [PERIOD],
+      periodCount: 1,
+      fiscal: { startMonth: 1 },
+      asOf,
+      types: [...ALL_TYPES],
+      includeHistorical: true,
+      format: 'JSON',
+    });
   return {
     wh,
     sim,
     pipeline,
     land: (asOf, shape) => {
       const task = plan(asOf)[0]!;
-      return pipeline.deps.landing.land({ forecastId: FORECAST, period: PERIOD, asOf, jobId: `bench-${asOf}`, fingerprint: task.fingerprint, request: task.request, format: 'JSON' }, Readable.from(generateExport(shape)));
+      return pipeline.deps.landing.land(
+        {
+          forecastId: FORECAST,
+          period: PERIOD,
+          asOf,
+          jobId: `bench-${asOf}`,
+          fingerprint: task.fingerprint,
+          request: task.request,
+          format: 'JSON',
+        },
+        Readable.from(generateExport(shape)),
+      );
     },
     run: (asOf, settings = {}) => runPipeline(pipeline.deps, plan(asOf), { ...SETTINGS, noCache: false, ...settings }),
     cli: async (asOf, warehouseUrl, rows) => {
-      const env = { CLARI_BASE_URL: sim.url, CLARI_API_KEY: 'sim-key', CLARI_DP_FORECASTS: FORECAST, CLARI_DP_WAREHOUSE: warehouseUrl, CLARI_DP_DATA_DIR: dataDir };
+      const env = {
+        CLARI_BASE_URL: sim.url,
+        CLARI_API_KEY: 'sim-key',
+        CLARI_DP_FORECASTS: FORECAST,
+        CLARI_DP_WAREHOUSE: warehouseUrl,
+        CLARI_DP_DATA_DIR: dataDir,
+      };
       const run = await runCli(['run', '--as-of', asOf, '--period', PERIOD, '--json'], env);
-      if (run.code !== 0 || (JSON.parse(run.stdout) as { rowsLoaded: number }).rowsLoaded !== rows) throw new Error(`CLI run exited ${run.code}: ${run.stderr}`);
+      if (run.code !== 0 || (JSON.parse(run.stdout) as { rowsLoaded: number }).rowsLoaded !== rows)
+        throw new Error(`CLI run exited ${run.code}: ${run.stderr}`);
       return run;
     },
     apiCalls: () => apiCalls(sim),

@@ -56,14 +56,29 @@ export interface Plan {
 }
 
 /** The pure part: who gets what, and what is held back and why. */
-export function planDelivery(outgoing: readonly Outgoing[], routes: readonly Route[], settings: DispatchSettings, lastSent: (fingerprint: string, channel: string) => number | undefined, now: number): Plan {
+export function planDelivery(
+  outgoing: readonly Outgoing[],
+  routes: readonly Route[],
+  settings: DispatchSettings,
+  lastSent: (fingerprint: string, channel: string) => number | undefined,
+  now: number,
+): Plan {
   const suppressed: Decision[] = [];
   const deliver = new Map<string, Alert[]>();
   const quiet = settings.quietHours && inQuietHours(settings.quietHours, now);
   for (const { alert, channels, cooldownHours } of outgoing) {
-    const targets = routes.filter((r) => (channels.length === 0 || channels.includes(r.channel.name)) && severityRank(alert.severity) >= severityRank(r.minSeverity));
+    const targets = routes.filter(
+      (r) =>
+        (channels.length === 0 || channels.includes(r.channel.name)) &&
+        severityRank(alert.severity) >= severityRank(r.minSeverity),
+    );
     if (targets.length === 0) {
-      suppressed.push({ alert, channel: 'none', status: 'suppressed', reason: routes.length === 0 ? 'no channel configured' : 'no channel takes this rule or severity' });
+      suppressed.push({
+        alert,
+        channel: 'none',
+        status: 'suppressed',
+        reason: routes.length === 0 ? 'no channel configured' : 'no channel takes this rule or severity',
+      });
       continue;
     }
     for (const route of targets) {
@@ -71,9 +86,19 @@ export function planDelivery(outgoing: readonly Outgoing[], routes: readonly Rou
       const sentAt = lastSent(alert.fingerprint, name);
       const cooldownMs = (cooldownHours ?? settings.cooldownHours) * 3_600_000;
       if (sentAt !== undefined && now - sentAt < cooldownMs) {
-        suppressed.push({ alert, channel: name, status: 'suppressed', reason: `cooldown: sent ${Math.round((now - sentAt) / 60_000)} min ago` });
+        suppressed.push({
+          alert,
+          channel: name,
+          status: 'suppressed',
+          reason: `cooldown: sent ${Math.round((now - sentAt) / 60_000)} min ago`,
+        });
       } else if (quiet && severityRank(alert.severity) < severityRank(settings.quietHours.allow)) {
-        suppressed.push({ alert, channel: name, status: 'suppressed', reason: `quiet hours ${settings.quietHours.from}-${settings.quietHours.to} ${settings.quietHours.timezone}` });
+        suppressed.push({
+          alert,
+          channel: name,
+          status: 'suppressed',
+          reason: `quiet hours ${settings.quietHours.from}-${settings.quietHours.to} ${settings.quietHours.timezone}`,
+        });
       } else {
         const list = deliver.get(name) ?? [];
         list.push(alert);
@@ -126,6 +151,11 @@ export async function deliver(
 }
 
 export function inQuietHours(quiet: QuietHours, now: number): boolean {
-  const local = new Intl.DateTimeFormat('en-GB', { timeZone: quiet.timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(now));
+  const local = new Intl.DateTimeFormat('en-GB', {
+    timeZone: quiet.timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(now));
   return quiet.from <= quiet.to ? local >= quiet.from && local < quiet.to : local >= quiet.from || local < quiet.to;
 }

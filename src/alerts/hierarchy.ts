@@ -14,7 +14,10 @@ export interface HierarchyUser {
 }
 
 /** `managerLevels`: how many managers up the chain receive an owner's alerts (1 = the direct manager). */
-export function hierarchyIndex(users: readonly HierarchyUser[], managerLevels = 1): (userId: string) => OwnerPlace | undefined {
+export function hierarchyIndex(
+  users: readonly HierarchyUser[],
+  managerLevels = 1,
+): (userId: string) => OwnerPlace | undefined {
   const byUser = new Map(users.map((u) => [u.userId, u]));
   const byNode = new Map<string, HierarchyUser>();
   for (const u of users) if (u.hierarchyId && !byNode.has(u.hierarchyId)) byNode.set(u.hierarchyId, u);

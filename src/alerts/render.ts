@@ -69,7 +69,8 @@ function forecastParts(e: ForecastEvent): Parts {
     { label: 'Change', value: `${signedMoney(e.change)} (${pct(e.changePct)})` },
   ];
   if (e.quota !== null) fields.push({ label: 'Quota', value: money(e.quota) });
-  if (e.robustZ !== undefined && e.robustZ !== null) fields.push({ label: 'Robust z (same week, prior quarters)', value: e.robustZ.toFixed(1) });
+  if (e.robustZ !== undefined && e.robustZ !== null)
+    fields.push({ label: 'Robust z (same week, prior quarters)', value: e.robustZ.toFixed(1) });
   const snapshots = e.previousSnapshot ? `${e.previousSnapshot} -> ${e.snapshot}` : e.snapshot;
   fields.push({ label: 'Snapshot', value: snapshots });
   const up = (e.change ?? 0) >= 0;
@@ -104,7 +105,26 @@ function forecastParts(e: ForecastEvent): Parts {
     title,
     text: `${title}.`,
     fields,
-    data: { kind: e.kind, forecastId: e.forecastId, period: e.period, snapshot: e.snapshot, previousSnapshot: e.previousSnapshot, userId: e.userId, ownerName: e.ownerName, ownerEmail: e.ownerEmail, fieldId: e.fieldId, fieldName: e.fieldName, previous: e.previous, current: e.current, change: e.change, changePct: e.changePct, quota: e.quota, weekIndex: e.weekIndex ?? null, staleWeeks: e.staleWeeks ?? null, robustZ: e.robustZ ?? null },
+    data: {
+      kind: e.kind,
+      forecastId: e.forecastId,
+      period: e.period,
+      snapshot: e.snapshot,
+      previousSnapshot: e.previousSnapshot,
+      userId: e.userId,
+      ownerName: e.ownerName,
+      ownerEmail: e.ownerEmail,
+      fieldId: e.fieldId,
+      fieldName: e.fieldName,
+      previous: e.previous,
+      current: e.current,
+      change: e.change,
+      changePct: e.changePct,
+      quota: e.quota,
+      weekIndex: e.weekIndex ?? null,
+      staleWeeks: e.staleWeeks ?? null,
+      robustZ: e.robustZ ?? null,
+    },
   };
 }
 
@@ -113,7 +133,12 @@ function opsParts(e: OpsEvent): Parts {
     case 'export_failed':
     case 'empty_export':
     case 'reconciliation_mismatch': {
-      const label = e.kind === 'export_failed' ? 'Export failed' : e.kind === 'empty_export' ? 'Empty export' : 'Reconciliation mismatch';
+      const label =
+        e.kind === 'export_failed'
+          ? 'Export failed'
+          : e.kind === 'empty_export'
+            ? 'Empty export'
+            : 'Reconciliation mismatch';
       return {
         title: `${label}: ${e.forecastId} ${e.period} (${e.code})`,
         text: e.message,
@@ -143,7 +168,12 @@ function opsParts(e: OpsEvent): Parts {
         data: { kind: e.kind, left: e.left, limit: e.limit },
       };
     case 'breaker_open':
-      return { title: 'Clari API unreachable: circuit breaker open', text: e.message, fields: [], data: { kind: e.kind, message: e.message } };
+      return {
+        title: 'Clari API unreachable: circuit breaker open',
+        text: e.message,
+        fields: [],
+        data: { kind: e.kind, message: e.message },
+      };
   }
 }
 

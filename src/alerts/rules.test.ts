@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ForecastEvent } from '../changes/index.js';
-import { DEFAULT_RULES, evaluate, type ForecastRuleSpec, type OpsEvent, type OwnerPlace, type RuleSpec } from './rules.js';
+import {
+  DEFAULT_RULES,
+  evaluate,
+  type ForecastRuleSpec,
+  type OpsEvent,
+  type OwnerPlace,
+  type RuleSpec,
+} from './rules.js';
 
 const event = (over: Partial<ForecastEvent> = {}): ForecastEvent => ({
   kind: 'changed',
@@ -36,16 +43,23 @@ const swing = (over: Partial<ForecastRuleSpec> = {}): ForecastRuleSpec => ({
 });
 
 const nowhere = (_userId: string): OwnerPlace | undefined => undefined;
-const fired = (rules: readonly RuleSpec[], events: ForecastEvent[], ops: OpsEvent[] = [], place = nowhere) => evaluate(rules, events, ops, place).map((c) => c.rule.name);
+const fired = (rules: readonly RuleSpec[], events: ForecastEvent[], ops: OpsEvent[] = [], place = nowhere) =>
+  evaluate(rules, events, ops, place).map((c) => c.rule.name);
 
 describe('forecast rules', () => {
   it('the defaults always alert on a $100,000 move of a $400,000 call, and not on small numbers', () => {
     expect(fired(DEFAULT_RULES, [event()])).toEqual(['call-swing']);
-    expect(fired(DEFAULT_RULES, [event({ previous: 400_000, current: 300_000, change: -100_000, changePct: -25 })])).toEqual(['call-swing']);
+    expect(
+      fired(DEFAULT_RULES, [event({ previous: 400_000, current: 300_000, change: -100_000, changePct: -25 })]),
+    ).toEqual(['call-swing']);
     // 50% of $10,000 is $5,000: under the floor.
-    expect(fired(DEFAULT_RULES, [event({ previous: 10_000, current: 15_000, change: 5_000, changePct: 50 })])).toEqual([]);
+    expect(fired(DEFAULT_RULES, [event({ previous: 10_000, current: 15_000, change: 5_000, changePct: 50 })])).toEqual(
+      [],
+    );
     // 10% is under 20%.
-    expect(fired(DEFAULT_RULES, [event({ previous: 1_000_000, current: 1_100_000, change: 100_000, changePct: 10 })])).toEqual([]);
+    expect(
+      fired(DEFAULT_RULES, [event({ previous: 1_000_000, current: 1_100_000, change: 100_000, changePct: 10 })]),
+    ).toEqual([]);
   });
 
   it('applies the floor as the larger of dollars and percent of quota', () => {
@@ -57,7 +71,9 @@ describe('forecast rules', () => {
   it('respects direction, and treats a move from zero as a full swing once past the floor', () => {
     expect(fired([swing({ direction: 'down' })], [event()])).toEqual([]);
     expect(fired([swing({ direction: 'up' })], [event()])).toEqual(['swing']);
-    expect(fired([swing()], [event({ previous: 0, current: 50_000, change: 50_000, changePct: null })])).toEqual(['swing']);
+    expect(fired([swing()], [event({ previous: 0, current: 50_000, change: 50_000, changePct: null })])).toEqual([
+      'swing',
+    ]);
   });
 
   it('uses the robust z-score instead of the percent once enough history exists', () => {
@@ -71,16 +87,38 @@ describe('forecast rules', () => {
   });
 
   it('filters by forecast, field (id or name) and hierarchy (own node or a manager above)', () => {
-    const place = (id: string): OwnerPlace | undefined => (id === 'u1' ? { nodes: ['00E1', 'AE - West 3', '00E0', 'VP Sales - West'], managerEmails: ['vp@example.com'] } : undefined);
+    const place = (id: string): OwnerPlace | undefined =>
+      id === 'u1'
+        ? { nodes: ['00E1', 'AE - West 3', '00E0', 'VP Sales - West'], managerEmails: ['vp@example.com'] }
+        : undefined;
     expect(fired([swing({ scope: { forecasts: ['renewals'], fields: [], hierarchy: [] } })], [event()])).toEqual([]);
-    expect(fired([swing({ scope: { forecasts: [], fields: ['Commit'], hierarchy: [] } })], [event()])).toEqual(['swing']);
-    expect(fired([swing({ scope: { forecasts: [], fields: ['fc_best_case'], hierarchy: [] } })], [event()])).toEqual([]);
-    expect(fired([swing({ scope: { forecasts: [], fields: [], hierarchy: ['VP Sales - West'] } })], [event()], [], place)).toEqual(['swing']);
-    expect(fired([swing({ scope: { forecasts: [], fields: [], hierarchy: ['VP Sales - East'] } })], [event()], [], place)).toEqual([]);
+    expect(fired([swing({ scope: { forecasts: [], fields: ['Commit'], hierarchy: [] } })], [event()])).toEqual([
+      'swing',
+    ]);
+    expect(fired([swing({ scope: { forecasts: [], fields: ['fc_best_case'], hierarchy: [] } })], [event()])).toEqual(
+      [],
+    );
+    expect(
+      fired([swing({ scope: { forecasts: [], fields: [], hierarchy: ['VP Sales - West'] } })], [event()], [], place),
+    ).toEqual(['swing']);
+    expect(
+      fired([swing({ scope: { forecasts: [], fields: [], hierarchy: ['VP Sales - East'] } })], [event()], [], place),
+    ).toEqual([]);
   });
 
   it('matches each rule type to its event kind', () => {
-    const rules: RuleSpec[] = [swing({ type: 'new_owner', name: 'new' }), swing({ type: 'quota_change', name: 'quota' }), { type: 'stale_submission', name: 'stale', severity: 'info', channels: [], weeks: 3, scope: { forecasts: [], fields: [], hierarchy: [] } }];
+    const rules: RuleSpec[] = [
+      swing({ type: 'new_owner', name: 'new' }),
+      swing({ type: 'quota_change', name: 'quota' }),
+      {
+        type: 'stale_submission',
+        name: 'stale',
+        severity: 'info',
+        channels: [],
+        weeks: 3,
+        scope: { forecasts: [], fields: [], hierarchy: [] },
+      },
+    ];
     const events = [
       event({ kind: 'new_owner', previous: null, current: 50_000, change: 50_000, changePct: null }),
       event({ kind: 'quota_changed', previous: 1_000_000, current: 1_300_000, change: 300_000, changePct: 30 }),
@@ -99,10 +137,22 @@ describe('forecast rules', () => {
 });
 
 describe('operational rules', () => {
-  const failure = (kind: 'export_failed' | 'empty_export', code: string): OpsEvent => ({ kind, forecastId: 'f', period: '2026_Q4', code, message: 'm' });
+  const failure = (kind: 'export_failed' | 'empty_export', code: string): OpsEvent => ({
+    kind,
+    forecastId: 'f',
+    period: '2026_Q4',
+    code,
+    message: 'm',
+  });
 
   it('gives an empty export to the empty-export rule, other failures to export-failed', () => {
-    expect(fired(DEFAULT_RULES, [], [failure('empty_export', 'data.empty_export'), failure('export_failed', 'clari.timeout')])).toEqual(['empty-export', 'export-failed']);
+    expect(
+      fired(
+        DEFAULT_RULES,
+        [],
+        [failure('empty_export', 'data.empty_export'), failure('export_failed', 'clari.timeout')],
+      ),
+    ).toEqual(['empty-export', 'export-failed']);
     const onlyFailed = DEFAULT_RULES.filter((r) => r.type !== 'empty_export');
     expect(fired(onlyFailed, [], [failure('empty_export', 'data.empty_export')])).toEqual(['export-failed']);
   });
@@ -114,9 +164,19 @@ describe('operational rules', () => {
     ];
     expect(fired(rules, [], [{ kind: 'low_quota', left: 49, limit: 1000 }])).toEqual(['quota']);
     expect(fired(rules, [], [{ kind: 'low_quota', left: 51, limit: 1000 }])).toEqual([]);
-    expect(fired([{ type: 'low_quota', name: 'pct', severity: 'warning', channels: [], belowPercent: 10 }], [], [{ kind: 'low_quota', left: 99, limit: 1000 }])).toEqual(['pct']);
-    expect(fired(rules, [], [{ kind: 'stale_data', forecastId: 'f', lastSuccess: 'x', hoursSince: 30 }])).toEqual(['stale']);
+    expect(
+      fired(
+        [{ type: 'low_quota', name: 'pct', severity: 'warning', channels: [], belowPercent: 10 }],
+        [],
+        [{ kind: 'low_quota', left: 99, limit: 1000 }],
+      ),
+    ).toEqual(['pct']);
+    expect(fired(rules, [], [{ kind: 'stale_data', forecastId: 'f', lastSuccess: 'x', hoursSince: 30 }])).toEqual([
+      'stale',
+    ]);
     expect(fired(rules, [], [{ kind: 'stale_data', forecastId: 'f', lastSuccess: 'x', hoursSince: 3 }])).toEqual([]);
-    expect(fired(rules, [], [{ kind: 'stale_data', forecastId: 'f', lastSuccess: null, hoursSince: null }])).toEqual(['stale']);
+    expect(fired(rules, [], [{ kind: 'stale_data', forecastId: 'f', lastSuccess: null, hoursSince: null }])).toEqual([
+      'stale',
+    ]);
   });
 });

@@ -26,7 +26,14 @@ interface RuleBase {
 }
 
 export interface ForecastRuleSpec extends RuleBase {
-  readonly type: 'forecast_swing' | 'wow_move' | 'new_owner' | 'removed_owner' | 'quota_change' | 'adjustment_change' | 'direction_flip';
+  readonly type:
+    | 'forecast_swing'
+    | 'wow_move'
+    | 'new_owner'
+    | 'removed_owner'
+    | 'quota_change'
+    | 'adjustment_change'
+    | 'direction_flip';
   /** Minimum move in percent (swing and quota rules). */
   readonly percent: number;
   /** Minimum absolute move in dollars. */
@@ -48,7 +55,8 @@ export interface StaleSubmissionRuleSpec extends RuleBase {
 }
 
 export interface OpsRuleSpec extends RuleBase {
-  readonly type: 'export_failed' | 'empty_export' | 'reconciliation_mismatch' | 'breaker_open' | 'stale_data' | 'low_quota';
+  readonly type:
+    'export_failed' | 'empty_export' | 'reconciliation_mismatch' | 'breaker_open' | 'stale_data' | 'low_quota';
   /** stale_data: hours without a successful snapshot. */
   readonly hours?: number | undefined;
   /** low_quota: alert below this many exports left. */
@@ -60,8 +68,19 @@ export interface OpsRuleSpec extends RuleBase {
 export type RuleSpec = ForecastRuleSpec | StaleSubmissionRuleSpec | OpsRuleSpec;
 
 export type OpsEvent =
-  | { readonly kind: 'export_failed' | 'empty_export' | 'reconciliation_mismatch'; readonly forecastId: string; readonly period: string; readonly code: string; readonly message: string }
-  | { readonly kind: 'stale_data'; readonly forecastId: string; readonly lastSuccess: string | null; readonly hoursSince: number | null }
+  | {
+      readonly kind: 'export_failed' | 'empty_export' | 'reconciliation_mismatch';
+      readonly forecastId: string;
+      readonly period: string;
+      readonly code: string;
+      readonly message: string;
+    }
+  | {
+      readonly kind: 'stale_data';
+      readonly forecastId: string;
+      readonly lastSuccess: string | null;
+      readonly hoursSince: number | null;
+    }
   | { readonly kind: 'low_quota'; readonly left: number; readonly limit: number }
   | { readonly kind: 'breaker_open'; readonly message: string };
 
@@ -74,7 +93,12 @@ export interface OwnerPlace {
 }
 
 export type Candidate =
-  | { readonly rule: RuleSpec; readonly source: 'forecast'; readonly event: ForecastEvent; readonly fingerprint: string }
+  | {
+      readonly rule: RuleSpec;
+      readonly source: 'forecast';
+      readonly event: ForecastEvent;
+      readonly fingerprint: string;
+    }
   | { readonly rule: RuleSpec; readonly source: 'ops'; readonly event: OpsEvent; readonly fingerprint: string };
 
 const KIND_OF_RULE: Record<ForecastRuleSpec['type'], EventKind> = {
@@ -93,18 +117,40 @@ export function isForecastRule(rule: RuleSpec): rule is ForecastRuleSpec {
 
 /** Whether any rule needs the week-level signals (z-scores, week-over-week, flips, staleness). */
 export function needsSignals(rules: readonly RuleSpec[]): boolean {
-  return rules.some((r) => r.type === 'wow_move' || r.type === 'direction_flip' || r.type === 'stale_submission' || (r.type === 'forecast_swing' && r.robustZ !== undefined));
+  return rules.some(
+    (r) =>
+      r.type === 'wow_move' ||
+      r.type === 'direction_flip' ||
+      r.type === 'stale_submission' ||
+      (r.type === 'forecast_swing' && r.robustZ !== undefined),
+  );
 }
 
-export function evaluate(rules: readonly RuleSpec[], events: readonly ForecastEvent[], ops: readonly OpsEvent[], place: (userId: string) => OwnerPlace | undefined): Candidate[] {
+export function evaluate(
+  rules: readonly RuleSpec[],
+  events: readonly ForecastEvent[],
+  ops: readonly OpsEvent[],
+  place: (userId: string) => OwnerPlace | undefined,
+): Candidate[] {
   const out: Candidate[] = [];
   for (const rule of rules) {
     if (isForecastRule(rule)) {
-      for (const event of events) if (event.kind === KIND_OF_RULE[rule.type] && inScope(rule.scope, event, place) && forecastFires(rule, event)) out.push({ rule, source: 'forecast', event, fingerprint: forecastFingerprint(rule, event) });
+      for (const event of events)
+        if (event.kind === KIND_OF_RULE[rule.type] && inScope(rule.scope, event, place) && forecastFires(rule, event))
+          out.push({ rule, source: 'forecast', event, fingerprint: forecastFingerprint(rule, event) });
     } else if (rule.type === 'stale_submission') {
       for (const event of events) {
-        if (event.kind === 'stale_submission' && (event.staleWeeks ?? 0) >= rule.weeks && inScope(rule.scope, event, place)) {
-          out.push({ rule, source: 'forecast', event, fingerprint: `${rule.name}|${event.forecastId}|${event.period}|${event.userId}|${event.fieldId}` });
+        if (
+          event.kind === 'stale_submission' &&
+          (event.staleWeeks ?? 0) >= rule.weeks &&
+          inScope(rule.scope, event, place)
+        ) {
+          out.push({
+            rule,
+            source: 'forecast',
+            event,
+            fingerprint: `${rule.name}|${event.forecastId}|${event.period}|${event.userId}|${event.fieldId}`,
+          });
         }
       }
     }
@@ -112,7 +158,9 @@ export function evaluate(rules: readonly RuleSpec[], events: readonly ForecastEv
   // An operational event goes to its most specific rule: an empty export is an `empty_export`
   // alert, and an `export_failed` one only when no rule watches empty exports in particular.
   for (const event of ops) {
-    const rule = rules.find((r) => r.type === event.kind && opsFires(r, event)) ?? (isExportFailure(event) ? rules.find((r) => r.type === 'export_failed') : undefined);
+    const rule =
+      rules.find((r) => r.type === event.kind && opsFires(r, event)) ??
+      (isExportFailure(event) ? rules.find((r) => r.type === 'export_failed') : undefined);
     if (rule) out.push({ rule, source: 'ops', event, fingerprint: opsFingerprint(rule, event) });
   }
   return out;
@@ -123,11 +171,21 @@ function forecastFires(rule: ForecastRuleSpec, event: ForecastEvent): boolean {
   if (rule.direction === 'up' && change <= 0) return false;
   if (rule.direction === 'down' && change >= 0) return false;
   const floor = Math.max(rule.minAmount, (rule.minPercentOfQuota / 100) * Math.abs(event.quota ?? 0));
-  if (rule.type === 'direction_flip' || rule.type === 'new_owner' || rule.type === 'removed_owner' || rule.type === 'adjustment_change') {
+  if (
+    rule.type === 'direction_flip' ||
+    rule.type === 'new_owner' ||
+    rule.type === 'removed_owner' ||
+    rule.type === 'adjustment_change'
+  ) {
     return Math.abs(change) >= floor && Math.abs(change) > 0;
   }
   if (Math.abs(change) < floor || change === 0) return false;
-  if (rule.robustZ !== undefined && event.robustZ !== null && event.robustZ !== undefined && (event.historyN ?? 0) >= rule.minHistory) {
+  if (
+    rule.robustZ !== undefined &&
+    event.robustZ !== null &&
+    event.robustZ !== undefined &&
+    (event.historyN ?? 0) >= rule.minHistory
+  ) {
     return Math.abs(event.robustZ) >= rule.robustZ;
   }
   // No non-zero previous amount: any move past the floor counts as a full swing.
@@ -137,7 +195,8 @@ function forecastFires(rule: ForecastRuleSpec, event: ForecastEvent): boolean {
 function opsFires(rule: OpsRuleSpec, event: OpsEvent): boolean {
   if (event.kind === 'low_quota') {
     const byCount = rule.below !== undefined && event.left < rule.below;
-    const byPercent = rule.belowPercent !== undefined && event.limit > 0 && (event.left / event.limit) * 100 < rule.belowPercent;
+    const byPercent =
+      rule.belowPercent !== undefined && event.limit > 0 && (event.left / event.limit) * 100 < rule.belowPercent;
     return byCount || byPercent;
   }
   if (event.kind === 'stale_data') return event.hoursSince === null || event.hoursSince >= (rule.hours ?? 26);
@@ -150,7 +209,8 @@ function isExportFailure(event: OpsEvent): boolean {
 
 function inScope(scope: Scope, event: ForecastEvent, place: (userId: string) => OwnerPlace | undefined): boolean {
   if (scope.forecasts.length > 0 && !scope.forecasts.includes(event.forecastId)) return false;
-  if (scope.fields.length > 0 && !scope.fields.includes(event.fieldId) && !scope.fields.includes(event.fieldName)) return false;
+  if (scope.fields.length > 0 && !scope.fields.includes(event.fieldId) && !scope.fields.includes(event.fieldName))
+    return false;
   if (scope.hierarchy.length > 0) {
     const nodes = place(event.userId)?.nodes ?? [];
     if (!scope.hierarchy.some((h) => nodes.includes(h))) return false;
@@ -184,7 +244,18 @@ const NO_SCOPE: Scope = { forecasts: [], fields: [], hierarchy: [] };
  * failure, an empty export.
  */
 export const DEFAULT_RULES: readonly RuleSpec[] = [
-  { type: 'forecast_swing', name: 'call-swing', severity: 'warning', channels: [], percent: 20, minAmount: 10_000, minPercentOfQuota: 0, direction: 'any', minHistory: 4, scope: NO_SCOPE },
+  {
+    type: 'forecast_swing',
+    name: 'call-swing',
+    severity: 'warning',
+    channels: [],
+    percent: 20,
+    minAmount: 10_000,
+    minPercentOfQuota: 0,
+    direction: 'any',
+    minHistory: 4,
+    scope: NO_SCOPE,
+  },
   { type: 'export_failed', name: 'export-failed', severity: 'critical', channels: [] },
   { type: 'empty_export', name: 'empty-export', severity: 'critical', channels: [] },
 ];

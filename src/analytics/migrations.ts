@@ -5,7 +5,13 @@
 import { type Migration, migrate, MIGRATIONS, type Warehouse } from '../warehouse/index.js';
 import { createViews } from './views.js';
 
-export const ANALYTICS_MIGRATIONS: readonly Migration[] = [{ version: 2, name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)', statements: createViews }];
+export const ANALYTICS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 2,
+    name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)',
+    statements: createViews,
+  },
+];
 
 export const ALL_MIGRATIONS: readonly Migration[] = [...MIGRATIONS, ...ANALYTICS_MIGRATIONS];
 

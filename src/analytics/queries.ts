@@ -28,15 +28,30 @@ export interface Options {
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const text = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const text = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** What can be chosen: forecasts, periods (newest first) and call fields. */
 export async function options(wh: Warehouse, forecast?: string): Promise<Options> {
-  const forecasts = (await wh.query<{ f: string }>('SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f')).map((r) => r.f);
+  const forecasts = (
+    await wh.query<{ f: string }>('SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f')
+  ).map((r) => r.f);
   const chosen = forecast ?? forecasts[0];
-  const periods = chosen ? (await wh.query<{ p: string }>('SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY p DESC', [chosen])).map((r) => r.p) : [];
+  const periods = chosen
+    ? (
+        await wh.query<{ p: string }>(
+          'SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY p DESC',
+          [chosen],
+        )
+      ).map((r) => r.p)
+    : [];
   const fields = chosen
-    ? (await wh.query<{ id: string; name: string }>('SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = $1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id', [chosen])).map((r) => ({ id: r.id, name: r.name }))
+    ? (
+        await wh.query<{ id: string; name: string }>(
+          'SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = $1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id',
+          [chosen],
+        )
+      ).map((r) => ({ id: r.id, name: r.name }))
     : [];
   return { forecasts, periods, fields };
 }
@@ -51,13 +66,22 @@ export async function select(wh: Warehouse, filters: Filters): Promise<Selection
   if (!forecast || !choices.forecasts.includes(forecast)) return undefined;
   let period = filters.period;
   if (!period) {
-    const [row] = await wh.query<{ p: string }>('SELECT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY snapshot_date DESC, time_period DESC LIMIT 1', [forecast]);
+    const [row] = await wh.query<{ p: string }>(
+      'SELECT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY snapshot_date DESC, time_period DESC LIMIT 1',
+      [forecast],
+    );
     period = row?.p;
   }
   if (!period || !choices.periods.includes(period)) return undefined;
-  const field = choices.fields.find((f) => f.id === filters.field || f.name === filters.field) ?? choices.fields.find((f) => /commit/i.test(f.name)) ?? choices.fields[0];
+  const field =
+    choices.fields.find((f) => f.id === filters.field || f.name === filters.field) ??
+    choices.fields.find((f) => /commit/i.test(f.name)) ??
+    choices.fields[0];
   if (!field) return undefined;
-  const [latest] = await wh.query<{ d: string }>('SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2', [forecast, period]);
+  const [latest] = await wh.query<{ d: string }>(
+    'SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2',
+    [forecast, period],
+  );
   return { forecast, period, field: field.id, fieldName: field.name, snapshotDate: String(latest?.d) };
 }
 
@@ -108,7 +132,8 @@ export async function headline(wh: Warehouse, selection: Selection): Promise<Hea
     "SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND week_index = $3 AND period_status = 'closed' AND is_rep",
     [selection.forecast, selection.field, weekIndex ?? -1],
   );
-  const pct = (a: number | null, b: number | null): number | null => (a === null || !b ? null : Math.round((a / b) * 1000) / 10);
+  const pct = (a: number | null, b: number | null): number | null =>
+    a === null || !b ? null : Math.round((a / b) * 1000) / 10;
   return {
     selection,
     forecastAmount,
@@ -142,7 +167,13 @@ export async function accuracyByWeek(wh: Warehouse, forecast: string, field: str
     [forecast, field],
   );
   const round = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
-  return rows.map((r) => ({ weekIndex: Number(r.week_index), accuracyPct: round(r.accuracy), wapePct: round(r.wape), biasPct: round(r.bias), periods: Number(r.periods) }));
+  return rows.map((r) => ({
+    weekIndex: Number(r.week_index),
+    accuracyPct: round(r.accuracy),
+    wapePct: round(r.wape),
+    biasPct: round(r.bias),
+    periods: Number(r.periods),
+  }));
 }
 
 export interface TeamCoverage {
@@ -192,9 +223,20 @@ export interface ChangeRow {
 }
 
 /** The biggest moves of the last `days` days (by absolute amount). */
-export async function biggestChanges(wh: Warehouse, filters: { forecast?: string | undefined; period?: string | undefined; days?: number | undefined; limit?: number | undefined; kind?: string | undefined }): Promise<ChangeRow[]> {
+export async function biggestChanges(
+  wh: Warehouse,
+  filters: {
+    forecast?: string | undefined;
+    period?: string | undefined;
+    days?: number | undefined;
+    limit?: number | undefined;
+    kind?: string | undefined;
+  },
+): Promise<ChangeRow[]> {
   const params: SqlValue[] = [filters.days ?? 7];
-  const where = [`current_snapshot > ${wh.dialect.minusDays('(SELECT max(current_snapshot) FROM clari_forecast_changes)', `CAST($1 AS ${wh.dialect.types.int})`)}`];
+  const where = [
+    `current_snapshot > ${wh.dialect.minusDays('(SELECT max(current_snapshot) FROM clari_forecast_changes)', `CAST($1 AS ${wh.dialect.types.int})`)}`,
+  ];
   if (filters.forecast) where.push(`forecast_name = $${params.push(filters.forecast)}`);
   if (filters.period) where.push(`time_period = $${params.push(filters.period)}`);
   where.push(`change_kind = $${params.push(filters.kind ?? 'changed')}`);
@@ -297,7 +339,9 @@ export interface Health {
 }
 
 export async function health(wh: Warehouse, limit = 20): Promise<Health> {
-  const rows = await wh.query<Record<string, string | number | null>>(`SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT ${Math.max(1, Math.min(500, limit))}`);
+  const rows = await wh.query<Record<string, string | number | null>>(
+    `SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT ${Math.max(1, Math.min(500, limit))}`,
+  );
   const runs: RunHealth[] = rows.map((r) => ({
     runId: text(r.run_id),
     startedAt: text(r.started_at),
@@ -320,7 +364,9 @@ export async function health(wh: Warehouse, limit = 20): Promise<Health> {
   const exports = runs.reduce((n, r) => n + r.exports, 0);
   const failed = runs.reduce((n, r) => n + r.exportsFailed, 0);
   const latencies = runs.map((r) => r.avgLatencyMs).filter((v): v is number => v !== null);
-  const [last] = await wh.query<{ t: string | null }>("SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')");
+  const [last] = await wh.query<{ t: string | null }>(
+    "SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')",
+  );
   const withQuota = runs.find((r) => r.quotaLeft !== null);
   return {
     runs,

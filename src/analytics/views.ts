@@ -9,7 +9,13 @@
  */
 import type { Dialect } from '../warehouse/index.js';
 
-export const VIEW_NAMES = ['v_forecast_accuracy', 'v_pipeline_coverage', 'v_rep_performance', 'v_pipeline_health', 'v_export_health'] as const;
+export const VIEW_NAMES = [
+  'v_forecast_accuracy',
+  'v_pipeline_coverage',
+  'v_rep_performance',
+  'v_pipeline_health',
+  'v_export_health',
+] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];
 
@@ -51,7 +57,8 @@ export function viewStatements(dialect: Dialect): Record<ViewName, string> {
   const t = (table: string): string => dialect.table(table);
   const col = (name: string): string => dialect.ident(name);
   /** A ratio as an exact decimal (round() works on it on every engine); NULL when the divisor is 0. */
-  const ratio = (numerator: string, denominator: string): string => `CAST(${numerator} AS ${exact}) / NULLIF(CAST(${denominator} AS ${exact}), 0)`;
+  const ratio = (numerator: string, denominator: string): string =>
+    `CAST(${numerator} AS ${exact}) / NULLIF(CAST(${denominator} AS ${exact}), 0)`;
   const commonCtesSql = commonCtes(t);
   // greatest() skips NULLs on DuckDB and PostgreSQL only; coalesce first so every engine agrees.
   const remaining = 'greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0)';

@@ -42,7 +42,9 @@ export const BUNDLE_LIMITS = { runs: 20, jobs: 100, errorRows: 1000 } as const;
 const DEPENDENCIES = ['@duckdb/node-api', 'pg'] as const;
 
 /** clari_export_jobs columns that go into jobs.json: everything but the payload and loaded sums. */
-const JOB_COLUMNS = TABLES.exportJobs.columns.map((c) => c.name).filter((name) => name !== 'payload_sum' && name !== 'loaded_sum');
+const JOB_COLUMNS = TABLES.exportJobs.columns
+  .map((c) => c.name)
+  .filter((name) => name !== 'payload_sum' && name !== 'loaded_sum');
 /** Free-text columns: scrubbed of numbers that could be amounts, on top of the general scrub. */
 const FREE_TEXT = new Set(['error', 'warnings']);
 
@@ -75,7 +77,9 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
     // Everyone the warehouse knows by name or e-mail is masked wherever they appear.
     const people = warehouse
       ? await knownPeople(warehouse).catch((error: unknown) => {
-          problems.push(`people: could not read clari_users/clari_forecasts to mask names (${describeError(error).split('\n')[0] ?? ''}); e-mails and amounts are still masked`);
+          problems.push(
+            `people: could not read clari_users/clari_forecasts to mask names (${describeError(error).split('\n')[0] ?? ''}); e-mails and amounts are still masked`,
+          );
           return [];
         })
       : [];
@@ -100,7 +104,11 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
         ctx.redactor.redactValue({
           environment: ctx.loaded.envName ?? null,
           file: ctx.loaded.file ?? null,
-          settings: configLines(ctx.loaded).map((l) => ({ key: l.key, value: l.value, source: describeOrigin(l, ctx.loaded) })),
+          settings: configLines(ctx.loaded).map((l) => ({
+            key: l.key,
+            value: l.value,
+            source: describeOrigin(l, ctx.loaded),
+          })),
         }),
       ],
       ['runs.json', await section('runs.json', (wh) => recentRuns(wh, scrub))],
@@ -116,13 +124,17 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
       limits: BUNDLE_LIMITS,
       warehouse: warehouse?.description ?? null,
       problems,
-      excluded: 'API keys and other secrets, names and e-mail addresses of people, forecast amounts and payload sums, raw payloads',
+      excluded:
+        'API keys and other secrets, names and e-mail addresses of people, forecast amounts and payload sums, raw payloads',
     };
     return {
       name,
       createdAt: manifest.createdAt,
       problems: problems.map((p) => scrub.freeText(p)),
-      files: [['manifest.json', manifest] as [string, unknown], ...files].map(([file, value]) => ({ name: file, content: `${JSON.stringify(scrub.value(value), null, 2)}\n` })),
+      files: [['manifest.json', manifest] as [string, unknown], ...files].map(([file, value]) => ({
+        name: file,
+        content: `${JSON.stringify(scrub.value(value), null, 2)}\n`,
+      })),
     };
   } finally {
     await warehouse?.close().catch(() => undefined);
@@ -132,7 +144,17 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
 /** The bundle as a .tar.gz: every file under the bundle's name as top folder. */
 export function debugBundleArchive(bundle: DebugBundle): Buffer {
   const mtime = Date.parse(bundle.createdAt);
-  return gzipSync(tar(bundle.files.map((f) => ({ name: `${bundle.name}/${f.name}`, data: Buffer.from(f.content, 'utf8'), mtime, mode: 0o600 }))), { level: 9 });
+  return gzipSync(
+    tar(
+      bundle.files.map((f) => ({
+        name: `${bundle.name}/${f.name}`,
+        data: Buffer.from(f.content, 'utf8'),
+        mtime,
+        mode: 0o600,
+      })),
+    ),
+    { level: 9 },
+  );
 }
 
 /**
@@ -148,9 +170,14 @@ export class Scrubber {
     people: readonly string[],
     private readonly home: string | undefined,
   ) {
-    const words = [...new Set(people.map((p) => p.trim()).filter((p) => p.length >= 3))].sort((a, b) => b.length - a.length);
+    const words = [...new Set(people.map((p) => p.trim()).filter((p) => p.length >= 3))].sort(
+      (a, b) => b.length - a.length,
+    );
     // Whole words only, so a short name never eats into another word.
-    this.people = words.length > 0 ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu') : undefined;
+    this.people =
+      words.length > 0
+        ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu')
+        : undefined;
   }
 
   text(input: string): string {
@@ -170,7 +197,8 @@ export class Scrubber {
 
   /** Deep copy with every string passed through text(), and free-text fields through freeText(). */
   value(input: unknown, key?: string): unknown {
-    if (typeof input === 'string') return key !== undefined && FREE_TEXT.has(key) ? this.freeText(input) : this.text(input);
+    if (typeof input === 'string')
+      return key !== undefined && FREE_TEXT.has(key) ? this.freeText(input) : this.text(input);
     if (Array.isArray(input)) return input.map((v) => this.value(v, key));
     if (input !== null && typeof input === 'object') {
       const out: Record<string, unknown> = {};
@@ -197,7 +225,9 @@ async function knownPeople(wh: Warehouse): Promise<string[]> {
 
 async function recentRuns(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
   const columns = TABLES.syncRuns.columns.map((c) => c.name);
-  const rows = await wh.query(`SELECT ${columns.map((c) => wh.dialect.ident(c)).join(', ')} FROM clari_sync_runs ORDER BY started_at DESC LIMIT ${BUNDLE_LIMITS.runs}`);
+  const rows = await wh.query(
+    `SELECT ${columns.map((c) => wh.dialect.ident(c)).join(', ')} FROM clari_sync_runs ORDER BY started_at DESC LIMIT ${BUNDLE_LIMITS.runs}`,
+  );
   return scrub.value({ limit: BUNDLE_LIMITS.runs, rows });
 }
 
@@ -221,7 +251,13 @@ interface ErrorGroup {
 }
 
 async function errorSummary(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
-  const rows = await wh.query<{ error_code: string | null; error: string | null; run_id: string; forecast_id: string; started_at: string | null }>(
+  const rows = await wh.query<{
+    error_code: string | null;
+    error: string | null;
+    run_id: string;
+    forecast_id: string;
+    started_at: string | null;
+  }>(
     `SELECT j.error_code, j.error, j.run_id, j.forecast_id, r.started_at
      FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
      WHERE j.error_code IS NOT NULL OR j.error IS NOT NULL
@@ -232,7 +268,17 @@ async function errorSummary(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
     const code = row.error_code ?? 'unknown';
     let g = groups.get(code);
     if (!g) {
-      g = { errorCode: code, count: 0, firstSeen: null, lastSeen: null, runs: 0, forecasts: [], sample: row.error, runIds: new Set(), forecastIds: new Set() };
+      g = {
+        errorCode: code,
+        count: 0,
+        firstSeen: null,
+        lastSeen: null,
+        runs: 0,
+        forecasts: [],
+        sample: row.error,
+        runIds: new Set(),
+        forecastIds: new Set(),
+      };
       groups.set(code, g);
     }
     g.count++;
@@ -243,15 +289,28 @@ async function errorSummary(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
       if (g.firstSeen === null || row.started_at < g.firstSeen) g.firstSeen = row.started_at;
     }
   }
-  const runStatus = await wh.query<{ status: string; n: string | number }>('SELECT status, count(*) AS n FROM clari_sync_runs GROUP BY status ORDER BY status');
+  const runStatus = await wh.query<{ status: string; n: string | number }>(
+    'SELECT status, count(*) AS n FROM clari_sync_runs GROUP BY status ORDER BY status',
+  );
   const errors = [...groups.values()]
-    .map(({ runIds, forecastIds, ...g }) => ({ ...g, runs: runIds.size, forecasts: [...forecastIds].sort(), sample: g.sample === null ? null : scrub.freeText(g.sample) }))
+    .map(({ runIds, forecastIds, ...g }) => ({
+      ...g,
+      runs: runIds.size,
+      forecasts: [...forecastIds].sort(),
+      sample: g.sample === null ? null : scrub.freeText(g.sample),
+    }))
     .sort((a, b) => b.count - a.count || a.errorCode.localeCompare(b.errorCode));
-  return { scannedJobs: rows.length, runsByStatus: Object.fromEntries(runStatus.map((r) => [r.status, Number(r.n)])), errors };
+  return {
+    scannedJobs: rows.length,
+    runsByStatus: Object.fromEntries(runStatus.map((r) => [r.status, Number(r.n)])),
+    errors,
+  };
 }
 
 async function schemaFingerprint(wh: Warehouse): Promise<unknown> {
-  const migrations = await wh.query('SELECT version, name, applied_at, checksum FROM clari_schema_migrations ORDER BY version').catch((error: unknown) => ({ error: describeError(error) }));
+  const migrations = await wh
+    .query('SELECT version, name, applied_at, checksum FROM clari_schema_migrations ORDER BY version')
+    .catch((error: unknown) => ({ error: describeError(error) }));
   let tables: unknown;
   try {
     const columns = await wh.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
@@ -262,7 +321,11 @@ async function schemaFingerprint(wh: Warehouse): Promise<unknown> {
     const byTable: Record<string, { column: string; type: string; nullable: boolean }[]> = {};
     for (const c of columns) {
       if (!/^(clari_|v_)/.test(c.table_name)) continue;
-      (byTable[c.table_name] ??= []).push({ column: c.column_name, type: c.data_type, nullable: c.is_nullable === 'YES' });
+      (byTable[c.table_name] ??= []).push({
+        column: c.column_name,
+        type: c.data_type,
+        nullable: c.is_nullable === 'YES',
+      });
     }
     tables = byTable;
   } catch (error) {
@@ -275,25 +338,47 @@ async function schemaFingerprint(wh: Warehouse): Promise<unknown> {
       .then((r) => Number(r[0]?.n ?? 0))
       .catch(() => 'missing');
   }
-  const fields = await wh.query<{ forecast_id: string; field_id: string; field_type: string | null; is_quota: boolean | null; last_seen: string | null }>(
-    'SELECT forecast_id, field_id, field_type, is_quota, last_seen FROM clari_fields ORDER BY forecast_id, field_id',
-  );
-  const byForecast: Record<string, { fieldId: string; fieldType: string | null; isQuota: boolean | null; lastSeen: string | null }[]> = {};
-  for (const f of fields) (byForecast[f.forecast_id] ??= []).push({ fieldId: f.field_id, fieldType: f.field_type, isQuota: f.is_quota, lastSeen: f.last_seen });
+  const fields = await wh.query<{
+    forecast_id: string;
+    field_id: string;
+    field_type: string | null;
+    is_quota: boolean | null;
+    last_seen: string | null;
+  }>('SELECT forecast_id, field_id, field_type, is_quota, last_seen FROM clari_fields ORDER BY forecast_id, field_id');
+  const byForecast: Record<
+    string,
+    { fieldId: string; fieldType: string | null; isQuota: boolean | null; lastSeen: string | null }[]
+  > = {};
+  for (const f of fields)
+    (byForecast[f.forecast_id] ??= []).push({
+      fieldId: f.field_id,
+      fieldType: f.field_type,
+      isQuota: f.is_quota,
+      lastSeen: f.last_seen,
+    });
   return { engine: wh.dialect.name, migrations, tables, rowCounts, fields: byForecast };
 }
 
 /** The data dir as support needs it: what is landed (counts and sizes), what is pending, who holds the locks. */
 function dataDirState(dataDir: string): unknown {
   const landingDir = join(dataDir, 'landing');
-  const landing: Record<string, Record<string, { files: number; bytes: number; snapshots: number; firstAsOf: string; lastAsOf: string }>> = {};
+  const landing: Record<
+    string,
+    Record<string, { files: number; bytes: number; snapshots: number; firstAsOf: string; lastAsOf: string }>
+  > = {};
   let landingError: string | undefined;
   try {
     const dates = new Map<string, Set<string>>();
     for (const path of walk(landingDir)) {
       const [forecast, period, asOf] = relative(landingDir, path).split(sep);
       if (!forecast || !period || !asOf) continue;
-      const slot = ((landing[forecast] ??= {})[period] ??= { files: 0, bytes: 0, snapshots: 0, firstAsOf: asOf, lastAsOf: asOf });
+      const slot = ((landing[forecast] ??= {})[period] ??= {
+        files: 0,
+        bytes: 0,
+        snapshots: 0,
+        firstAsOf: asOf,
+        lastAsOf: asOf,
+      });
       slot.files++;
       slot.bytes += statSync(path).size;
       if (asOf < slot.firstAsOf) slot.firstAsOf = asOf;
@@ -350,9 +435,15 @@ function readJson(path: string): unknown {
 }
 
 async function versions(root: string | undefined, wh: Warehouse | undefined): Promise<unknown> {
-  const manifest = root ? (readJson(join(root, 'package.json')) as { dependencies?: Record<string, string> } | undefined) : undefined;
+  const manifest = root
+    ? (readJson(join(root, 'package.json')) as { dependencies?: Record<string, string> } | undefined)
+    : undefined;
   const dependencies: Record<string, { declared: string | null; installed: string | null }> = {};
-  for (const dep of DEPENDENCIES) dependencies[dep] = { declared: manifest?.dependencies?.[dep] ?? null, installed: root ? installedVersion(root, dep) : null };
+  for (const dep of DEPENDENCIES)
+    dependencies[dep] = {
+      declared: manifest?.dependencies?.[dep] ?? null,
+      installed: root ? installedVersion(root, dep) : null,
+    };
   let engine: { name: string; version: string } | { error: string } | null = null;
   if (wh) {
     engine = await wh
@@ -360,7 +451,15 @@ async function versions(root: string | undefined, wh: Warehouse | undefined): Pr
       .then((r) => ({ name: wh.dialect.name, version: String(r[0]?.v ?? '') }))
       .catch((error: unknown) => ({ error: describeError(error) }));
   }
-  return { clariDp: packageVersion(root), node: process.version, platform: process.platform, arch: process.arch, osRelease: release(), dependencies, warehouseEngine: engine };
+  return {
+    clariDp: packageVersion(root),
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    osRelease: release(),
+    dependencies,
+    warehouseEngine: engine,
+  };
 }
 
 function packageVersion(root: string | undefined): string | null {

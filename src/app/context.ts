@@ -78,7 +78,8 @@ export function createContext(options: GlobalOptions, io: Io, flags: Record<stri
     readFile: readTextFile,
     resolvePath: (path) => resolve(io.cwd, path),
   });
-  for (const secret of [loaded.secrets.clariApiKey, loaded.secrets.slackWebhookUrl, loaded.secrets.smtpUrl]) redactor.add(secret?.value);
+  for (const secret of [loaded.secrets.clariApiKey, loaded.secrets.slackWebhookUrl, loaded.secrets.smtpUrl])
+    redactor.add(secret?.value);
   return { loaded, clock: systemClock, random: Math.random, redactor, logger, io, json: options.json === true };
 }
 
@@ -94,7 +95,11 @@ export function createClariClient(ctx: AppContext, onRequest?: (event: RequestEv
     logger: ctx.logger.child({ component: 'clari' }),
     redactor: ctx.redactor,
     timeoutMs: config.clari.timeoutMs,
-    retry: { maxAttempts: config.clari.maxAttempts, baseDelayMs: config.clari.retryBaseDelayMs, maxDelayMs: config.clari.retryMaxDelayMs },
+    retry: {
+      maxAttempts: config.clari.maxAttempts,
+      baseDelayMs: config.clari.retryBaseDelayMs,
+      maxDelayMs: config.clari.retryMaxDelayMs,
+    },
     breaker: { failureThreshold: config.clari.breakerFailureThreshold, cooldownMs: config.clari.breakerCooldownMs },
     rateLimitPerSecond: config.clari.rateLimitPerSecond || undefined,
     userAgent: 'clari-dp/0.1',

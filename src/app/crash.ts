@@ -15,7 +15,10 @@ export function crashInjector(environment: Readonly<Record<string, string | unde
   const point = m?.[1] as CheckpointName | undefined;
   const nth = Number(m?.[2] ?? 1);
   if (!point || !(CHECKPOINTS as readonly string[]).includes(point) || nth < 1) {
-    throw new ConfigError(`${CRASH_VARIABLE}="${spec}" is not <point>[:<n>]`, `Points: ${CHECKPOINTS.join(', ')}; n counts from 1.`);
+    throw new ConfigError(
+      `${CRASH_VARIABLE}="${spec}" is not <point>[:<n>]`,
+      `Points: ${CHECKPOINTS.join(', ')}; n counts from 1.`,
+    );
   }
   let seen = 0;
   return (reached) => {

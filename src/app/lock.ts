@@ -18,7 +18,10 @@ export interface LockOwner {
 }
 
 export class LockedError extends AppError {
-  constructor(readonly owner: LockOwner | undefined, path: string) {
+  constructor(
+    readonly owner: LockOwner | undefined,
+    path: string,
+  ) {
     super(
       owner
         ? `Another clari-dp ${owner.command} (pid ${owner.pid} on ${owner.host}, since ${owner.since}) is using ${path}`

@@ -8,7 +8,11 @@
  */
 import type { Dialect, Row, SqlValue, Stager, Warehouse } from '../warehouse/index.js';
 
-export function onDemandWarehouse(open: () => Promise<Warehouse>, shape: { dialect: Dialect; description: string }, idleMs = 250): Warehouse {
+export function onDemandWarehouse(
+  open: () => Promise<Warehouse>,
+  shape: { dialect: Dialect; description: string },
+  idleMs = 250,
+): Warehouse {
   let current: Promise<Warehouse> | undefined;
   let closing: Promise<void> = Promise.resolve();
   let active = 0;
@@ -44,7 +48,8 @@ export function onDemandWarehouse(open: () => Promise<Warehouse>, shape: { diale
     exec: (sql: string, params?: readonly SqlValue[]) => use((wh) => wh.exec(sql, params)),
     query: <T extends Row = Row>(sql: string, params?: readonly SqlValue[]) => use((wh) => wh.query<T>(sql, params)),
     transaction: <T>(work: (tx: Warehouse) => Promise<T>) => use((wh) => wh.transaction(work)),
-    openStage: (): Promise<Stager> => Promise.reject(new Error('an on-demand warehouse is for reading; it cannot stage a load')),
+    openStage: (): Promise<Stager> =>
+      Promise.reject(new Error('an on-demand warehouse is for reading; it cannot stage a load')),
     close: () => {
       clearTimeout(timer);
       return closeNow();

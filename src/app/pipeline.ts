@@ -5,13 +5,23 @@
 import type { Config } from '../config/index.js';
 import { UsageError } from '../core/index.js';
 import { dateInZone, isIsoDate } from '../domain/index.js';
-import { type ForecastSpec, JobState, Landing, type PipelineDeps, type PipelineEvent, type RunSettings } from '../pipeline/index.js';
+import {
+  type ForecastSpec,
+  JobState,
+  Landing,
+  type PipelineDeps,
+  type PipelineEvent,
+  type RunSettings,
+} from '../pipeline/index.js';
 import { type OpenOptions, openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { alertSetup } from './alerts.js';
 import { type AppContext, createClariClient } from './context.js';
 import { crashInjector } from './crash.js';
 
-export function runSettings(config: Config, overrides: { noCache?: boolean | undefined; trigger: string }): RunSettings {
+export function runSettings(
+  config: Config,
+  overrides: { noCache?: boolean | undefined; trigger: string },
+): RunSettings {
   const e = config.export;
   return {
     pollIntervalMs: e.pollIntervalMs,
@@ -45,7 +55,11 @@ export async function openConfiguredWarehouse(ctx: AppContext, options: OpenOpti
   return openWarehouse(ctx.loaded.config.warehouse, { lockWaitMs: ctx.loaded.config.warehouseLockWaitMs, ...options });
 }
 
-export function pipelineDeps(ctx: AppContext, warehouse: Warehouse, onEvent?: (event: PipelineEvent) => void): PipelineDeps {
+export function pipelineDeps(
+  ctx: AppContext,
+  warehouse: Warehouse,
+  onEvent?: (event: PipelineEvent) => void,
+): PipelineDeps {
   const dataDir = ctx.loaded.config.dataDir;
   return {
     alerts: alertSetup(ctx),

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Clock, FakeClock, isAppError } from '../core/index.js';
-import { parseSchedule, type RunStatus, type ScheduledRun, Scheduler, type SchedulerEvent, type SchedulerOptions } from './scheduler.js';
+import {
+  parseSchedule,
+  type RunStatus,
+  type ScheduledRun,
+  Scheduler,
+  type SchedulerEvent,
+  type SchedulerOptions,
+} from './scheduler.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -60,7 +67,12 @@ describe('Scheduler', () => {
     h.scheduler.start();
     await h.clock.advance(4 * DAY);
     await h.scheduler.stop();
-    expect(h.calls.map((c) => iso(c.run.fireAt))).toEqual(['2026-03-06T11:00:00.000Z', '2026-03-07T11:00:00.000Z', '2026-03-08T10:00:00.000Z', '2026-03-09T10:00:00.000Z']);
+    expect(h.calls.map((c) => iso(c.run.fireAt))).toEqual([
+      '2026-03-06T11:00:00.000Z',
+      '2026-03-07T11:00:00.000Z',
+      '2026-03-08T10:00:00.000Z',
+      '2026-03-09T10:00:00.000Z',
+    ]);
     // Each run starts when its slot comes, not before.
     expect(h.calls.map((c) => c.at)).toEqual(h.calls.map((c) => c.run.fireAt));
     expect(h.calls.every((c) => c.run.reason === 'schedule')).toBe(true);
@@ -81,19 +93,28 @@ describe('Scheduler', () => {
   it('never overlaps: a fire that finds a run going is skipped and counted, not queued', async () => {
     const gate = deferred<RunStatus>();
     let calls = 0;
-    const h = harness('2026-01-05T00:00:00Z', { cron: '*/10 * * * *', job: () => (++calls === 1 ? gate.promise : Promise.resolve('success')) });
+    const h = harness('2026-01-05T00:00:00Z', {
+      cron: '*/10 * * * *',
+      job: () => (++calls === 1 ? gate.promise : Promise.resolve('success')),
+    });
     h.scheduler.start();
     await h.clock.advance(10 * MIN); // 00:10 fires and keeps running
     expect(h.scheduler.status()).toMatchObject({ state: 'running', runs: 1, skipped: 0 });
     await h.clock.advance(25 * MIN); // 00:20 and 00:30 come while it runs
     expect(h.calls).toHaveLength(1);
     expect(h.scheduler.status().skipped).toBe(2);
-    expect(h.events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && iso(e.fireAt))).toEqual(['2026-01-05T00:20:00.000Z', '2026-01-05T00:30:00.000Z']);
+    expect(h.events.filter((e) => e.type === 'skipped').map((e) => e.type === 'skipped' && iso(e.fireAt))).toEqual([
+      '2026-01-05T00:20:00.000Z',
+      '2026-01-05T00:30:00.000Z',
+    ]);
 
     gate.resolve('success'); // finishing does not start the skipped ones
     await h.clock.advance(1 * MIN);
     expect(h.calls).toHaveLength(1);
-    expect(h.scheduler.status()).toMatchObject({ state: 'idle', lastRun: { status: 'success', fireAt: '2026-01-05T00:10:00.000Z', durationMs: 25 * MIN } });
+    expect(h.scheduler.status()).toMatchObject({
+      state: 'idle',
+      lastRun: { status: 'success', fireAt: '2026-01-05T00:10:00.000Z', durationMs: 25 * MIN },
+    });
 
     await h.clock.advance(5 * MIN); // 00:40: the next slot runs normally
     expect(h.calls.map((c) => iso(c.run.fireAt))).toEqual(['2026-01-05T00:10:00.000Z', '2026-01-05T00:40:00.000Z']);
@@ -104,7 +125,10 @@ describe('Scheduler', () => {
     const dir = stateDir();
     const stateFile = join(dir, 'schedule.json');
     // Last success three days ago; the daily 06:00 slots of the last three days were missed.
-    writeFileSync(stateFile, JSON.stringify({ since: '2026-01-01T00:00:00.000Z', lastFireAt: '2026-01-07T06:00:00.000Z' }));
+    writeFileSync(
+      stateFile,
+      JSON.stringify({ since: '2026-01-01T00:00:00.000Z', lastFireAt: '2026-01-07T06:00:00.000Z' }),
+    );
     const h = harness('2026-01-10T12:00:00Z', { stateFile });
     h.scheduler.start();
     await h.clock.advance(0);
@@ -114,10 +138,19 @@ describe('Scheduler', () => {
     expect(h.events[0]).toMatchObject({ type: 'started', catchUp: true, nextRunAt: at('2026-01-11T06:00:00Z') });
 
     await h.clock.advance(DAY);
-    expect(h.calls.map((c) => `${c.run.reason} ${iso(c.run.fireAt)}`)).toEqual(['catch-up 2026-01-10T06:00:00.000Z', 'schedule 2026-01-11T06:00:00.000Z']);
+    expect(h.calls.map((c) => `${c.run.reason} ${iso(c.run.fireAt)}`)).toEqual([
+      'catch-up 2026-01-10T06:00:00.000Z',
+      'schedule 2026-01-11T06:00:00.000Z',
+    ]);
     await h.scheduler.stop();
     const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
-    expect(saved).toMatchObject({ since: '2026-01-01T00:00:00.000Z', lastFireAt: '2026-01-11T06:00:00.000Z', cron: '0 6 * * *', timezone: 'UTC', lastRun: { status: 'success', reason: 'schedule' } });
+    expect(saved).toMatchObject({
+      since: '2026-01-01T00:00:00.000Z',
+      lastFireAt: '2026-01-11T06:00:00.000Z',
+      cron: '0 6 * * *',
+      timezone: 'UTC',
+      lastRun: { status: 'success', reason: 'schedule' },
+    });
 
     // Restarted before the next slot: nothing was missed, nothing runs.
     const again = harness('2026-01-11T20:00:00Z', { stateFile });
@@ -135,7 +168,11 @@ describe('Scheduler', () => {
     await first.clock.advance(HOUR);
     expect(first.calls).toHaveLength(0);
     await first.scheduler.stop();
-    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toEqual({ since: '2026-01-10T12:00:00.000Z', cron: '0 6 * * *', timezone: 'UTC' });
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toEqual({
+      since: '2026-01-10T12:00:00.000Z',
+      cron: '0 6 * * *',
+      timezone: 'UTC',
+    });
 
     // Down over the next 06:00: the start after it catches up (from `since`, there was no success yet).
     const second = harness('2026-01-11T09:00:00Z', { stateFile });
@@ -165,17 +202,29 @@ describe('Scheduler', () => {
     });
     h.scheduler.start();
     await h.clock.advance(DAY);
-    expect(h.scheduler.status()).toMatchObject({ lastSuccessFireAt: '2026-01-05T06:00:00.000Z', lastRun: { status: 'partial' }, failures: 0 });
+    expect(h.scheduler.status()).toMatchObject({
+      lastSuccessFireAt: '2026-01-05T06:00:00.000Z',
+      lastRun: { status: 'partial' },
+      failures: 0,
+    });
     await h.clock.advance(2 * DAY);
     await h.scheduler.stop();
-    expect(h.scheduler.status()).toMatchObject({ state: 'stopped', runs: 3, failures: 2, lastSuccessFireAt: '2026-01-05T06:00:00.000Z', lastRun: { status: 'failed', errorCode: 'internal.unexpected' } });
+    expect(h.scheduler.status()).toMatchObject({
+      state: 'stopped',
+      runs: 3,
+      failures: 2,
+      lastSuccessFireAt: '2026-01-05T06:00:00.000Z',
+      lastRun: { status: 'failed', errorCode: 'internal.unexpected' },
+    });
     const finished = h.events.filter((e) => e.type === 'run-finished');
     expect(finished.map((e) => e.type === 'run-finished' && e.record.status)).toEqual(['partial', 'failed', 'failed']);
 
     const restarted = harness('2026-01-07T12:00:00Z', { stateFile });
     restarted.scheduler.start();
     await restarted.clock.advance(0);
-    expect(restarted.calls.map((c) => `${c.run.reason} ${iso(c.run.fireAt)}`)).toEqual(['catch-up 2026-01-07T06:00:00.000Z']);
+    expect(restarted.calls.map((c) => `${c.run.reason} ${iso(c.run.fireAt)}`)).toEqual([
+      'catch-up 2026-01-07T06:00:00.000Z',
+    ]);
     await restarted.scheduler.stop();
   });
 
@@ -263,8 +312,20 @@ describe('Scheduler', () => {
     expect(usage(() => parseSchedule('61 * * * *', 'UTC')).message).toContain('minute');
     expect(usage(() => parseSchedule('0 0 * * * *', 'UTC')).hint).toContain('five fields');
     expect(usage(() => parseSchedule('0 0 30 2 *', 'UTC')).message).toContain('never fires');
-    expect(usage(() => parseSchedule('0 6 * * *', 'Mars/Olympus_Mons')).message).toBe('Unknown time zone "Mars/Olympus_Mons"');
-    expect(usage(() => new Scheduler({ cron: '0 6 * *', timezone: 'UTC', clock: new FakeClock(), job: () => Promise.resolve('success') })).message).toContain('Invalid cron');
+    expect(usage(() => parseSchedule('0 6 * * *', 'Mars/Olympus_Mons')).message).toBe(
+      'Unknown time zone "Mars/Olympus_Mons"',
+    );
+    expect(
+      usage(
+        () =>
+          new Scheduler({
+            cron: '0 6 * *',
+            timezone: 'UTC',
+            clock: new FakeClock(),
+            job: () => Promise.resolve('success'),
+          }),
+      ).message,
+    ).toContain('Invalid cron');
     expect(() => parseSchedule('@daily', 'Europe/Paris')).not.toThrow();
   });
 });

@@ -107,16 +107,23 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 function readableState(value: unknown): ScheduleState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
   const o = value as Record<string, unknown>;
-  const time = (v: unknown): string | undefined => (typeof v === 'string' && Number.isFinite(Date.parse(v)) ? v : undefined);
+  const time = (v: unknown): string | undefined =>
+    typeof v === 'string' && Number.isFinite(Date.parse(v)) ? v : undefined;
   const run = o.lastRun;
-  const lastRun = typeof run === 'object' && run !== null && !Array.isArray(run) && time((run as Record<string, unknown>).fireAt) ? (run as RunRecord) : undefined;
+  const lastRun =
+    typeof run === 'object' && run !== null && !Array.isArray(run) && time((run as Record<string, unknown>).fireAt)
+      ? (run as RunRecord)
+      : undefined;
   return { since: time(o.since), lastFireAt: time(o.lastFireAt), lastRun };
 }
 
 /** Parses and checks a cron expression and time zone; throws a usage error that says what is wrong. */
 export function parseSchedule(cron: string, timezone: string): Cron {
   if (!isValidTimeZone(timezone)) {
-    throw new UsageError(`Unknown time zone "${timezone}"`, 'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York (--tz, or `timezone` in the config).');
+    throw new UsageError(
+      `Unknown time zone "${timezone}"`,
+      'Use an IANA time zone name such as UTC, Europe/Paris or America/New_York (--tz, or `timezone` in the config).',
+    );
   }
   let parsed: Cron;
   try {
@@ -128,7 +135,11 @@ export function parseSchedule(cron: string, timezone: string): Cron {
       'Use five fields: minute hour day-of-month month day-of-week, e.g. "0 6 * * 1-5" (06:00 on weekdays), or @daily / @hourly.',
     );
   }
-  if (parsed.nextRun(new Date(0)) === null) throw new UsageError(`The cron expression "${cron}" never fires`, 'Check the day-of-month and month fields (e.g. 30 February does not exist).');
+  if (parsed.nextRun(new Date(0)) === null)
+    throw new UsageError(
+      `The cron expression "${cron}" never fires`,
+      'Check the day-of-month and month fields (e.g. 30 February does not exist).',
+    );
   return parsed;
 }
 
@@ -176,10 +187,22 @@ export class Scheduler {
     if (!this.state.since) this.saveState({ ...this.state, since: iso(now) });
     const previous = this.previousRun(now)?.getTime();
     const reference = this.state.lastFireAt ?? this.state.since;
-    const catchUp = this.options.catchUp !== false && previous !== undefined && reference !== undefined && Date.parse(reference) < previous;
+    const catchUp =
+      this.options.catchUp !== false &&
+      previous !== undefined &&
+      reference !== undefined &&
+      Date.parse(reference) < previous;
     this.nextAt = this.nextAfter(now);
     this.emit({ type: 'started', nextRunAt: this.nextAt, catchUp });
-    this.logger.info({ cron: this.options.cron, timezone: this.options.timezone, next: this.nextAt === null ? null : iso(this.nextAt), catchUp }, 'scheduler started');
+    this.logger.info(
+      {
+        cron: this.options.cron,
+        timezone: this.options.timezone,
+        next: this.nextAt === null ? null : iso(this.nextAt),
+        catchUp,
+      },
+      'scheduler started',
+    );
     if (catchUp && previous !== undefined) this.launch(previous, 'catch-up');
     this.loop = this.main(now).catch((error: unknown) => {
       this.nextAt = null;
@@ -214,7 +237,9 @@ export class Scheduler {
       state: this.finished ? 'stopped' : this.stopping ? 'stopping' : current ? 'running' : 'idle',
       cron: this.options.cron,
       timezone: this.options.timezone,
-      current: current ? { fireAt: iso(current.fireAt), reason: current.reason, startedAt: iso(current.startedAt) } : null,
+      current: current
+        ? { fireAt: iso(current.fireAt), reason: current.reason, startedAt: iso(current.startedAt) }
+        : null,
       lastRun: this.state.lastRun ?? null,
       lastSuccessFireAt: this.state.lastFireAt ?? null,
       nextRunAt: this.nextAt === null ? null : iso(this.nextAt),
@@ -236,7 +261,10 @@ export class Scheduler {
       if (this.current) {
         this.skipped++;
         this.emit({ type: 'skipped', fireAt: next, runningFireAt: this.current.fireAt });
-        this.logger.warn({ fireAt: iso(next), running: iso(this.current.fireAt) }, 'previous run still going; this fire is skipped');
+        this.logger.warn(
+          { fireAt: iso(next), running: iso(this.current.fireAt) },
+          'previous run still going; this fire is skipped',
+        );
       } else {
         this.launch(next, 'schedule');
       }
@@ -290,11 +318,23 @@ export class Scheduler {
       };
       if (status === 'failed') this.failures++;
       const done = status !== 'failed';
-      const lastFireAt = done && (!this.state.lastFireAt || Date.parse(this.state.lastFireAt) < fireAt) ? iso(fireAt) : this.state.lastFireAt;
+      const lastFireAt =
+        done && (!this.state.lastFireAt || Date.parse(this.state.lastFireAt) < fireAt)
+          ? iso(fireAt)
+          : this.state.lastFireAt;
       this.saveState({ ...this.state, lastFireAt, lastRun: record });
       this.current = undefined;
       this.emit(error === undefined ? { type: 'run-finished', record } : { type: 'run-finished', record, error });
-      this.logger[done ? 'info' : 'warn']({ fireAt: record.fireAt, status, durationMs: record.durationMs, code: record.errorCode, message: isAppError(error) ? error.message : undefined }, 'run finished');
+      this.logger[done ? 'info' : 'warn'](
+        {
+          fireAt: record.fireAt,
+          status,
+          durationMs: record.durationMs,
+          code: record.errorCode,
+          message: isAppError(error) ? error.message : undefined,
+        },
+        'run finished',
+      );
     })();
   }
 

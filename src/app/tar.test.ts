@@ -24,11 +24,17 @@ describe('tar', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-tar-'));
     const file = join(dir, 'x.tar');
     const big = Buffer.from('0123456789'.repeat(300));
-    writeFileSync(file, tar([
-      { name: 'bundle/zoë.json', data: Buffer.from('{"ok":true}\n'), mtime: MTIME, mode: 0o600 },
-      { name: 'bundle/big.txt', data: big, mtime: MTIME },
-    ]));
-    const listing = execFileSync('tar', ['-tvf', file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', LC_ALL: 'C.UTF-8' } });
+    writeFileSync(
+      file,
+      tar([
+        { name: 'bundle/zoë.json', data: Buffer.from('{"ok":true}\n'), mtime: MTIME, mode: 0o600 },
+        { name: 'bundle/big.txt', data: big, mtime: MTIME },
+      ]),
+    );
+    const listing = execFileSync('tar', ['-tvf', file], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC', LC_ALL: 'C.UTF-8' },
+    });
     expect(listing).toMatch(/^-rw------- root\/root\s+12 2026-01-05 12:00 bundle\/zoë\.json$/m);
     expect(listing).toMatch(/^-rw-r--r-- root\/root\s+3000 2026-01-05 12:00 bundle\/big\.txt$/m);
     execFileSync('tar', ['-xf', file, '-C', dir]);

@@ -30,7 +30,8 @@ export function tar(entries: readonly TarEntry[]): Buffer {
 function header(entry: TarEntry): Buffer {
   const name = Buffer.from(entry.name, 'utf8');
   if (name.length === 0 || name.length > 100) throw new Error(`tar: entry name must be 1 to 100 bytes: ${entry.name}`);
-  if (entry.name.startsWith('/') || entry.name.split('/').includes('..')) throw new Error(`tar: entry name must be relative: ${entry.name}`);
+  if (entry.name.startsWith('/') || entry.name.split('/').includes('..'))
+    throw new Error(`tar: entry name must be relative: ${entry.name}`);
   const h = Buffer.alloc(BLOCK);
   name.copy(h, 0);
   octal(h, 100, 8, entry.mode ?? 0o644); // mode

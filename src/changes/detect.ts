@@ -19,7 +19,8 @@ export interface DetectInput {
   readonly detectedAt: number;
 }
 
-const COLUMNS = 'owner_email, owner_name, field_id, forecast_name, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id';
+const COLUMNS =
+  'owner_email, owner_name, field_id, forecast_name, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id';
 
 /** Writes the changes of snapshot `asOf` against `previous`; returns how many. */
 export async function detectChanges(wh: Warehouse, input: DetectInput): Promise<number> {
@@ -38,8 +39,12 @@ export async function detectChanges(wh: Warehouse, input: DetectInput): Promise<
   const none = (type: string): string => `CAST(NULL AS ${type})`;
   // Forecast and period are the parameters: not carried through the join.
   const scope = `CAST($1 AS ${t.text}), CAST($2 AS ${t.text})`;
-  const side = (prefix: 'c' | 'p'): string => `${prefix}_owner_email, ${prefix}_owner_name, ${prefix}_field_id, ${scope}`;
-  await wh.exec('DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3', [forecastId, period, asOf]);
+  const side = (prefix: 'c' | 'p'): string =>
+    `${prefix}_owner_email, ${prefix}_owner_name, ${prefix}_field_id, ${scope}`;
+  await wh.exec(
+    'DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3',
+    [forecastId, period, asOf],
+  );
   // Both snapshots are read once and joined once (owner x call field, both sides kept); every kind
   // of change is a filter on that join. Quota is per owner and repeated on each of its rows: one row
   // per owner whose quota changed, grouped from the few joined rows where it differs.
@@ -71,6 +76,9 @@ export async function detectChanges(wh: Warehouse, input: DetectInput): Promise<
      FROM q`,
     params,
   );
-  const [row] = await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3', [forecastId, period, asOf]);
+  const [row] = await wh.query<{ n: string }>(
+    'SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3',
+    [forecastId, period, asOf],
+  );
   return Number(row?.n ?? 0);
 }

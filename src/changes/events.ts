@@ -33,11 +33,16 @@ export interface ForecastEvent {
   readonly historyN?: number | undefined;
 }
 
-const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+const num = (v: string | number | null | undefined): number | null =>
+  v === null || v === undefined ? null : Number(v);
 
 /** The changes a run detected (or, for backtests, the changes of one snapshot). */
-export async function loadChangeEvents(wh: Warehouse, filter: { runId: string } | { forecastId: string; period: string; snapshot: string }): Promise<ForecastEvent[]> {
-  const where = 'runId' in filter ? 'c.run_id = $1' : 'c.forecast_name = $1 AND c.time_period = $2 AND c.current_snapshot = $3';
+export async function loadChangeEvents(
+  wh: Warehouse,
+  filter: { runId: string } | { forecastId: string; period: string; snapshot: string },
+): Promise<ForecastEvent[]> {
+  const where =
+    'runId' in filter ? 'c.run_id = $1' : 'c.forecast_name = $1 AND c.time_period = $2 AND c.current_snapshot = $3';
   const params = 'runId' in filter ? [filter.runId] : [filter.forecastId, filter.period, filter.snapshot];
   const rows = await wh.query<Record<string, string | number | null>>(
     `SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
@@ -67,7 +72,10 @@ export async function loadChangeEvents(wh: Warehouse, filter: { runId: string } 
 }
 
 /** Week-level events of one snapshot: moves, direction flips and stale submissions. */
-export async function loadSignalEvents(wh: Warehouse, snapshot: { forecastId: string; period: string; asOf: string }): Promise<ForecastEvent[]> {
+export async function loadSignalEvents(
+  wh: Warehouse,
+  snapshot: { forecastId: string; period: string; asOf: string },
+): Promise<ForecastEvent[]> {
   const signals = await weeklySignals(wh, snapshot);
   if (signals.length === 0) return [];
   const owners = await wh.query<Record<string, string | number | null>>(
@@ -95,10 +103,17 @@ export async function loadSignalEvents(wh: Warehouse, snapshot: { forecastId: st
       robustZ: robustZ(s),
       historyN: s.historyN,
     };
-    const moved = { previous: s.previousValue, current: s.value, change: s.delta, changePct: s.previousValue ? ((s.delta ?? 0) / Math.abs(s.previousValue)) * 100 : null };
+    const moved = {
+      previous: s.previousValue,
+      current: s.value,
+      change: s.delta,
+      changePct: s.previousValue ? ((s.delta ?? 0) / Math.abs(s.previousValue)) * 100 : null,
+    };
     if (s.delta !== null && s.delta !== 0) out.push({ ...base, ...moved, kind: 'wow_move' });
-    if (s.delta !== null && s.previousDelta !== null && Math.sign(s.delta) * Math.sign(s.previousDelta) < 0) out.push({ ...base, ...moved, kind: 'direction_flip' });
-    if (s.staleWeeks > 0) out.push({ ...base, previous: null, current: s.value, change: null, changePct: null, kind: 'stale_submission' });
+    if (s.delta !== null && s.previousDelta !== null && Math.sign(s.delta) * Math.sign(s.previousDelta) < 0)
+      out.push({ ...base, ...moved, kind: 'direction_flip' });
+    if (s.staleWeeks > 0)
+      out.push({ ...base, previous: null, current: s.value, change: null, changePct: null, kind: 'stale_submission' });
   }
   return out;
 }

@@ -33,7 +33,10 @@ export function robustZ(signal: Pick<WeeklySignal, 'delta' | 'historyMedian' | '
   return (0.6745 * (signal.delta - signal.historyMedian)) / signal.historyMad;
 }
 
-export async function weeklySignals(wh: Warehouse, snapshot: { forecastId: string; period: string; asOf: string }): Promise<WeeklySignal[]> {
+export async function weeklySignals(
+  wh: Warehouse,
+  snapshot: { forecastId: string; period: string; asOf: string },
+): Promise<WeeklySignal[]> {
   const double = wh.dialect.types.double;
   const median = (expr: string): string => wh.dialect.median(expr);
   const rows = await wh.query<Record<string, string | number | null>>(
@@ -62,7 +65,8 @@ export async function weeklySignals(wh: Warehouse, snapshot: { forecastId: strin
      LEFT JOIN spread s ON s.user_id = c.user_id AND s.field_id = c.field_id AND s.wk = c.wk`,
     [snapshot.forecastId, snapshot.period, snapshot.asOf],
   );
-  const num = (v: string | number | null | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+  const num = (v: string | number | null | undefined): number | null =>
+    v === null || v === undefined ? null : Number(v);
   return rows.map((r) => ({
     userId: String(r.user_id),
     fieldId: String(r.field_id),

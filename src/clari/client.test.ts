@@ -22,7 +22,12 @@ type Step = Response | Error | ((call: Call, signal: AbortSignal) => Promise<Res
 function script(steps: Step[]): { fetch: FetchLike; calls: Call[] } {
   const calls: Call[] = [];
   const fetch: FetchLike = (url, init) => {
-    const call: Call = { url, method: init.method ?? 'GET', headers: { ...(init.headers as Record<string, string>) }, body: (init.body as string | null) ?? null };
+    const call: Call = {
+      url,
+      method: init.method ?? 'GET',
+      headers: { ...(init.headers as Record<string, string>) },
+      body: (init.body as string | null) ?? null,
+    };
     calls.push(call);
     const step = steps.shift();
     if (!step) return Promise.reject(new Error('script exhausted'));
@@ -36,7 +41,15 @@ function script(steps: Step[]): { fetch: FetchLike; calls: Call[] } {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-const limitsBody = { jobs: { concurrentLimit: 3, monthlyQuota: 1000, submittedJobIds: [], availableConcurrentLimit: 3, availableMonthlyQuota: 1000 } };
+const limitsBody = {
+  jobs: {
+    concurrentLimit: 3,
+    monthlyQuota: 1000,
+    submittedJobIds: [],
+    availableConcurrentLimit: 3,
+    availableMonthlyQuota: 1000,
+  },
+};
 
 function netError(code: string): Error {
   return Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
@@ -60,7 +73,10 @@ describe('requests', () => {
   it('sends the key in the apikey header only, and export parameters in the JSON body', async () => {
     const clock = new FakeClock();
     const { fetch, calls } = script([json(200, { jobId: '6073683781a6da229df71e00' })]);
-    const created = await client(fetch, clock).createExport('net_new_arr', { timePeriod: '2026_Q2', typesToExport: ['forecast'] });
+    const created = await client(fetch, clock).createExport('net_new_arr', {
+      timePeriod: '2026_Q2',
+      typesToExport: ['forecast'],
+    });
     expect(created.jobId).toBe('6073683781a6da229df71e00');
     const call = calls[0]!;
     expect(call.url).toBe('https://api.clari.test/v4/export/forecast/net_new_arr');
@@ -106,14 +122,23 @@ describe('retries', () => {
 
   it('turns Retry-After: 0 into a floor, not a hot loop', async () => {
     const clock = new FakeClock();
-    const { fetch } = script([json(429, {}, { 'retry-after': '0' }), json(429, {}, { 'retry-after': '0' }), json(200, limitsBody)]);
+    const { fetch } = script([
+      json(429, {}, { 'retry-after': '0' }),
+      json(429, {}, { 'retry-after': '0' }),
+      json(200, limitsBody),
+    ]);
     await clock.run(client(fetch, clock).getLimits());
     expect(clock.sleeps.filter((ms) => ms !== 1000)).toEqual([250, 250]);
   });
 
   it('backs off exponentially on 5xx and network errors, then gives up with the last error', async () => {
     const clock = new FakeClock();
-    const { fetch, calls } = script([json(503, 'down'), netError('ECONNRESET'), json(500, { code: 'internal_server_error', message: 'x' }), json(502, 'bad gateway')]);
+    const { fetch, calls } = script([
+      json(503, 'down'),
+      netError('ECONNRESET'),
+      json(500, { code: 'internal_server_error', message: 'x' }),
+      json(502, 'bad gateway'),
+    ]);
     const error = await clock.run(client(fetch, clock).getJob('a1')).catch((e: unknown) => e);
     expect(calls).toHaveLength(4);
     expect(error).toMatchObject({ code: 'clari.server', status: 502 });
@@ -124,7 +149,10 @@ describe('retries', () => {
   it('does not retry input or auth errors', async () => {
     const clock = new FakeClock();
     const { fetch, calls } = script([json(401, { message: 'Invalid authentication credentials' })]);
-    await expect(clock.run(client(fetch, clock).getLimits())).rejects.toMatchObject({ code: 'clari.auth', kind: 'auth' });
+    await expect(clock.run(client(fetch, clock).getLimits())).rejects.toMatchObject({
+      code: 'clari.auth',
+      kind: 'auth',
+    });
     expect(calls).toHaveLength(1);
   });
 
@@ -132,21 +160,28 @@ describe('retries', () => {
     for (const failure of [json(500, { code: 'internal_server_error', message: 'x' }), netError('ECONNRESET')]) {
       const clock = new FakeClock();
       const { fetch, calls } = script([failure, json(200, { jobId: 'never' })]);
-      await expect(clock.run(client(fetch, clock).createExport('f', {}))).rejects.toMatchObject({ code: 'clari.outcome_unknown' });
+      await expect(clock.run(client(fetch, clock).createExport('f', {}))).rejects.toMatchObject({
+        code: 'clari.outcome_unknown',
+      });
       expect(calls).toHaveLength(1);
     }
   });
 
   it('retries the export POST when Clari certainly did not take it: 429 or refused connection', async () => {
     const clock = new FakeClock();
-    const { fetch, calls } = script([json(429, {}, { 'retry-after': '1' }), netError('ECONNREFUSED'), json(200, { jobId: 'j1' })]);
+    const { fetch, calls } = script([
+      json(429, {}, { 'retry-after': '1' }),
+      netError('ECONNREFUSED'),
+      json(200, { jobId: 'j1' }),
+    ]);
     expect(await clock.run(client(fetch, clock).createExport('f', {}))).toEqual({ jobId: 'j1' });
     expect(calls).toHaveLength(3);
   });
 
   it('times out a request that hangs, on the injected clock, and retries it', async () => {
     const clock = new FakeClock();
-    const hang = (_: Call, signal: AbortSignal) => new Promise<Response>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const hang = (_: Call, signal: AbortSignal) =>
+      new Promise<Response>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     const { fetch, calls } = script([hang, json(200, limitsBody)]);
     const started = clock.now();
     await clock.run(client(fetch, clock).getLimits());
@@ -156,7 +191,8 @@ describe('retries', () => {
 
   it('reports a timeout as such when every attempt hangs', async () => {
     const clock = new FakeClock();
-    const hang = (_: Call, signal: AbortSignal) => new Promise<Response>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    const hang = (_: Call, signal: AbortSignal) =>
+      new Promise<Response>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
     const { fetch } = script([hang, hang, hang, hang]);
     await expect(clock.run(client(fetch, clock).getLimits())).rejects.toMatchObject({ code: 'clari.timeout' });
   });
@@ -195,14 +231,18 @@ describe('circuit breaker', () => {
 describe('safety', () => {
   it('refuses redirects so the key never follows one', async () => {
     const clock = new FakeClock();
-    const { fetch, calls } = script([new Response(null, { status: 302, headers: { location: 'https://evil.example/v4/admin/limits' } })]);
+    const { fetch, calls } = script([
+      new Response(null, { status: 302, headers: { location: 'https://evil.example/v4/admin/limits' } }),
+    ]);
     await expect(clock.run(client(fetch, clock).getLimits())).rejects.toMatchObject({ code: 'clari.not_found' });
     expect(calls).toHaveLength(1);
   });
 
   it('masks the key when the server echoes it', async () => {
     const clock = new FakeClock();
-    const { fetch } = script([json(400, { code: 'bad_request', namespace: 'fcw', message: `bad key ${KEY} in request` })]);
+    const { fetch } = script([
+      json(400, { code: 'bad_request', namespace: 'fcw', message: `bad key ${KEY} in request` }),
+    ]);
     const error = (await clock.run(client(fetch, clock).createExport('f', {})).catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain(KEY);
     expect(error.message).toContain('[REDACTED]');
@@ -211,19 +251,30 @@ describe('safety', () => {
   it('rejects a base URL that carries credentials, and a missing key', () => {
     const clock = new FakeClock();
     const { fetch } = script([]);
-    expect(() => client(fetch, clock, { baseUrl: 'https://user:pw@api.clari.com/v4' })).toThrow(/must not carry credentials/);
+    expect(() => client(fetch, clock, { baseUrl: 'https://user:pw@api.clari.com/v4' })).toThrow(
+      /must not carry credentials/,
+    );
     expect(() => client(fetch, clock, { apiKey: ' ' })).toThrow(/No Clari API key/);
   });
 
   it('follows audit nextLink on the same origin only', async () => {
     const clock = new FakeClock();
     const { fetch, calls } = script([
-      json(200, { items: [{ event: 'a', eventTimestamp: 't' }], actors: [], nextLink: 'https://api.clari.test/v4/audit/events?cursor=1' }),
-      json(200, { items: [{ event: 'b', eventTimestamp: 't' }], actors: [], nextLink: 'https://elsewhere.test/v4/audit/events?cursor=2' }),
+      json(200, {
+        items: [{ event: 'a', eventTimestamp: 't' }],
+        actors: [],
+        nextLink: 'https://api.clari.test/v4/audit/events?cursor=1',
+      }),
+      json(200, {
+        items: [{ event: 'b', eventTimestamp: 't' }],
+        actors: [],
+        nextLink: 'https://elsewhere.test/v4/audit/events?cursor=2',
+      }),
     ]);
     const events: string[] = [];
     const error = await (async () => {
-      for await (const page of client(fetch, clock).auditEvents({ limit: 1 })) events.push(...page.items.map((i) => i.event));
+      for await (const page of client(fetch, clock).auditEvents({ limit: 1 }))
+        events.push(...page.items.map((i) => i.event));
     })().catch((e: unknown) => e);
     expect(events).toEqual(['a', 'b']);
     expect(error).toMatchObject({ message: expect.stringContaining('another host') });

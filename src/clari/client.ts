@@ -9,8 +9,25 @@ import { decodeCancel, decodeCreated, decodeJob, decodeJobList, decodeLimits } f
 import { decodeForecastJson, type DocumentPart, type DocumentSummary } from './document.js';
 import { ClariError } from './errors.js';
 import { ClariHttp, type FetchLike, type RequestEvent, type StreamResponse } from './http.js';
-import { type BreakerOptions, type BreakerState, CircuitBreaker, DEFAULT_BREAKER, DEFAULT_RETRY, RateLimiter, type RetryOptions } from './resilience.js';
-import type { AuditEventPage, AuditQuery, CancelResult, ExportFormat, ExportJob, ExportLimits, ExportRequest, ExportType } from './wire.js';
+import {
+  type BreakerOptions,
+  type BreakerState,
+  CircuitBreaker,
+  DEFAULT_BREAKER,
+  DEFAULT_RETRY,
+  RateLimiter,
+  type RetryOptions,
+} from './resilience.js';
+import type {
+  AuditEventPage,
+  AuditQuery,
+  CancelResult,
+  ExportFormat,
+  ExportJob,
+  ExportLimits,
+  ExportRequest,
+  ExportType,
+} from './wire.js';
 
 export const DEFAULT_BASE_URL = 'https://api.clari.com/v4';
 
@@ -94,7 +111,10 @@ export class ClariClient {
   /** GET /admin/limits: concurrency cap, rolling 30-day quota and what is left of both. */
   async getLimits(signal?: AbortSignal): Promise<ExportLimits> {
     const endpoint = 'GET /admin/limits';
-    return decodeLimits(await this.http.json({ method: 'GET', path: '/admin/limits', endpoint, idempotent: true, signal }), endpoint);
+    return decodeLimits(
+      await this.http.json({ method: 'GET', path: '/admin/limits', endpoint, idempotent: true, signal }),
+      endpoint,
+    );
   }
 
   /**
@@ -119,31 +139,68 @@ export class ClariClient {
   /** GET /export/jobs/{jobId}, unwrapping `{job: ...}`. */
   async getJob(jobId: string, signal?: AbortSignal): Promise<ExportJob> {
     const endpoint = 'GET /export/jobs/{jobId}';
-    return decodeJob(await this.http.json({ method: 'GET', path: `/export/jobs/${jobPath(jobId)}`, endpoint, idempotent: true, subject: jobId, signal }), endpoint);
+    return decodeJob(
+      await this.http.json({
+        method: 'GET',
+        path: `/export/jobs/${jobPath(jobId)}`,
+        endpoint,
+        idempotent: true,
+        subject: jobId,
+        signal,
+      }),
+      endpoint,
+    );
   }
 
   /** GET /export/jobs: every job the token's user started. */
   async listJobs(signal?: AbortSignal): Promise<ExportJob[]> {
     const endpoint = 'GET /export/jobs';
-    return decodeJobList(await this.http.json({ method: 'GET', path: '/export/jobs', endpoint, idempotent: true, signal }), endpoint);
+    return decodeJobList(
+      await this.http.json({ method: 'GET', path: '/export/jobs', endpoint, idempotent: true, signal }),
+      endpoint,
+    );
   }
 
   /** PATCH /export/jobs/{jobId} `{type: CANCEL}`; frees the job's quota slot. */
   async cancelJob(jobId: string, signal?: AbortSignal): Promise<CancelResult> {
     const endpoint = 'PATCH /export/jobs/{jobId}';
     // Cancelling twice is harmless (the second answers export_failed_to_cancel or the same status), so it may be retried.
-    return decodeCancel(await this.http.json({ method: 'PATCH', path: `/export/jobs/${jobPath(jobId)}`, endpoint, body: { type: 'CANCEL' }, idempotent: true, subject: jobId, signal }));
+    return decodeCancel(
+      await this.http.json({
+        method: 'PATCH',
+        path: `/export/jobs/${jobPath(jobId)}`,
+        endpoint,
+        body: { type: 'CANCEL' },
+        idempotent: true,
+        subject: jobId,
+        signal,
+      }),
+    );
   }
 
   /** GET /export/jobs/{jobId}/results as a byte stream; the format comes from the content type or the first byte. */
   async downloadResults(jobId: string, signal?: AbortSignal): Promise<ResultsStream> {
     const endpoint = 'GET /export/jobs/{jobId}/results';
-    const response = await this.http.stream({ method: 'GET', path: `/export/jobs/${jobPath(jobId)}/results`, endpoint, idempotent: true, subject: jobId, signal });
+    const response = await this.http.stream({
+      method: 'GET',
+      path: `/export/jobs/${jobPath(jobId)}/results`,
+      endpoint,
+      idempotent: true,
+      subject: jobId,
+      signal,
+    });
     return sniffFormat(response);
   }
 
   /** Downloads and decodes results into row batches (JSON or CSV alike). */
-  async *readResults(jobId: string, options: { requestedPeriod?: string | undefined; currencyCode?: string | undefined; signal?: AbortSignal | undefined } = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
+  async *readResults(
+    jobId: string,
+    options: {
+      requestedPeriod?: string | undefined;
+      currencyCode?: string | undefined;
+      signal?: AbortSignal | undefined;
+    } = {},
+  ): AsyncGenerator<DocumentPart, DocumentSummary> {
     const results = await this.downloadResults(jobId, options.signal);
     return yield* decodeResults(results, options);
   }
@@ -177,19 +234,33 @@ export class ClariClient {
     let first = true;
     const seen = new Set<string>();
     while (path) {
-      const body = await this.http.json({ method: 'GET', path, endpoint: 'GET /audit/events', query: first ? params : undefined, idempotent: true, signal });
+      const body = await this.http.json({
+        method: 'GET',
+        path,
+        endpoint: 'GET /audit/events',
+        query: first ? params : undefined,
+        idempotent: true,
+        signal,
+      });
       first = false;
       const page = decodeAuditPage(body);
       yield page;
       path = page.nextLink;
-      if (path && seen.has(path)) throw new ClariError('clari.decode', 'Audit events pagination loops (the same nextLink twice)', { kind: 'data', endpoint: 'GET /audit/events' });
+      if (path && seen.has(path))
+        throw new ClariError('clari.decode', 'Audit events pagination loops (the same nextLink twice)', {
+          kind: 'data',
+          endpoint: 'GET /audit/events',
+        });
       if (path) seen.add(path);
     }
   }
 }
 
 /** Decodes a results stream whichever format it is in. */
-export async function* decodeResults(results: ResultsStream, options: { requestedPeriod?: string | undefined; currencyCode?: string | undefined } = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
+export async function* decodeResults(
+  results: ResultsStream,
+  options: { requestedPeriod?: string | undefined; currencyCode?: string | undefined } = {},
+): AsyncGenerator<DocumentPart, DocumentSummary> {
   if (results.format === 'CSV') return yield* decodeForecastCsv(results.body, options);
   return yield* decodeForecastJson(results.body);
 }
@@ -202,7 +273,10 @@ async function sniffFormat(response: StreamResponse): Promise<ResultsStream> {
   const iterator = response.body[Symbol.asyncIterator]();
   const first = await iterator.next();
   const head = first.done ? new Uint8Array() : first.value;
-  const text = Buffer.from(head).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text = Buffer.from(head)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   const format: ExportFormat = text.startsWith('{') || text.startsWith('[') || text === '' ? 'JSON' : 'CSV';
   async function* replay(): AsyncGenerator<Uint8Array> {
     if (!first.done) yield first.value;
@@ -217,7 +291,8 @@ async function sniffFormat(response: StreamResponse): Promise<ResultsStream> {
 
 function decodeAuditPage(body: unknown): AuditEventPage {
   const o = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
-  if (!Array.isArray(o.items)) throw new ClariError('clari.decode', 'Unexpected answer from GET /audit/events: no items array', { kind: 'data' });
+  if (!Array.isArray(o.items))
+    throw new ClariError('clari.decode', 'Unexpected answer from GET /audit/events: no items array', { kind: 'data' });
   const page: { nextLink?: string; items: AuditEventPage['items']; actors: AuditEventPage['actors'] } = {
     items: o.items as AuditEventPage['items'],
     actors: Array.isArray(o.actors) ? (o.actors as AuditEventPage['actors']) : [],
@@ -239,7 +314,10 @@ function forecastPath(forecastId: string): string {
 
 function jobPath(jobId: string): string {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(jobId)) {
-    throw new ClariError('clari.job_not_found', `Not a job id: '${jobId}'`, { kind: 'input', hint: 'Job ids are 24 hex characters, as returned by the export call.' });
+    throw new ClariError('clari.job_not_found', `Not a job id: '${jobId}'`, {
+      kind: 'input',
+      hint: 'Job ids are 24 hex characters, as returned by the export call.',
+    });
   }
   return jobId;
 }

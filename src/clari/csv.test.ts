@@ -67,11 +67,30 @@ describe('decodeForecastCsv', () => {
   it('turns long-format rows into entries, users, fields and weeks', async () => {
     const { rows } = await decodeAll(body);
     expect(rows.entries).toEqual([
-      { userId: 'csv:0055g00000AbCdFAAZ:AE - West', fieldId: 'Commit', timePeriodId: '2026_Q2', timeFrameId: 'TF:2026-04-08', forecastValue: 640000, currency: { code: 'USD', symbol: '$' }, isUpdated: true },
-      { userId: 'csv:0055g00000AbCdEAAZ:VP Sales - West', fieldId: 'Quota', timePeriodId: '2026_Q2', timeFrameId: 'TF:2026-04-08', quotaValue: 1500000, currency: { code: 'USD', symbol: '$' } },
+      {
+        userId: 'csv:0055g00000AbCdFAAZ:AE - West',
+        fieldId: 'Commit',
+        timePeriodId: '2026_Q2',
+        timeFrameId: 'TF:2026-04-08',
+        forecastValue: 640000,
+        currency: { code: 'USD', symbol: '$' },
+        isUpdated: true,
+      },
+      {
+        userId: 'csv:0055g00000AbCdEAAZ:VP Sales - West',
+        fieldId: 'Quota',
+        timePeriodId: '2026_Q2',
+        timeFrameId: 'TF:2026-04-08',
+        quotaValue: 1500000,
+        currency: { code: 'USD', symbol: '$' },
+      },
     ]);
     expect(rows.users).toHaveLength(2);
-    expect(rows.users![1]).toMatchObject({ name: 'Dana "D" Whitfield', hierarchyName: 'VP Sales - West', parentHierarchyName: null });
+    expect(rows.users![1]).toMatchObject({
+      name: 'Dana "D" Whitfield',
+      hierarchyName: 'VP Sales - West',
+      parentHierarchyName: null,
+    });
     expect(rows.fields!.map((f) => (f as { fieldId: string }).fieldId)).toEqual(['Commit', 'Quota']);
     expect(rows.timeFrames).toEqual([{ timeFrameId: 'TF:2026-04-08', startDate: '2026-04-08', endDate: '2026-04-14' }]);
   });
@@ -83,8 +102,12 @@ describe('decodeForecastCsv', () => {
 
   it('fails clearly on a missing column, a bad amount, or a cut-off quote', async () => {
     await expect(decodeAll('User,Email\nA,b\n')).rejects.toThrow(/lacks column/);
-    await expect(decodeAll(HEADER + 'A,a@x,005,R,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,lots\n')).rejects.toThrow(/row 2 has a Forecast Value "lots"/);
-    await expect(decodeAll(HEADER + 'A,a@x,005,R,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,"$1')).rejects.toMatchObject({ code: 'clari.truncated_body' });
+    await expect(
+      decodeAll(HEADER + 'A,a@x,005,R,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,lots\n'),
+    ).rejects.toThrow(/row 2 has a Forecast Value "lots"/);
+    await expect(
+      decodeAll(HEADER + 'A,a@x,005,R,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,"$1'),
+    ).rejects.toMatchObject({ code: 'clari.truncated_body' });
   });
 
   it('reads quarter labels', () => {

@@ -133,7 +133,10 @@ export interface CsvDecodeOptions {
 
 type MutableEntry = { -readonly [K in keyof WireEntry]: WireEntry[K] };
 
-export async function* decodeForecastCsv(source: AsyncIterable<Uint8Array>, options: CsvDecodeOptions = {}): AsyncGenerator<DocumentPart, DocumentSummary> {
+export async function* decodeForecastCsv(
+  source: AsyncIterable<Uint8Array>,
+  options: CsvDecodeOptions = {},
+): AsyncGenerator<DocumentPart, DocumentSummary> {
   const drift = new DriftCollector();
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const tokenizer = new CsvTokenizer();
@@ -221,7 +224,8 @@ export async function* decodeForecastCsv(source: AsyncIterable<Uint8Array>, opti
         const money = parseMoney(raw);
         if (!money) throw csvError(where, `has a ${typeLabel} "${raw}" that is not an amount`);
         current[valueKey as 'forecastValue'] = money.value;
-        if (money.value !== null && options.currencyCode) current.currency = { code: options.currencyCode, symbol: money.symbol };
+        if (money.value !== null && options.currencyCode)
+          current.currency = { code: options.currencyCode, symbol: money.symbol };
       }
     }
     if (newUsers.length > 0) out.push({ kind: 'users', rows: newUsers });
@@ -244,7 +248,10 @@ export async function* decodeForecastCsv(source: AsyncIterable<Uint8Array>, opti
   const tail = tokenizer.write(decoder.decode());
   const last = tokenizer.end();
   if (last.unterminatedQuote) {
-    throw new ClariError('clari.truncated_body', 'CSV export ends inside a quoted value', { kind: 'transient', hint: 'The download was cut off; it is fetched again.' });
+    throw new ClariError('clari.truncated_body', 'CSV export ends inside a quoted value', {
+      kind: 'transient',
+      hint: 'The download was cut off; it is fetched again.',
+    });
   }
   const parts: DocumentPart[] = [];
   handle([...tail, ...last.rows], parts);
@@ -259,7 +266,11 @@ function readHeader(row: string[], drift: DriftCollector): Map<string, number> {
   const map = new Map(names.map((name, i) => [name, i] as const));
   const missing = CSV_HEADER.filter((name) => !map.has(name) && name !== 'Parent Role' && name !== 'Week');
   if (missing.length > 0) {
-    throw new ClariError('clari.decode', `CSV export lacks column(s) ${missing.join(', ')}; header was: ${names.join(',')}`, { kind: 'data' });
+    throw new ClariError(
+      'clari.decode',
+      `CSV export lacks column(s) ${missing.join(', ')}; header was: ${names.join(',')}`,
+      { kind: 'data' },
+    );
   }
   for (const name of names) if (!(CSV_HEADER as readonly string[]).includes(name)) drift.note(`csv.column:${name}`);
   return map;

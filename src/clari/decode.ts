@@ -74,7 +74,8 @@ export function decodeLimits(body: unknown, endpoint: string): ExportLimits {
   if (!isObj(o)) throw bad(endpoint, 'the body is not a limits object');
   const concurrentLimit = num(o.concurrentLimit);
   const monthlyQuota = num(o.monthlyQuota);
-  if (concurrentLimit === undefined || monthlyQuota === undefined) throw bad(endpoint, 'concurrentLimit or monthlyQuota is missing');
+  if (concurrentLimit === undefined || monthlyQuota === undefined)
+    throw bad(endpoint, 'concurrentLimit or monthlyQuota is missing');
   const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const runningJobIds = ids(o.runningJobIds);
   const submittedJobIds = ids(o.submittedJobIds);

@@ -3,13 +3,61 @@ import { decodeForecastJson, type DocumentPart, type DocumentSummary } from './d
 
 const doc = {
   entries: [
-    { userId: '41822:00E5g', fieldId: 'fc_commit', timePeriodId: '2026_Q2', timeFrameId: 'TF:2026-04-08', forecastValue: 1180000.5, currency: { code: 'USD', symbol: '$' }, isUpdated: true, updatedBy: '41822', updatedOn: 1775829600000 },
-    { userId: '41822:00E5g', fieldId: 'fc_commit', timePeriodId: '2026_Q2', timeFrameId: 'TF:2026-04-01', forecastValue: null, currency: null, isUpdated: false, updatedBy: null, updatedOn: null },
-    { userId: '57310:00E5h', fieldId: 'quota_q', timePeriodId: '2026_Q2', timeFrameId: 'TF:2026-04-08', quotaValue: -5e5 },
+    {
+      userId: '41822:00E5g',
+      fieldId: 'fc_commit',
+      timePeriodId: '2026_Q2',
+      timeFrameId: 'TF:2026-04-08',
+      forecastValue: 1180000.5,
+      currency: { code: 'USD', symbol: '$' },
+      isUpdated: true,
+      updatedBy: '41822',
+      updatedOn: 1775829600000,
+    },
+    {
+      userId: '41822:00E5g',
+      fieldId: 'fc_commit',
+      timePeriodId: '2026_Q2',
+      timeFrameId: 'TF:2026-04-01',
+      forecastValue: null,
+      currency: null,
+      isUpdated: false,
+      updatedBy: null,
+      updatedOn: null,
+    },
+    {
+      userId: '57310:00E5h',
+      fieldId: 'quota_q',
+      timePeriodId: '2026_Q2',
+      timeFrameId: 'TF:2026-04-08',
+      quotaValue: -5e5,
+    },
   ],
-  users: [{ userId: '41822:00E5g', name: 'Zoë "Z" O\'Brien \\ 雪', email: 'z@example.com', crmId: '005', scopeId: '41822::MGR', hierarchyId: 'h1', hierarchyName: 'VP', parentHierarchyId: null, parentHierarchyName: null }],
+  users: [
+    {
+      userId: '41822:00E5g',
+      name: 'Zoë "Z" O\'Brien \\ 雪',
+      email: 'z@example.com',
+      crmId: '005',
+      scopeId: '41822::MGR',
+      hierarchyId: 'h1',
+      hierarchyName: 'VP',
+      parentHierarchyId: null,
+      parentHierarchyName: null,
+    },
+  ],
   fields: [{ fieldId: 'fc_commit', fieldName: 'Commit', fieldType: 'forecast' }],
-  timePeriods: [{ timePeriodId: '2026_Q2', type: 'quarter', label: 'Quarter 2', year: '2026', startDate: '2026-04-01', endDate: '2026-06-30', crmId: '026' }],
+  timePeriods: [
+    {
+      timePeriodId: '2026_Q2',
+      type: 'quarter',
+      label: 'Quarter 2',
+      year: '2026',
+      startDate: '2026-04-01',
+      endDate: '2026-06-30',
+      crmId: '026',
+    },
+  ],
   timeFrames: [{ timeFrameId: 'TF:2026-04-08', startDate: '2026-04-08', endDate: '2026-04-14' }],
 };
 
@@ -19,7 +67,10 @@ async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
 }
 
-async function decode(text: string, size = 1 << 20): Promise<{ parts: Record<string, unknown[]>; summary: DocumentSummary }> {
+async function decode(
+  text: string,
+  size = 1 << 20,
+): Promise<{ parts: Record<string, unknown[]>; summary: DocumentSummary }> {
   const parts: Record<string, unknown[]> = {};
   const gen = decodeForecastJson(chunks(text, size));
   for (;;) {
@@ -53,7 +104,12 @@ describe('decodeForecastJson', () => {
   });
 
   it('reports unknown keys and members as drift and keeps going', async () => {
-    const drifted = { ...doc, exportMeta: { v: 2 }, extra: [1, 2], entries: doc.entries.map((e) => ({ ...e, forecastCategory: 'commit' })) };
+    const drifted = {
+      ...doc,
+      exportMeta: { v: 2 },
+      extra: [1, 2],
+      entries: doc.entries.map((e) => ({ ...e, forecastCategory: 'commit' })),
+    };
     const { parts, summary } = await decode(JSON.stringify(drifted));
     expect(parts.entries).toHaveLength(3);
     expect(summary.drift).toEqual({ '$.exportMeta': 1, '$.extra': 1, 'entries.forecastCategory': 3 });
@@ -78,21 +134,41 @@ describe('decodeForecastJson', () => {
 
   it.each([
     ['a missing id', { fieldId: 'f', timePeriodId: 'p', timeFrameId: 't' }, 'entries[0].userId is missing'],
-    ['an object as amount', { userId: 'u', fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: {} }, 'entries[0].forecastValue must be a number'],
-    ['a string flag', { userId: 'u', fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', isUpdated: 'yes' }, 'entries[0].isUpdated must be'],
+    [
+      'an object as amount',
+      { userId: 'u', fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: {} },
+      'entries[0].forecastValue must be a number',
+    ],
+    [
+      'a string flag',
+      { userId: 'u', fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', isUpdated: 'yes' },
+      'entries[0].isUpdated must be',
+    ],
     ['an entry that is not an object', 42, 'entries[0] must be an object'],
   ])('names the path of %s', async (_, entry, message) => {
     await expect(decode(JSON.stringify({ entries: [entry] }))).rejects.toThrow(message);
   });
 
   it('accepts numeric strings and numeric ids, reporting them as drift', async () => {
-    const { parts, summary } = await decode(JSON.stringify({ entries: [{ userId: 7, fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: '12.5' }] }));
-    expect(parts.entries).toEqual([{ userId: '7', fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: 12.5 }]);
+    const { parts, summary } = await decode(
+      JSON.stringify({
+        entries: [{ userId: 7, fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: '12.5' }],
+      }),
+    );
+    expect(parts.entries).toEqual([
+      { userId: '7', fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: 12.5 },
+    ]);
     expect(summary.drift).toEqual({ 'entries.userId:number': 1, 'entries.forecastValue:string': 1 });
   });
 
   it('streams: batches are handed over as chunks arrive, not at the end', async () => {
-    const entries = Array.from({ length: 2000 }, (_, i) => ({ userId: `u${i}`, fieldId: 'f', timePeriodId: 'p', timeFrameId: 't', forecastValue: i }));
+    const entries = Array.from({ length: 2000 }, (_, i) => ({
+      userId: `u${i}`,
+      fieldId: 'f',
+      timePeriodId: 'p',
+      timeFrameId: 't',
+      forecastValue: i,
+    }));
     const gen = decodeForecastJson(chunks(JSON.stringify({ entries }), 4096));
     let batches = 0;
     for (;;) {

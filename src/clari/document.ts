@@ -43,7 +43,17 @@ export class DriftCollector {
 }
 
 const KNOWN: Record<Exclude<DocumentArray, 'entries'>, ReadonlySet<string>> = {
-  users: new Set(['userId', 'name', 'email', 'crmId', 'scopeId', 'hierarchyId', 'hierarchyName', 'parentHierarchyId', 'parentHierarchyName']),
+  users: new Set([
+    'userId',
+    'name',
+    'email',
+    'crmId',
+    'scopeId',
+    'hierarchyId',
+    'hierarchyName',
+    'parentHierarchyId',
+    'parentHierarchyName',
+  ]),
   fields: new Set(['fieldId', 'fieldName', 'fieldType']),
   timePeriods: new Set(['timePeriodId', 'type', 'label', 'year', 'startDate', 'endDate', 'crmId']),
   timeFrames: new Set(['timeFrameId', 'startDate', 'endDate']),
@@ -53,7 +63,9 @@ const KNOWN: Record<Exclude<DocumentArray, 'entries'>, ReadonlySet<string>> = {
  * Decodes a JSON export from a byte stream, yielding batches of validated rows as they arrive. The
  * summary is returned when the stream ends; a cut-off stream throws `clari.truncated_body`.
  */
-export async function* decodeForecastJson(source: AsyncIterable<Uint8Array>): AsyncGenerator<DocumentPart, DocumentSummary> {
+export async function* decodeForecastJson(
+  source: AsyncIterable<Uint8Array>,
+): AsyncGenerator<DocumentPart, DocumentSummary> {
   const drift = new DriftCollector();
   const counts: Record<DocumentArray, number> = { entries: 0, users: 0, fields: 0, timePeriods: 0, timeFrames: 0 };
   const present = new Set<string>();
@@ -85,11 +97,17 @@ export async function* decodeForecastJson(source: AsyncIterable<Uint8Array>): As
     scanner.end();
   } catch (error) {
     if (error instanceof JsonScanError) {
-      throw new ClariError(error.truncated ? 'clari.truncated_body' : 'clari.decode', `Export document is ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`, {
-        kind: error.truncated ? 'transient' : 'data',
-        cause: error,
-        hint: error.truncated ? 'The download was cut off; it is fetched again.' : 'Clari sent a broken document; the raw payload is kept in the landing for inspection.',
-      });
+      throw new ClariError(
+        error.truncated ? 'clari.truncated_body' : 'clari.decode',
+        `Export document is ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`,
+        {
+          kind: error.truncated ? 'transient' : 'data',
+          cause: error,
+          hint: error.truncated
+            ? 'The download was cut off; it is fetched again.'
+            : 'Clari sent a broken document; the raw payload is kept in the landing for inspection.',
+        },
+      );
     }
     throw error;
   }
@@ -199,7 +217,14 @@ export function decodeEntry(value: unknown, index: number, drift: DriftCollector
   };
   const currency = decodeCurrency(o.currency, `${path}.currency`);
   if (currency !== undefined) entry.currency = currency;
-  for (const key of ['forecastValue', 'quotaValue', 'adjustmentValue', 'crmTotalValue', 'crmClosedValue', 'updatedOn'] as const) {
+  for (const key of [
+    'forecastValue',
+    'quotaValue',
+    'adjustmentValue',
+    'crmTotalValue',
+    'crmClosedValue',
+    'updatedOn',
+  ] as const) {
     const v = optNumber(o, key, path, drift);
     if (v !== undefined) entry[key] = v;
   }
@@ -230,7 +255,11 @@ export function decodeField(value: unknown, index: number, drift: DriftCollector
   const path = `fields[${index}]`;
   const o = asObject(value, path);
   noteUnknown(o, KNOWN.fields, 'fields', drift);
-  return { fieldId: id(o, 'fieldId', path, drift), fieldName: optText(o, 'fieldName', path) ?? '', fieldType: optText(o, 'fieldType', path) };
+  return {
+    fieldId: id(o, 'fieldId', path, drift),
+    fieldName: optText(o, 'fieldName', path) ?? '',
+    fieldType: optText(o, 'fieldType', path),
+  };
 }
 
 export function decodeTimePeriod(value: unknown, index: number, drift: DriftCollector): WireTimePeriod {
@@ -252,5 +281,9 @@ export function decodeTimeFrame(value: unknown, index: number, drift: DriftColle
   const path = `timeFrames[${index}]`;
   const o = asObject(value, path);
   noteUnknown(o, KNOWN.timeFrames, 'timeFrames', drift);
-  return { timeFrameId: id(o, 'timeFrameId', path, drift), startDate: optText(o, 'startDate', path), endDate: optText(o, 'endDate', path) };
+  return {
+    timeFrameId: id(o, 'timeFrameId', path, drift),
+    startDate: optText(o, 'startDate', path),
+    endDate: optText(o, 'endDate', path),
+  };
 }

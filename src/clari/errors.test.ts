@@ -2,18 +2,45 @@ import { describe, expect, it } from 'vitest';
 import { errorFromResponse, parseErrorEnvelope } from './errors.js';
 
 const ctx = { endpoint: 'POST /export/forecast/{forecastId}', subject: 'net_new_arr' };
-const exportBody = (code: string, message = 'msg') => JSON.stringify({ code, namespace: 'fcw', errorId: 'e-1', message, orgId: 101 });
+const exportBody = (code: string, message = 'msg') =>
+  JSON.stringify({ code, namespace: 'fcw', errorId: 'e-1', message, orgId: 101 });
 
 describe('parseErrorEnvelope', () => {
   it('reads every documented surface', () => {
-    expect(parseErrorEnvelope(exportBody('no_such_forecast_config'))).toMatchObject({ surface: 'export', code: 'no_such_forecast_config', errorId: 'e-1', orgId: 101 });
-    expect(parseErrorEnvelope('{"message":"no Route matched with those values","request_id":"r1"}')).toEqual({ surface: 'gateway', message: 'no Route matched with those values', requestId: 'r1' });
-    expect(parseErrorEnvelope('{"errors":[{"code":"bad","message":"limit","target":"limit","status":"400"}]}')).toMatchObject({ surface: 'audit', errors: [{ code: 'bad', target: 'limit' }] });
-    expect(parseErrorEnvelope('[{"statusCode":400,"reaspnPhrase":"Bad","description":"too many ids"}]')).toMatchObject({ surface: 'opportunity', errors: [{ statusCode: 400, reaspnPhrase: 'Bad' }] });
-    expect(parseErrorEnvelope('[{"errorCode":"DATA_TYPE_ERROR","errorSummary":"x"}]')).toMatchObject({ surface: 'ingestion', errors: [{ errorCode: 'DATA_TYPE_ERROR' }] });
-    expect(parseErrorEnvelope('{"error":"API rate limit exceeded"}')).toMatchObject({ surface: 'ingestion', errors: [{ errorSummary: 'API rate limit exceeded' }] });
-    expect(parseErrorEnvelope('{"errorMessage":"Credentials not provided!"}')).toEqual({ surface: 'copilot', errorMessage: 'Credentials not provided!' });
-    expect(parseErrorEnvelope('<html>bad gateway</html>')).toEqual({ surface: 'unknown', text: '<html>bad gateway</html>' });
+    expect(parseErrorEnvelope(exportBody('no_such_forecast_config'))).toMatchObject({
+      surface: 'export',
+      code: 'no_such_forecast_config',
+      errorId: 'e-1',
+      orgId: 101,
+    });
+    expect(parseErrorEnvelope('{"message":"no Route matched with those values","request_id":"r1"}')).toEqual({
+      surface: 'gateway',
+      message: 'no Route matched with those values',
+      requestId: 'r1',
+    });
+    expect(
+      parseErrorEnvelope('{"errors":[{"code":"bad","message":"limit","target":"limit","status":"400"}]}'),
+    ).toMatchObject({ surface: 'audit', errors: [{ code: 'bad', target: 'limit' }] });
+    expect(parseErrorEnvelope('[{"statusCode":400,"reaspnPhrase":"Bad","description":"too many ids"}]')).toMatchObject({
+      surface: 'opportunity',
+      errors: [{ statusCode: 400, reaspnPhrase: 'Bad' }],
+    });
+    expect(parseErrorEnvelope('[{"errorCode":"DATA_TYPE_ERROR","errorSummary":"x"}]')).toMatchObject({
+      surface: 'ingestion',
+      errors: [{ errorCode: 'DATA_TYPE_ERROR' }],
+    });
+    expect(parseErrorEnvelope('{"error":"API rate limit exceeded"}')).toMatchObject({
+      surface: 'ingestion',
+      errors: [{ errorSummary: 'API rate limit exceeded' }],
+    });
+    expect(parseErrorEnvelope('{"errorMessage":"Credentials not provided!"}')).toEqual({
+      surface: 'copilot',
+      errorMessage: 'Credentials not provided!',
+    });
+    expect(parseErrorEnvelope('<html>bad gateway</html>')).toEqual({
+      surface: 'unknown',
+      text: '<html>bad gateway</html>',
+    });
     expect(parseErrorEnvelope('')).toEqual({ surface: 'unknown', text: '' });
   });
 });
@@ -45,12 +72,18 @@ describe('errorFromResponse', () => {
 
   it('tells an unfinished job from an unknown one by endpoint', () => {
     const body = exportBody('invalid_jobId');
-    expect(errorFromResponse(400, body, { endpoint: 'GET /export/jobs/{jobId}/results' }).code).toBe('clari.job_not_ready');
+    expect(errorFromResponse(400, body, { endpoint: 'GET /export/jobs/{jobId}/results' }).code).toBe(
+      'clari.job_not_ready',
+    );
     expect(errorFromResponse(400, body, { endpoint: 'GET /export/jobs/{jobId}' }).code).toBe('clari.job_not_found');
   });
 
   it('keeps the server message and the endpoint template, not a URL', () => {
-    const error = errorFromResponse(400, exportBody('no_such_forecast_config', 'Forecast x does not exist in the ForecastTemplate.'), ctx);
+    const error = errorFromResponse(
+      400,
+      exportBody('no_such_forecast_config', 'Forecast x does not exist in the ForecastTemplate.'),
+      ctx,
+    );
     expect(error.message).toContain("Forecast 'net_new_arr' does not exist");
     expect(error.message).toContain('POST /export/forecast/{forecastId}');
     expect(error.message).toContain('ForecastTemplate');

@@ -6,10 +6,32 @@
 import { AppError, type ErrorKind } from '../core/index.js';
 
 export type ErrorEnvelope =
-  | { surface: 'export'; code: string; namespace?: string | undefined; errorId?: string | undefined; message: string; orgId?: number | string | undefined }
+  | {
+      surface: 'export';
+      code: string;
+      namespace?: string | undefined;
+      errorId?: string | undefined;
+      message: string;
+      orgId?: number | string | undefined;
+    }
   | { surface: 'gateway'; message: string; requestId?: string | undefined }
-  | { surface: 'audit'; errors: { code?: string | undefined; message?: string | undefined; target?: string | undefined; status?: string | undefined }[] }
-  | { surface: 'opportunity'; errors: { statusCode?: number | undefined; reaspnPhrase?: string | undefined; description?: string | undefined }[] }
+  | {
+      surface: 'audit';
+      errors: {
+        code?: string | undefined;
+        message?: string | undefined;
+        target?: string | undefined;
+        status?: string | undefined;
+      }[];
+    }
+  | {
+      surface: 'opportunity';
+      errors: {
+        statusCode?: number | undefined;
+        reaspnPhrase?: string | undefined;
+        description?: string | undefined;
+      }[];
+    }
   | { surface: 'ingestion'; errors: { errorCode?: string | undefined; errorSummary?: string | undefined }[] }
   | { surface: 'copilot'; errorMessage: string }
   | { surface: 'unknown'; text: string };
@@ -92,7 +114,10 @@ export function parseErrorEnvelope(text: string): ErrorEnvelope {
   if (Array.isArray(body)) {
     const first: unknown = body[0];
     if (obj(first) && ('errorCode' in first || 'errorSummary' in first)) {
-      return { surface: 'ingestion', errors: body.filter(obj).map((e) => ({ errorCode: str(e.errorCode), errorSummary: str(e.errorSummary) })) };
+      return {
+        surface: 'ingestion',
+        errors: body.filter(obj).map((e) => ({ errorCode: str(e.errorCode), errorSummary: str(e.errorSummary) })),
+      };
     }
     if (obj(first) && ('statusCode' in first || 'reaspnPhrase' in first || 'description' in first)) {
       return {
@@ -120,7 +145,12 @@ export function parseErrorEnvelope(text: string): ErrorEnvelope {
   if (Array.isArray(body.errors)) {
     return {
       surface: 'audit',
-      errors: body.errors.filter(obj).map((e) => ({ code: str(e.code), message: str(e.message), target: str(e.target), status: str(e.status) ?? (typeof e.status === 'number' ? String(e.status) : undefined) })),
+      errors: body.errors.filter(obj).map((e) => ({
+        code: str(e.code),
+        message: str(e.message),
+        target: str(e.target),
+        status: str(e.status) ?? (typeof e.status === 'number' ? String(e.status) : undefined),
+      })),
     };
   }
   if (typeof body.errorMessage === 'string') return { surface: 'copilot', errorMessage: body.errorMessage };
@@ -192,19 +222,31 @@ export function errorFromResponse(status: number, bodyText: string, context: Res
   }
   if (status === 400 && clariCode === 'invalid_jobId') {
     const ready = context.endpoint.endsWith('/results');
-    return new ClariError(ready ? 'clari.job_not_ready' : 'clari.job_not_found', say(ready ? `Results of job${subject} are not available` : `Job${subject} is unknown to Clari`), {
-      ...base,
-      kind: ready ? 'transient' : 'input',
-      hint: ready
-        ? 'The job has not finished, or its results expired (30 days after it ended); poll again or export again.'
-        : 'The job id may have expired or belong to another tenant; the export will be queued again.',
-    });
+    return new ClariError(
+      ready ? 'clari.job_not_ready' : 'clari.job_not_found',
+      say(ready ? `Results of job${subject} are not available` : `Job${subject} is unknown to Clari`),
+      {
+        ...base,
+        kind: ready ? 'transient' : 'input',
+        hint: ready
+          ? 'The job has not finished, or its results expired (30 days after it ended); poll again or export again.'
+          : 'The job id may have expired or belong to another tenant; the export will be queued again.',
+      },
+    );
   }
   if (status === 400 && clariCode === 'export_failed_to_cancel') {
-    return new ClariError('clari.cancel_failed', say(`Job${subject} could not be cancelled`), { ...base, kind: 'input', hint: 'The job already finished; download its results instead.' });
+    return new ClariError('clari.cancel_failed', say(`Job${subject} could not be cancelled`), {
+      ...base,
+      kind: 'input',
+      hint: 'The job already finished; download its results instead.',
+    });
   }
   if (status === 400 && clariCode === 'SWW') {
-    return new ClariError('clari.server', say('Clari could not read the job status'), { ...base, kind: 'transient', hint: 'Transient on Clari side; retried automatically.' });
+    return new ClariError('clari.server', say('Clari could not read the job status'), {
+      ...base,
+      kind: 'transient',
+      hint: 'Transient on Clari side; retried automatically.',
+    });
   }
   if (status === 400 || status === 422) {
     return new ClariError('clari.bad_request', say('Clari rejected the request'), {
@@ -214,11 +256,15 @@ export function errorFromResponse(status: number, bodyText: string, context: Res
     });
   }
   if (status === 401 && clariCode === 'no_optin') {
-    return new ClariError('clari.no_optin', say(`The API token's user is not opted into forecast${subject} or its scope`), {
-      ...base,
-      kind: 'auth',
-      hint: 'Opt the integration user into this forecast (Clari recommends a dedicated user at the top of the hierarchy), or remove scopeId.',
-    });
+    return new ClariError(
+      'clari.no_optin',
+      say(`The API token's user is not opted into forecast${subject} or its scope`),
+      {
+        ...base,
+        kind: 'auth',
+        hint: 'Opt the integration user into this forecast (Clari recommends a dedicated user at the top of the hierarchy), or remove scopeId.',
+      },
+    );
   }
   if (status === 401) {
     return new ClariError('clari.auth', say('Clari rejected the API key'), {
@@ -250,7 +296,11 @@ export function errorFromResponse(status: number, bodyText: string, context: Res
     });
   }
   if (status >= 500) {
-    return new ClariError('clari.server', say('Clari server error'), { ...base, kind: 'transient', hint: 'Retried automatically; check https://clari.statuspage.io/ if it persists.' });
+    return new ClariError('clari.server', say('Clari server error'), {
+      ...base,
+      kind: 'transient',
+      hint: 'Retried automatically; check https://clari.statuspage.io/ if it persists.',
+    });
   }
   return new ClariError('clari.bad_request', say('Unexpected Clari response'), { ...base, kind: 'input' });
 }

@@ -6,7 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../core/index.js';
 import { ClariError } from './errors.js';
-import { type ExportApi, type ExportOutcome, ExportRunner, type ExportTask, type RunnerOptions } from './export-runner.js';
+import {
+  type ExportApi,
+  type ExportOutcome,
+  ExportRunner,
+  type ExportTask,
+  type RunnerOptions,
+} from './export-runner.js';
 import type { ExportJob, ExportLimits, ExportRequest } from './wire.js';
 
 interface FakeJob {
@@ -66,13 +72,21 @@ class FakeTenant implements ExportApi {
     }
     const outcome = this.unknownOutcome;
     this.unknownOutcome = undefined;
-    if (outcome === 'lost') return Promise.reject(new ClariError('clari.outcome_unknown', 'reset', { kind: 'transient' }));
+    if (outcome === 'lost')
+      return Promise.reject(new ClariError('clari.outcome_unknown', 'reset', { kind: 'transient' }));
     this.quota--;
     this.creates++;
     const jobId = `job${this.next++}`;
-    this.jobs.set(jobId, { jobId, forecastId, period: request.timePeriod, createdAt: this.clock.now(), fate: this.fates.shift() ?? 'ok' });
+    this.jobs.set(jobId, {
+      jobId,
+      forecastId,
+      period: request.timePeriod,
+      createdAt: this.clock.now(),
+      fate: this.fates.shift() ?? 'ok',
+    });
     this.maxActive = Math.max(this.maxActive, this.active());
-    if (outcome === 'created') return Promise.reject(new ClariError('clari.outcome_unknown', 'reset', { kind: 'transient' }));
+    if (outcome === 'created')
+      return Promise.reject(new ClariError('clari.outcome_unknown', 'reset', { kind: 'transient' }));
     return Promise.resolve({ jobId });
   }
 
@@ -84,7 +98,12 @@ class FakeTenant implements ExportApi {
   }
 
   private view(job: FakeJob): ExportJob {
-    return { jobId: job.jobId, status: this.status(job), startTime: job.createdAt, fileName: `clari_export_${job.forecastId}_${job.period}_x.json` };
+    return {
+      jobId: job.jobId,
+      status: this.status(job),
+      startTime: job.createdAt,
+      fileName: `clari_export_${job.forecastId}_${job.period}_x.json`,
+    };
   }
 
   listJobs(): Promise<ExportJob[]> {
@@ -93,7 +112,8 @@ class FakeTenant implements ExportApi {
 
   cancelJob(jobId: string): Promise<unknown> {
     const job = this.jobs.get(jobId)!;
-    if (this.status(job) === 'DONE') return Promise.reject(new ClariError('clari.cancel_failed', 'done', { kind: 'input' }));
+    if (this.status(job) === 'DONE')
+      return Promise.reject(new ClariError('clari.cancel_failed', 'done', { kind: 'input' }));
     job.status = 'ABORTED';
     this.cancels++;
     return Promise.resolve({ status: 'ABORTED', successful: true });
@@ -101,10 +121,20 @@ class FakeTenant implements ExportApi {
 }
 
 function tasks(n: number): ExportTask[] {
-  return Array.from({ length: n }, (_, i) => ({ key: `f|2026_Q${(i % 4) + 1}|${i}`, forecastId: `f${Math.floor(i / 4)}`, request: { timePeriod: `2026_Q${(i % 4) + 1}` } }));
+  return Array.from({ length: n }, (_, i) => ({
+    key: `f|2026_Q${(i % 4) + 1}|${i}`,
+    forecastId: `f${Math.floor(i / 4)}`,
+    request: { timePeriod: `2026_Q${(i % 4) + 1}` },
+  }));
 }
 
-async function run(tenant: FakeTenant, clock: FakeClock, list: ExportTask[], extra: Partial<RunnerOptions> = {}, onDone = (_t: ExportTask, job: ExportJob) => Promise.resolve(job.jobId)): Promise<ExportOutcome<string>[]> {
+async function run(
+  tenant: FakeTenant,
+  clock: FakeClock,
+  list: ExportTask[],
+  extra: Partial<RunnerOptions> = {},
+  onDone = (_t: ExportTask, job: ExportJob) => Promise.resolve(job.jobId),
+): Promise<ExportOutcome<string>[]> {
   const runner = new ExportRunner({
     api: tenant,
     clock,
@@ -160,7 +190,9 @@ describe('ExportRunner', () => {
     await tenant.createExport('f0', { timePeriod: '2026_Q1' });
     tenant.persisted.add('job0');
     tenant.creates = 0;
-    const [outcome] = await run(tenant, clock, [{ key: 'k', forecastId: 'f0', request: { timePeriod: '2026_Q1' }, resumeJobId: 'job0' }]);
+    const [outcome] = await run(tenant, clock, [
+      { key: 'k', forecastId: 'f0', request: { timePeriod: '2026_Q1' }, resumeJobId: 'job0' },
+    ]);
     expect(outcome).toMatchObject({ status: 'done', jobId: 'job0', attempts: 1 });
     expect(tenant.creates).toBe(0);
   });
@@ -262,7 +294,9 @@ describe('ExportRunner', () => {
     const clock = new FakeClock();
     const tenant = new FakeTenant(clock, 3);
     const outcomes = await run(tenant, clock, tasks(3), {}, (task, job) =>
-      task.key === tasks(3)[1]!.key ? Promise.reject(new ClariError('clari.period_mismatch', 'bad period', { kind: 'data' })) : Promise.resolve(job.jobId),
+      task.key === tasks(3)[1]!.key
+        ? Promise.reject(new ClariError('clari.period_mismatch', 'bad period', { kind: 'data' }))
+        : Promise.resolve(job.jobId),
     );
     expect(outcomes.map((o) => o.status)).toEqual(['done', 'failed', 'done']);
   });

@@ -133,7 +133,10 @@ export class ExportRunner {
    * Runs every task; `onDone` receives each finished job (typically: download, land, load) outside
    * the job slot, so the next export starts while the previous downloads. One failure never stops the others.
    */
-  async run<T>(tasks: readonly ExportTask[], onDone: (task: ExportTask, job: ExportJob) => Promise<T>): Promise<ExportOutcome<T>[]> {
+  async run<T>(
+    tasks: readonly ExportTask[],
+    onDone: (task: ExportTask, job: ExportJob) => Promise<T>,
+  ): Promise<ExportOutcome<T>[]> {
     const { api, signal } = this.options;
     for (const task of tasks) if (task.resumeJobId) this.owned.add(task.resumeJobId);
     const limits = await api.getLimits(signal);
@@ -142,22 +145,47 @@ export class ExportRunner {
     const resumedActive = tasks.filter((t) => t.resumeJobId && limits.runningJobIds.includes(t.resumeJobId)).length;
     const tenantCap = Math.min(limits.concurrentLimit, limits.availableConcurrentLimit + resumedActive);
     const cap = Math.max(1, Math.min(this.options.maxConcurrency ?? Infinity, tenantCap));
-    this.logger.info({ concurrentLimit: limits.concurrentLimit, available: limits.availableConcurrentLimit, quotaLeft: limits.availableMonthlyQuota, cap }, 'export capacity');
+    this.logger.info(
+      {
+        concurrentLimit: limits.concurrentLimit,
+        available: limits.availableConcurrentLimit,
+        quotaLeft: limits.availableMonthlyQuota,
+        cap,
+      },
+      'export capacity',
+    );
     const slots = new Slots(cap);
     const downloads = new Slots(Math.max(1, this.options.downloadConcurrency ?? 4));
     // With no slot free at all, cap 1 lets one create meet the cap and wait in create() for a slot.
     return Promise.all(tasks.map((task) => this.runTask(task, slots, downloads, onDone)));
   }
 
-  private async runTask<T>(task: ExportTask, slots: Slots, downloads: Slots, onDone: (task: ExportTask, job: ExportJob) => Promise<T>): Promise<ExportOutcome<T>> {
+  private async runTask<T>(
+    task: ExportTask,
+    slots: Slots,
+    downloads: Slots,
+    onDone: (task: ExportTask, job: ExportJob) => Promise<T>,
+  ): Promise<ExportOutcome<T>> {
     const { clock } = this.options;
-    const stats = { jobId: undefined as string | undefined, attempts: 0, polls: 0, createdAt: undefined as number | undefined, finishedAt: undefined as number | undefined };
+    const stats = {
+      jobId: undefined as string | undefined,
+      attempts: 0,
+      polls: 0,
+      createdAt: undefined as number | undefined,
+      finishedAt: undefined as number | undefined,
+    };
     let resumeJobId = task.resumeJobId;
     const fail = (error: unknown): ExportOutcome<T> => {
       const appError = toAppError(error);
       this.options.onEvent?.({ type: 'failed', task, error: appError });
       this.logger.warn({ task: task.key, jobId: stats.jobId, code: appError.code }, appError.message);
-      return { ...stats, latencyMs: stats.createdAt === undefined ? 0 : clock.now() - stats.createdAt, status: 'failed', task, error: appError };
+      return {
+        ...stats,
+        latencyMs: stats.createdAt === undefined ? 0 : clock.now() - stats.createdAt,
+        status: 'failed',
+        task,
+        error: appError,
+      };
     };
     try {
       for (;;) {
@@ -193,7 +221,11 @@ export class ExportRunner {
   }
 
   /** Creates (or resumes) a job and polls it to DONE, re-queueing stuck or failed jobs. */
-  private async obtainFinishedJob(task: ExportTask, stats: { jobId: string | undefined; attempts: number; polls: number; createdAt: number | undefined }, resumeJobId: string | undefined): Promise<ExportJob> {
+  private async obtainFinishedJob(
+    task: ExportTask,
+    stats: { jobId: string | undefined; attempts: number; polls: number; createdAt: number | undefined },
+    resumeJobId: string | undefined,
+  ): Promise<ExportJob> {
     const { clock } = this.options;
     let jobId = resumeJobId;
     let jobStartedAt = clock.now();
@@ -219,12 +251,19 @@ export class ExportRunner {
       const outcome = await this.poll(task, jobId, jobStartedAt, stats);
       if (outcome.kind === 'done') return outcome.job;
       this.options.onEvent?.({ type: 'requeued', task, jobId, reason: outcome.reason });
-      this.logger.warn({ task: task.key, jobId, reason: outcome.reason, attempt: stats.attempts }, 're-queueing export');
+      this.logger.warn(
+        { task: task.key, jobId, reason: outcome.reason, attempt: stats.attempts },
+        're-queueing export',
+      );
       if (stats.attempts > this.maxRequeues) {
-        throw new ClariError(outcome.code, `Export ${task.key}: ${outcome.reason} (job ${jobId}, ${stats.attempts} attempt(s))`, {
-          kind: 'transient',
-          hint: 'Retried on the next run; raise export.jobTimeoutMs or export.maxRequeues if Clari is slow for this tenant.',
-        });
+        throw new ClariError(
+          outcome.code,
+          `Export ${task.key}: ${outcome.reason} (job ${jobId}, ${stats.attempts} attempt(s))`,
+          {
+            kind: 'transient',
+            hint: 'Retried on the next run; raise export.jobTimeoutMs or export.maxRequeues if Clari is slow for this tenant.',
+          },
+        );
       }
       jobId = undefined;
     }
@@ -236,7 +275,10 @@ export class ExportRunner {
     jobId: string,
     startedAt: number,
     stats: { polls: number },
-  ): Promise<{ kind: 'done'; job: ExportJob } | { kind: 'requeue'; reason: string; code: 'clari.job_failed' | 'clari.job_timeout' }> {
+  ): Promise<
+    | { kind: 'done'; job: ExportJob }
+    | { kind: 'requeue'; reason: string; code: 'clari.job_failed' | 'clari.job_timeout' }
+  > {
     const { api, clock, signal } = this.options;
     let lastStatus = '';
     for (let first = true; ; first = false) {
@@ -244,14 +286,19 @@ export class ExportRunner {
       if (clock.now() - startedAt >= this.jobTimeoutMs) {
         const finished = await this.cancelStuck(jobId);
         if (finished) return { kind: 'done', job: finished };
-        return { kind: 'requeue', reason: `job did not finish within ${this.jobTimeoutMs} ms`, code: 'clari.job_timeout' };
+        return {
+          kind: 'requeue',
+          reason: `job did not finish within ${this.jobTimeoutMs} ms`,
+          code: 'clari.job_timeout',
+        };
       }
       let job: ExportJob;
       try {
         stats.polls++;
         job = await api.getJob(jobId, signal);
       } catch (error) {
-        if (isClariError(error, 'clari.job_not_found')) return { kind: 'requeue', reason: 'job unknown to Clari', code: 'clari.job_failed' };
+        if (isClariError(error, 'clari.job_not_found'))
+          return { kind: 'requeue', reason: 'job unknown to Clari', code: 'clari.job_failed' };
         // Transient trouble that outlived the client's retries: keep polling until the job timeout.
         if (isAppError(error) && error.kind === 'transient') continue;
         throw error;
@@ -261,7 +308,8 @@ export class ExportRunner {
         this.options.onEvent?.({ type: 'status', task, jobId, status: job.status });
       }
       if (job.status === 'DONE') return { kind: 'done', job };
-      if (TERMINAL_STATUSES.has(job.status)) return { kind: 'requeue', reason: `job ended ${job.status}`, code: 'clari.job_failed' };
+      if (TERMINAL_STATUSES.has(job.status))
+        return { kind: 'requeue', reason: `job ended ${job.status}`, code: 'clari.job_failed' };
     }
   }
 
@@ -277,7 +325,10 @@ export class ExportRunner {
         return job.status === 'DONE' ? job : undefined;
       }
       // The job stays stuck on Clari's side; it still times out there. Log and move on.
-      this.logger.warn({ jobId, code: isAppError(error) ? error.code : 'unknown' }, 'could not cancel a stuck export job');
+      this.logger.warn(
+        { jobId, code: isAppError(error) ? error.code : 'unknown' },
+        'could not cancel a stuck export job',
+      );
       return undefined;
     }
   }
@@ -319,10 +370,14 @@ export class ExportRunner {
             throw quotaExhaustedError(task);
           }
           if (clock.now() >= waitUntil) {
-            throw new ClariError('clari.capacity', `Export ${task.key}: the tenant's concurrent-job cap stayed full for ${this.capacityWaitMs} ms`, {
-              kind: 'capacity',
-              hint: 'Other exports (other tools or Clari users) are holding the slots; this export is retried on the next run.',
-            });
+            throw new ClariError(
+              'clari.capacity',
+              `Export ${task.key}: the tenant's concurrent-job cap stayed full for ${this.capacityWaitMs} ms`,
+              {
+                kind: 'capacity',
+                hint: 'Other exports (other tools or Clari users) are holding the slots; this export is retried on the next run.',
+              },
+            );
           }
           busyRounds++;
           this.options.onEvent?.({ type: 'waiting', task, reason: 'concurrency cap reached' });
@@ -339,7 +394,10 @@ export class ExportRunner {
             return adopted;
           }
           // Listing shows no such job: the POST never created one, so sending it again is safe.
-          this.logger.warn({ task: task.key, attempt }, 'export request outcome unknown and no job found; sending it again');
+          this.logger.warn(
+            { task: task.key, attempt },
+            'export request outcome unknown and no job found; sending it again',
+          );
           continue;
         }
         throw error;
@@ -378,27 +436,44 @@ export class ExportRunner {
     }
   }
 
-  private async download<T>(task: ExportTask, job: ExportJob, onDone: (task: ExportTask, job: ExportJob) => Promise<T>): Promise<T> {
+  private async download<T>(
+    task: ExportTask,
+    job: ExportJob,
+    onDone: (task: ExportTask, job: ExportJob) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await onDone(task, job);
       } catch (error) {
-        const again = isClariError(error) && (error.code === 'clari.truncated_body' || error.kind === 'transient') && error.code !== 'clari.job_not_ready';
+        const again =
+          isClariError(error) &&
+          (error.code === 'clari.truncated_body' || error.kind === 'transient') &&
+          error.code !== 'clari.job_not_ready';
         if (!again || attempt >= this.downloadAttempts) throw error;
-        this.logger.warn({ task: task.key, jobId: job.jobId, attempt, code: error.code }, 'download failed; fetching the results again');
+        this.logger.warn(
+          { task: task.key, jobId: job.jobId, attempt, code: error.code },
+          'download failed; fetching the results again',
+        );
       }
     }
   }
 }
 
 function quotaExhaustedError(task: ExportTask): ClariError {
-  return new ClariError('clari.quota_exhausted', `Export ${task.key} not started: the tenant's rolling 30-day export quota is used up`, {
-    kind: 'capacity',
-    hint: 'Quota frees up as exports age out of the 30-day window; ask your Clari CSM to raise it, or export fewer forecasts/periods.',
-  });
+  return new ClariError(
+    'clari.quota_exhausted',
+    `Export ${task.key} not started: the tenant's rolling 30-day export quota is used up`,
+    {
+      kind: 'capacity',
+      hint: 'Quota frees up as exports age out of the 30-day window; ask your Clari CSM to raise it, or export fewer forecasts/periods.',
+    },
+  );
 }
 
 function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
-  return new ClariError('clari.job_failed', error instanceof Error ? error.message : String(error), { kind: 'internal', cause: error });
+  return new ClariError('clari.job_failed', error instanceof Error ? error.message : String(error), {
+    kind: 'internal',
+    cause: error,
+  });
 }

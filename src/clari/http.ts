@@ -70,11 +70,15 @@ export class ClariHttp {
     try {
       this.base = new URL(`${base}/`);
     } catch (cause) {
-      throw new ClariError('clari.bad_request', `CLARI_BASE_URL is not a URL: ${options.redactor.redact(options.baseUrl)}`, {
-        kind: 'input',
-        cause,
-        hint: 'Use e.g. https://api.clari.com/v4 or the simulator URL printed by `clari-dp sim`.',
-      });
+      throw new ClariError(
+        'clari.bad_request',
+        `CLARI_BASE_URL is not a URL: ${options.redactor.redact(options.baseUrl)}`,
+        {
+          kind: 'input',
+          cause,
+          hint: 'Use e.g. https://api.clari.com/v4 or the simulator URL printed by `clari-dp sim`.',
+        },
+      );
     }
     if (this.base.username || this.base.password || this.base.search) {
       throw new ClariError('clari.bad_request', 'CLARI_BASE_URL must not carry credentials or a query string', {
@@ -119,8 +123,13 @@ export class ClariHttp {
   async stream(spec: RequestSpec): Promise<StreamResponse> {
     return this.exchange(spec, (response, endpoint, controller) => {
       const body = response.body;
-      if (!body) throw new ClariError('clari.decode', `Clari sent no body (${endpoint})`, { kind: 'transient', endpoint });
-      return Promise.resolve({ status: response.status, headers: response.headers, body: this.watch(body, controller, endpoint) });
+      if (!body)
+        throw new ClariError('clari.decode', `Clari sent no body (${endpoint})`, { kind: 'transient', endpoint });
+      return Promise.resolve({
+        status: response.status,
+        headers: response.headers,
+        body: this.watch(body, controller, endpoint),
+      });
     });
   }
 
@@ -149,7 +158,10 @@ export class ClariHttp {
         const delay = this.nextDelay(spec, failure, attempt);
         this.emit(spec, failure.status ?? status, started, attempt, failure.code, delay !== undefined);
         if (delay === undefined) throw this.finalError(spec, failure);
-        logger.warn({ endpoint: spec.endpoint, attempt, delayMs: delay, code: failure.code, status: failure.status }, 'retrying Clari request');
+        logger.warn(
+          { endpoint: spec.endpoint, attempt, delayMs: delay, code: failure.code, status: failure.status },
+          'retrying Clari request',
+        );
         await clock.sleep(delay, spec.signal);
       }
     }
@@ -167,7 +179,13 @@ export class ClariHttp {
   }
 
   private finalError(spec: RequestSpec, failure: ClariError): ClariError {
-    if (spec.idempotent || failure.kind !== 'transient' || failure.code === 'clari.rate_limited' || failure.code === 'clari.circuit_open' || isConnectFailure(failure)) {
+    if (
+      spec.idempotent ||
+      failure.kind !== 'transient' ||
+      failure.code === 'clari.rate_limited' ||
+      failure.code === 'clari.circuit_open' ||
+      isConnectFailure(failure)
+    ) {
       return failure;
     }
     return new ClariError('clari.outcome_unknown', `The outcome of ${spec.endpoint} is unknown: ${failure.message}`, {
@@ -187,11 +205,15 @@ export class ClariHttp {
     const { clock, timeoutMs } = this.options;
     const controller = new AbortController();
     const timer = new AbortController();
-    const timeoutError = new ClariError('clari.timeout', `Clari did not answer ${spec.endpoint} within ${timeoutMs} ms`, {
-      kind: 'transient',
-      endpoint: spec.endpoint,
-      hint: 'Retried automatically; raise `clari.timeoutMs` for slow tenants.',
-    });
+    const timeoutError = new ClariError(
+      'clari.timeout',
+      `Clari did not answer ${spec.endpoint} within ${timeoutMs} ms`,
+      {
+        kind: 'transient',
+        endpoint: spec.endpoint,
+        hint: 'Retried automatically; raise `clari.timeoutMs` for slow tenants.',
+      },
+    );
     clock.sleep(timeoutMs, timer.signal).then(
       () => controller.abort(timeoutError),
       () => undefined,
@@ -211,12 +233,16 @@ export class ClariHttp {
       if (!Number.isNaN(serverDate)) this.skewMs = serverDate - clock.now();
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
-        throw new ClariError('clari.not_found', `Clari redirected ${spec.endpoint} (HTTP ${response.status}); redirects are not followed so the API key stays on this host`, {
-          kind: 'input',
-          status: response.status,
-          endpoint: spec.endpoint,
-          hint: 'Point CLARI_BASE_URL at the final address (https://api.clari.com/v4).',
-        });
+        throw new ClariError(
+          'clari.not_found',
+          `Clari redirected ${spec.endpoint} (HTTP ${response.status}); redirects are not followed so the API key stays on this host`,
+          {
+            kind: 'input',
+            status: response.status,
+            endpoint: spec.endpoint,
+            hint: 'Point CLARI_BASE_URL at the final address (https://api.clari.com/v4).',
+          },
+        );
       }
       if (!response.ok) {
         const text = await readLimited(response, MAX_ERROR_BODY);
@@ -238,11 +264,18 @@ export class ClariHttp {
   }
 
   /** Re-yields a body, aborting it when no bytes arrive for timeoutMs. */
-  private async *watch(body: ReadableStream<Uint8Array>, controller: AbortController, endpoint: string): AsyncIterable<Uint8Array> {
+  private async *watch(
+    body: ReadableStream<Uint8Array>,
+    controller: AbortController,
+    endpoint: string,
+  ): AsyncIterable<Uint8Array> {
     const { clock, timeoutMs } = this.options;
     let last = clock.now();
     const stop = new AbortController();
-    const idle = new ClariError('clari.timeout', `Clari stopped sending ${endpoint} for ${timeoutMs} ms`, { kind: 'transient', endpoint });
+    const idle = new ClariError('clari.timeout', `Clari stopped sending ${endpoint} for ${timeoutMs} ms`, {
+      kind: 'transient',
+      endpoint,
+    });
     const watchdog = async (): Promise<void> => {
       for (;;) {
         const wait = last + timeoutMs - clock.now();
@@ -276,9 +309,14 @@ export class ClariHttp {
   }
 
   private url(spec: RequestSpec): string {
-    const url = /^https?:\/\//i.test(spec.path) ? new URL(spec.path) : new URL(spec.path.replace(/^\/+/, ''), this.base);
+    const url = /^https?:\/\//i.test(spec.path)
+      ? new URL(spec.path)
+      : new URL(spec.path.replace(/^\/+/, ''), this.base);
     if (url.origin !== this.base.origin) {
-      throw new ClariError('clari.bad_request', `Refusing to send the API key to another host (${url.host})`, { kind: 'input', endpoint: spec.endpoint });
+      throw new ClariError('clari.bad_request', `Refusing to send the API key to another host (${url.host})`, {
+        kind: 'input',
+        endpoint: spec.endpoint,
+      });
     }
     if (spec.query) for (const [k, v] of spec.query) url.searchParams.append(k, v);
     return url.toString();
@@ -301,20 +339,52 @@ export class ClariHttp {
   private networkError(error: unknown, endpoint: string, midBody: boolean): ClariError {
     const code = causeCode(error);
     const text = this.options.redactor.redact(error instanceof Error ? error.message : String(error));
-    return new ClariError(midBody ? 'clari.truncated_body' : 'clari.network', `${midBody ? 'Connection lost while reading' : 'Network error calling'} ${endpoint}: ${code ?? text}`, {
-      kind: 'transient',
-      endpoint,
-      cause: error,
-      details: { networkCode: code, connect: code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' },
-      hint: 'Check network access to the Clari API (CLARI_BASE_URL); retried automatically.',
-    });
+    return new ClariError(
+      midBody ? 'clari.truncated_body' : 'clari.network',
+      `${midBody ? 'Connection lost while reading' : 'Network error calling'} ${endpoint}: ${code ?? text}`,
+      {
+        kind: 'transient',
+        endpoint,
+        cause: error,
+        details: {
+          networkCode: code,
+          connect: code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN',
+        },
+        hint: 'Check network access to the Clari API (CLARI_BASE_URL); retried automatically.',
+      },
+    );
   }
 
-  private emit(spec: RequestSpec, status: number | undefined, started: number, attempt: number, errorCode: string | undefined, retrying: boolean): void {
+  private emit(
+    spec: RequestSpec,
+    status: number | undefined,
+    started: number,
+    attempt: number,
+    errorCode: string | undefined,
+    retrying: boolean,
+  ): void {
     const durationMs = this.options.clock.now() - started;
     // The path only (a nextLink may carry the origin and a cursor), through the redactor like every other line.
-    this.options.logger.debug({ method: spec.method, path: this.options.redactor.redact(spec.path.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')), status, durationMs, attempt, errorCode }, 'Clari request');
-    this.options.onRequest?.({ endpoint: spec.endpoint, method: spec.method, status, durationMs, attempt, errorCode, retrying });
+    this.options.logger.debug(
+      {
+        method: spec.method,
+        path: this.options.redactor.redact(spec.path.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')),
+        status,
+        durationMs,
+        attempt,
+        errorCode,
+      },
+      'Clari request',
+    );
+    this.options.onRequest?.({
+      endpoint: spec.endpoint,
+      method: spec.method,
+      status,
+      durationMs,
+      attempt,
+      errorCode,
+      retrying,
+    });
   }
 }
 

@@ -26,19 +26,40 @@ function scan(text: string, sizes: readonly number[], guessFrom: number): Record
 // Strings full of what a guessed cut could be fooled by: braces, commas, quotes, backslashes.
 const tricky = fc.stringMatching(/^[a-z{},"\\:[\] é€😀]{0,12}$/u);
 const value: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
-  leaf: fc.oneof(tricky, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
-  node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(tricky, tie('node'), { maxKeys: 3 })),
+  leaf: fc.oneof(
+    tricky,
+    fc.integer(),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.boolean(),
+    fc.constant(null),
+  ),
+  node: fc.oneof(
+    { depthSize: 'small' },
+    tie('leaf'),
+    fc.array(tie('node'), { maxLength: 3 }),
+    fc.dictionary(tricky, tie('node'), { maxKeys: 3 }),
+  ),
 })).node;
 const element = fc.dictionary(tricky, value, { maxKeys: 5 });
-const document = fc.record({ entries: fc.array(element, { maxLength: 40 }), users: fc.array(element, { maxLength: 5 }), version: value });
+const document = fc.record({
+  entries: fc.array(element, { maxLength: 40 }),
+  users: fc.array(element, { maxLength: 5 }),
+  version: value,
+});
 
 describe('JsonTopLevelScanner', () => {
   it('hands over exactly the parsed document, whether cuts are guessed or scanned, however it is chunked', () => {
     fc.assert(
-      fc.property(document, fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 5 }), fc.constantFrom(1, 64, 1 << 16), fc.boolean(), (doc, sizes, guessFrom, pretty) => {
-        const text = pretty ? JSON.stringify(doc, null, 1) : JSON.stringify(doc);
-        expect(scan(text, sizes, guessFrom)).toEqual(JSON.parse(text));
-      }),
+      fc.property(
+        document,
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 5 }),
+        fc.constantFrom(1, 64, 1 << 16),
+        fc.boolean(),
+        (doc, sizes, guessFrom, pretty) => {
+          const text = pretty ? JSON.stringify(doc, null, 1) : JSON.stringify(doc);
+          expect(scan(text, sizes, guessFrom)).toEqual(JSON.parse(text));
+        },
+      ),
       { numRuns: 300, seed: 20261124 },
     );
   });
@@ -65,6 +86,8 @@ describe('JsonTopLevelScanner', () => {
 
   it('a document cut off in the middle of a large array is truncated', () => {
     const text = JSON.stringify({ entries: Array.from({ length: 50 }, (_, i) => ({ i })) });
-    expect(() => scan(text.slice(0, Math.floor(text.length * 0.6)), [13], 1)).toThrow(expect.objectContaining({ truncated: true }));
+    expect(() => scan(text.slice(0, Math.floor(text.length * 0.6)), [13], 1)).toThrow(
+      expect.objectContaining({ truncated: true }),
+    );
   });
 });

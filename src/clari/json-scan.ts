@@ -104,7 +104,11 @@ export class JsonTopLevelScanner {
   /** Declares the input complete; throws a truncation error if the document is not. */
   end(): void {
     if (this.state !== S.Done) {
-      throw new JsonScanError(`JSON document ends early at byte ${this.dropped + this.buf.length}`, this.dropped + this.buf.length, true);
+      throw new JsonScanError(
+        `JSON document ends early at byte ${this.dropped + this.buf.length}`,
+        this.dropped + this.buf.length,
+        true,
+      );
     }
     for (let i = this.pos; i < this.buf.length; i++) {
       if (!isWs(this.buf[i]!)) this.fail(i, 'unexpected data after the end of the document');
@@ -362,7 +366,11 @@ export class JsonTopLevelScanner {
     try {
       items = JSON.parse(`[${text}]`) as unknown[];
     } catch (cause) {
-      throw new JsonScanError(`Malformed element in ${this.key} after byte ${this.dropped + start}: ${(cause as Error).message}`, this.dropped + start, false);
+      throw new JsonScanError(
+        `Malformed element in ${this.key} after byte ${this.dropped + start}: ${(cause as Error).message}`,
+        this.dropped + start,
+        false,
+      );
     }
     this.sink.arrayBatch(this.key, items);
   }
@@ -384,7 +392,13 @@ export class JsonTopLevelScanner {
   }
 
   private fail(at: number, message: string): never {
-    const near = this.buf.toString('utf8', Math.max(0, at - 20), Math.min(this.buf.length, at + 20)).replace(/\s+/g, ' ');
-    throw new JsonScanError(`Malformed JSON at byte ${this.dropped + at}: ${message} (near "${near}")`, this.dropped + at, false);
+    const near = this.buf
+      .toString('utf8', Math.max(0, at - 20), Math.min(this.buf.length, at + 20))
+      .replace(/\s+/g, ' ');
+    throw new JsonScanError(
+      `Malformed JSON at byte ${this.dropped + at}: ${message} (near "${near}")`,
+      this.dropped + at,
+      false,
+    );
   }
 }

@@ -45,7 +45,9 @@ describe('CircuitBreaker', () => {
       breaker.failure();
     }
     expect(breaker.state).toBe('open');
-    expect(() => breaker.enter('x')).toThrow(expect.objectContaining({ code: 'clari.circuit_open', retryAfterMs: 1000 }));
+    expect(() => breaker.enter('x')).toThrow(
+      expect.objectContaining({ code: 'clari.circuit_open', retryAfterMs: 1000 }),
+    );
     await clock.advance(1000);
     breaker.enter('x'); // the probe
     expect(breaker.state).toBe('half-open');

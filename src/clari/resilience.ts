@@ -45,7 +45,12 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 }
 
 /** The wait before the next attempt: the server's Retry-After when given (floored), else backoff. */
-export function retryDelay(attempt: number, retryAfterMs: number | undefined, options: RetryOptions, random: Random): number {
+export function retryDelay(
+  attempt: number,
+  retryAfterMs: number | undefined,
+  options: RetryOptions,
+  random: Random,
+): number {
   if (retryAfterMs === undefined) return backoffDelay(attempt, options, random);
   return Math.max(options.minRetryAfterMs, retryAfterMs);
 }
@@ -95,12 +100,16 @@ export class CircuitBreaker {
       this.probing = true;
       return;
     }
-    throw new ClariError('clari.circuit_open', `Clari API circuit is open after ${this.options.failureThreshold} consecutive failures`, {
-      kind: 'transient',
-      endpoint,
-      retryAfterMs: Math.max(remaining, 1),
-      hint: 'Clari looks unavailable; requests resume automatically after the cooldown. Check https://clari.statuspage.io/.',
-    });
+    throw new ClariError(
+      'clari.circuit_open',
+      `Clari API circuit is open after ${this.options.failureThreshold} consecutive failures`,
+      {
+        kind: 'transient',
+        endpoint,
+        retryAfterMs: Math.max(remaining, 1),
+        hint: 'Clari looks unavailable; requests resume automatically after the cooldown. Check https://clari.statuspage.io/.',
+      },
+    );
   }
 
   success(): void {

@@ -34,25 +34,53 @@ export function checkResult(input: ResultCheckInput): ResultCheck[] {
     const returned = input.timePeriods[0]?.timePeriodId;
     const strays = [...input.entryPeriods].filter((p) => p !== requestedPeriod);
     if (returned !== undefined && returned !== requestedPeriod) {
-      checks.push({ code: 'period_mismatch', severity: 'error', message: `asked for ${requestedPeriod}, Clari returned ${returned} (it falls back to the current quarter for a period it does not know)` });
+      checks.push({
+        code: 'period_mismatch',
+        severity: 'error',
+        message: `asked for ${requestedPeriod}, Clari returned ${returned} (it falls back to the current quarter for a period it does not know)`,
+      });
     } else if (strays.length > 0) {
-      checks.push({ code: 'period_mismatch', severity: 'error', message: `asked for ${requestedPeriod}, entries carry ${strays.slice(0, 3).join(', ')}` });
+      checks.push({
+        code: 'period_mismatch',
+        severity: 'error',
+        message: `asked for ${requestedPeriod}, entries carry ${strays.slice(0, 3).join(', ')}`,
+      });
     } else if (returned === undefined && summary.counts.entries > 0) {
-      checks.push({ code: 'drift', severity: 'warning', message: 'the document has no timePeriods to confirm the period; checked against the entries instead' });
+      checks.push({
+        code: 'drift',
+        severity: 'warning',
+        message: 'the document has no timePeriods to confirm the period; checked against the entries instead',
+      });
     }
   }
   if (job && (job.rowsTruncated === true || job.cellsTruncated === true)) {
     const which = [job.rowsTruncated ? 'rows' : '', job.cellsTruncated ? 'cells' : ''].filter(Boolean).join(' and ');
-    checks.push({ code: 'truncated', severity: input.allowTruncated ? 'warning' : 'error', message: `Clari truncated the ${which} of this export; the data is incomplete` });
+    checks.push({
+      code: 'truncated',
+      severity: input.allowTruncated ? 'warning' : 'error',
+      message: `Clari truncated the ${which} of this export; the data is incomplete`,
+    });
   }
-  if (summary.counts.entries === 0) checks.push({ code: 'empty', severity: 'warning', message: 'the export has no entries' });
+  if (summary.counts.entries === 0)
+    checks.push({ code: 'empty', severity: 'warning', message: 'the export has no entries' });
   const drift = Object.entries(summary.drift);
   if (drift.length > 0) {
-    const shown = drift.slice(0, 8).map(([k, n]) => `${k} (${n}x)`).join(', ');
-    checks.push({ code: 'drift', severity: 'warning', message: `schema drift: unknown ${shown}${drift.length > 8 ? ` and ${drift.length - 8} more` : ''}` });
+    const shown = drift
+      .slice(0, 8)
+      .map(([k, n]) => `${k} (${n}x)`)
+      .join(', ');
+    checks.push({
+      code: 'drift',
+      severity: 'warning',
+      message: `schema drift: unknown ${shown}${drift.length > 8 ? ` and ${drift.length - 8} more` : ''}`,
+    });
   }
   if (summary.missingArrays.length > 0) {
-    checks.push({ code: 'drift', severity: 'warning', message: `schema drift: the document lacks ${summary.missingArrays.join(', ')}` });
+    checks.push({
+      code: 'drift',
+      severity: 'warning',
+      message: `schema drift: the document lacks ${summary.missingArrays.join(', ')}`,
+    });
   }
   if (job && !(JOB_STATUSES as readonly string[]).includes(job.status)) {
     checks.push({ code: 'drift', severity: 'warning', message: `schema drift: unknown job status ${job.status}` });

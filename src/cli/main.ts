@@ -8,7 +8,11 @@ import { type AppContext, createContext, type GlobalOptions, type Io, processIo 
 import { describeError, isAppError, Redactor } from '../core/index.js';
 import { EXIT, type ExitCode } from './output.js';
 
-export type CommandAction = (ctx: () => AppContext, options: Record<string, unknown>, args: string[]) => Promise<ExitCode>;
+export type CommandAction = (
+  ctx: () => AppContext,
+  options: Record<string, unknown>,
+  args: string[],
+) => Promise<ExitCode>;
 
 interface CommandSpec {
   readonly name: string;
@@ -22,11 +26,18 @@ interface CommandSpec {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const num = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new CommanderError(EXIT.usage, 'clari-dp.invalidNumber', `${name} must be a non-negative number, got "${value}"`);
-  return n;
-};
+const num =
+  (name: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new CommanderError(
+        EXIT.usage,
+        'clari-dp.invalidNumber',
+        `${name} must be a non-negative number, got "${value}"`,
+      );
+    return n;
+  };
 
 const runOptions = (): Option[] => [
   new Option('--forecast <id>', 'forecast id (repeatable; default: from config)').argParser(collect),
@@ -60,7 +71,10 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
     summary: 'one pipeline run: export, land, load, detect changes, alert',
-    options: [...runOptions(), new Option('--trigger <name>', 'recorded in clari_sync_runs (cli, airflow, cron, ...)').hideHelp()],
+    options: [
+      ...runOptions(),
+      new Option('--trigger <name>', 'recorded in clari_sync_runs (cli, airflow, cron, ...)').hideHelp(),
+    ],
     flags: runFlags,
     load: async () => (await import('./commands/run.js')).run,
   },
@@ -69,8 +83,12 @@ const COMMANDS: readonly CommandSpec[] = [
     summary: 'like run, for past periods; quota-aware and resumable',
     options: [
       ...runOptions(),
-      new Option('--quarters <n>', 'how many quarters before the current one (when no --period)').default(8).argParser(num('--quarters')),
-      new Option('--reserve <n>', 'export quota to leave for daily runs (default 10% of the quota)').argParser(num('--reserve')),
+      new Option('--quarters <n>', 'how many quarters before the current one (when no --period)')
+        .default(8)
+        .argParser(num('--quarters')),
+      new Option('--reserve <n>', 'export quota to leave for daily runs (default 10% of the quota)').argParser(
+        num('--reserve'),
+      ),
     ],
     flags: runFlags,
     load: async () => (await import('./commands/run.js')).backfill,
@@ -125,7 +143,10 @@ const COMMANDS: readonly CommandSpec[] = [
     options: [
       new Option('--host <host>', 'interface to bind; anything but loopback needs a token').default('127.0.0.1'),
       new Option('--port <n>', 'port (0 picks a free one)').default(8080).argParser(num('--port')),
-      new Option('--token <token>', 'require this token (Bearer header, or ?token= once); prefer env CLARI_DP_SERVE_TOKEN, flags show in ps'),
+      new Option(
+        '--token <token>',
+        'require this token (Bearer header, or ?token= once); prefer env CLARI_DP_SERVE_TOKEN, flags show in ps',
+      ),
       new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
     ],
     flags: (o) => ({ warehouse: o.warehouse }),
@@ -133,11 +154,17 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'schedule',
-    summary: 'long-running: `run` on a cron expression, one run at a time, /healthz and /metrics, graceful stop on SIGTERM',
+    summary:
+      'long-running: `run` on a cron expression, one run at a time, /healthz and /metrics, graceful stop on SIGTERM',
     options: [
-      new Option('--cron <expr>', 'five-field cron expression, e.g. "0 6 * * 1-5" (06:00 on weekdays)').makeOptionMandatory(),
+      new Option(
+        '--cron <expr>',
+        'five-field cron expression, e.g. "0 6 * * 1-5" (06:00 on weekdays)',
+      ).makeOptionMandatory(),
       new Option('--tz <zone>', 'IANA time zone of the expression (default: the configured timezone)'),
-      new Option('--port <n>', 'port of /healthz and /metrics (0 picks a free one)').default(9464).argParser(num('--port')),
+      new Option('--port <n>', 'port of /healthz and /metrics (0 picks a free one)')
+        .default(9464)
+        .argParser(num('--port')),
       new Option('--host <host>', 'interface of /healthz and /metrics').default('127.0.0.1'),
       new Option('--no-catch-up', 'do not run at start when the last successful run is older than the previous slot'),
       ...runOptions().filter((option) => option.long !== '--as-of' && option.long !== '--dry-run'),
@@ -150,7 +177,10 @@ const COMMANDS: readonly CommandSpec[] = [
     name: 'doctor',
     summary: 'readiness checks, one PASS/WARN/FAIL line each; exit 1 on any FAIL',
     options: [
-      new Option('--forecast <id>', 'forecast id to check (repeatable; a probe export is created and cancelled at once)').argParser(collect),
+      new Option(
+        '--forecast <id>',
+        'forecast id to check (repeatable; a probe export is created and cancelled at once)',
+      ).argParser(collect),
       new Option('--send-test', 'send a test message to every alert channel'),
       new Option('--cron <expr>', 'also check a schedule expression'),
       new Option('--tz <zone>', 'time zone of --cron (default: the configured timezone)'),
@@ -159,11 +189,20 @@ const COMMANDS: readonly CommandSpec[] = [
     flags: (o) => ({ forecasts: o.forecast, warehouse: o.warehouse }),
     load: async () => (await import('./commands/doctor.js')).doctor,
   },
-  { name: 'config', summary: 'show: the effective configuration, secrets masked, with the source of each value', args: '<action>', load: async () => (await import('./commands/config.js')).config },
+  {
+    name: 'config',
+    summary: 'show: the effective configuration, secrets masked, with the source of each value',
+    args: '<action>',
+    load: async () => (await import('./commands/config.js')).config,
+  },
   {
     name: 'debug-bundle',
-    summary: 'an archive for support: versions, redacted config, recent runs and jobs; no secrets, names, e-mails or amounts',
-    options: [new Option('--out <file>', 'where to write (default ./clari-dp-debug-<timestamp>.tar.gz)'), new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
+    summary:
+      'an archive for support: versions, redacted config, recent runs and jobs; no secrets, names, e-mails or amounts',
+    options: [
+      new Option('--out <file>', 'where to write (default ./clari-dp-debug-<timestamp>.tar.gz)'),
+      new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
+    ],
     flags: (o) => ({ warehouse: o.warehouse }),
     load: async () => (await import('./commands/debug-bundle.js')).debugBundle,
   },
@@ -180,13 +219,22 @@ const COMMANDS: readonly CommandSpec[] = [
       new Option('--monthly-quota <n>', 'exports per rolling 30 days').default(1000).argParser(num('--monthly-quota')),
       new Option('--job-duration <ms>', 'time from creation to DONE').default(2000).argParser(num('--job-duration')),
       new Option('--latency <ms>', 'added to every response').default(0).argParser(num('--latency')),
-      new Option('--fault-rate <0..1>', 'share of requests and jobs that misbehave').default(0).argParser(num('--fault-rate')),
-      new Option('--fault-kinds <list>', 'comma list of rate_limit,server_error,reset,slow,truncated_body,stuck,failed,empty,drift'),
+      new Option('--fault-rate <0..1>', 'share of requests and jobs that misbehave')
+        .default(0)
+        .argParser(num('--fault-rate')),
+      new Option(
+        '--fault-kinds <list>',
+        'comma list of rate_limit,server_error,reset,slow,truncated_body,stuck,failed,empty,drift',
+      ),
       new Option('--retry-after <s>', 'Retry-After seconds sent with 429').default(1).argParser(num('--retry-after')),
       new Option('--api-key <key>', 'the accepted API key').default('sim-key'),
       new Option('--as-of <YYYY-MM-DD>', 'the tenant business date at start (default: today)'),
-      new Option('--fiscal-start-month <1-12>', 'first month of the fiscal year').default(1).argParser(num('--fiscal-start-month')),
-      new Option('--history-quarters <n>', 'quarters of history before the current one').default(8).argParser(num('--history-quarters')),
+      new Option('--fiscal-start-month <1-12>', 'first month of the fiscal year')
+        .default(1)
+        .argParser(num('--fiscal-start-month')),
+      new Option('--history-quarters <n>', 'quarters of history before the current one')
+        .default(8)
+        .argParser(num('--history-quarters')),
       new Option('--max-entries <n>', 'truncate larger exports and flag rowsTruncated').argParser(num('--max-entries')),
       new Option('--rate-limit <n>', 'gateway limit, requests per second per key').argParser(num('--rate-limit')),
       new Option('--reject-crm-types', 'answer 400 type_not_supported for crm_total/crm_closed'),
@@ -205,7 +253,11 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'retention',
     summary: 'drop data older than N quarters (default 8)',
-    options: [new Option('--quarters <n>', 'quarters to keep').argParser(num('--quarters')), new Option('--as-of <YYYY-MM-DD>', 'business date'), new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
+    options: [
+      new Option('--quarters <n>', 'quarters to keep').argParser(num('--quarters')),
+      new Option('--as-of <YYYY-MM-DD>', 'business date'),
+      new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
+    ],
     flags: (o) => ({ warehouse: o.warehouse }),
     load: async () => (await import('./commands/warehouse.js')).retention,
   },
@@ -235,7 +287,8 @@ export function buildProgram(io: Io, setExit: (code: ExitCode) => void): Command
     const command = program.command(spec.name).description(spec.summary);
     if (spec.args) command.argument(spec.args);
     for (const option of spec.options ?? []) command.addOption(option);
-    for (const name of ['config', 'env', 'log-level'] as const) command.addOption(new Option(`--${name} <value>`).hideHelp());
+    for (const name of ['config', 'env', 'log-level'] as const)
+      command.addOption(new Option(`--${name} <value>`).hideHelp());
     command.addOption(new Option('--json').hideHelp());
     command.addOption(new Option('--force').hideHelp());
     command.action(async (...received: unknown[]) => {
@@ -258,7 +311,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return exit;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT.ok;
       return EXIT.usage;
     }
     return reportError(error, io, argv.includes('--json'));
@@ -267,10 +325,16 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 
 /** Prints an error once, redacted, with its hint; maps it to an exit code. */
 export function reportError(error: unknown, io: Io, json: boolean): ExitCode {
-  const redactor = new Redactor([io.environment.CLARI_API_KEY, io.environment.SMTP_URL, io.environment.SLACK_WEBHOOK_URL]);
+  const redactor = new Redactor([
+    io.environment.CLARI_API_KEY,
+    io.environment.SMTP_URL,
+    io.environment.SLACK_WEBHOOK_URL,
+  ]);
   const code = isAppError(error) && (error.kind === 'config' || error.kind === 'usage') ? EXIT.usage : EXIT.failed;
   if (json) {
-    const body = isAppError(error) ? { error: error.message, code: error.code, hint: error.hint } : { error: String(error), code: 'internal.unexpected' };
+    const body = isAppError(error)
+      ? { error: error.message, code: error.code, hint: error.hint }
+      : { error: String(error), code: 'internal.unexpected' };
     io.stdout(`${redactor.redact(JSON.stringify(body))}\n`);
   } else {
     const detail = isAppError(error) ? '' : error instanceof Error && error.stack ? `\n${error.stack}` : '';

@@ -18,11 +18,17 @@ export function progress(write: (text: string) => void, enabled: boolean, total:
   let changes = 0;
   const render = (): void => {
     const queued = Math.max(0, total - running.size - done - failed);
-    write(`\r\x1b[2Kexports: ${queued} queued, ${running.size} running, ${done} done${failed ? `, ${failed} failed` : ''} | rows loaded: ${rows.toLocaleString('en-US')} | changes: ${changes}`);
+    write(
+      `\r\x1b[2Kexports: ${queued} queued, ${running.size} running, ${done} done${failed ? `, ${failed} failed` : ''} | rows loaded: ${rows.toLocaleString('en-US')} | changes: ${changes}`,
+    );
   };
   return {
     onEvent(event) {
-      if (event.type === 'export' && (event.event.type === 'created' || event.event.type === 'resumed' || event.event.type === 'adopted')) running.add(event.event.task.key);
+      if (
+        event.type === 'export' &&
+        (event.event.type === 'created' || event.event.type === 'resumed' || event.event.type === 'adopted')
+      )
+        running.add(event.event.task.key);
       if (event.type === 'loaded') {
         running.delete(event.key);
         done++;

@@ -3,7 +3,11 @@ import { table } from './output.js';
 
 export type Column<R> = readonly [header: string, value: (row: R) => string];
 
-export function render<R extends object>(rows: readonly R[], columns: readonly Column<R>[], format: 'table' | 'csv' | 'json'): string {
+export function render<R extends object>(
+  rows: readonly R[],
+  columns: readonly Column<R>[],
+  format: 'table' | 'csv' | 'json',
+): string {
   if (format === 'json') return `${JSON.stringify(rows)}\n`;
   if (format === 'csv') {
     const cell = (v: string): string => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

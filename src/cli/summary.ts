@@ -42,7 +42,8 @@ export function summaryText(summary: RunSummary): string {
   out += `\nrows loaded ${summary.rowsLoaded.toLocaleString('en-US')} · changes ${summary.changes}`;
   if (summary.quota) out += ` · export quota left ${summary.quota.left}/${summary.quota.limit}`;
   out += '\n';
-  for (const e of summary.exports.filter((x) => x.error)) out += `\nFAILED ${e.forecastId} ${e.timePeriod}: ${e.error}\n`;
+  for (const e of summary.exports.filter((x) => x.error))
+    out += `\nFAILED ${e.forecastId} ${e.timePeriod}: ${e.error}\n`;
   for (const w of summary.warnings) out += `warning: ${w}\n`;
   return out;
 }

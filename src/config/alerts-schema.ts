@@ -8,10 +8,16 @@ import { z } from 'zod';
 
 const severity = z.enum(['info', 'warning', 'critical']);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time HH:MM, e.g. 20:00');
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'the NAME of an environment variable (the secret itself goes in the environment)');
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, 'the NAME of an environment variable (the secret itself goes in the environment)');
 
 export const channelSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('slack'), webhookUrlEnv: envName.default('SLACK_WEBHOOK_URL'), minSeverity: severity.default('info') }),
+  z.strictObject({
+    type: z.literal('slack'),
+    webhookUrlEnv: envName.default('SLACK_WEBHOOK_URL'),
+    minSeverity: severity.default('info'),
+  }),
   z.strictObject({
     type: z.literal('email'),
     smtpUrlEnv: envName.default('SMTP_URL'),
@@ -24,7 +30,11 @@ export const channelSchema = z.discriminatedUnion('type', [
     managerLevels: z.number().int().min(1).max(10).default(1),
     minSeverity: severity.default('info'),
   }),
-  z.strictObject({ type: z.literal('webhook'), urlEnv: envName.default('ALERT_WEBHOOK_URL'), minSeverity: severity.default('info') }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    urlEnv: envName.default('ALERT_WEBHOOK_URL'),
+    minSeverity: severity.default('info'),
+  }),
   z.strictObject({ type: z.literal('console'), minSeverity: severity.default('info') }),
 ]);
 
@@ -35,7 +45,10 @@ const scope = {
 };
 
 const common = {
-  name: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, . _ -').optional(),
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, . _ -')
+    .optional(),
   severity: severity.default('warning'),
   channels: z.array(z.string()).default([]),
   cooldownHours: z.number().min(0).optional(),
@@ -50,17 +63,35 @@ const thresholds = {
   minHistory: z.number().int().min(1).default(4),
 };
 
-export const FORECAST_RULE_TYPES = ['forecast_swing', 'wow_move', 'new_owner', 'removed_owner', 'quota_change', 'adjustment_change', 'direction_flip'] as const;
+export const FORECAST_RULE_TYPES = [
+  'forecast_swing',
+  'wow_move',
+  'new_owner',
+  'removed_owner',
+  'quota_change',
+  'adjustment_change',
+  'direction_flip',
+] as const;
 
 export const ruleSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.enum(FORECAST_RULE_TYPES), ...common, ...thresholds, ...scope }),
-  z.strictObject({ type: z.literal('stale_submission'), ...common, weeks: z.number().int().min(1).default(2), ...scope }),
+  z.strictObject({
+    type: z.literal('stale_submission'),
+    ...common,
+    weeks: z.number().int().min(1).default(2),
+    ...scope,
+  }),
   z.strictObject({ type: z.literal('export_failed'), ...common, severity: severity.default('critical') }),
   z.strictObject({ type: z.literal('empty_export'), ...common, severity: severity.default('critical') }),
   z.strictObject({ type: z.literal('reconciliation_mismatch'), ...common, severity: severity.default('critical') }),
   z.strictObject({ type: z.literal('breaker_open'), ...common, severity: severity.default('critical') }),
   z.strictObject({ type: z.literal('stale_data'), ...common, hours: z.number().positive().default(26) }),
-  z.strictObject({ type: z.literal('low_quota'), ...common, below: z.number().int().min(0).optional(), belowPercent: z.number().min(0).max(100).default(10) }),
+  z.strictObject({
+    type: z.literal('low_quota'),
+    ...common,
+    below: z.number().int().min(0).optional(),
+    belowPercent: z.number().min(0).max(100).default(10),
+  }),
 ]);
 
 export const alertsFileSchema = z.strictObject({
@@ -70,7 +101,9 @@ export const alertsFileSchema = z.strictObject({
   digest: z.boolean().default(true),
   /** The same alert (rule, owner, field, direction) is not sent again within this many hours. */
   cooldownHours: z.number().min(0).default(24),
-  quietHours: z.strictObject({ from: hhmm, to: hhmm, timezone: z.string().optional(), allow: severity.default('critical') }).optional(),
+  quietHours: z
+    .strictObject({ from: hhmm, to: hhmm, timezone: z.string().optional(), allow: severity.default('critical') })
+    .optional(),
   /** Named channels; without this section, channels come from SLACK_WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_TO, ALERT_WEBHOOK_URL. */
   channels: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ -'), channelSchema).optional(),
   /** Without this section, the default rules apply (call swing > 20% with a $10,000 floor, export failed, empty export). */

@@ -36,7 +36,14 @@ describe('loadConfig', () => {
 
   it('layers defaults < file < environment section < env vars < flags, and remembers each origin', () => {
     const loaded = loadConfig(
-      inputs({ 'clari-dp.yaml': FILE }, { env: 'prod', environment: { CLARI_DP_WAREHOUSE: 'duckdb:/tmp/env.duckdb', CLARI_DP_FORECASTS: 'a, b' }, flags: { 'periods.list': ['2026_Q1'] } }),
+      inputs(
+        { 'clari-dp.yaml': FILE },
+        {
+          env: 'prod',
+          environment: { CLARI_DP_WAREHOUSE: 'duckdb:/tmp/env.duckdb', CLARI_DP_FORECASTS: 'a, b' },
+          flags: { 'periods.list': ['2026_Q1'] },
+        },
+      ),
     );
     const { config, sources } = loaded;
     expect(config.export.jobTimeoutMs).toBe(20_000);
@@ -53,7 +60,9 @@ describe('loadConfig', () => {
   });
 
   it('selects the environment from CLARI_DP_ENV and rejects unknown ones', () => {
-    expect(loadConfig(inputs({ 'clari-dp.yaml': FILE }, { environment: { CLARI_DP_ENV: 'dev' } })).config.clari.baseUrl).toBe('http://127.0.0.1:4010/v4');
+    expect(
+      loadConfig(inputs({ 'clari-dp.yaml': FILE }, { environment: { CLARI_DP_ENV: 'dev' } })).config.clari.baseUrl,
+    ).toBe('http://127.0.0.1:4010/v4');
     expect(() => loadConfig(inputs({}, { env: 'production' }))).toThrow(/Unknown environment "production"/);
   });
 
@@ -83,10 +92,26 @@ describe('loadConfig', () => {
     ['alerts:\n  slack:\n    webhook_url: x\n', 'webhook_url holds a secret', 'SLACK_WEBHOOK_URL'],
     ['warehouse: postgres://me:hunter22@db/clari\n', 'contains a password in a URL', 'CLARI_DP_WAREHOUSE'],
     ['environments:\n  prod:\n    smtpUrl: smtp://x\n', 'environments.prod.smtpUrl holds a secret', 'SMTP_URL'],
-    ['warehouse: snowflake://CLARI_DP:hunter22@acct/DB/S?warehouse=WH\n', 'contains a password in a URL', 'SNOWFLAKE_PASSWORD'],
-    ['warehouse: snowflake://CLARI_DP@acct/DB/S?password=hunter22\n', 'contains a password in a URL', 'SNOWFLAKE_PASSWORD'],
-    ['snowflake:\n  privateKeyPassphrase: hunter22\n', 'snowflake.privateKeyPassphrase holds a secret', 'SNOWFLAKE_PRIVATE_KEY_PASSPHRASE'],
-    ['notes: "-----BEGIN PRIVATE KEY-----\\nhunter22\\n-----END PRIVATE KEY-----"\n', 'contains a private key', 'SNOWFLAKE_PRIVATE_KEY_FILE'],
+    [
+      'warehouse: snowflake://CLARI_DP:hunter22@acct/DB/S?warehouse=WH\n',
+      'contains a password in a URL',
+      'SNOWFLAKE_PASSWORD',
+    ],
+    [
+      'warehouse: snowflake://CLARI_DP@acct/DB/S?password=hunter22\n',
+      'contains a password in a URL',
+      'SNOWFLAKE_PASSWORD',
+    ],
+    [
+      'snowflake:\n  privateKeyPassphrase: hunter22\n',
+      'snowflake.privateKeyPassphrase holds a secret',
+      'SNOWFLAKE_PRIVATE_KEY_PASSPHRASE',
+    ],
+    [
+      'notes: "-----BEGIN PRIVATE KEY-----\\nhunter22\\n-----END PRIVATE KEY-----"\n',
+      'contains a private key',
+      'SNOWFLAKE_PRIVATE_KEY_FILE',
+    ],
   ])('refuses an inline secret (%#)', (text, what, where) => {
     const run = () => loadConfig(inputs({ 'clari-dp.yaml': text }));
     expect(run).toThrow(what);
@@ -100,19 +125,31 @@ describe('loadConfig', () => {
   });
 
   it('reads the API key from the environment, else from a key file', () => {
-    expect(loadConfig(inputs({}, { environment: { CLARI_API_KEY: ' k-env ' } })).secrets.clariApiKey).toEqual({ value: 'k-env', from: 'CLARI_API_KEY' });
-    const fromFile = loadConfig(inputs({ 'secrets/key': 'k-file\n' }, { environment: { CLARI_API_KEY_FILE: 'secrets/key' } }));
+    expect(loadConfig(inputs({}, { environment: { CLARI_API_KEY: ' k-env ' } })).secrets.clariApiKey).toEqual({
+      value: 'k-env',
+      from: 'CLARI_API_KEY',
+    });
+    const fromFile = loadConfig(
+      inputs({ 'secrets/key': 'k-file\n' }, { environment: { CLARI_API_KEY_FILE: 'secrets/key' } }),
+    );
     expect(fromFile.secrets.clariApiKey).toEqual({ value: 'k-file', from: 'file secrets/key' });
     expect(() => loadConfig(inputs({}, { environment: { CLARI_API_KEY_FILE: 'nope' } }))).toThrow(/does not exist/);
-    expect(() => loadConfig(inputs({ empty: ' ' }, { environment: { CLARI_API_KEY_FILE: 'empty' } }))).toThrow(/is empty/);
+    expect(() => loadConfig(inputs({ empty: ' ' }, { environment: { CLARI_API_KEY_FILE: 'empty' } }))).toThrow(
+      /is empty/,
+    );
   });
 
   it('shows secrets by origin only', () => {
-    const lines = configLines(loadConfig(inputs({}, { environment: { CLARI_API_KEY: 'very-secret-key', SMTP_URL: 'smtp://u:p@h' } })));
+    const lines = configLines(
+      loadConfig(inputs({}, { environment: { CLARI_API_KEY: 'very-secret-key', SMTP_URL: 'smtp://u:p@h' } })),
+    );
     const text = JSON.stringify(lines);
     expect(text).not.toContain('very-secret-key');
     expect(text).not.toContain('u:p@h');
-    expect(lines.find((l) => l.key === 'secrets.clariApiKey')).toMatchObject({ value: '[REDACTED]', origin: 'CLARI_API_KEY' });
+    expect(lines.find((l) => l.key === 'secrets.clariApiKey')).toMatchObject({
+      value: '[REDACTED]',
+      origin: 'CLARI_API_KEY',
+    });
     expect(lines.find((l) => l.key === 'secrets.slackWebhookUrl')).toMatchObject({ value: '(not set)' });
   });
 
@@ -120,11 +157,21 @@ describe('loadConfig', () => {
     const prodKey = 'k9Zx2PqLm4Vb8Nc6Tr1Wy3Ud5Fg7Hj0K';
     const sim = { CLARI_BASE_URL: 'http://127.0.0.1:4010/v4', CLARI_API_KEY: prodKey };
     expect(() => loadConfig(inputs({}, { env: 'prod', environment: sim }))).toThrow(/looks like a simulator/);
-    expect(() => loadConfig(inputs({}, { env: 'staging', environment: { CLARI_API_KEY: 'sim-key' } }))).toThrow(/development-looking API key/);
-    expect(loadConfig(inputs({}, { env: 'prod', environment: { CLARI_API_KEY: prodKey } })).config.clari.baseUrl).toBe('https://api.clari.com/v4');
-    expect(() => loadConfig(inputs({}, { env: 'dev', environment: { CLARI_API_KEY: 'sim-key' } }))).toThrow(/a real Clari tenant/);
-    expect(loadConfig(inputs({}, { env: 'dev', environment: { ...sim, CLARI_API_KEY: 'sim-key' } })).envName).toBe('dev');
-    expect(loadConfig(inputs({}, { env: 'dev', force: true, environment: { CLARI_API_KEY: 'sim-key' } })).envName).toBe('dev');
+    expect(() => loadConfig(inputs({}, { env: 'staging', environment: { CLARI_API_KEY: 'sim-key' } }))).toThrow(
+      /development-looking API key/,
+    );
+    expect(loadConfig(inputs({}, { env: 'prod', environment: { CLARI_API_KEY: prodKey } })).config.clari.baseUrl).toBe(
+      'https://api.clari.com/v4',
+    );
+    expect(() => loadConfig(inputs({}, { env: 'dev', environment: { CLARI_API_KEY: 'sim-key' } }))).toThrow(
+      /a real Clari tenant/,
+    );
+    expect(loadConfig(inputs({}, { env: 'dev', environment: { ...sim, CLARI_API_KEY: 'sim-key' } })).envName).toBe(
+      'dev',
+    );
+    expect(loadConfig(inputs({}, { env: 'dev', force: true, environment: { CLARI_API_KEY: 'sim-key' } })).envName).toBe(
+      'dev',
+    );
     expect(loadConfig(inputs({}, { env: 'prod', environment: { ...sim, CLARI_DP_FORCE: '1' } })).envName).toBe('prod');
   });
 });

@@ -74,7 +74,16 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
   for (const [variable, path] of Object.entries(ENV_VARS)) {
     const value = inputs.environment[variable];
     if (value === undefined || value === '') continue;
-    setPath(envLayer, path, path === 'forecasts' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+    setPath(
+      envLayer,
+      path,
+      path === 'forecasts'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value,
+    );
   }
   const layers: [Source, Obj][] = [
     ['file', base],
@@ -95,30 +104,57 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
     const lines = parsed.error.issues.map((issue) => {
       const path = issue.path.join('.') || '(top level)';
       const from = describeSource(sourceOf(sources, path), file, envName);
-      const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.map((k) => (path === '(top level)' ? k : `${path}.${k}`)).join(', ')}` : '';
+      const keys =
+        issue.code === 'unrecognized_keys'
+          ? ` ${issue.keys.map((k) => (path === '(top level)' ? k : `${path}.${k}`)).join(', ')}`
+          : '';
       return `  ${path}${from}: ${issue.message}${keys}`;
     });
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`, 'Fix the keys named above; `clari-dp config show` prints the effective configuration and where each value comes from.', {
-      issues: parsed.error.issues.map((i) => i.path.join('.')),
-    });
+    throw new ConfigError(
+      `Invalid configuration:\n${lines.join('\n')}`,
+      'Fix the keys named above; `clari-dp config show` prints the effective configuration and where each value comes from.',
+      {
+        issues: parsed.error.issues.map((i) => i.path.join('.')),
+      },
+    );
   }
   const config = parsed.data;
-  if (!isValidTimeZone(config.timezone)) throw new ConfigError(`timezone${describeSource(sources.timezone, file, envName)}: unknown time zone "${config.timezone}"`, 'Use an IANA name such as UTC or America/New_York.');
+  if (!isValidTimeZone(config.timezone))
+    throw new ConfigError(
+      `timezone${describeSource(sources.timezone, file, envName)}: unknown time zone "${config.timezone}"`,
+      'Use an IANA name such as UTC or America/New_York.',
+    );
   for (const [path, value] of leaves(config)) if (!(path in sources) && value !== undefined) sources[path] = 'default';
   const secrets = readSecrets(inputs, config);
-  if (envName && !(inputs.force === true || inputs.environment.CLARI_DP_FORCE === '1')) guardEnvironment(envName, config, secrets);
-  return { config, sources, envName, file, secrets, alerts: loadAlerts(inputs, config.alertsFile, sources.alertsFile !== 'default') };
+  if (envName && !(inputs.force === true || inputs.environment.CLARI_DP_FORCE === '1'))
+    guardEnvironment(envName, config, secrets);
+  return {
+    config,
+    sources,
+    envName,
+    file,
+    secrets,
+    alerts: loadAlerts(inputs, config.alertsFile, sources.alertsFile !== 'default'),
+  };
 }
 
 function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): LoadedConfig['alerts'] {
   const path = inputs.resolvePath(name);
   const text = inputs.readFile(path);
   if (text === undefined) {
-    if (explicit) throw new ConfigError(`Alerts file not found: ${name}`, 'Check alertsFile / CLARI_DP_ALERTS_FILE, or remove it to use the default rules.');
+    if (explicit)
+      throw new ConfigError(
+        `Alerts file not found: ${name}`,
+        'Check alertsFile / CLARI_DP_ALERTS_FILE, or remove it to use the default rules.',
+      );
     return { file: undefined, config: alertsFileSchema.parse({}) };
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) throw new ConfigError(`${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`, 'Fix the YAML syntax at the line shown.');
+  if (doc.errors.length > 0)
+    throw new ConfigError(
+      `${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`,
+      'Fix the YAML syntax at the line shown.',
+    );
   const raw: unknown = doc.toJS() ?? {};
   refuseInlineSecrets(raw, path, '');
   const parsed = alertsFileSchema.safeParse(raw);
@@ -127,7 +163,10 @@ function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): Load
       const keys = issue.code === 'unrecognized_keys' ? ` ${issue.keys.join(', ')}` : '';
       return `  ${issue.path.join('.') || '(top level)'}: ${issue.message}${keys}`;
     });
-    throw new ConfigError(`Invalid alerts file ${path}:\n${lines.join('\n')}`, 'Fix the keys named above; docs/alerts.md lists every rule and channel option.');
+    throw new ConfigError(
+      `Invalid alerts file ${path}:\n${lines.join('\n')}`,
+      'Fix the keys named above; docs/alerts.md lists every rule and channel option.',
+    );
   }
   return { file: path, config: parsed.data };
 }
@@ -143,15 +182,24 @@ export function guardEnvironment(envName: EnvironmentName, config: Config, secre
   const url = new URL(config.clari.baseUrl);
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/i.test(url.hostname);
   if (envName === 'dev' && PRODUCTION_HOST.test(url.hostname)) {
-    throw new ConfigError(`--env dev points at ${url.host}, a real Clari tenant`, 'Use the simulator (clari-dp sim) for dev, select --env staging or prod, or add --force (CLARI_DP_FORCE=1) if you mean it.');
+    throw new ConfigError(
+      `--env dev points at ${url.host}, a real Clari tenant`,
+      'Use the simulator (clari-dp sim) for dev, select --env staging or prod, or add --force (CLARI_DP_FORCE=1) if you mean it.',
+    );
   }
   if (envName === 'prod' || envName === 'staging') {
     if (loopback || url.protocol !== 'https:') {
-      throw new ConfigError(`--env ${envName} points at ${url.protocol}//${url.host}, which looks like a simulator or a plain-HTTP endpoint`, 'Set CLARI_BASE_URL to https://api.clari.com/v4 for this environment, or add --force.');
+      throw new ConfigError(
+        `--env ${envName} points at ${url.protocol}//${url.host}, which looks like a simulator or a plain-HTTP endpoint`,
+        'Set CLARI_BASE_URL to https://api.clari.com/v4 for this environment, or add --force.',
+      );
     }
     const key = secrets.clariApiKey?.value;
     if (key && looksLikeDevKey(key)) {
-      throw new ConfigError(`--env ${envName} has a development-looking API key (from ${secrets.clariApiKey.from})`, 'Use the production token for this environment (one token per environment), or add --force.');
+      throw new ConfigError(
+        `--env ${envName} has a development-looking API key (from ${secrets.clariApiKey.from})`,
+        'Use the production token for this environment (one token per environment), or add --force.',
+      );
     }
   }
 }
@@ -164,34 +212,51 @@ export function looksLikeDevKey(key: string): boolean {
 function pickEnvironment(name: string | undefined): EnvironmentName | undefined {
   if (name === undefined || name === '') return undefined;
   if (!(ENVIRONMENTS as readonly string[]).includes(name)) {
-    throw new ConfigError(`Unknown environment "${name}"`, `Use one of ${ENVIRONMENTS.join(', ')} (--env or CLARI_DP_ENV).`);
+    throw new ConfigError(
+      `Unknown environment "${name}"`,
+      `Use one of ${ENVIRONMENTS.join(', ')} (--env or CLARI_DP_ENV).`,
+    );
   }
   return name as EnvironmentName;
 }
 
-function readFileLayers(inputs: ConfigInputs, envName: EnvironmentName | undefined): { file: string | undefined; base: Obj; section: Obj } {
+function readFileLayers(
+  inputs: ConfigInputs,
+  envName: EnvironmentName | undefined,
+): { file: string | undefined; base: Obj; section: Obj } {
   const path = inputs.resolvePath(inputs.file ?? DEFAULT_FILE);
   const text = inputs.readFile(path);
   if (text === undefined) {
-    if (inputs.file) throw new ConfigError(`Config file not found: ${inputs.file}`, 'Check the --config path, or leave it out to use defaults and environment variables.');
+    if (inputs.file)
+      throw new ConfigError(
+        `Config file not found: ${inputs.file}`,
+        'Check the --config path, or leave it out to use defaults and environment variables.',
+      );
     return { file: undefined, base: {}, section: {} };
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ConfigError(`${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`, 'Fix the YAML syntax at the line shown.');
+    throw new ConfigError(
+      `${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`,
+      'Fix the YAML syntax at the line shown.',
+    );
   }
   const raw: unknown = doc.toJS() ?? {};
-  if (!isObj(raw)) throw new ConfigError(`${path} must hold a mapping of settings, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
+  if (!isObj(raw))
+    throw new ConfigError(`${path} must hold a mapping of settings, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
   refuseInlineSecrets(raw, path, '');
   const { environments, ...base } = raw;
-  if (environments !== undefined && !isObj(environments)) throw new ConfigError(`${path}: environments must map dev/staging/prod to settings`);
-  const sections = (environments ?? {});
+  if (environments !== undefined && !isObj(environments))
+    throw new ConfigError(`${path}: environments must map dev/staging/prod to settings`);
+  const sections = environments ?? {};
   for (const name of Object.keys(sections)) {
-    if (!(ENVIRONMENTS as readonly string[]).includes(name)) throw new ConfigError(`${path}: environments.${name} is not an environment`, `Use ${ENVIRONMENTS.join(', ')}.`);
+    if (!(ENVIRONMENTS as readonly string[]).includes(name))
+      throw new ConfigError(`${path}: environments.${name} is not an environment`, `Use ${ENVIRONMENTS.join(', ')}.`);
   }
   const section = envName ? sections[envName] : undefined;
-  if (section !== undefined && !isObj(section)) throw new ConfigError(`${path}: environments.${envName} must be a mapping`);
-  return { file: path, base, section: (section) ?? {} };
+  if (section !== undefined && !isObj(section))
+    throw new ConfigError(`${path}: environments.${envName} must be a mapping`);
+  return { file: path, base, section: section ?? {} };
 }
 
 function refuseInlineSecrets(value: unknown, file: string, path: string): void {
@@ -200,24 +265,36 @@ function refuseInlineSecrets(value: unknown, file: string, path: string): void {
       const here = path ? `${path}.${key}` : key;
       const advice = INLINE_SECRET_KEYS[key.toLowerCase().replace(/[-_]/g, '')];
       if (advice && inner !== null && inner !== undefined && inner !== '') {
-        throw new ConfigError(`${file}: ${here} holds a secret, and secrets are never read from the config file`, `Remove it from the file and ${advice}.`);
+        throw new ConfigError(
+          `${file}: ${here} holds a secret, and secrets are never read from the config file`,
+          `Remove it from the file and ${advice}.`,
+        );
       }
       refuseInlineSecrets(inner, file, here);
     }
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => refuseInlineSecrets(v, file, `${path}[${i}]`));
   } else if (typeof value === 'string') {
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\/\S*[?&](password|token|private_key_passphrase)=/i.test(value)) {
+    if (
+      /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value) ||
+      /^[a-z][a-z0-9+.-]*:\/\/\S*[?&](password|token|private_key_passphrase)=/i.test(value)
+    ) {
       throw new ConfigError(
         `${file}: ${path} contains a password in a URL`,
         'Keep the URL without the password in the file and put the full URL in the environment (e.g. CLARI_DP_WAREHOUSE), or use PGPASSWORD (PostgreSQL) or SNOWFLAKE_PASSWORD / SNOWFLAKE_PRIVATE_KEY_FILE (Snowflake).',
       );
     }
     if (/-----BEGIN [A-Z ]*PRIVATE KEY-----|"private_key"\s*:/.test(value)) {
-      throw new ConfigError(`${file}: ${path} contains a private key`, 'Keep keys in files: SNOWFLAKE_PRIVATE_KEY_FILE for Snowflake, GOOGLE_APPLICATION_CREDENTIALS for a BigQuery service-account key.');
+      throw new ConfigError(
+        `${file}: ${path} contains a private key`,
+        'Keep keys in files: SNOWFLAKE_PRIVATE_KEY_FILE for Snowflake, GOOGLE_APPLICATION_CREDENTIALS for a BigQuery service-account key.',
+      );
     }
     if (/hooks\.slack\.com\/services\//i.test(value)) {
-      throw new ConfigError(`${file}: ${path} contains a Slack webhook URL, which is a secret`, 'Set SLACK_WEBHOOK_URL in the environment instead.');
+      throw new ConfigError(
+        `${file}: ${path} contains a Slack webhook URL, which is a secret`,
+        'Set SLACK_WEBHOOK_URL in the environment instead.',
+      );
     }
   }
 }
@@ -231,16 +308,28 @@ function readSecrets(inputs: ConfigInputs, config: Config): Secrets {
     const path = inputs.resolvePath(config.clari.apiKeyFile);
     const text = inputs.readFile(path);
     if (text === undefined) {
-      throw new ConfigError(`The API key file ${config.clari.apiKeyFile} does not exist or cannot be read`, 'Point CLARI_API_KEY_FILE (or clari.apiKeyFile) at a readable file that holds only the key.');
+      throw new ConfigError(
+        `The API key file ${config.clari.apiKeyFile} does not exist or cannot be read`,
+        'Point CLARI_API_KEY_FILE (or clari.apiKeyFile) at a readable file that holds only the key.',
+      );
     }
-    if (text.trim() === '') throw new ConfigError(`The API key file ${config.clari.apiKeyFile} is empty`, 'Write the Clari API token into it (Settings -> API Token in Clari).');
+    if (text.trim() === '')
+      throw new ConfigError(
+        `The API key file ${config.clari.apiKeyFile} is empty`,
+        'Write the Clari API token into it (Settings -> API Token in Clari).',
+      );
     clariApiKey = { value: text.trim(), from: `file ${config.clari.apiKeyFile}` };
   }
   const secret = (name: string): Secret | undefined => {
     const value = env[name]?.trim();
     return value ? { value, from: name } : undefined;
   };
-  return { clariApiKey, slackWebhookUrl: secret('SLACK_WEBHOOK_URL'), smtpUrl: secret('SMTP_URL'), alertEmailTo: env.ALERT_EMAIL_TO?.trim() || undefined };
+  return {
+    clariApiKey,
+    slackWebhookUrl: secret('SLACK_WEBHOOK_URL'),
+    smtpUrl: secret('SMTP_URL'),
+    alertEmailTo: env.ALERT_EMAIL_TO?.trim() || undefined,
+  };
 }
 
 function describeSource(source: Source | undefined, file: string | undefined, envName: string | undefined): string {

@@ -17,7 +17,10 @@ export const forecastSchema = z.union([
   z.strictObject({
     id: z.string().min(1),
     scopeId: z.string().min(1).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO currency code such as USD').optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO currency code such as USD')
+      .optional(),
     types: z.array(z.enum(EXPORT_TYPES)).min(1).optional(),
   }),
 ]);
@@ -54,10 +57,16 @@ export const configSchema = z.strictObject({
   timezone: z.string().min(1).default('UTC'),
   export: z
     .strictObject({
-      types: z.array(z.enum(EXPORT_TYPES)).min(1).default(['forecast', 'quota', 'forecast_updated', 'adjustment', 'crm_total', 'crm_closed']),
+      types: z
+        .array(z.enum(EXPORT_TYPES))
+        .min(1)
+        .default(['forecast', 'quota', 'forecast_updated', 'adjustment', 'crm_total', 'crm_closed']),
       includeHistorical: z.boolean().default(true),
       format: z.enum(['JSON', 'CSV']).default('JSON'),
-      currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO currency code such as USD').optional(),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'an ISO currency code such as USD')
+        .optional(),
       pollIntervalMs: positiveInt.default(5_000),
       jobTimeoutMs: positiveInt.default(600_000),
       maxRequeues: nonNegativeInt.max(10).default(2),
@@ -94,7 +103,8 @@ export const INLINE_SECRET_KEYS: Record<string, string> = {
   webhookurl: 'set SLACK_WEBHOOK_URL in the environment',
   slackwebhookurl: 'set SLACK_WEBHOOK_URL in the environment',
   smtpurl: 'set SMTP_URL in the environment',
-  privatekey: 'keep the key in a file and point SNOWFLAKE_PRIVATE_KEY_FILE (Snowflake) or GOOGLE_APPLICATION_CREDENTIALS (BigQuery) at it',
+  privatekey:
+    'keep the key in a file and point SNOWFLAKE_PRIVATE_KEY_FILE (Snowflake) or GOOGLE_APPLICATION_CREDENTIALS (BigQuery) at it',
   privatekeypassphrase: 'set SNOWFLAKE_PRIVATE_KEY_PASSPHRASE in the environment',
   passphrase: 'put it in the environment (e.g. SNOWFLAKE_PRIVATE_KEY_PASSPHRASE) or in a file referenced by path',
 };

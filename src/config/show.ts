@@ -15,11 +15,25 @@ export interface ConfigLine {
 export function configLines(loaded: LoadedConfig): ConfigLine[] {
   const lines: ConfigLine[] = leaves(loaded.config as unknown as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
-    .map(([key, value]) => ({ key, value: typeof value === 'string' ? value : JSON.stringify(value), source: loaded.sources[key] ?? 'default' }));
+    .map(([key, value]) => ({
+      key,
+      value: typeof value === 'string' ? value : JSON.stringify(value),
+      source: loaded.sources[key] ?? 'default',
+    }));
   const { secrets } = loaded;
-  const secret = (key: string, s: { from: string } | undefined): ConfigLine => ({ key, value: s ? REDACTED : '(not set)', source: 'secret', origin: s?.from });
-  lines.push(secret('secrets.clariApiKey', secrets.clariApiKey), secret('secrets.slackWebhookUrl', secrets.slackWebhookUrl), secret('secrets.smtpUrl', secrets.smtpUrl));
-  if (secrets.alertEmailTo) lines.push({ key: 'alerts.emailTo', value: secrets.alertEmailTo, source: 'env', origin: 'ALERT_EMAIL_TO' });
+  const secret = (key: string, s: { from: string } | undefined): ConfigLine => ({
+    key,
+    value: s ? REDACTED : '(not set)',
+    source: 'secret',
+    origin: s?.from,
+  });
+  lines.push(
+    secret('secrets.clariApiKey', secrets.clariApiKey),
+    secret('secrets.slackWebhookUrl', secrets.slackWebhookUrl),
+    secret('secrets.smtpUrl', secrets.smtpUrl),
+  );
+  if (secrets.alertEmailTo)
+    lines.push({ key: 'alerts.emailTo', value: secrets.alertEmailTo, source: 'env', origin: 'ALERT_EMAIL_TO' });
   return lines.sort((a, b) => a.key.localeCompare(b.key));
 }
 

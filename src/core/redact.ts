@@ -60,7 +60,8 @@ export class Redactor {
     if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SECRET_KEY_PATTERN.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : this.walk(v, depth + 1);
+      out[k] =
+        SECRET_KEY_PATTERN.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : this.walk(v, depth + 1);
     }
     return out;
   }

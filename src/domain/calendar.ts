@@ -57,7 +57,10 @@ export function periodRange(id: string, calendar: FiscalCalendar): { startDate: 
   const firstCalendarYear = calendar.startMonth === 1 ? year : year - 1;
   const start = addMonths(firstCalendarYear, calendar.startMonth, 3 * (quarter - 1));
   const next = addMonths(start.year, start.month1, 3);
-  return { startDate: formatDate(start.year, start.month1, 1), endDate: addDays(formatDate(next.year, next.month1, 1), -1) };
+  return {
+    startDate: formatDate(start.year, start.month1, 1),
+    endDate: addDays(formatDate(next.year, next.month1, 1), -1),
+  };
 }
 
 /** The current period of `asOf` and the `count - 1` before it, newest first. */
@@ -82,7 +85,11 @@ export function weeksOfPeriod(id: string, calendar: FiscalCalendar, weekStartDay
   const { startDate, endDate } = periodRange(id, calendar);
   const back = (dayOfWeek(startDate) - weekStartDay + 7) % 7;
   const weeks: Week[] = [];
-  for (let start = addDays(startDate, -back), i = 1; toEpochDay(start) <= toEpochDay(endDate); start = addDays(start, 7), i++) {
+  for (
+    let start = addDays(startDate, -back), i = 1;
+    toEpochDay(start) <= toEpochDay(endDate);
+    start = addDays(start, 7), i++
+  ) {
     weeks.push({ timeFrameId: `TF:${start}`, startDate: start, endDate: addDays(start, 6), index: i });
   }
   return weeks;

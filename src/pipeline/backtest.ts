@@ -27,16 +27,31 @@ export interface BacktestResult {
   readonly rows: readonly BacktestRow[];
 }
 
-export async function backtest(wh: Warehouse, setup: AlertSetup, options: { period: string; forecasts?: readonly string[] | undefined }): Promise<BacktestResult> {
-  const snapshots = await wh.query<{ forecast_id: string; snapshot_date: string }>('SELECT forecast_id, snapshot_date FROM clari_snapshots WHERE time_period = $1 ORDER BY snapshot_date, forecast_id', [options.period]);
+export async function backtest(
+  wh: Warehouse,
+  setup: AlertSetup,
+  options: { period: string; forecasts?: readonly string[] | undefined },
+): Promise<BacktestResult> {
+  const snapshots = await wh.query<{ forecast_id: string; snapshot_date: string }>(
+    'SELECT forecast_id, snapshot_date FROM clari_snapshots WHERE time_period = $1 ORDER BY snapshot_date, forecast_id',
+    [options.period],
+  );
   const wanted = snapshots.filter((s) => !options.forecasts?.length || options.forecasts.includes(s.forecast_id));
   const rules = setup.rules.filter((r) => isForecastRule(r) || r.type === 'stale_submission');
   const tally = new Map(rules.map((r) => [r.name, { fired: 0, cooledDown: 0, days: new Set<string>() }]));
   const lastSent = new Map<string, number>();
   const place = await ownerPlaces(wh, setup);
   for (const s of wanted) {
-    let events: ForecastEvent[] = await loadChangeEvents(wh, { forecastId: s.forecast_id, period: options.period, snapshot: s.snapshot_date });
-    if (needsSignals(rules)) events = [...events, ...(await loadSignalEvents(wh, { forecastId: s.forecast_id, period: options.period, asOf: s.snapshot_date }))];
+    let events: ForecastEvent[] = await loadChangeEvents(wh, {
+      forecastId: s.forecast_id,
+      period: options.period,
+      snapshot: s.snapshot_date,
+    });
+    if (needsSignals(rules))
+      events = [
+        ...events,
+        ...(await loadSignalEvents(wh, { forecastId: s.forecast_id, period: options.period, asOf: s.snapshot_date })),
+      ];
     const at = epochMsOfDate(s.snapshot_date) + 12 * 3_600_000;
     for (const candidate of evaluate(rules, events, [], place)) {
       const t = tally.get(candidate.rule.name)!;

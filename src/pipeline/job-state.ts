@@ -35,7 +35,9 @@ export class JobState {
     const dir = join(dataDir, 'state');
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, 'pending-jobs.json');
-    this.jobs = existsSync(this.path) ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, PendingJob>) : {};
+    this.jobs = existsSync(this.path)
+      ? (JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, PendingJob>)
+      : {};
   }
 
   /** The key of a snapshot's export: request identity and business date. */
@@ -78,23 +80,25 @@ export class JobState {
     const text = JSON.stringify(this.jobs, null, 1);
     // Chained on the previous write's settlement, not its success: one failed write (a full disk)
     // must fail only itself, not every later write of the process.
-    this.writing = this.writing.catch(() => undefined).then(async () => {
-      const tmp = `${this.path}.tmp`;
-      try {
-        const handle = await open(tmp, 'w', 0o600);
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const tmp = `${this.path}.tmp`;
         try {
-          await handle.writeFile(text);
-          await handle.sync();
-        } finally {
-          await handle.close();
+          const handle = await open(tmp, 'w', 0o600);
+          try {
+            await handle.writeFile(text);
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+          await rename(tmp, this.path);
+        } catch (error) {
+          // The old file stays whole: only the temporary one was being written.
+          await rm(tmp, { force: true }).catch(() => undefined);
+          throw stateWriteError(this.path, error);
         }
-        await rename(tmp, this.path);
-      } catch (error) {
-        // The old file stays whole: only the temporary one was being written.
-        await rm(tmp, { force: true }).catch(() => undefined);
-        throw stateWriteError(this.path, error);
-      }
-    });
+      });
     return this.writing;
   }
 }
@@ -104,7 +108,9 @@ function stateWriteError(path: string, error: unknown): AppError {
   return new AppError(full ? `No space left to write ${path}` : `Cannot write ${path}: ${(error as Error).message}`, {
     code: full ? 'state.disk_full' : 'state.write_failed',
     kind: 'transient',
-    hint: full ? 'Free disk space in the data dir (CLARI_DP_DATA_DIR); the previous state file is intact and the next run picks up from it.' : 'Check the permissions of the data dir (CLARI_DP_DATA_DIR).',
+    hint: full
+      ? 'Free disk space in the data dir (CLARI_DP_DATA_DIR); the previous state file is intact and the next run picks up from it.'
+      : 'Check the permissions of the data dir (CLARI_DP_DATA_DIR).',
     cause: error,
   });
 }

@@ -16,7 +16,15 @@ async function landed(text: string): Promise<{ landing: Landing; landed: Landed 
   const dir = mkdtempSync(join(tmpdir(), 'clari-dp-landing-'));
   dirs.push(dir);
   const landing = new Landing(dir, new FakeClock(Date.parse('2026-11-23T06:00:00Z')));
-  const meta = { forecastId: 'f', period: '2026_Q4', asOf: '2026-11-23', jobId: 'j1', fingerprint: 'fp', request: { timePeriod: '2026_Q4' }, format: 'JSON' as const };
+  const meta = {
+    forecastId: 'f',
+    period: '2026_Q4',
+    asOf: '2026-11-23',
+    jobId: 'j1',
+    fingerprint: 'fp',
+    request: { timePeriod: '2026_Q4' },
+    format: 'JSON' as const,
+  };
   return { landing, landed: await landing.land(meta, Readable.from([Buffer.from(text)])) };
 }
 

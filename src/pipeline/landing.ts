@@ -6,7 +6,18 @@
  * of `rebuild`.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { chmod, open, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { Transform } from 'node:stream';
@@ -84,7 +95,13 @@ export class Landing {
     });
     try {
       mkdirSync(folder, { recursive: true });
-      await pipeline(body, raw, createGzip({ level: 1 }), tap((chunk) => packedHash.update(chunk)), createWriteStream(tmp, { mode: 0o600 }));
+      await pipeline(
+        body,
+        raw,
+        createGzip({ level: 1 }),
+        tap((chunk) => packedHash.update(chunk)),
+        createWriteStream(tmp, { mode: 0o600 }),
+      );
       const handle = await open(tmp, 'r+');
       await handle.sync();
       await handle.close();
@@ -104,7 +121,16 @@ export class Landing {
     }
     // The same payload landed before keeps its own file, whose compression may differ from ours.
     const compressedSha256 = fresh ? packedHash.digest('hex') : undefined;
-    const manifest: Manifest = { version: 1, ...meta, file, sha256, ...(compressedSha256 ? { compressedSha256 } : {}), bytes, compressedBytes, landedAt: this.clock.now() };
+    const manifest: Manifest = {
+      version: 1,
+      ...meta,
+      file,
+      sha256,
+      ...(compressedSha256 ? { compressedSha256 } : {}),
+      bytes,
+      compressedBytes,
+      landedAt: this.clock.now(),
+    };
     try {
       writeAtomic(`${path}${MANIFEST}`, JSON.stringify(manifest, null, 1));
     } catch (error) {
@@ -117,7 +143,12 @@ export class Landing {
 
   private diskError(error: unknown): unknown {
     if ((error as NodeJS.ErrnoException).code === 'ENOSPC' || (error as NodeJS.ErrnoException).code === 'EDQUOT') {
-      return new LandingError(`No space left to land the export in ${this.dir}`, 'landing.disk_full', 'Free disk space in the data dir (CLARI_DP_DATA_DIR); nothing was loaded, the export job is kept, and the next run downloads it again without a new export.', error);
+      return new LandingError(
+        `No space left to land the export in ${this.dir}`,
+        'landing.disk_full',
+        'Free disk space in the data dir (CLARI_DP_DATA_DIR); nothing was loaded, the export job is kept, and the next run downloads it again without a new export.',
+        error,
+      );
     }
     return error;
   }
@@ -158,17 +189,32 @@ export class Landing {
         yield chunk;
       }
     } catch (error) {
-      throw new LandingError(`Landed payload ${this.display(landed)} cannot be read: ${(error as Error).message}`, 'landing.corrupt', 'The file was damaged after landing; export again with --no-cache.', error);
+      throw new LandingError(
+        `Landed payload ${this.display(landed)} cannot be read: ${(error as Error).message}`,
+        'landing.corrupt',
+        'The file was damaged after landing; export again with --no-cache.',
+        error,
+      );
     } finally {
       source.destroy();
     }
     if (hash && hash.digest('hex') !== expected) {
-      throw new LandingError(`Landed payload ${this.display(landed)} does not match its sha256`, 'landing.corrupt', 'The file was changed after landing; export again with --no-cache.');
+      throw new LandingError(
+        `Landed payload ${this.display(landed)} does not match its sha256`,
+        'landing.corrupt',
+        'The file was changed after landing; export again with --no-cache.',
+      );
     }
   }
 
   /** The newest payload landed for this request and business date within `maxAgeMs`. */
-  findCached(forecastId: string, period: string, asOf: string, fingerprint: string, maxAgeMs: number): Landed | undefined {
+  findCached(
+    forecastId: string,
+    period: string,
+    asOf: string,
+    fingerprint: string,
+    maxAgeMs: number,
+  ): Landed | undefined {
     const now = this.clock.now();
     return this.inFolder(this.folder(forecastId, period, asOf))
       .filter((l) => l.manifest.fingerprint === fingerprint && now - l.manifest.landedAt <= maxAgeMs)
@@ -181,10 +227,13 @@ export class Landing {
     const out: Landed[] = [];
     for (const forecast of readdirSync(this.dir)) {
       for (const period of dirs(join(this.dir, forecast))) {
-        for (const asOf of dirs(join(this.dir, forecast, period))) out.push(...this.inFolder(join(this.dir, forecast, period, asOf)));
+        for (const asOf of dirs(join(this.dir, forecast, period)))
+          out.push(...this.inFolder(join(this.dir, forecast, period, asOf)));
       }
     }
-    return out.sort((a, b) => a.manifest.asOf.localeCompare(b.manifest.asOf) || a.manifest.landedAt - b.manifest.landedAt);
+    return out.sort(
+      (a, b) => a.manifest.asOf.localeCompare(b.manifest.asOf) || a.manifest.landedAt - b.manifest.landedAt,
+    );
   }
 
   /** Deletes landed payloads of periods before `cutoff` (YYYY_QN); returns how many payloads went. */
@@ -234,7 +283,11 @@ export class Landing {
 }
 
 function dirs(path: string): string[] {
-  return existsSync(path) ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : [];
+  return existsSync(path)
+    ? readdirSync(path, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+    : [];
 }
 
 /** Path-safe component: ids are opaque, so anything unusual is percent-encoded. */

@@ -6,7 +6,17 @@
  * ledger row. A snapshot loaded again for the same date replaces the earlier load. Before commit,
  * rows and exact sums read back from the warehouse must equal those counted from the payload.
  */
-import { checkFailure, checkResult, type DocumentPart, type DocumentSummary, type ExportJob, type WireField, type WireTimeFrame, type WireTimePeriod, type WireUser } from '../clari/index.js';
+import {
+  checkFailure,
+  checkResult,
+  type DocumentPart,
+  type DocumentSummary,
+  type ExportJob,
+  type WireField,
+  type WireTimeFrame,
+  type WireTimePeriod,
+  type WireUser,
+} from '../clari/index.js';
 import { AppError, type Checkpoint } from '../core/index.js';
 import { type Stager, sqlTimestamp, type Warehouse } from '../warehouse/index.js';
 import { detectChanges } from '../changes/index.js';
@@ -74,7 +84,11 @@ export interface LoadOutcome {
  */
 export class LoadError extends AppError {
   constructor(message: string, code: string, hint?: string) {
-    super(message, { code, kind: code === 'pipeline.out_of_order' || code === 'data.reconciliation' ? 'internal' : 'data', hint });
+    super(message, {
+      code,
+      kind: code === 'pipeline.out_of_order' || code === 'data.reconciliation' ? 'internal' : 'data',
+      hint,
+    });
   }
 }
 
@@ -86,10 +100,17 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
   const subject = `${forecastId} ${period} as of ${asOf}`;
   const snapshotParams = [forecastId, period, asOf] as const;
 
-  const latest = await wh.query<{ latest: string | null }>('SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2', [forecastId, period]);
+  const latest = await wh.query<{ latest: string | null }>(
+    'SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2',
+    [forecastId, period],
+  );
   const latestDate = latest[0]?.latest ?? null;
   if (latestDate !== null && latestDate > asOf) {
-    throw new LoadError(`Snapshot ${subject} is older than the latest loaded one (${latestDate})`, 'pipeline.out_of_order', 'Older snapshots are loaded by re-deriving the period from the landing (`clari-dp rebuild`).');
+    throw new LoadError(
+      `Snapshot ${subject} is older than the latest loaded one (${latestDate})`,
+      'pipeline.out_of_order',
+      'Older snapshots are loaded by re-deriving the period from the landing (`clari-dp rebuild`).',
+    );
   }
 
   // 0. The same payload loaded again (a cache hit re-run, a retried run): the snapshot already
@@ -136,10 +157,16 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
   const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
   const versionColumns = `forecast_id, time_period, time_frame_id, user_id, field_id, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id`;
   const versionValues = `$1, $2, s.time_frame_id, s.user_id, s.field_id, ${MONEY_COLUMNS.map(money).join(', ')}, s.is_updated, s.updated_by, ${wh.dialect.epochMsToTimestamp('s.updated_on')}, s.currency, $3, NULL, $4`;
-  const [open] = await wh.query('SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL LIMIT 1', [forecastId, period]);
+  const [open] = await wh.query(
+    'SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL LIMIT 1',
+    [forecastId, period],
+  );
   if (!open) {
     // Nothing current for this forecast and period (its first load): every entry starts a version.
-    await wh.exec(`INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues} FROM ${stage} s`, [...snapshotParams, input.runId]);
+    await wh.exec(`INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues} FROM ${stage} s`, [
+      ...snapshotParams,
+      input.runId,
+    ]);
   } else {
     // One join of the payload with the current versions finds every difference: an entry whose
     // values changed (its version ends, a new one starts), one that left the export (ends) and one
@@ -166,7 +193,10 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
          AND ${KEY.map((k) => `clari_forecast_entries.${k} = d.ended_${k}`).join(' AND ')}`,
       [...snapshotParams],
     );
-    await wh.exec(`INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues} FROM ${DIFF_STAGE} s WHERE s.user_id IS NOT NULL`, [...snapshotParams, input.runId]);
+    await wh.exec(
+      `INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues} FROM ${DIFF_STAGE} s WHERE s.user_id IS NOT NULL`,
+      [...snapshotParams, input.runId],
+    );
   }
   await applyUsers(wh, asOf);
   await applyDimensions(wh, forecastId, period, asOf, staged.periods);
@@ -187,15 +217,38 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
     [...snapshotParams, sqlTimestamp(input.exportedAt), input.runId, latestFrame],
   );
   await input.checkpoint?.('detect.start');
-  const changes = previousSnapshot ? await detectChanges(wh, { forecastId, period, asOf, previous: previousSnapshot, runId: input.runId, detectedAt: input.now }) : 0;
+  const changes = previousSnapshot
+    ? await detectChanges(wh, {
+        forecastId,
+        period,
+        asOf,
+        previous: previousSnapshot,
+        runId: input.runId,
+        detectedAt: input.now,
+      })
+    : 0;
   await wh.exec(
     `INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [...snapshotParams, input.runId, input.jobId ?? null, input.payloadSha256 ?? null, sqlTimestamp(input.now), stats.rows, staged.users, latestFrame || null],
+    [
+      ...snapshotParams,
+      input.runId,
+      input.jobId ?? null,
+      input.payloadSha256 ?? null,
+      sqlTimestamp(input.now),
+      stats.rows,
+      staged.users,
+      latestFrame || null,
+    ],
   );
 
   // 4. Reconcile: what the warehouse now holds for this snapshot equals what the payload said.
-  const reconciliation = await reconcile(wh, input.snapshot, stats, staged.entries === ENTRY_STAGE.name ? undefined : staged.entries);
+  const reconciliation = await reconcile(
+    wh,
+    input.snapshot,
+    stats,
+    staged.entries === ENTRY_STAGE.name ? undefined : staged.entries,
+  );
   if (!reconciliation.ok) {
     throw new LoadError(
       `Reconciliation failed for ${subject}: payload ${reconciliation.payloadRows} rows / ${reconciliation.payloadSum}, loaded ${reconciliation.loadedRows} rows / ${reconciliation.loadedSum}; nothing was committed`,
@@ -207,7 +260,15 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
   // would commit the open transaction (Snowflake, BigQuery) the session's temporary tables stay
   // until the next load replaces them or the session ends.
   if (wh.dialect.transactionalDdl) await staged.drop();
-  return { status: stats.rows === 0 ? 'empty' : 'loaded', rows: reconciliation.loadedRows, users: staged.users, changes, warnings, reconciliation, previousSnapshot };
+  return {
+    status: stats.rows === 0 ? 'empty' : 'loaded',
+    rows: reconciliation.loadedRows,
+    users: staged.users,
+    changes,
+    warnings,
+    reconciliation,
+    previousSnapshot,
+  };
 }
 
 interface Staged {
@@ -226,7 +287,11 @@ const DIFF_STAGE = 'stage_entries_diff';
 /** Entries of a CSV export with their partial rows merged. */
 const MERGED_STAGE = 'stage_entries_merged';
 
-async function stagePayload(wh: Warehouse, parts: AsyncGenerator<DocumentPart, DocumentSummary>, period: string): Promise<Staged> {
+async function stagePayload(
+  wh: Warehouse,
+  parts: AsyncGenerator<DocumentPart, DocumentSummary>,
+  period: string,
+): Promise<Staged> {
   const stats = emptyStats();
   const users: WireUser[] = [];
   const fields: WireField[] = [];
@@ -278,7 +343,15 @@ async function stagePayload(wh: Warehouse, parts: AsyncGenerator<DocumentPart, D
   const merged = await mergePartialRows(wh, entries.codes ?? ENTRY_STAGE.name);
   // Created now, empty, so that every statement after the first write is DML (see drop below).
   await wh.exec(`DROP TABLE IF EXISTS ${DIFF_STAGE}`);
-  await wh.exec(wh.dialect.createStage(DIFF_STAGE, [...ENTRY_STAGE.columns.map((c) => `${c.name} ${wh.dialect.types[c.type]}`), ...KEY.map((k) => `ended_${k} ${wh.dialect.types.text}`)].join(', ')));
+  await wh.exec(
+    wh.dialect.createStage(
+      DIFF_STAGE,
+      [
+        ...ENTRY_STAGE.columns.map((c) => `${c.name} ${wh.dialect.types[c.type]}`),
+        ...KEY.map((k) => `ended_${k} ${wh.dialect.types.text}`),
+      ].join(', '),
+    ),
+  );
   return {
     stats,
     summary,
@@ -300,17 +373,28 @@ async function stagePayload(wh: Warehouse, parts: AsyncGenerator<DocumentPart, D
 async function mergePartialRows(wh: Warehouse, codes: string): Promise<boolean> {
   const keys = KEY.join(', ');
   // Whether any key repeats, on the integer codes where the engine has them (a quarter of the time).
-  const [row] = await wh.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${codes} GROUP BY ${keys} HAVING count(*) > 1) d`);
+  const [row] = await wh.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (SELECT 1 AS one FROM ${codes} GROUP BY ${keys} HAVING count(*) > 1) d`,
+  );
   if (!row || Number(row.n) === 0) return false;
   const valueColumns = ENTRY_STAGE.columns.map((c) => c.name).filter((c) => !(KEY as readonly string[]).includes(c));
   const [conflict] = await wh.query<{ n: string }>(
     `SELECT count(*) AS n FROM (SELECT ${keys} FROM stage_entries GROUP BY ${keys} HAVING ${valueColumns.map((c) => `count(DISTINCT ${c}) > 1`).join(' OR ')}) c`,
   );
   if (conflict && Number(conflict.n) > 0) {
-    throw new LoadError(`The export has ${conflict.n} entries that appear more than once with different values`, 'data.duplicate_entry', 'The payload is ambiguous and was not loaded; it is kept in the landing for inspection.');
+    throw new LoadError(
+      `The export has ${conflict.n} entries that appear more than once with different values`,
+      'data.duplicate_entry',
+      'The payload is ambiguous and was not loaded; it is kept in the landing for inspection.',
+    );
   }
   await wh.exec(`DROP TABLE IF EXISTS ${MERGED_STAGE}`);
-  await wh.exec(wh.dialect.createStageAs(MERGED_STAGE, `SELECT ${keys}, ${valueColumns.map((c) => `max(${c}) AS ${c}`).join(', ')} FROM stage_entries GROUP BY ${keys}`));
+  await wh.exec(
+    wh.dialect.createStageAs(
+      MERGED_STAGE,
+      `SELECT ${keys}, ${valueColumns.map((c) => `max(${c}) AS ${c}`).join(', ')} FROM stage_entries GROUP BY ${keys}`,
+    ),
+  );
   return true;
 }
 
@@ -339,9 +423,19 @@ async function alreadyLoaded(wh: Warehouse, snapshot: SnapshotRef, sha: string):
     loadedSum: centsToDecimal(decimalToCents(loaded?.total)),
     ok: false,
   };
-  if (reconciliation.payloadRows !== reconciliation.loadedRows || reconciliation.payloadSum !== reconciliation.loadedSum) return undefined;
-  const [changes] = await wh.query<{ n: string | number }>('SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3', [forecastId, period, asOf]);
-  const [previous] = await wh.query<{ d: string | null }>('SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3', [forecastId, period, asOf]);
+  if (
+    reconciliation.payloadRows !== reconciliation.loadedRows ||
+    reconciliation.payloadSum !== reconciliation.loadedSum
+  )
+    return undefined;
+  const [changes] = await wh.query<{ n: string | number }>(
+    'SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3',
+    [forecastId, period, asOf],
+  );
+  const [previous] = await wh.query<{ d: string | null }>(
+    'SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3',
+    [forecastId, period, asOf],
+  );
   return {
     status: reconciliation.payloadRows === 0 ? 'empty' : 'loaded',
     rows: reconciliation.loadedRows,
@@ -357,14 +451,38 @@ async function alreadyLoaded(wh: Warehouse, snapshot: SnapshotRef, sha: string):
 /** Undoes an earlier load of the same snapshot so loading it again replaces it. */
 async function undoSnapshot(wh: Warehouse, forecastId: string, period: string, asOf: string): Promise<void> {
   const params = [forecastId, period, asOf];
-  await wh.exec('DELETE FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from = $3', params);
-  await wh.exec('UPDATE clari_forecast_entries SET valid_to = NULL WHERE forecast_id = $1 AND time_period = $2 AND valid_to = $3', params);
-  await wh.exec('DELETE FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3', params);
-  await wh.exec('DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3', params);
-  await wh.exec('DELETE FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3', params);
+  await wh.exec(
+    'DELETE FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from = $3',
+    params,
+  );
+  await wh.exec(
+    'UPDATE clari_forecast_entries SET valid_to = NULL WHERE forecast_id = $1 AND time_period = $2 AND valid_to = $3',
+    params,
+  );
+  await wh.exec(
+    'DELETE FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3',
+    params,
+  );
+  await wh.exec(
+    'DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3',
+    params,
+  );
+  await wh.exec(
+    'DELETE FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3',
+    params,
+  );
 }
 
-const USER_ATTRIBUTES = ['name', 'email', 'crm_id', 'hierarchy_id', 'hierarchy_name', 'parent_hierarchy_id', 'parent_hierarchy_name', 'scope_id'] as const;
+const USER_ATTRIBUTES = [
+  'name',
+  'email',
+  'crm_id',
+  'hierarchy_id',
+  'hierarchy_name',
+  'parent_hierarchy_id',
+  'parent_hierarchy_name',
+  'scope_id',
+] as const;
 
 /**
  * User versions: a change of name, email or place in the hierarchy opens a new version from this
@@ -391,33 +509,54 @@ async function applyUsers(wh: Warehouse, asOf: string): Promise<void> {
   );
 }
 
-async function applyDimensions(wh: Warehouse, forecastId: string, period: string, asOf: string, periods: readonly WireTimePeriod[]): Promise<void> {
-  await wh.exec('DELETE FROM clari_fields WHERE forecast_id = $1 AND field_id IN (SELECT field_id FROM stage_fields)', [forecastId]);
-  await wh.exec('INSERT INTO clari_fields (forecast_id, field_id, field_name, field_type, is_quota, last_seen) SELECT $1, field_id, field_name, field_type, is_quota, $2 FROM stage_fields', [forecastId, asOf]);
-  await wh.exec('DELETE FROM clari_time_frames WHERE time_period = $1 AND time_frame_id IN (SELECT time_frame_id FROM stage_frames)', [period]);
-  await wh.exec('INSERT INTO clari_time_frames (time_period, time_frame_id, start_date, end_date) SELECT $1, time_frame_id, CAST(start_date AS DATE), CAST(end_date AS DATE) FROM stage_frames', [period]);
+async function applyDimensions(
+  wh: Warehouse,
+  forecastId: string,
+  period: string,
+  asOf: string,
+  periods: readonly WireTimePeriod[],
+): Promise<void> {
+  await wh.exec('DELETE FROM clari_fields WHERE forecast_id = $1 AND field_id IN (SELECT field_id FROM stage_fields)', [
+    forecastId,
+  ]);
+  await wh.exec(
+    'INSERT INTO clari_fields (forecast_id, field_id, field_name, field_type, is_quota, last_seen) SELECT $1, field_id, field_name, field_type, is_quota, $2 FROM stage_fields',
+    [forecastId, asOf],
+  );
+  await wh.exec(
+    'DELETE FROM clari_time_frames WHERE time_period = $1 AND time_frame_id IN (SELECT time_frame_id FROM stage_frames)',
+    [period],
+  );
+  await wh.exec(
+    'INSERT INTO clari_time_frames (time_period, time_frame_id, start_date, end_date) SELECT $1, time_frame_id, CAST(start_date AS DATE), CAST(end_date AS DATE) FROM stage_frames',
+    [period],
+  );
   const info = periods.find((p) => p.timePeriodId === period);
   if (info) {
     const date = (d: string | null | undefined): string | null => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
     await wh.exec('DELETE FROM clari_time_periods WHERE time_period = $1', [period]);
-    await wh.exec('INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), $4, $5)', [
-      period,
-      date(info.startDate),
-      date(info.endDate),
-      info.label ?? null,
-      info.year ?? null,
-    ]);
+    await wh.exec(
+      'INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), $4, $5)',
+      [period, date(info.startDate), date(info.endDate), info.label ?? null, info.year ?? null],
+    );
   }
 }
 
-async function reconcile(wh: Warehouse, snapshot: SnapshotRef, stats: PayloadStats, merged: string | undefined): Promise<Reconciliation> {
+async function reconcile(
+  wh: Warehouse,
+  snapshot: SnapshotRef,
+  stats: PayloadStats,
+  merged: string | undefined,
+): Promise<Reconciliation> {
   const [loaded] = await wh.query<Record<string, string | null>>(
     `SELECT count(*) AS n, ${MONEY_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')}
      FROM clari_forecast_entries
      WHERE forecast_id = $1 AND time_period = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3)`,
     [snapshot.forecastId, snapshot.period, snapshot.asOf],
   );
-  const [stagedRows] = merged ? await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${merged}`) : [{ n: String(stats.rows) }];
+  const [stagedRows] = merged
+    ? await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${merged}`)
+    : [{ n: String(stats.rows) }];
   const loadedRows = Number(loaded?.n ?? 0);
   const payloadRows = Number(stagedRows?.n ?? stats.rows);
   const sumsMatch = MONEY_COLUMNS.every((c) => decimalToCents(loaded?.[c]) === stats.sums[c]);

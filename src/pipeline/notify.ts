@@ -44,7 +44,12 @@ export interface NotifyInput {
   /** The current fiscal period of asOf: week-level signals are computed for it only. */
   readonly currentPeriod: string;
   readonly forecasts: readonly string[];
-  readonly failures: readonly { readonly forecastId: string; readonly period: string; readonly code: string; readonly message: string }[];
+  readonly failures: readonly {
+    readonly forecastId: string;
+    readonly period: string;
+    readonly code: string;
+    readonly message: string;
+  }[];
   readonly quota?: { readonly left: number; readonly limit: number } | undefined;
   readonly breakerOpen: boolean;
 }
@@ -56,29 +61,57 @@ export interface NotifyResult {
   readonly decisions: readonly Decision[];
 }
 
-export async function notify(wh: Warehouse, setup: AlertSetup, input: NotifyInput, deps: { clock: Clock; logger: Logger; checkpoint?: Checkpoint | undefined }): Promise<NotifyResult> {
+export async function notify(
+  wh: Warehouse,
+  setup: AlertSetup,
+  input: NotifyInput,
+  deps: { clock: Clock; logger: Logger; checkpoint?: Checkpoint | undefined },
+): Promise<NotifyResult> {
   const checkpoint = deps.checkpoint ?? noCheckpoint;
   const now = deps.clock.now();
   const events = await forecastEvents(wh, setup.rules, input);
   const ops = await opsEvents(wh, setup.rules, input, now);
   const place = await ownerPlaces(wh, setup);
   const candidates = evaluate(setup.rules, events, ops, place);
-  const alerts = candidates.map((c) => ({ alert: renderAlert(c, { runId: input.runId, dashboardUrl: setup.dashboardUrl, place }), channels: c.rule.channels, cooldownHours: c.rule.cooldownHours }));
+  const alerts = candidates.map((c) => ({
+    alert: renderAlert(c, { runId: input.runId, dashboardUrl: setup.dashboardUrl, place }),
+    channels: c.rule.channels,
+    cooldownHours: c.rule.cooldownHours,
+  }));
   const lastSent = await sentLog(wh, now - maxCooldownMs(setup));
   const retry = await undeliveredEarlier(wh, now - 24 * 3_600_000, input.runId);
   const sameDay = await sentForDate(wh, input.asOf, input.runId);
-  const plan = withoutRepeats(planDelivery(alerts, setup.routes, setup.settings, (fingerprint, channel) => lastSent.get(`${fingerprint}|${channel}`), now), retry, sameDay, input.asOf);
+  const plan = withoutRepeats(
+    planDelivery(
+      alerts,
+      setup.routes,
+      setup.settings,
+      (fingerprint, channel) => lastSent.get(`${fingerprint}|${channel}`),
+      now,
+    ),
+    retry,
+    sameDay,
+    input.asOf,
+  );
   // Outbox: every decision is in clari_alerts before anything goes out, the ones to deliver as
   // `pending`; each message's outcome is recorded as soon as it is known. A process that dies
   // mid-delivery leaves `pending` rows that the next run delivers, and `sent` rows it never repeats.
   await recordPlan(wh, plan, input.runId, now);
   await checkpoint('alerts.recorded');
-  const decisions = await deliver(plan, retry, setup.routes, setup.settings, { runId: input.runId, asOf: input.asOf }, async (batch) => {
-    await recordOutcome(wh, batch);
-    if (batch.some((d) => d.status === 'sent')) await checkpoint('alerts.sent');
-  });
+  const decisions = await deliver(
+    plan,
+    retry,
+    setup.routes,
+    setup.settings,
+    { runId: input.runId, asOf: input.asOf },
+    async (batch) => {
+      await recordOutcome(wh, batch);
+      if (batch.some((d) => d.status === 'sent')) await checkpoint('alerts.sent');
+    },
+  );
   const count = (status: Decision['status']): number => decisions.filter((d) => d.status === status).length;
-  for (const d of decisions.filter((x) => x.status === 'failed')) deps.logger.warn({ channel: d.channel, rule: d.alert.rule }, `alert not delivered: ${d.reason ?? ''}`);
+  for (const d of decisions.filter((x) => x.status === 'failed'))
+    deps.logger.warn({ channel: d.channel, rule: d.alert.rule }, `alert not delivered: ${d.reason ?? ''}`);
   return { sent: count('sent'), suppressed: count('suppressed'), failed: count('failed'), decisions };
 }
 
@@ -87,7 +120,12 @@ export async function notify(wh: Warehouse, setup: AlertSetup, input: NotifyInpu
  * by an earlier run, whatever the cooldown (a re-run, or the run after a crash, finds the same
  * changes again), and one an earlier undelivered record of the same fingerprint is about to carry.
  */
-function withoutRepeats(plan: Plan, retry: readonly AlertRecord[], sameDay: ReadonlyMap<string, string>, asOf: string): Plan {
+function withoutRepeats(
+  plan: Plan,
+  retry: readonly AlertRecord[],
+  sameDay: ReadonlyMap<string, string>,
+  asOf: string,
+): Plan {
   const retried = new Set(retry.map((r) => `${r.alert.fingerprint}|${r.channel}`));
   const suppressed: Decision[] = [...plan.suppressed];
   const deliverable = new Map<string, Alert[]>();
@@ -96,8 +134,20 @@ function withoutRepeats(plan: Plan, retry: readonly AlertRecord[], sameDay: Read
     for (const alert of list) {
       const key = `${alert.fingerprint}|${channel}`;
       const earlierRun = sameDay.get(key);
-      if (retried.has(key)) suppressed.push({ alert, channel, status: 'suppressed', reason: 'an earlier undelivered alert with the same fingerprint is being delivered instead' });
-      else if (earlierRun !== undefined) suppressed.push({ alert, channel, status: 'suppressed', reason: `already sent for ${asOf} by run ${earlierRun}` });
+      if (retried.has(key))
+        suppressed.push({
+          alert,
+          channel,
+          status: 'suppressed',
+          reason: 'an earlier undelivered alert with the same fingerprint is being delivered instead',
+        });
+      else if (earlierRun !== undefined)
+        suppressed.push({
+          alert,
+          channel,
+          status: 'suppressed',
+          reason: `already sent for ${asOf} by run ${earlierRun}`,
+        });
       else keep.push(alert);
     }
     if (keep.length > 0) deliverable.set(channel, keep);
@@ -111,12 +161,18 @@ async function forecastEvents(wh: Warehouse, rules: readonly RuleSpec[], input: 
   // committed by a run that died before alerting (or skipped because the same payload is already
   // loaded) still alerts; what was already sent for the date is held back later.
   const changes: ForecastEvent[] = [];
-  for (const s of input.snapshots) changes.push(...(await loadChangeEvents(wh, { forecastId: s.forecastId, period: s.period, snapshot: input.asOf })));
+  for (const s of input.snapshots)
+    changes.push(...(await loadChangeEvents(wh, { forecastId: s.forecastId, period: s.period, snapshot: input.asOf })));
   if (!needsSignals(rules)) return changes;
   const signals: ForecastEvent[] = [];
-  for (const s of input.snapshots.filter((x) => x.period === input.currentPeriod)) signals.push(...(await loadSignalEvents(wh, { ...s, asOf: input.asOf })));
+  for (const s of input.snapshots.filter((x) => x.period === input.currentPeriod))
+    signals.push(...(await loadSignalEvents(wh, { ...s, asOf: input.asOf })));
   // The swing rule's z-score compares this week's move with the same week of prior quarters.
-  const z = new Map(signals.filter((s) => s.kind === 'wow_move').map((s) => [`${s.forecastId}|${s.period}|${s.userId}|${s.fieldId}`, s]));
+  const z = new Map(
+    signals
+      .filter((s) => s.kind === 'wow_move')
+      .map((s) => [`${s.forecastId}|${s.period}|${s.userId}|${s.fieldId}`, s]),
+  );
   const withZ = changes.map((c) => {
     const s = z.get(`${c.forecastId}|${c.period}|${c.userId}|${c.fieldId}`);
     return s ? { ...c, robustZ: s.robustZ, historyN: s.historyN, weekIndex: s.weekIndex } : c;
@@ -124,19 +180,36 @@ async function forecastEvents(wh: Warehouse, rules: readonly RuleSpec[], input: 
   return [...withZ, ...signals];
 }
 
-async function opsEvents(wh: Warehouse, rules: readonly RuleSpec[], input: NotifyInput, now: number): Promise<OpsEvent[]> {
+async function opsEvents(
+  wh: Warehouse,
+  rules: readonly RuleSpec[],
+  input: NotifyInput,
+  now: number,
+): Promise<OpsEvent[]> {
   const ops: OpsEvent[] = input.failures.map((f) => ({
-    kind: f.code === 'data.empty_export' ? 'empty_export' : f.code === 'data.reconciliation' ? 'reconciliation_mismatch' : 'export_failed',
+    kind:
+      f.code === 'data.empty_export'
+        ? 'empty_export'
+        : f.code === 'data.reconciliation'
+          ? 'reconciliation_mismatch'
+          : 'export_failed',
     forecastId: f.forecastId,
     period: f.period,
     code: f.code,
     message: f.message,
   }));
   if (input.quota) ops.push({ kind: 'low_quota', left: input.quota.left, limit: input.quota.limit });
-  if (input.breakerOpen) ops.push({ kind: 'breaker_open', message: 'Requests to the Clari API failed repeatedly; the client stopped calling it for a while.' });
+  if (input.breakerOpen)
+    ops.push({
+      kind: 'breaker_open',
+      message: 'Requests to the Clari API failed repeatedly; the client stopped calling it for a while.',
+    });
   if (rules.some((r) => r.type === 'stale_data')) {
     for (const forecastId of input.forecasts) {
-      const [row] = await wh.query<{ last: string | null }>('SELECT max(loaded_at) AS last FROM clari_snapshots WHERE forecast_id = $1', [forecastId]);
+      const [row] = await wh.query<{ last: string | null }>(
+        'SELECT max(loaded_at) AS last FROM clari_snapshots WHERE forecast_id = $1',
+        [forecastId],
+      );
       const last = row?.last ?? null;
       const hoursSince = last === null ? null : (now - Date.parse(`${last.replace(' ', 'T')}Z`)) / 3_600_000;
       ops.push({ kind: 'stale_data', forecastId, lastSuccess: last, hoursSince });
@@ -146,12 +219,23 @@ async function opsEvents(wh: Warehouse, rules: readonly RuleSpec[], input: Notif
 }
 
 /** Owners' places in the hierarchy, loaded only when a rule or a route needs them. */
-export async function ownerPlaces(wh: Warehouse, setup: Pick<AlertSetup, 'rules' | 'managerLevels'>): Promise<(userId: string) => OwnerPlace | undefined> {
+export async function ownerPlaces(
+  wh: Warehouse,
+  setup: Pick<AlertSetup, 'rules' | 'managerLevels'>,
+): Promise<(userId: string) => OwnerPlace | undefined> {
   const needed = setup.managerLevels > 0 || setup.rules.some((r) => 'scope' in r && r.scope.hierarchy.length > 0);
   if (!needed) return () => undefined;
-  const users = await wh.query<Record<string, string | null>>('SELECT user_id, email, hierarchy_id, hierarchy_name, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL');
+  const users = await wh.query<Record<string, string | null>>(
+    'SELECT user_id, email, hierarchy_id, hierarchy_name, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL',
+  );
   return hierarchyIndex(
-    users.map((u) => ({ userId: String(u.user_id), email: u.email ?? '', hierarchyId: u.hierarchy_id ?? null, hierarchyName: u.hierarchy_name ?? null, parentHierarchyId: u.parent_hierarchy_id ?? null })),
+    users.map((u) => ({
+      userId: String(u.user_id),
+      email: u.email ?? '',
+      hierarchyId: u.hierarchy_id ?? null,
+      hierarchyName: u.hierarchy_name ?? null,
+      parentHierarchyId: u.parent_hierarchy_id ?? null,
+    })),
     setup.managerLevels,
   );
 }
@@ -171,11 +255,19 @@ async function sentLog(wh: Warehouse, since: number): Promise<Map<string, number
 /** Earlier decisions not known to be delivered: failed ones, and pending ones left by a run that died. */
 async function undeliveredEarlier(wh: Warehouse, since: number, runId: string): Promise<AlertRecord[]> {
   // Runs on one data dir never overlap (the run lock), so another run's `pending` row is a dead run's.
-  const rows = await wh.query<{ channel: string; payload: string }>("SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= $1 AND run_id <> $2", [sqlTimestamp(since), runId]);
+  const rows = await wh.query<{ channel: string; payload: string }>(
+    "SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= $1 AND run_id <> $2",
+    [sqlTimestamp(since), runId],
+  );
   const out: AlertRecord[] = [];
   for (const row of rows) {
     try {
-      out.push({ channel: row.channel, alert: (JSON.parse(typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload)) as { alert: Alert }).alert });
+      out.push({
+        channel: row.channel,
+        alert: (
+          JSON.parse(typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload)) as { alert: Alert }
+        ).alert,
+      });
     } catch {
       // An unreadable payload cannot be sent again; it stays failed in the log.
     }
@@ -207,7 +299,18 @@ async function recordPlan(wh: Warehouse, plan: Plan, runId: string, now: number)
       await tx.exec('DELETE FROM clari_alerts WHERE alert_id = $1 AND channel = $2', [row.alert.alertId, row.channel]);
       await tx.exec(
         'INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [row.alert.alertId, row.alert.rule, row.alert.severity, row.channel, row.status, row.alert.fingerprint, sqlTimestamp(now), payload, runId, null],
+        [
+          row.alert.alertId,
+          row.alert.rule,
+          row.alert.severity,
+          row.channel,
+          row.status,
+          row.alert.fingerprint,
+          sqlTimestamp(now),
+          payload,
+          runId,
+          null,
+        ],
       );
     }
   });
@@ -222,7 +325,10 @@ async function recordOutcome(wh: Warehouse, decisions: readonly Decision[]): Pro
     for (const d of decisions) {
       const payload = JSON.stringify({ alert: d.alert, ...(d.reason ? { reason: d.reason } : {}) });
       const error = d.status === 'failed' ? (d.reason ?? null) : null;
-      await tx.exec('UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $1 AND channel = $2', [d.alert.alertId, d.channel, d.status, error, payload]);
+      await tx.exec(
+        'UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $1 AND channel = $2',
+        [d.alert.alertId, d.channel, d.status, error, payload],
+      );
     }
   });
 }

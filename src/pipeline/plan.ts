@@ -38,9 +38,15 @@ export interface PlannedExport {
 
 export function planExports(input: PlanInput): PlannedExport[] {
   if (input.forecasts.length === 0) {
-    throw new UsageError('No forecasts to export', 'Name them with --forecast ID (repeatable), CLARI_DP_FORECASTS, or `forecasts:` in clari-dp.yaml; the id is in the Forecast tab URL (app.clari.com/forecast/<id>).');
+    throw new UsageError(
+      'No forecasts to export',
+      'Name them with --forecast ID (repeatable), CLARI_DP_FORECASTS, or `forecasts:` in clari-dp.yaml; the id is in the Forecast tab URL (app.clari.com/forecast/<id>).',
+    );
   }
-  const periods = input.periods && input.periods.length > 0 ? [...new Set(input.periods)] : recentPeriods(input.asOf, input.fiscal, input.periodCount);
+  const periods =
+    input.periods && input.periods.length > 0
+      ? [...new Set(input.periods)]
+      : recentPeriods(input.asOf, input.fiscal, input.periodCount);
   for (const period of periods) {
     if (!isPeriodId(period)) throw new UsageError(`Not a fiscal period: ${period}`, 'Use YYYY_QN, e.g. 2026_Q2.');
   }
@@ -60,7 +66,14 @@ export function planExports(input: PlanInput): PlannedExport[] {
         ...(currency ? { currency } : {}),
         ...(forecast.scopeId ? { scopeId: forecast.scopeId } : {}),
       };
-      out.push({ key: `${forecast.id}|${period}`, forecastId: forecast.id, period, asOf: input.asOf, request, fingerprint: fingerprint(forecast.id, request) });
+      out.push({
+        key: `${forecast.id}|${period}`,
+        forecastId: forecast.id,
+        period,
+        asOf: input.asOf,
+        request,
+        fingerprint: fingerprint(forecast.id, request),
+      });
     }
   }
   return out;

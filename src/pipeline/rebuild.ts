@@ -27,9 +27,23 @@ export function snapshotKey(forecastId: string, period: string, asOf: string): s
   return `${asOf}|${forecastId}|${period}`;
 }
 
-const DERIVED_ALL = ['clari_forecast_entries', 'clari_users', 'clari_forecasts', 'clari_forecast_changes', 'clari_snapshots', 'clari_fields', 'clari_time_frames', 'clari_time_periods'];
+const DERIVED_ALL = [
+  'clari_forecast_entries',
+  'clari_users',
+  'clari_forecasts',
+  'clari_forecast_changes',
+  'clari_snapshots',
+  'clari_fields',
+  'clari_time_frames',
+  'clari_time_periods',
+];
 
-export function rebuildPeriod(deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>, forecastId: string, period: string, options: RebuildOptions): Promise<RebuildResult> {
+export function rebuildPeriod(
+  deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>,
+  forecastId: string,
+  period: string,
+  options: RebuildOptions,
+): Promise<RebuildResult> {
   const landed = deps.landing.all().filter((l) => l.manifest.forecastId === forecastId && l.manifest.period === period);
   return replay(deps, landed, options, async (tx) => {
     const params = [forecastId, period];
@@ -40,7 +54,10 @@ export function rebuildPeriod(deps: Pick<PipelineDeps, 'warehouse' | 'landing' |
   });
 }
 
-export function rebuildAll(deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>, options: RebuildOptions): Promise<RebuildResult> {
+export function rebuildAll(
+  deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>,
+  options: RebuildOptions,
+): Promise<RebuildResult> {
   return replay(deps, deps.landing.all(), options, async (tx) => {
     // WHERE TRUE: BigQuery refuses DELETE without a WHERE clause.
     for (const table of DERIVED_ALL) await tx.exec(`DELETE FROM ${table} WHERE TRUE`);
@@ -73,7 +90,10 @@ async function replay(
           now: deps.clock.now(),
           job: m.job,
           allowTruncated: options.allowTruncated,
-          parts: decodeResults({ format: m.format, body: deps.landing.read(l, { verify: true }), status: 200, headers: new Headers() }, { requestedPeriod: m.period, currencyCode: m.job?.currency ?? undefined }),
+          parts: decodeResults(
+            { format: m.format, body: deps.landing.read(l, { verify: true }), status: 200, headers: new Headers() },
+            { requestedPeriod: m.period, currencyCode: m.job?.currency ?? undefined },
+          ),
         });
         outcomes.set(snapshot, outcome);
       } catch (error) {

@@ -22,7 +22,11 @@ const BY_PERIOD: readonly [string, string][] = [
   ['clari_time_periods', 'time_period'],
 ];
 
-export async function applyRetention(wh: Warehouse, landing: Landing, options: { asOf: string; fiscal: FiscalCalendar; quarters: number }): Promise<RetentionResult> {
+export async function applyRetention(
+  wh: Warehouse,
+  landing: Landing,
+  options: { asOf: string; fiscal: FiscalCalendar; quarters: number },
+): Promise<RetentionResult> {
   const cutoff = shiftPeriod(periodOfDate(options.asOf, options.fiscal), -(Math.max(1, options.quarters) - 1));
   let rowsDeleted = 0;
   await wh.transaction(async (tx) => {

@@ -30,7 +30,17 @@ export const ENTRY_STAGE: StageSpec = {
 
 export const USER_STAGE: StageSpec = {
   name: 'stage_users',
-  columns: ['user_id', 'name', 'email', 'crm_id', 'hierarchy_id', 'hierarchy_name', 'parent_hierarchy_id', 'parent_hierarchy_name', 'scope_id'].map((name) => ({ name, type: 'text' as const })),
+  columns: [
+    'user_id',
+    'name',
+    'email',
+    'crm_id',
+    'hierarchy_id',
+    'hierarchy_name',
+    'parent_hierarchy_id',
+    'parent_hierarchy_name',
+    'scope_id',
+  ].map((name) => ({ name, type: 'text' as const })),
 };
 
 export const FIELD_STAGE: StageSpec = {
@@ -52,9 +62,21 @@ export const FRAME_STAGE: StageSpec = {
   ],
 };
 
-export const MONEY_COLUMNS = ['forecast_value', 'quota_value', 'adjustment_value', 'crm_total_value', 'crm_closed_value'] as const;
+export const MONEY_COLUMNS = [
+  'forecast_value',
+  'quota_value',
+  'adjustment_value',
+  'crm_total_value',
+  'crm_closed_value',
+] as const;
 export type MoneyColumn = (typeof MONEY_COLUMNS)[number];
-const WIRE_KEYS = { forecast_value: 'forecastValue', quota_value: 'quotaValue', adjustment_value: 'adjustmentValue', crm_total_value: 'crmTotalValue', crm_closed_value: 'crmClosedValue' } as const;
+const WIRE_KEYS = {
+  forecast_value: 'forecastValue',
+  quota_value: 'quotaValue',
+  adjustment_value: 'adjustmentValue',
+  crm_total_value: 'crmTotalValue',
+  crm_closed_value: 'crmClosedValue',
+} as const;
 
 /** DECIMAL(18,2) holds up to 16 digits before the point. */
 const MAX_MONEY = 1e16;
@@ -71,7 +93,12 @@ export interface PayloadStats {
 }
 
 export function emptyStats(): PayloadStats {
-  return { rows: 0, sums: { forecast_value: 0n, quota_value: 0n, adjustment_value: 0n, crm_total_value: 0n, crm_closed_value: 0n }, latestFrame: undefined, fieldValues: new Map() };
+  return {
+    rows: 0,
+    sums: { forecast_value: 0n, quota_value: 0n, adjustment_value: 0n, crm_total_value: 0n, crm_closed_value: 0n },
+    latestFrame: undefined,
+    fieldValues: new Map(),
+  };
 }
 
 export class TransformError extends AppError {
@@ -84,7 +111,12 @@ export class TransformError extends AppError {
  * Turns a batch of wire entries into staging columns, validating what the warehouse would reject or
  * silently get wrong: a period other than the one requested, amounts beyond DECIMAL(18,2).
  */
-export function entryColumns(entries: readonly WireEntry[], expectedPeriod: string, stats: PayloadStats, offset: number): ColumnBatch {
+export function entryColumns(
+  entries: readonly WireEntry[],
+  expectedPeriod: string,
+  stats: PayloadStats,
+  offset: number,
+): ColumnBatch {
   const n = entries.length;
   const cols: SqlValue[][] = ENTRY_STAGE.columns.map(() => new Array<SqlValue>(n));
   // Sums of small amounts accumulate as exact doubles (|sum| < 2^53) and move to bigint when large.
@@ -92,7 +124,11 @@ export function entryColumns(entries: readonly WireEntry[], expectedPeriod: stri
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     if (e.timePeriodId !== expectedPeriod) {
-      throw new TransformError(`entries[${offset + i}] is for period ${e.timePeriodId}, not the requested ${expectedPeriod}`, 'data.period_mismatch', 'Clari falls back to the current quarter for a period it does not know; check the period and fiscalYearStartMonth.');
+      throw new TransformError(
+        `entries[${offset + i}] is for period ${e.timePeriodId}, not the requested ${expectedPeriod}`,
+        'data.period_mismatch',
+        'Clari falls back to the current quarter for a period it does not know; check the period and fiscalYearStartMonth.',
+      );
     }
     cols[0]![i] = e.timeFrameId;
     cols[1]![i] = e.userId;
@@ -105,7 +141,11 @@ export function entryColumns(entries: readonly WireEntry[], expectedPeriod: stri
         continue;
       }
       if (Math.abs(v) >= MAX_MONEY) {
-        throw new TransformError(`entries[${offset + i}].${WIRE_KEYS[column]} = ${v} is beyond DECIMAL(18,2)`, 'data.out_of_range', 'The payload is kept in the landing; report the value to Clari support if it is real.');
+        throw new TransformError(
+          `entries[${offset + i}].${WIRE_KEYS[column]} = ${v} is beyond DECIMAL(18,2)`,
+          'data.out_of_range',
+          'The payload is kept in the landing; report the value to Clari support if it is real.',
+        );
       }
       const cents = centsOf(v);
       cols[3 + m]![i] = cents;
@@ -167,14 +207,22 @@ export function userColumns(users: readonly WireUser[]): ColumnBatch {
  * its entries carry quota values and no forecast values; everything else is a call field.
  */
 export function fieldColumns(fields: readonly WireField[], stats: PayloadStats): ColumnBatch {
-  const byId = new Map<string, { fieldId: string; fieldName: string; fieldType: string | null }>(fields.map((f) => [f.fieldId, f]));
-  for (const id of stats.fieldValues.keys()) if (!byId.has(id)) byId.set(id, { fieldId: id, fieldName: id, fieldType: null });
+  const byId = new Map<string, { fieldId: string; fieldName: string; fieldType: string | null }>(
+    fields.map((f) => [f.fieldId, f]),
+  );
+  for (const id of stats.fieldValues.keys())
+    if (!byId.has(id)) byId.set(id, { fieldId: id, fieldName: id, fieldType: null });
   const list = [...byId.values()];
   const isQuota = (id: string): boolean => {
     const v = stats.fieldValues.get(id);
     return v !== undefined && v.quota > 0 && v.forecast === 0;
   };
-  return [list.map((f) => f.fieldId), list.map((f) => f.fieldName), list.map((f) => f.fieldType), list.map((f) => isQuota(f.fieldId))];
+  return [
+    list.map((f) => f.fieldId),
+    list.map((f) => f.fieldName),
+    list.map((f) => f.fieldType),
+    list.map((f) => isQuota(f.fieldId)),
+  ];
 }
 
 export function frameColumns(frames: readonly WireTimeFrame[]): ColumnBatch {

@@ -7,7 +7,17 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { accuracyByWeek, biggestChanges, coverageByTeam, headline, health, options, reps, select, type Selection } from '../analytics/index.js';
+import {
+  accuracyByWeek,
+  biggestChanges,
+  coverageByTeam,
+  headline,
+  health,
+  options,
+  reps,
+  select,
+  type Selection,
+} from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor } from '../core/index.js';
 import type { Warehouse } from '../warehouse/index.js';
@@ -58,20 +68,23 @@ const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}
 function textParam(c: Context, name: string): string | undefined {
   const value = c.req.query(name);
   if (value === undefined || value === '') return undefined;
-  if (value.length > 200 || [...value].some((ch) => ch.charCodeAt(0) < 0x20)) throw new BadRequest(`${name} is not a valid value`);
+  if (value.length > 200 || [...value].some((ch) => ch.charCodeAt(0) < 0x20))
+    throw new BadRequest(`${name} is not a valid value`);
   return value;
 }
 
 function intParam(c: Context, name: string, min: number, max: number, fallback: number): number {
   const value = c.req.query(name);
   if (value === undefined || value === '') return fallback;
-  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) throw new BadRequest(`${name} must be a whole number from ${min} to ${max}, got "${clip(value)}"`);
+  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new BadRequest(`${name} must be a whole number from ${min} to ${max}, got "${clip(value)}"`);
   return Number(value);
 }
 
 function selectionQuery(c: Context): SelectionQuery {
   const period = textParam(c, 'period');
-  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period)) throw new BadRequest(`period must look like 2026_Q3, got "${clip(period)}"`);
+  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period))
+    throw new BadRequest(`period must look like 2026_Q3, got "${clip(period)}"`);
   return { forecast: textParam(c, 'forecast'), period, field: textParam(c, 'field') };
 }
 
@@ -79,12 +92,18 @@ function selectionQuery(c: Context): SelectionQuery {
 async function resolveSelection(wh: Warehouse, q: SelectionQuery): Promise<Selection | undefined> {
   const all = await options(wh);
   if (all.forecasts.length === 0) return undefined;
-  if (q.forecast !== undefined && !all.forecasts.includes(q.forecast)) throw new BadRequest(`unknown forecast "${clip(q.forecast)}"; the warehouse has ${all.forecasts.join(', ')}`);
+  if (q.forecast !== undefined && !all.forecasts.includes(q.forecast))
+    throw new BadRequest(`unknown forecast "${clip(q.forecast)}"; the warehouse has ${all.forecasts.join(', ')}`);
   const forecast = q.forecast ?? all.forecasts[0]!;
   const choices = q.forecast === undefined ? all : await options(wh, forecast);
-  if (q.period !== undefined && !choices.periods.includes(q.period)) throw new BadRequest(`no snapshots of ${forecast} for ${q.period}; there are ${choices.periods.join(', ') || 'none'}`);
+  if (q.period !== undefined && !choices.periods.includes(q.period))
+    throw new BadRequest(
+      `no snapshots of ${forecast} for ${q.period}; there are ${choices.periods.join(', ') || 'none'}`,
+    );
   if (q.field !== undefined && !choices.fields.some((f) => f.id === q.field || f.name === q.field)) {
-    throw new BadRequest(`unknown call field "${clip(q.field)}" for ${forecast}; choose one of ${choices.fields.map((f) => `${f.id} (${f.name})`).join(', ')}`);
+    throw new BadRequest(
+      `unknown call field "${clip(q.field)}" for ${forecast}; choose one of ${choices.fields.map((f) => `${f.id} (${f.name})`).join(', ')}`,
+    );
   }
   return select(wh, { forecast, period: q.period, field: q.field });
 }
@@ -94,7 +113,8 @@ export function createServerApp(deps: ServerDeps): Hono {
   const title = deps.title ?? 'Clari forecast dashboard';
   const token = deps.token && deps.token.length > 0 ? deps.token : undefined;
   // The cookie holds a digest of the token, never the token itself.
-  const session = token === undefined ? undefined : createHash('sha256').update(`clari-dp-session:${token}`).digest('hex');
+  const session =
+    token === undefined ? undefined : createHash('sha256').update(`clari-dp-session:${token}`).digest('hex');
   const tokenRedactor = new Redactor([token]);
   const exclusive = serialiser();
   const app = new Hono();
@@ -106,11 +126,19 @@ export function createServerApp(deps: ServerDeps): Hono {
   };
   const html = (c: Context, nonce: string, page: string, status: 200 | 400 | 401 | 404 | 500 | 503 = 200): Response => {
     c.header('Content-Type', 'text/html; charset=utf-8');
-    c.header('Content-Security-Policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`);
+    c.header(
+      'Content-Security-Policy',
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    );
     return c.body(redactText(page), status);
   };
   const newNonce = (): string => randomBytes(16).toString('base64');
-  const wantsHtml = (c: Context): boolean => c.req.path === '/' || (!c.req.path.startsWith('/api/') && c.req.path !== '/metrics' && c.req.path !== '/healthz' && (c.req.header('accept') ?? '').includes('text/html'));
+  const wantsHtml = (c: Context): boolean =>
+    c.req.path === '/' ||
+    (!c.req.path.startsWith('/api/') &&
+      c.req.path !== '/metrics' &&
+      c.req.path !== '/healthz' &&
+      (c.req.header('accept') ?? '').includes('text/html'));
 
   const securityHeaders: MiddlewareHandler = async (c, next) => {
     await next();
@@ -118,7 +146,8 @@ export function createServerApp(deps: ServerDeps): Hono {
     c.res.headers.set('Referrer-Policy', 'no-referrer');
     c.res.headers.set('X-Frame-Options', 'DENY');
     c.res.headers.set('Cache-Control', 'no-store');
-    if (!c.res.headers.has('Content-Security-Policy')) c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+    if (!c.res.headers.has('Content-Security-Policy'))
+      c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
   };
   app.use('*', securityHeaders);
 
@@ -136,10 +165,16 @@ export function createServerApp(deps: ServerDeps): Hono {
     const cookie = getCookie(c, SESSION_COOKIE);
     if (cookie !== undefined && same(cookie, session)) return next();
     c.header('WWW-Authenticate', 'Bearer realm="clari-dp"');
-    const hint = 'Send the dashboard token as a Bearer token, or open the dashboard link once with the token query parameter (it sets a session cookie).';
+    const hint =
+      'Send the dashboard token as a Bearer token, or open the dashboard link once with the token query parameter (it sets a session cookie).';
     if (wantsHtml(c)) {
       const nonce = newNonce();
-      return html(c, nonce, renderMessage({ heading: 'This dashboard needs a token', message: hint }, { title, nonce }), 401);
+      return html(
+        c,
+        nonce,
+        renderMessage({ heading: 'This dashboard needs a token', message: hint }, { title, nonce }),
+        401,
+      );
     }
     return json(c, { error: 'unauthorized', hint }, 401);
   };
@@ -153,15 +188,34 @@ export function createServerApp(deps: ServerDeps): Hono {
       c.header('Retry-After', '30');
       if (wantsHtml(c)) {
         const nonce = newNonce();
-        return html(c, nonce, renderMessage({ heading: 'Loading new data', message, link: { href: c.req.path, text: 'Try again' } }, { title, nonce }), 503);
+        return html(
+          c,
+          nonce,
+          renderMessage(
+            { heading: 'Loading new data', message, link: { href: c.req.path, text: 'Try again' } },
+            { title, nonce },
+          ),
+          503,
+        );
       }
       return json(c, { error: message }, 503);
     }
-    deps.logger?.error({ path: c.req.path, error: redactText(error instanceof Error ? error.message : String(error)) }, 'dashboard request failed');
+    deps.logger?.error(
+      { path: c.req.path, error: redactText(error instanceof Error ? error.message : String(error)) },
+      'dashboard request failed',
+    );
     const message = redactText(error instanceof Error ? error.message : String(error));
     if (wantsHtml(c)) {
       const nonce = newNonce();
-      return html(c, nonce, renderMessage({ heading: 'Something went wrong', message, link: { href: '/', text: 'Try again' } }, { title, nonce }), 500);
+      return html(
+        c,
+        nonce,
+        renderMessage(
+          { heading: 'Something went wrong', message, link: { href: '/', text: 'Try again' } },
+          { title, nonce },
+        ),
+        500,
+      );
     }
     return json(c, { error: message }, 500);
   });
@@ -170,12 +224,25 @@ export function createServerApp(deps: ServerDeps): Hono {
 
   app.get('/healthz', async (c) => {
     try {
-      const [row] = await exclusive(() => wh.query<{ t: string | null }>("SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')"));
+      const [row] = await exclusive(() =>
+        wh.query<{ t: string | null }>(
+          "SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')",
+        ),
+      );
       return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: row?.t ?? null });
     } catch (error) {
       // A run holding the DuckDB file is not the server failing: stay healthy (no restart by a probe).
-      if (isAppError(error) && error.code === 'warehouse.locked') return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: null, busy: 'a clari-dp run is loading data' });
-      deps.logger?.warn({ error: redactText(error instanceof Error ? error.message : String(error)) }, 'healthz: warehouse query failed');
+      if (isAppError(error) && error.code === 'warehouse.locked')
+        return json(c, {
+          status: 'ok',
+          warehouse: wh.description,
+          lastSuccessAt: null,
+          busy: 'a clari-dp run is loading data',
+        });
+      deps.logger?.warn(
+        { error: redactText(error instanceof Error ? error.message : String(error)) },
+        'healthz: warehouse query failed',
+      );
       return json(c, { status: 'error', warehouse: wh.description, error: 'warehouse query failed' }, 503);
     }
   });
@@ -194,7 +261,20 @@ export function createServerApp(deps: ServerDeps): Hono {
     try {
       query = selectionQuery(c);
     } catch (error) {
-      if (error instanceof BadRequest) return html(c, nonce, renderMessage({ heading: 'Nothing to show for that selection', message: error.message, link: { href: '/', text: 'Show the latest snapshot' } }, frame), 400);
+      if (error instanceof BadRequest)
+        return html(
+          c,
+          nonce,
+          renderMessage(
+            {
+              heading: 'Nothing to show for that selection',
+              message: error.message,
+              link: { href: '/', text: 'Show the latest snapshot' },
+            },
+            frame,
+          ),
+          400,
+        );
       throw error;
     }
     return exclusive(async () => {
@@ -202,7 +282,20 @@ export function createServerApp(deps: ServerDeps): Hono {
       try {
         selection = await resolveSelection(wh, query);
       } catch (error) {
-        if (error instanceof BadRequest) return html(c, nonce, renderMessage({ heading: 'Nothing to show for that selection', message: error.message, link: { href: '/', text: 'Show the latest snapshot' } }, frame), 400);
+        if (error instanceof BadRequest)
+          return html(
+            c,
+            nonce,
+            renderMessage(
+              {
+                heading: 'Nothing to show for that selection',
+                message: error.message,
+                link: { href: '/', text: 'Show the latest snapshot' },
+              },
+              frame,
+            ),
+            400,
+          );
         throw error;
       }
       const now = deps.clock.now();
@@ -214,7 +307,12 @@ export function createServerApp(deps: ServerDeps): Hono {
         headline: await headline(wh, selection),
         accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
         coverage: await coverageByTeam(wh, selection),
-        changes: await biggestChanges(wh, { forecast: selection.forecast, period: selection.period, days: CHANGE_DAYS, limit: CHANGE_LIMIT }),
+        changes: await biggestChanges(wh, {
+          forecast: selection.forecast,
+          period: selection.period,
+          days: CHANGE_DAYS,
+          limit: CHANGE_LIMIT,
+        }),
         changeDays: CHANGE_DAYS,
         reps: await reps(wh, selection),
         health: await health(wh, 10),
@@ -241,26 +339,45 @@ export function createServerApp(deps: ServerDeps): Hono {
       await exclusive(async () => {
         const all = await options(wh);
         if (forecast === undefined) return all;
-        if (!all.forecasts.includes(forecast)) throw new BadRequest(`unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`);
+        if (!all.forecasts.includes(forecast))
+          throw new BadRequest(
+            `unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
+          );
         return options(wh, forecast);
       }),
     );
   });
-  app.get('/api/headline', withSelection((s) => headline(wh, s)));
-  app.get('/api/accuracy', withSelection(async (s) => ({ selection: s, points: await accuracyByWeek(wh, s.forecast, s.field) })));
-  app.get('/api/coverage', withSelection(async (s) => ({ selection: s, teams: await coverageByTeam(wh, s) })));
-  app.get('/api/reps', withSelection(async (s) => ({ selection: s, reps: await reps(wh, s) })));
+  app.get(
+    '/api/headline',
+    withSelection((s) => headline(wh, s)),
+  );
+  app.get(
+    '/api/accuracy',
+    withSelection(async (s) => ({ selection: s, points: await accuracyByWeek(wh, s.forecast, s.field) })),
+  );
+  app.get(
+    '/api/coverage',
+    withSelection(async (s) => ({ selection: s, teams: await coverageByTeam(wh, s) })),
+  );
+  app.get(
+    '/api/reps',
+    withSelection(async (s) => ({ selection: s, reps: await reps(wh, s) })),
+  );
   // Changes cover every call field of the forecast and period: `field` is accepted and not applied.
   app.get('/api/changes', async (c) => {
     const query = selectionQuery(c);
     const days = intParam(c, 'days', 1, 366, CHANGE_DAYS);
     const limit = intParam(c, 'limit', 1, 1000, CHANGE_LIMIT);
     const kind = textParam(c, 'kind') ?? 'changed';
-    if (!(CHANGE_KINDS as readonly string[]).includes(kind)) throw new BadRequest(`kind must be one of ${CHANGE_KINDS.join(', ')}, got "${clip(kind)}"`);
+    if (!(CHANGE_KINDS as readonly string[]).includes(kind))
+      throw new BadRequest(`kind must be one of ${CHANGE_KINDS.join(', ')}, got "${clip(kind)}"`);
     const rows = await exclusive(async () => {
       if (query.forecast !== undefined) {
         const all = await options(wh);
-        if (!all.forecasts.includes(query.forecast)) throw new BadRequest(`unknown forecast "${clip(query.forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`);
+        if (!all.forecasts.includes(query.forecast))
+          throw new BadRequest(
+            `unknown forecast "${clip(query.forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
+          );
       }
       return biggestChanges(wh, { forecast: query.forecast, period: query.period, days, limit, kind });
     });

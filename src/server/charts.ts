@@ -42,8 +42,14 @@ export interface AccuracyChartOptions {
  * over the closed quarters. Y from 0 (or below, when accuracy went negative) to 100% (or above).
  */
 export function accuracyChart(points: readonly AccuracyPoint[], options: AccuracyChartOptions = {}): string {
-  const values = points.flatMap((p) => [p.accuracyPct, p.wapePct]).filter((v): v is number => v !== null && Number.isFinite(v));
-  if (points.length === 0 || values.length === 0) return emptyChart('accuracy', 'No closed quarter yet: accuracy needs at least one quarter that has ended (run backfill for history).');
+  const values = points
+    .flatMap((p) => [p.accuracyPct, p.wapePct])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  if (points.length === 0 || values.length === 0)
+    return emptyChart(
+      'accuracy',
+      'No closed quarter yet: accuracy needs at least one quarter that has ended (run backfill for history).',
+    );
   const width = options.width ?? 640;
   const height = options.height ?? 290;
   const m = { top: 34, right: 16, bottom: 40, left: 48 };
@@ -69,9 +75,15 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
   out.push('</g>');
   // X axis.
   const every = weeks > 16 ? 2 : 1;
-  out.push(`<g class="axis x"><line class="baseline" x1="${m.left}" x2="${width - m.right}" y1="${n(y(Math.max(lo, 0)))}" y2="${n(y(Math.max(lo, 0)))}"/>`);
-  for (let w = 1; w <= weeks; w++) if ((w - 1) % every === 0) out.push(`<text x="${n(cx(w))}" y="${height - m.bottom + 16}" text-anchor="middle">W${w}</text>`);
-  out.push(`<text class="axis-label" x="${n(m.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">week of quarter</text></g>`);
+  out.push(
+    `<g class="axis x"><line class="baseline" x1="${m.left}" x2="${width - m.right}" y1="${n(y(Math.max(lo, 0)))}" y2="${n(y(Math.max(lo, 0)))}"/>`,
+  );
+  for (let w = 1; w <= weeks; w++)
+    if ((w - 1) % every === 0)
+      out.push(`<text x="${n(cx(w))}" y="${height - m.bottom + 16}" text-anchor="middle">W${w}</text>`);
+  out.push(
+    `<text class="axis-label" x="${n(m.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">week of quarter</text></g>`,
+  );
   // Current week marker.
   const current = options.currentWeek;
   if (typeof current === 'number' && current >= 1 && current <= weeks) {
@@ -144,7 +156,9 @@ export function coverageChart(teams: readonly TeamCoverage[], options: CoverageC
   const m = { top: 26, right: 56, bottom: 30, left: 170 };
   const height = m.top + m.bottom + row * shown.length;
   const plotW = width - m.left - m.right;
-  const values = shown.flatMap((t) => [t.coverage, t.requiredCoverage]).filter((v): v is number => v !== null && Number.isFinite(v));
+  const values = shown
+    .flatMap((t) => [t.coverage, t.requiredCoverage])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
   const hi = Math.max(1, ...values) * 1.08;
   const x = (v: number): number => m.left + (Math.max(0, v) / hi) * plotW;
   const out: string[] = [];
@@ -168,21 +182,32 @@ export function coverageChart(teams: readonly TeamCoverage[], options: CoverageC
     const mid = top + row / 2;
     const low = t.coverage !== null && t.requiredCoverage !== null && t.coverage < t.requiredCoverage;
     const tip = `${t.manager}: coverage ${ratio(t.coverage)}, required ${ratio(t.requiredCoverage)}; open pipeline ${money(t.pipeline)} for ${money(t.remainingQuota)} of quota still to close (quota ${money(t.quota)}, closed ${money(t.closed)})`;
-    out.push(`<g class="team" data-manager="${esc(t.manager)}"><text class="label" x="${m.left - 8}" y="${n(mid + 4)}" text-anchor="end">${esc(truncate(t.manager, 22))}<title>${esc(t.manager)}</title></text>`);
+    out.push(
+      `<g class="team" data-manager="${esc(t.manager)}"><text class="label" x="${m.left - 8}" y="${n(mid + 4)}" text-anchor="end">${esc(truncate(t.manager, 22))}<title>${esc(t.manager)}</title></text>`,
+    );
     if (t.coverage !== null && Number.isFinite(t.coverage)) {
       out.push(
         `<rect class="cov ${low ? 'low' : 'ok'}" data-series="coverage" data-value="${t.coverage}" data-required="${t.requiredCoverage ?? ''}" x="${m.left}" y="${n(top + 5)}" width="${n(Math.max(x(t.coverage) - m.left, 1))}" height="${row - 10}"><title>${esc(tip)}</title></rect>`,
         `<text class="value" x="${n(x(t.coverage) + 6)}" y="${n(mid + 4)}">${esc(ratio(t.coverage))}</text>`,
       );
     } else {
-      out.push(`<text class="value muted" x="${m.left + 4}" y="${n(mid + 4)}">no open quota<title>${esc(tip)}</title></text>`);
+      out.push(
+        `<text class="value muted" x="${m.left + 4}" y="${n(mid + 4)}">no open quota<title>${esc(tip)}</title></text>`,
+      );
     }
     if (t.requiredCoverage !== null && Number.isFinite(t.requiredCoverage)) {
-      out.push(`<line class="required" x1="${n(x(t.requiredCoverage))}" x2="${n(x(t.requiredCoverage))}" y1="${n(top + 2)}" y2="${n(top + row - 2)}"><title>${esc(`${t.manager}: required ${ratio(t.requiredCoverage)}`)}</title></line>`);
+      out.push(
+        `<line class="required" x1="${n(x(t.requiredCoverage))}" x2="${n(x(t.requiredCoverage))}" y1="${n(top + 2)}" y2="${n(top + row - 2)}"><title>${esc(`${t.manager}: required ${ratio(t.requiredCoverage)}`)}</title></line>`,
+      );
     }
     out.push('</g>');
   });
   out.push('</svg>');
   const more = teams.length - shown.length;
-  return out.join('') + (more > 0 ? `<p class="note">and ${more} more team${more === 1 ? '' : 's'} with higher coverage: see the rep table.</p>` : '');
+  return (
+    out.join('') +
+    (more > 0
+      ? `<p class="note">and ${more} more team${more === 1 ? '' : 's'} with higher coverage: see the rep table.</p>`
+      : '')
+  );
 }

@@ -28,18 +28,25 @@ export interface RunningDashboard {
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8080;
 export const MIN_TOKEN_LENGTH = 16;
-const TOKEN_HINT = 'Generate one with `openssl rand -hex 24` and set CLARI_DP_SERVE_TOKEN (a --token flag shows up in `ps`).';
+const TOKEN_HINT =
+  'Generate one with `openssl rand -hex 24` and set CLARI_DP_SERVE_TOKEN (a --token flag shows up in `ps`).';
 
 /** True for addresses only this machine can reach: localhost, 127.0.0.0/8, ::1. */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || /^::ffff:127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** The refusals that protect the data: a non-loopback bind needs a token, and a token must be long. */
 export function checkExposure(host: string, token: string | undefined): void {
   if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
-    throw new UsageError(`The dashboard token is too short (${token.length} characters; at least ${MIN_TOKEN_LENGTH})`, TOKEN_HINT);
+    throw new UsageError(
+      `The dashboard token is too short (${token.length} characters; at least ${MIN_TOKEN_LENGTH})`,
+      TOKEN_HINT,
+    );
   }
   if (token === undefined && !isLoopbackHost(host)) {
     throw new UsageError(
@@ -58,7 +65,8 @@ function origin(host: string, port: number): string {
 export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${port}`);
   const token = options.token === undefined || options.token === '' ? undefined : options.token;
   checkExposure(host, token);
   const app = createServerApp({ ...options, token });
@@ -98,13 +106,26 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): AppError {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new UsageError(`Port ${port} on ${host} is already in use`, 'Stop the other server, or choose another port with --port (0 picks a free one).');
+      return new UsageError(
+        `Port ${port} on ${host} is already in use`,
+        'Stop the other server, or choose another port with --port (0 picks a free one).',
+      );
     case 'EACCES':
-      return new UsageError(`Not allowed to listen on ${host}:${port}`, 'Ports below 1024 need privileges; use --port 8080 (the default) or another high port.');
+      return new UsageError(
+        `Not allowed to listen on ${host}:${port}`,
+        'Ports below 1024 need privileges; use --port 8080 (the default) or another high port.',
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new UsageError(`Cannot listen on ${host}: no such address on this machine`, 'Use --host 127.0.0.1 (the default), or an address of one of this machine\'s interfaces.');
+      return new UsageError(
+        `Cannot listen on ${host}: no such address on this machine`,
+        "Use --host 127.0.0.1 (the default), or an address of one of this machine's interfaces.",
+      );
     default:
-      return new AppError(`Cannot start the dashboard on ${host}:${port}: ${error.message}`, { code: 'server.listen', kind: 'internal', cause: error });
+      return new AppError(`Cannot start the dashboard on ${host}:${port}: ${error.message}`, {
+        code: 'server.listen',
+        kind: 'internal',
+        cause: error,
+      });
   }
 }

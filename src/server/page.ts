@@ -4,9 +4,31 @@
  * no CDN, no client framework, and it still reads without JavaScript. Pure functions of the data; the
  * caller supplies the CSP nonce, and every value goes through `esc`.
  */
-import type { AccuracyPoint, ChangeRow, Headline, Health, Options, RepRow, Selection, TeamCoverage } from '../analytics/index.js';
+import type {
+  AccuracyPoint,
+  ChangeRow,
+  Headline,
+  Health,
+  Options,
+  RepRow,
+  Selection,
+  TeamCoverage,
+} from '../analytics/index.js';
 import { accuracyChart, coverageChart } from './charts.js';
-import { ago, count, duration, esc, money, NULL_TEXT, pct, ratio, signedMoney, signedPct, timestamp, timestampMs } from './format.js';
+import {
+  ago,
+  count,
+  duration,
+  esc,
+  money,
+  NULL_TEXT,
+  pct,
+  ratio,
+  signedMoney,
+  signedPct,
+  timestamp,
+  timestampMs,
+} from './format.js';
 
 export interface DashboardModel {
   readonly title: string;
@@ -47,8 +69,15 @@ function progress(value: number | null, label: string): string {
   return `<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect class="track" width="100" height="6" rx="3"/><rect class="fill" width="${width.toFixed(1)}" height="6" rx="3"/></svg>`;
 }
 
-function select(name: string, label: string, current: string, choices: readonly { value: string; label: string }[]): string {
-  const opts = choices.map((c) => `<option value="${esc(c.value)}"${c.value === current ? ' selected' : ''}>${esc(c.label)}</option>`).join('');
+function select(
+  name: string,
+  label: string,
+  current: string,
+  choices: readonly { value: string; label: string }[],
+): string {
+  const opts = choices
+    .map((c) => `<option value="${esc(c.value)}"${c.value === current ? ' selected' : ''}>${esc(c.label)}</option>`)
+    .join('');
   return `<label>${esc(label)} <select name="${esc(name)}" id="select-${esc(name)}">${opts}</select></label>`;
 }
 
@@ -59,9 +88,24 @@ function headerBlock(model: DashboardModel): string {
 <div class="brand"><h1>${esc(model.title)}</h1>
 <p class="sub"><span data-selection="forecast">${esc(selection.forecast)}</span> · <span data-selection="period">${esc(periodLabel(selection.period))}</span> · <span data-selection="field">${esc(selection.fieldName)}</span> · snapshot <time data-snapshot="${esc(selection.snapshotDate)}" datetime="${esc(selection.snapshotDate)}">${esc(selection.snapshotDate)}</time>${esc(week)} · ${esc(count(headline.owners))} owners</p></div>
 <form id="selectors" class="selectors" method="get" action="/">
-${select('forecast', 'Forecast', selection.forecast, options.forecasts.map((f) => ({ value: f, label: f })))}
-${select('period', 'Period', selection.period, options.periods.map((p) => ({ value: p, label: periodLabel(p) })))}
-${select('field', 'Call field', selection.field, options.fields.map((f) => ({ value: f.id, label: f.name })))}
+${select(
+  'forecast',
+  'Forecast',
+  selection.forecast,
+  options.forecasts.map((f) => ({ value: f, label: f })),
+)}
+${select(
+  'period',
+  'Period',
+  selection.period,
+  options.periods.map((p) => ({ value: p, label: periodLabel(p) })),
+)}
+${select(
+  'field',
+  'Call field',
+  selection.field,
+  options.fields.map((f) => ({ value: f.id, label: f.name })),
+)}
 <noscript><button type="submit">Show</button></noscript>
 </form>
 </header>`;
@@ -115,15 +159,56 @@ const REP_COLUMNS: readonly RepColumn[] = [
   { label: 'Owner', width: 190, type: 'text', cell: (r) => ({ text: r.owner }) },
   { label: 'Email', width: 230, type: 'text', cell: (r) => ({ text: r.ownerEmail }) },
   { label: 'Manager', width: 170, type: 'text', cell: (r) => ({ text: r.manager ?? NULL_TEXT }) },
-  { label: 'Role', width: 86, type: 'text', title: 'rep: has no one reporting to them', cell: (r) => ({ text: r.isRep ? 'rep' : 'manager' }) },
-  { label: 'Forecast', width: 126, type: 'num', cell: (r) => ({ text: money(r.forecastAmount), value: r.forecastAmount }) },
+  {
+    label: 'Role',
+    width: 86,
+    type: 'text',
+    title: 'rep: has no one reporting to them',
+    cell: (r) => ({ text: r.isRep ? 'rep' : 'manager' }),
+  },
+  {
+    label: 'Forecast',
+    width: 126,
+    type: 'num',
+    cell: (r) => ({ text: money(r.forecastAmount), value: r.forecastAmount }),
+  },
   { label: 'Quota', width: 126, type: 'num', cell: (r) => ({ text: money(r.quota), value: r.quota }) },
   { label: 'Closed', width: 126, type: 'num', cell: (r) => ({ text: money(r.closed), value: r.closed }) },
-  { label: 'Attainment', width: 104, type: 'num', cell: (r) => ({ text: pct(r.attainmentPct), value: r.attainmentPct }) },
-  { label: 'Forecast / quota', width: 128, type: 'num', cell: (r) => ({ text: pct(r.forecastToQuotaPct), value: r.forecastToQuotaPct }) },
-  { label: 'Bias', width: 84, type: 'num', title: 'final call vs closed over up to 4 past quarters; > 0 over-forecasts', cell: (r) => ({ text: signedPct(r.biasPct), value: r.biasPct }) },
-  { label: 'Weeks since update', width: 148, type: 'num', cell: (r) => ({ text: count(r.weeksSinceUpdate), value: r.weeksSinceUpdate, className: r.weeksSinceUpdate !== null && r.weeksSinceUpdate >= 2 ? 'warn' : '' }) },
-  { label: 'Largest move 7d', width: 138, type: 'num', cell: (r) => ({ text: money(r.largestMove7d), value: r.largestMove7d }) },
+  {
+    label: 'Attainment',
+    width: 104,
+    type: 'num',
+    cell: (r) => ({ text: pct(r.attainmentPct), value: r.attainmentPct }),
+  },
+  {
+    label: 'Forecast / quota',
+    width: 128,
+    type: 'num',
+    cell: (r) => ({ text: pct(r.forecastToQuotaPct), value: r.forecastToQuotaPct }),
+  },
+  {
+    label: 'Bias',
+    width: 84,
+    type: 'num',
+    title: 'final call vs closed over up to 4 past quarters; > 0 over-forecasts',
+    cell: (r) => ({ text: signedPct(r.biasPct), value: r.biasPct }),
+  },
+  {
+    label: 'Weeks since update',
+    width: 148,
+    type: 'num',
+    cell: (r) => ({
+      text: count(r.weeksSinceUpdate),
+      value: r.weeksSinceUpdate,
+      className: r.weeksSinceUpdate !== null && r.weeksSinceUpdate >= 2 ? 'warn' : '',
+    }),
+  },
+  {
+    label: 'Largest move 7d',
+    width: 138,
+    type: 'num',
+    cell: (r) => ({ text: money(r.largestMove7d), value: r.largestMove7d }),
+  },
   {
     label: 'Coverage',
     width: 92,
@@ -142,14 +227,16 @@ function repCountText(matching: number, total: number, limit: number): string {
 
 function repTable(rows: readonly RepRow[], nonce: string): string {
   const head = REP_COLUMNS.map(
-    (c, i) => `<th scope="col" data-type="${c.type}" aria-sort="none"${c.type === 'num' ? ' class="num"' : ''}${c.title ? ` title="${esc(c.title)}"` : ''}><button type="button" data-col="${i}">${esc(c.label)}</button></th>`,
+    (c, i) =>
+      `<th scope="col" data-type="${c.type}" aria-sort="none"${c.type === 'num' ? ' class="num"' : ''}${c.title ? ` title="${esc(c.title)}"` : ''}><button type="button" data-col="${i}">${esc(c.label)}</button></th>`,
   ).join('');
   const body = rows
     .map((r, i) => {
       const cells = REP_COLUMNS.map((c) => {
         const v = c.cell(r);
         const cls = [c.type === 'num' ? 'num' : '', v.className ?? ''].filter(Boolean).join(' ');
-        const data = c.type === 'num' ? ` data-v="${v.value === null || v.value === undefined ? '' : esc(v.value)}"` : '';
+        const data =
+          c.type === 'num' ? ` data-v="${v.value === null || v.value === undefined ? '' : esc(v.value)}"` : '';
         return `<td${cls ? ` class="${cls}"` : ''}${data}>${esc(v.text)}</td>`;
       }).join('');
       return `<tr data-rep="${r.isRep ? 1 : 0}"${i >= REP_PAGE ? ' hidden' : ''}>${cells}</tr>`;
@@ -171,7 +258,12 @@ ${body}
 function healthPanel(health: Health, now: number): string {
   const lastMs = timestampMs(health.lastSuccessAt);
   const stale = lastMs !== undefined && now - lastMs > STALE_MS;
-  const quota = health.quotaLeft === null ? NULL_TEXT : health.quotaLimit === null ? count(health.quotaLeft) : `${count(health.quotaLeft)} of ${count(health.quotaLimit)}`;
+  const quota =
+    health.quotaLeft === null
+      ? NULL_TEXT
+      : health.quotaLimit === null
+        ? count(health.quotaLeft)
+        : `${count(health.quotaLeft)} of ${count(health.quotaLimit)}`;
   const stats = `<dl class="stats">
 <div><dt>Export completion</dt><dd>${metric('completionPct', health.completionPct, pct(health.completionPct))}</dd></div>
 <div><dt>Avg export latency</dt><dd>${metric('avgLatencyMs', health.avgLatencyMs, duration(health.avgLatencyMs))}</dd></div>
@@ -255,7 +347,10 @@ ${healthPanel(input.health, input.now)}</section>
 }
 
 /** An error page (bad parameters, unauthorised, failure), with a way back. */
-export function renderMessage(input: { heading: string; message: string; link?: { href: string; text: string } | undefined }, frame: PageFrame): string {
+export function renderMessage(
+  input: { heading: string; message: string; link?: { href: string; text: string } | undefined },
+  frame: PageFrame,
+): string {
   const body = `<header class="top"><div class="brand"><h1>${esc(frame.title)}</h1></div></header>
 <main><section class="panel message"><h2>${esc(input.heading)}</h2><p>${esc(input.message)}</p>${input.link ? `<p><a href="${esc(input.link.href)}">${esc(input.link.text)}</a></p>` : ''}</section></main>`;
   return htmlDocument(frame, body, false);

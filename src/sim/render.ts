@@ -43,7 +43,13 @@ export interface RenderRequest {
 const CHUNK = 64 * 1024;
 
 function needsCall(types: ReadonlySet<ExportType>): boolean {
-  return types.has('forecast') || types.has('forecast_updated') || types.has('adjustment') || types.has('crm_total') || types.has('crm_closed');
+  return (
+    types.has('forecast') ||
+    types.has('forecast_updated') ||
+    types.has('adjustment') ||
+    types.has('crm_total') ||
+    types.has('crm_closed')
+  );
 }
 
 export function exportFields(types: ReadonlySet<ExportType>): SimField[] {
@@ -67,7 +73,8 @@ export function countEntries(data: PeriodData, request: RenderRequest): number {
   const fields = exportFields(request.types).length;
   const weeks = weekIndexes(data, request.includeHistorical);
   let n = 0;
-  for (const u of exportedUsers(data, request)) for (const w of weeks) if (data.present[u * data.weeks.length + w]) n += fields;
+  for (const u of exportedUsers(data, request))
+    for (const w of weeks) if (data.present[u * data.weeks.length + w]) n += fields;
   return n;
 }
 
@@ -107,9 +114,15 @@ function shuffled(items: readonly number[], seed: number): number[] {
   return out;
 }
 
-const money = (value: number, currency: Currency): number | null => (Number.isNaN(value) ? null : Math.round(value * currency.rate * 100) / 100);
+const money = (value: number, currency: Currency): number | null =>
+  Number.isNaN(value) ? null : Math.round(value * currency.rate * 100) / 100;
 
-function entryObject(tenant: Tenant, data: PeriodData, request: RenderRequest, view: EntryView): Record<string, unknown> {
+function entryObject(
+  tenant: Tenant,
+  data: PeriodData,
+  request: RenderRequest,
+  view: EntryView,
+): Record<string, unknown> {
   const user = tenant.users[view.user]!;
   const slot = view.user * data.weeks.length + view.week;
   const c = request.currency;
@@ -195,8 +208,14 @@ export function* renderJson(tenant: Tenant, data: PeriodData, request: RenderReq
       buffer = '';
     }
   }
-  const fields = request.empty ? [] : exportFields(request.types).map((f) => (request.drift ? { ...f, fieldGroup: 'calls' } : f));
-  const weeks = request.empty ? [] : shuffled(weekIndexes(data, request.includeHistorical), request.seed ^ hashString(data.periodId)).map((w) => data.weeks[w]!);
+  const fields = request.empty
+    ? []
+    : exportFields(request.types).map((f) => (request.drift ? { ...f, fieldGroup: 'calls' } : f));
+  const weeks = request.empty
+    ? []
+    : shuffled(weekIndexes(data, request.includeHistorical), request.seed ^ hashString(data.periodId)).map(
+        (w) => data.weeks[w]!,
+      );
   buffer += `],"fields":${JSON.stringify(fields)},"timePeriods":${JSON.stringify([periodObject(tenant, data.periodId)])},"timeFrames":${JSON.stringify(
     weeks.map((w) => ({ timeFrameId: w.timeFrameId, startDate: w.startDate, endDate: w.endDate })),
   )}`;
@@ -238,7 +257,18 @@ export function* renderCsv(tenant: Tenant, data: PeriodData, request: RenderRequ
     const user = tenant.users[view.user]!;
     const parentIndex = tenant.parentAt(user, data.day);
     const week = data.weeks[view.week]!;
-    const prefix = [user.name, user.email, user.crmId, user.title, parentIndex >= 0 ? tenant.users[parentIndex]!.title : '', label, view.field.fieldName, String(view.week), usDate(week.startDate), usDate(week.endDate)]
+    const prefix = [
+      user.name,
+      user.email,
+      user.crmId,
+      user.title,
+      parentIndex >= 0 ? tenant.users[parentIndex]!.title : '',
+      label,
+      view.field.fieldName,
+      String(view.week),
+      usDate(week.startDate),
+      usDate(week.endDate),
+    ]
       .map(csvCell)
       .join(',');
     for (const [type, typeLabel] of CSV_LABELS) {
@@ -248,7 +278,16 @@ export function* renderCsv(tenant: Tenant, data: PeriodData, request: RenderRequ
       let value: string;
       if (type === 'forecast_updated') value = entry.isUpdated ? 'Yes' : 'No';
       else {
-        const key = type === 'forecast' ? 'forecastValue' : type === 'quota' ? 'quotaValue' : type === 'adjustment' ? 'adjustmentValue' : type === 'crm_total' ? 'crmTotalValue' : 'crmClosedValue';
+        const key =
+          type === 'forecast'
+            ? 'forecastValue'
+            : type === 'quota'
+              ? 'quotaValue'
+              : type === 'adjustment'
+                ? 'adjustmentValue'
+                : type === 'crm_total'
+                  ? 'crmTotalValue'
+                  : 'crmClosedValue';
         value = formatMoney(entry[key] as number | null, request.currency);
       }
       buffer += `${prefix},${csvCell(typeLabel)},${csvCell(value)}\n`;

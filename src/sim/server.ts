@@ -57,7 +57,12 @@ export async function startSimulator(options: SimServerOptions): Promise<Running
   };
 }
 
-async function serve(simulator: Simulator, options: SimServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  simulator: Simulator,
+  options: SimServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const body = await readBody(req);
   if (body === undefined) {
     res.statusCode = 413;
@@ -68,7 +73,14 @@ async function serve(simulator: Simulator, options: SimServerOptions, req: Incom
   const url = new URL(req.url ?? '/', `http://${host}`);
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  const response = simulator.handle({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body, origin: `http://${host}` });
+  const response = simulator.handle({
+    method: req.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers,
+    body,
+    origin: `http://${host}`,
+  });
   if (response.delayMs) await options.clock.sleep(response.delayMs);
   await write(simulator, res, response);
 }

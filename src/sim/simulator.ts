@@ -122,7 +122,10 @@ export class Simulator {
     if (!isIsoDate(asOf)) throw new Error(`--as-of must be YYYY-MM-DD, got ${asOf}`);
     this.offsetMs = epochMsOfDate(asOf) - epochMsOfDate(realToday);
     this.random = seededRandom(`${seed}|sim`);
-    this.faults = new FaultPlan(seededRandom(`${seed}|faults`), { rate: options.faultRate ?? 0, kinds: options.faultKinds ?? FAULT_KINDS });
+    this.faults = new FaultPlan(seededRandom(`${seed}|faults`), {
+      rate: options.faultRate ?? 0,
+      kinds: options.faultKinds ?? FAULT_KINDS,
+    });
     this.tenant = new Tenant({
       seed,
       users: options.users ?? 60,
@@ -200,7 +203,8 @@ export class Simulator {
     if (fault === 'rate_limit') return this.tooMany();
     if (fault === 'reset' && route.name !== 'create') return { status: 0, fault: 'reset' };
     if (fault === 'server_error' && route.name !== 'create') return this.serverError();
-    const delayMs = fault === 'slow' ? (this.options.slowMs ?? Math.max(1500, 3 * (this.options.latencyMs ?? 0))) : undefined;
+    const delayMs =
+      fault === 'slow' ? (this.options.slowMs ?? Math.max(1500, 3 * (this.options.latencyMs ?? 0))) : undefined;
     const response = this.dispatch(route, request, userId, fault);
     return delayMs ? { ...response, delayMs } : response;
   }
@@ -242,20 +246,48 @@ export class Simulator {
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
         body = parsed as Record<string, unknown>;
       } catch {
-        return this.exportError(400, 'bad_request', 'fcw', `The request body was malformed: ${request.body.slice(0, 200)}`);
+        return this.exportError(
+          400,
+          'bad_request',
+          'fcw',
+          `The request body was malformed: ${request.body.slice(0, 200)}`,
+        );
       }
     }
-    if (forecastId === '') return this.exportError(400, 'missing_forecast_id', 'fcw', 'The forecastId query parameter is required.');
+    if (forecastId === '')
+      return this.exportError(400, 'missing_forecast_id', 'fcw', 'The forecastId query parameter is required.');
     if (!this.tenant.forecastIds.includes(forecastId)) {
-      return this.exportError(400, 'no_such_forecast_config', 'fcw', `Forecast ${forecastId} does not exist in the ForecastTemplate.`);
+      return this.exportError(
+        400,
+        'no_such_forecast_config',
+        'fcw',
+        `Forecast ${forecastId} does not exist in the ForecastTemplate.`,
+      );
     }
     const rawTypes = body.typesToExport === undefined ? ['forecast', 'forecast_updated'] : body.typesToExport;
-    if (!Array.isArray(rawTypes)) return this.exportError(400, 'bad_request', 'fcw', 'The request body was malformed: typesToExport must be an array');
+    if (!Array.isArray(rawTypes))
+      return this.exportError(
+        400,
+        'bad_request',
+        'fcw',
+        'The request body was malformed: typesToExport must be an array',
+      );
     const invalid = rawTypes.filter((t) => typeof t !== 'string' || !(EXPORT_TYPES as readonly string[]).includes(t));
-    if (invalid.length > 0) return this.exportError(400, 'bad_request', 'fcw', `The following typesToExport values are invalid: ${JSON.stringify(invalid)}`);
+    if (invalid.length > 0)
+      return this.exportError(
+        400,
+        'bad_request',
+        'fcw',
+        `The following typesToExport values are invalid: ${JSON.stringify(invalid)}`,
+      );
     const types = new Set(rawTypes as ExportType[]);
     if (this.options.rejectCrmTypes && (types.has('crm_total') || types.has('crm_closed'))) {
-      return this.exportError(400, 'type_not_supported', 'fcw', 'CRM Totals and CRM Closed are not supported by the Export API; use the Forecast API.');
+      return this.exportError(
+        400,
+        'type_not_supported',
+        'fcw',
+        'CRM Totals and CRM Closed are not supported by the Export API; use the Forecast API.',
+      );
     }
     let currency: Currency = CURRENCIES.USD!;
     if (body.currency !== undefined && body.currency !== null) {
@@ -270,7 +302,13 @@ export class Simulator {
     let scope: Set<number> | undefined;
     if (typeof body.scopeId === 'string' && body.scopeId !== '') {
       scope = this.scopeMembers(body.scopeId);
-      if (!scope) return this.exportError(401, 'no_optin', 'fcw', `No optins for scope ${body.scopeId} for forecast '${forecastId}'.`);
+      if (!scope)
+        return this.exportError(
+          401,
+          'no_optin',
+          'fcw',
+          `No optins for scope ${body.scopeId} for forecast '${forecastId}'.`,
+        );
     }
     // Unknown, malformed or data-less periods silently fall back to the current quarter (clari-api.md 2.1).
     const day = this.day();
@@ -279,7 +317,12 @@ export class Simulator {
     const limits = this.limits();
     if (limits.availableConcurrentLimit <= 0 || limits.availableMonthlyQuota <= 0) {
       if (limits.availableConcurrentLimit <= 0) this.capacityRejections++;
-      return this.exportError(400, 'export_monthly_quota_reached', 'exports', `The monthly quota limit of ${this.monthlyQuota} or concurrent limit of ${this.concurrencyLimit} has been reached.`);
+      return this.exportError(
+        400,
+        'export_monthly_quota_reached',
+        'exports',
+        `The monthly quota limit of ${this.monthlyQuota} or concurrent limit of ${this.concurrencyLimit} has been reached.`,
+      );
     }
     const fingerprint = `${userId}|${forecastId}|${hashString(JSON.stringify(body))}`;
     if ([...this.jobs.values()].some((j) => j.fingerprint === fingerprint && this.isActive(j))) this.duplicatePosts++;
@@ -309,7 +352,8 @@ export class Simulator {
       createdAt: this.now(),
       queueMs: Math.floor(duration / 5),
       // schedule ONCE/MAX: a failing attempt is retried by Clari 30 minutes later and succeeds.
-      runMs: fate === 'failed' && (body.schedule === 'ONCE' || body.schedule === 'MAX') ? duration + 30 * 60_000 : duration,
+      runMs:
+        fate === 'failed' && (body.schedule === 'ONCE' || body.schedule === 'MAX') ? duration + 30 * 60_000 : duration,
       fate: fate === 'failed' && (body.schedule === 'ONCE' || body.schedule === 'MAX') ? undefined : fate,
       fingerprint,
       entries: truncated ? maxEntries : entries,
@@ -319,7 +363,12 @@ export class Simulator {
     this.jobs.set(job.jobId, job);
     this.exportsCreated++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight());
-    this.audit.push({ at: this.now(), actorId: userId, event: 'export.created', params: { forecastId, timePeriod: periodId, jobId: job.jobId } });
+    this.audit.push({
+      at: this.now(),
+      actorId: userId,
+      event: 'export.created',
+      params: { forecastId, timePeriod: periodId, jobId: job.jobId },
+    });
     // A failure after the job was created: the caller cannot know whether it exists.
     if (fault === 'reset') return { status: 0, fault: 'reset' };
     if (fault === 'server_error') return this.serverError();
@@ -360,7 +409,14 @@ export class Simulator {
     return n;
   }
 
-  private limits(): { concurrentLimit: number; monthlyQuota: number; runningJobIds?: string[]; submittedJobIds: string[]; availableConcurrentLimit: number; availableMonthlyQuota: number } {
+  private limits(): {
+    concurrentLimit: number;
+    monthlyQuota: number;
+    runningJobIds?: string[];
+    submittedJobIds: string[];
+    availableConcurrentLimit: number;
+    availableMonthlyQuota: number;
+  } {
     const now = this.now();
     const running: string[] = [];
     const submitted: string[] = [];
@@ -414,7 +470,8 @@ export class Simulator {
     // Unknown job ids: the contract does not say; 400 invalid_jobId as clari-api.md 2.2 suggests.
     if (!job) return this.exportError(400, 'invalid_jobId', 'exports', `Job ${jobId} does not exist.`);
     // The 403 body's code is undocumented; `forbidden` is this simulator's choice.
-    if (job.userId !== userId) return this.exportError(403, 'forbidden', 'exports', 'Invalid permissions to view this job');
+    if (job.userId !== userId)
+      return this.exportError(403, 'forbidden', 'exports', 'Invalid permissions to view this job');
     return then(job);
   }
 
@@ -425,11 +482,17 @@ export class Simulator {
     } catch {
       type = undefined;
     }
-    if (type !== 'CANCEL') return this.exportError(400, 'bad_request', 'exports', 'The request body was malformed: type must be CANCEL');
+    if (type !== 'CANCEL')
+      return this.exportError(400, 'bad_request', 'exports', 'The request body was malformed: type must be CANCEL');
     const status = this.status(job);
     if (status === 'CANCELLED' || status === 'ABORTED') return json(200, { status, successful: true });
     if (status === 'DONE' || status === 'FAILED') {
-      return this.exportError(400, 'export_failed_to_cancel', 'exports', 'Cannot cancel the job because it already finished executing.');
+      return this.exportError(
+        400,
+        'export_failed_to_cancel',
+        'exports',
+        'Cannot cancel the job because it already finished executing.',
+      );
     }
     job.cancelStatus = status === 'SCHEDULED' ? 'CANCELLED' : 'ABORTED';
     job.cancelledAt = this.now();
@@ -439,13 +502,21 @@ export class Simulator {
 
   private results(job: SimJob, fault: string | undefined): SimResponse {
     const status = this.status(job);
-    if (status !== 'DONE') return this.exportError(400, 'invalid_jobId', 'exports', 'Cannot retrieve data for job because it has not finished executing.');
+    if (status !== 'DONE')
+      return this.exportError(
+        400,
+        'invalid_jobId',
+        'exports',
+        'Cannot retrieve data for job because it has not finished executing.',
+      );
     // Expired results: status and code undocumented; 400 invalid_jobId as clari-api.md 2.4 suggests.
-    if (this.now() > job.createdAt + job.runMs + WINDOW_MS) return this.exportError(400, 'invalid_jobId', 'exports', 'The results of this job have expired.');
+    if (this.now() > job.createdAt + job.runMs + WINDOW_MS)
+      return this.exportError(400, 'invalid_jobId', 'exports', 'The results of this job have expired.');
     job.downloads++;
     this.downloads++;
     const data = this.tenant.period(job.forecastId, job.periodId, job.day);
-    const body = job.format === 'CSV' ? renderCsv(this.tenant, data, job.render) : renderJson(this.tenant, data, job.render);
+    const body =
+      job.format === 'CSV' ? renderCsv(this.tenant, data, job.render) : renderJson(this.tenant, data, job.render);
     return {
       status: 200,
       headers: { 'content-type': job.format === 'CSV' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8' },
@@ -458,24 +529,45 @@ export class Simulator {
 
   private legacyForecast(forecastId: string, request: SimRequest, userId: number): SimResponse {
     if (!this.tenant.forecastIds.includes(forecastId)) {
-      return this.exportError(400, 'no_such_forecast_config', 'fcw', `Forecast ${forecastId} does not exist in the ForecastTemplate.`);
+      return this.exportError(
+        400,
+        'no_such_forecast_config',
+        'fcw',
+        `Forecast ${forecastId} does not exist in the ForecastTemplate.`,
+      );
     }
     const q = request.query;
     const rawTypes = q.getAll('typesToExport');
     const types = rawTypes.length > 0 ? rawTypes : ['forecast', 'forecast_updated'];
     const invalid = types.filter((t) => !(EXPORT_TYPES as readonly string[]).includes(t));
-    if (invalid.length > 0) return this.exportError(400, 'bad_request', 'fcw', `The following typesToExport values are invalid: ${JSON.stringify(invalid)}`);
+    if (invalid.length > 0)
+      return this.exportError(
+        400,
+        'bad_request',
+        'fcw',
+        `The following typesToExport values are invalid: ${JSON.stringify(invalid)}`,
+      );
     const currency = q.get('currency') ? CURRENCIES[q.get('currency')!] : CURRENCIES.USD;
     if (!currency) return this.exportError(400, 'bad_request', 'fcw', 'The currency parameter is invalid.');
     const day = this.day();
     const asked = q.get('timePeriod') ?? '';
     const periodId = asked && this.tenant.hasData(asked, day) ? asked : this.tenant.currentPeriod(day);
-    this.audit.push({ at: this.now(), actorId: userId, event: 'api.accessed', params: { path: `/forecast/${forecastId}` } });
+    this.audit.push({
+      at: this.now(),
+      actorId: userId,
+      event: 'api.accessed',
+      params: { path: `/forecast/${forecastId}` },
+    });
     const data = this.tenant.period(forecastId, periodId, day);
     return {
       status: 200,
       headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: renderJson(this.tenant, data, { types: new Set(types as ExportType[]), includeHistorical: q.get('includeHistorical') === 'true', currency, seed: this.options.seed ?? 42 }),
+      body: renderJson(this.tenant, data, {
+        types: new Set(types as ExportType[]),
+        includeHistorical: q.get('includeHistorical') === 'true',
+        currency,
+        seed: this.options.seed ?? 42,
+      }),
     };
   }
 
@@ -501,13 +593,33 @@ export class Simulator {
     const q = request.query;
     const limit = q.get('limit') === null ? 100 : Number(q.get('limit'));
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      return json(400, { errors: [{ code: 'invalid_parameter', message: 'limit must be an integer between 1 and 1000', target: 'limit', status: '400', details: [] }] });
+      return json(400, {
+        errors: [
+          {
+            code: 'invalid_parameter',
+            message: 'limit must be an integer between 1 and 1000',
+            target: 'limit',
+            status: '400',
+            details: [],
+          },
+        ],
+      });
     }
     const now = this.now();
     const from = q.get('dateFrom') ? Date.parse(q.get('dateFrom')!) : now - WINDOW_MS;
     const to = q.get('dateTo') ? Date.parse(q.get('dateTo')!) : now;
     if (Number.isNaN(from) || Number.isNaN(to)) {
-      return json(400, { errors: [{ code: 'invalid_parameter', message: 'dateFrom/dateTo must be ISO dates', target: 'dateFrom', status: '400', details: [] }] });
+      return json(400, {
+        errors: [
+          {
+            code: 'invalid_parameter',
+            message: 'dateFrom/dateTo must be ISO dates',
+            target: 'dateFrom',
+            status: '400',
+            details: [],
+          },
+        ],
+      });
     }
     const event = q.get('event');
     const matching = this.audit.filter((e) => e.at >= from && e.at <= to && (!event || e.event === event));
@@ -529,7 +641,12 @@ export class Simulator {
       })),
       actors: [...actorIds].map((id) => {
         const user = this.tenant.users.find((u) => u.num === id || u.index + 1 === id);
-        return { actorType: 'USER', actorId: id, name: user?.name ?? 'Integration User', email: user?.email ?? 'integration@example.com' };
+        return {
+          actorType: 'USER',
+          actorId: id,
+          name: user?.name ?? 'Integration User',
+          email: user?.email ?? 'integration@example.com',
+        };
       }),
     };
     if (offset + limit < matching.length) {
@@ -554,15 +671,26 @@ export class Simulator {
         } catch {
           days = undefined;
         }
-        if (typeof days !== 'number' || !Number.isInteger(days) || days < 0) return json(400, { message: 'advanceDays must be a non-negative integer' });
+        if (typeof days !== 'number' || !Number.isInteger(days) || days < 0)
+          return json(400, { message: 'advanceDays must be a non-negative integer' });
         return json(200, { date: this.advanceDays(days) });
       }
     }
     if (request.path === '/__sim/config' && request.method === 'POST') {
       try {
-        const body = JSON.parse(request.body || '{}') as { faultRate?: unknown; faultKinds?: unknown; concurrencyLimit?: unknown; monthlyQuota?: unknown };
-        if (typeof body.faultRate === 'number') this.faults.settings = { ...this.faults.settings, rate: body.faultRate };
-        if (Array.isArray(body.faultKinds)) this.faults.settings = { ...this.faults.settings, kinds: body.faultKinds.filter((k): k is FaultKind => (FAULT_KINDS as readonly unknown[]).includes(k)) };
+        const body = JSON.parse(request.body || '{}') as {
+          faultRate?: unknown;
+          faultKinds?: unknown;
+          concurrencyLimit?: unknown;
+          monthlyQuota?: unknown;
+        };
+        if (typeof body.faultRate === 'number')
+          this.faults.settings = { ...this.faults.settings, rate: body.faultRate };
+        if (Array.isArray(body.faultKinds))
+          this.faults.settings = {
+            ...this.faults.settings,
+            kinds: body.faultKinds.filter((k): k is FaultKind => (FAULT_KINDS as readonly unknown[]).includes(k)),
+          };
         if (typeof body.concurrencyLimit === 'number') this.concurrencyLimit = body.concurrencyLimit;
         if (typeof body.monthlyQuota === 'number') this.monthlyQuota = body.monthlyQuota;
         return json(200, { ok: true });
@@ -591,7 +719,14 @@ export class Simulator {
   }
 
   private tooMany(seconds = this.options.retryAfterSeconds ?? 1): SimResponse {
-    return { ...json(429, { message: 'API rate limit exceeded' }), headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(seconds), 'x-ratelimit-remaining-second': '0' } };
+    return {
+      ...json(429, { message: 'API rate limit exceeded' }),
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'retry-after': String(seconds),
+        'x-ratelimit-remaining-second': '0',
+      },
+    };
   }
 
   private serverError(): SimResponse {
@@ -614,8 +749,10 @@ type Route =
 
 function matchRoute(method: string, path: string): Route | undefined {
   let m: RegExpExecArray | null;
-  if (method === 'POST' && (m = /^\/export\/forecast\/([^/]*)$/.exec(path))) return { name: 'create', param: decodeURIComponent(m[1]!) };
-  if ((m = /^\/export\/jobs\/([^/]+)\/results$/.exec(path)) && method === 'GET') return { name: 'results', param: m[1]! };
+  if (method === 'POST' && (m = /^\/export\/forecast\/([^/]*)$/.exec(path)))
+    return { name: 'create', param: decodeURIComponent(m[1]!) };
+  if ((m = /^\/export\/jobs\/([^/]+)\/results$/.exec(path)) && method === 'GET')
+    return { name: 'results', param: m[1]! };
   if ((m = /^\/export\/jobs\/([^/]+)$/.exec(path))) {
     if (method === 'GET') return { name: 'job', param: m[1]! };
     if (method === 'PATCH') return { name: 'cancel', param: m[1]! };
@@ -623,7 +760,8 @@ function matchRoute(method: string, path: string): Route | undefined {
   if (path === '/export/jobs' && method === 'GET') return { name: 'list' };
   if (path === '/admin/limits' && method === 'GET') return { name: 'limits' };
   if (path === '/audit/events' && method === 'GET') return { name: 'audit' };
-  if (method === 'GET' && (m = /^\/forecast\/([^/]+)$/.exec(path))) return { name: 'forecast', param: decodeURIComponent(m[1]!) };
+  if (method === 'GET' && (m = /^\/forecast\/([^/]+)$/.exec(path)))
+    return { name: 'forecast', param: decodeURIComponent(m[1]!) };
   return undefined;
 }
 
@@ -655,4 +793,3 @@ export function routeName(method: string, path: string): string {
 function json(status: number, body: unknown): SimResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }
-

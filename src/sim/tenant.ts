@@ -5,7 +5,17 @@
  * start of the quarter (most days unchanged, small revisions, rare hard swings), so advancing the
  * clock extends the walk and past weeks never change. People join, leave, move teams and go stale.
  */
-import { type FiscalCalendar, fromEpochDay, isPeriodId, periodOfDate, periodRange, shiftPeriod, toEpochDay, type Week, weeksOfPeriod } from '../domain/index.js';
+import {
+  type FiscalCalendar,
+  fromEpochDay,
+  isPeriodId,
+  periodOfDate,
+  periodRange,
+  shiftPeriod,
+  toEpochDay,
+  type Week,
+  weeksOfPeriod,
+} from '../domain/index.js';
 import { hashString, pick, type Random, randomInt, seededRandom } from '../core/index.js';
 
 export interface TenantOptions {
@@ -62,8 +72,50 @@ export interface SimUser {
   readonly adjusted: boolean;
 }
 
-const FIRST = ['Dana', 'Ravi', 'Maria', 'Chen', 'Aisha', 'Tom', 'Zoë', 'José', 'Priya', 'Liam', 'Fatima', 'Noah', 'Ingrid', 'Kofi', 'Yuki', 'Sean', "D'Arcy", 'Olga', 'Mateo', 'Grace'];
-const LAST = ['Whitfield', 'Menon', 'García', 'Wei', 'Khan', "O'Brien", 'Novak', 'Álvarez', 'Sharma', 'Murphy', 'Haddad', 'Smith', 'Larsen', 'Mensah', 'Tanaka', 'Kelly', 'Petrova', 'Rossi', 'Nguyen', 'Müller'];
+const FIRST = [
+  'Dana',
+  'Ravi',
+  'Maria',
+  'Chen',
+  'Aisha',
+  'Tom',
+  'Zoë',
+  'José',
+  'Priya',
+  'Liam',
+  'Fatima',
+  'Noah',
+  'Ingrid',
+  'Kofi',
+  'Yuki',
+  'Sean',
+  "D'Arcy",
+  'Olga',
+  'Mateo',
+  'Grace',
+];
+const LAST = [
+  'Whitfield',
+  'Menon',
+  'García',
+  'Wei',
+  'Khan',
+  "O'Brien",
+  'Novak',
+  'Álvarez',
+  'Sharma',
+  'Murphy',
+  'Haddad',
+  'Smith',
+  'Larsen',
+  'Mensah',
+  'Tanaka',
+  'Kelly',
+  'Petrova',
+  'Rossi',
+  'Nguyen',
+  'Müller',
+];
 const REGIONS = ['West', 'East', 'Central', 'EMEA', 'APAC', 'LATAM'];
 const SEGMENTS = ['Enterprise', 'Mid-Market', 'Commercial', 'Strategic'];
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -83,7 +135,9 @@ export class Tenant {
   constructor(readonly options: TenantOptions) {
     this.forecastIds = FORECAST_IDS.slice(0, Math.max(1, Math.min(options.forecasts, FORECAST_IDS.length)));
     const startPeriod = periodOfDate(options.startDate, options.fiscal);
-    this.historyStartDay = toEpochDay(periodRange(shiftPeriod(startPeriod, -options.historyQuarters), options.fiscal).startDate);
+    this.historyStartDay = toEpochDay(
+      periodRange(shiftPeriod(startPeriod, -options.historyQuarters), options.fiscal).startDate,
+    );
     this.users = buildOrg(options, this.historyStartDay, toEpochDay(options.startDate));
   }
 
@@ -144,9 +198,16 @@ function buildOrg(options: TenantOptions, historyStart: number, startDay: number
     usedEmails.add(email);
     const region = REGIONS[i % REGIONS.length]!;
     const title =
-      level === 0 ? 'CRO' : level === 1 ? `VP Sales - ${region} ${i}` : level === 2 ? `Manager - ${region} ${i}` : `AE - ${region} ${pick(random, SEGMENTS)} ${i}`;
+      level === 0
+        ? 'CRO'
+        : level === 1
+          ? `VP Sales - ${region} ${i}`
+          : level === 2
+            ? `Manager - ${region} ${i}`
+            : `AE - ${region} ${pick(random, SEGMENTS)} ${i}`;
     // Parents: VPs under the CRO, managers round-robin under VPs, reps round-robin under managers.
-    const parent = level === 0 ? -1 : level === 1 ? 0 : level === 2 ? 1 + ((i - 1) % vps) : 1 + vps + ((i - 1 - vps) % managers);
+    const parent =
+      level === 0 ? -1 : level === 1 ? 0 : level === 2 ? 1 + ((i - 1) % vps) : 1 + vps + ((i - 1 - vps) % managers);
     const isRep = level === 3;
     const moves = isRep && managers > 1 && random() < 0.06;
     const moveParent = moves ? 1 + vps + ((parent - vps + randomInt(random, 0, managers - 2)) % managers) : parent;
@@ -168,7 +229,9 @@ function buildOrg(options: TenantOptions, historyStart: number, startDay: number
       moveDay: moves ? startDay + randomInt(random, -60, 60) : Number.MAX_SAFE_INTEGER,
       moveParent: moveParent === parent || moveParent <= vps ? parent : moveParent,
       // Joiners arrive over the last half of history or soon after the start; leavers go within a few months.
-      joinDay: joins ? historyStart + Math.floor(span / 2) + randomInt(random, 0, Math.floor(span / 2) + 60) : historyStart - 365,
+      joinDay: joins
+        ? historyStart + Math.floor(span / 2) + randomInt(random, 0, Math.floor(span / 2) + 60)
+        : historyStart - 365,
       leaveDay: leaves ? startDay + randomInt(random, 5, 150) : Number.MAX_SAFE_INTEGER,
       staleFrom: isRep && random() < 0.08 ? startDay - randomInt(random, 0, 40) : Number.MAX_SAFE_INTEGER,
       bias: isRep ? 0.7 + random() * 0.6 : 0.9 + random() * 0.2,
@@ -244,13 +307,14 @@ function computePeriod(tenant: Tenant, forecastId: string, periodId: string, day
     if (user.level !== 3) continue;
     const base = `${seed}|${forecastId}|${periodId}|${user.userId}`;
     const r = seededRandom(base);
-    const q = Math.round((150_000 + r() * 1_050_000) * scale * (1 + 0.015 * (periodIndex % 40)) / 1000) * 1000;
+    const q = Math.round(((150_000 + r() * 1_050_000) * scale * (1 + 0.015 * (periodIndex % 40))) / 1000) * 1000;
     const attainment = 0.45 + r() * 0.95;
     const finalClosed = q * attainment;
     const adjFactor = 0.85 + r() * 0.25;
     const slot0 = user.index * nW;
     for (let w = 0; w < nW; w++) quota[slot0 + w] = q;
-    const closedAt = (d: number): number => finalClosed * Math.pow(Math.min(1, Math.max(0, (d - qStart + 1) / (qEnd - qStart + 1))), 1.6);
+    const closedAt = (d: number): number =>
+      finalClosed * Math.pow(Math.min(1, Math.max(0, (d - qStart + 1) / (qEnd - qStart + 1))), 1.6);
     for (let w = 0; w < nW; w++) {
       const c = closedAt(weekEnd[w]!);
       closed[slot0 + w] = round2(c);
@@ -281,9 +345,13 @@ function computePeriod(tenant: Tenant, forecastId: string, periodId: string, day
         while (w < nW && d === weekEnd[w]) {
           const slot = slot0 + w;
           call[f]![slot] = round2(value);
-          crmTotal[f]![slot] = round2(f === 2 ? Math.max(value, closedAt(d) * 1.05) : value * (0.92 + (f === 0 ? 0.05 : 0.1)));
+          crmTotal[f]![slot] = round2(
+            f === 2 ? Math.max(value, closedAt(d) * 1.05) : value * (0.92 + (f === 0 ? 0.05 : 0.1)),
+          );
           const weekStart = toEpochDay(weeks[w]!.startDate);
-          if (changedAt >= weekStart && changedAt <= d) updatedOn[f]![slot] = changedAt * 86_400_000 + 15 * 3_600_000 + (hashString(`${base}|${f}|${w}`) % 7_200_000);
+          if (changedAt >= weekStart && changedAt <= d)
+            updatedOn[f]![slot] =
+              changedAt * 86_400_000 + 15 * 3_600_000 + (hashString(`${base}|${f}|${w}`) % 7_200_000);
           if (f === 0 && user.adjusted && w >= nW / 3) adjustment[slot] = round2(value * adjFactor);
           w++;
         }
@@ -337,7 +405,21 @@ function computePeriod(tenant: Tenant, forecastId: string, periodId: string, day
       }
     }
   }
-  return { forecastId, periodId, day, weeks, nUsers: nU, exported, call, crmTotal, updatedOn, adjustment, quota, closed, present };
+  return {
+    forecastId,
+    periodId,
+    day,
+    weeks,
+    nUsers: nU,
+    exported,
+    call,
+    crmTotal,
+    updatedOn,
+    adjustment,
+    quota,
+    closed,
+    present,
+  };
 }
 
 const nz = (v: number): number => (Number.isNaN(v) ? 0 : v);

@@ -38,7 +38,15 @@ describe('deferred transactions', () => {
       await run('INSERT INTO t SELECT * FROM s');
       await run('SELECT count(*) FROM t');
     });
-    expect(log).toEqual(['SELECT max(x) FROM t', 'CREATE TEMP TABLE s (a INT)', 'BEGIN', 'UPDATE t SET a = 1', 'INSERT INTO t SELECT * FROM s', 'SELECT count(*) FROM t', 'COMMIT']);
+    expect(log).toEqual([
+      'SELECT max(x) FROM t',
+      'CREATE TEMP TABLE s (a INT)',
+      'BEGIN',
+      'UPDATE t SET a = 1',
+      'INSERT INTO t SELECT * FROM s',
+      'SELECT count(*) FROM t',
+      'COMMIT',
+    ]);
     expect(tx.splits).toBe(0);
   });
 
@@ -61,7 +69,15 @@ describe('deferred transactions', () => {
       await run('DROP TABLE IF EXISTS s');
       await run('INSERT INTO t VALUES (1)');
     });
-    expect(log).toEqual(['BEGIN', 'DELETE FROM t WHERE TRUE', 'COMMIT', 'DROP TABLE IF EXISTS s', 'BEGIN', 'INSERT INTO t VALUES (1)', 'COMMIT']);
+    expect(log).toEqual([
+      'BEGIN',
+      'DELETE FROM t WHERE TRUE',
+      'COMMIT',
+      'DROP TABLE IF EXISTS s',
+      'BEGIN',
+      'INSERT INTO t VALUES (1)',
+      'COMMIT',
+    ]);
     expect(tx.splits).toBe(1);
   });
 

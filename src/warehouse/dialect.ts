@@ -4,7 +4,8 @@
  * Dialect and never branch on the engine's name. `ANSI` holds the forms DuckDB, PostgreSQL and
  * Snowflake share; each dialect spreads it and overrides only what its engine does differently.
  */
-export type LogicalType = 'text' | 'money' | 'double' | 'bigint' | 'int' | 'boolean' | 'date' | 'timestamp' | 'json' | 'ratio';
+export type LogicalType =
+  'text' | 'money' | 'double' | 'bigint' | 'int' | 'boolean' | 'date' | 'timestamp' | 'json' | 'ratio';
 
 export const DIALECT_NAMES = ['duckdb', 'postgres', 'snowflake', 'bigquery'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
@@ -70,7 +71,10 @@ export function quoteIdent(name: string): string {
 }
 
 /** `ident` for an engine: plain names stay bare, reserved words are quoted with `quote`. */
-export function reservedQuoting(reserved: readonly string[], quote: (name: string) => string): (name: string) => string {
+export function reservedQuoting(
+  reserved: readonly string[],
+  quote: (name: string) => string,
+): (name: string) => string {
   const words = new Set(reserved.map((w) => w.toLowerCase()));
   return (name) => (words.has(quoteIdent(name)) ? quote(name) : name);
 }
@@ -82,7 +86,10 @@ export const ANSI = {
   table: quoteIdent,
   median: (expr: string): string => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr})`,
   minusDays: (date: string, days: string): string => `${date} - ${days}`,
-  replaceView: (name: string, select: string): string[] => [`DROP VIEW IF EXISTS ${name}`, `CREATE VIEW ${name} AS\n${select}`],
+  replaceView: (name: string, select: string): string[] => [
+    `DROP VIEW IF EXISTS ${name}`,
+    `CREATE VIEW ${name} AS\n${select}`,
+  ],
   primaryKey: (columns: readonly string[]): string => `PRIMARY KEY (${columns.join(', ')})`,
   analyze: (): string | undefined => undefined,
 } as const;

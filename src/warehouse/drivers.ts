@@ -15,7 +15,11 @@ export type OptionalDriver = keyof typeof OPTIONAL_DRIVERS;
 
 function isMissing(error: unknown, pkg: string): boolean {
   const e = error as { code?: unknown; message?: unknown };
-  return (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') && typeof e.message === 'string' && e.message.includes(`'${pkg}`);
+  return (
+    (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND') &&
+    typeof e.message === 'string' &&
+    e.message.includes(`'${pkg}`)
+  );
 }
 
 /** Runs `load` (a dynamic import of the adapter module); a missing driver becomes a config error naming the install command. */

@@ -30,7 +30,10 @@ export interface MigrationStatus {
   readonly pending: readonly Migration[];
 }
 
-export async function migrationStatus(wh: Warehouse, migrations: readonly Migration[] = MIGRATIONS): Promise<MigrationStatus> {
+export async function migrationStatus(
+  wh: Warehouse,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrationStatus> {
   await ensureLedger(wh);
   const rows = await wh.query<{ version: number | string }>(`SELECT version FROM ${LEDGER.name} ORDER BY version`);
   const applied = rows.map((r) => Number(r.version));
@@ -38,14 +41,23 @@ export async function migrationStatus(wh: Warehouse, migrations: readonly Migrat
 }
 
 /** Applies pending migrations in order; returns the versions applied now. */
-export async function migrate(wh: Warehouse, now: () => string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  wh: Warehouse,
+  now: () => string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
   const { pending } = await migrationStatus(wh, migrations);
   const done: number[] = [];
   for (const migration of pending) {
     const statements = migration.statements(wh.dialect);
     const apply = async (target: Warehouse): Promise<void> => {
       for (const sql of statements) await target.exec(sql);
-      await target.exec(`INSERT INTO ${LEDGER.name} (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`, [migration.version, migration.name, now(), sha256Hex(statements.join(';\n'))]);
+      await target.exec(`INSERT INTO ${LEDGER.name} (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`, [
+        migration.version,
+        migration.name,
+        now(),
+        sha256Hex(statements.join(';\n')),
+      ]);
     };
     try {
       if (wh.dialect.transactionalDdl) await wh.transaction(apply);

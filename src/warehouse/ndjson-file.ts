@@ -86,7 +86,9 @@ export class NdjsonStageFile {
         return;
       }
       this.out.once('error', reject);
-      this.out.once('close', () => (this.failure ? reject(this.failure) : resolve({ path: this.path, rows: this.rows })));
+      this.out.once('close', () =>
+        this.failure ? reject(this.failure) : resolve({ path: this.path, rows: this.rows }),
+      );
       this.gzip.end();
     });
   }

@@ -46,7 +46,8 @@ function skipEnd(sql: string, i: number): number {
       // Snowflake and BigQuery, the engines this runs for, escape with a backslash inside literals.
       if (sql[j] === '\\' && ch !== '"') j += 2;
       else if (sql[j] === ch) {
-        if (sql[j + 1] === ch) j += 2; // doubled quote inside the literal
+        if (sql[j + 1] === ch)
+          j += 2; // doubled quote inside the literal
         else return j + 1;
       } else j++;
     }

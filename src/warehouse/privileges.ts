@@ -45,12 +45,20 @@ function probes(dialect: Dialect, migrated: boolean): Probe[] {
     {
       privilege: 'create_table',
       what: 'create tables',
-      run: (wh) => execAll(wh, [`CREATE TABLE IF NOT EXISTS ${dialect.table(PROBE_TABLE)} (id ${dialect.types.int})`, `DROP TABLE IF EXISTS ${dialect.table(PROBE_TABLE)}`]),
+      run: (wh) =>
+        execAll(wh, [
+          `CREATE TABLE IF NOT EXISTS ${dialect.table(PROBE_TABLE)} (id ${dialect.types.int})`,
+          `DROP TABLE IF EXISTS ${dialect.table(PROBE_TABLE)}`,
+        ]),
     },
     {
       privilege: 'create_view',
       what: 'create views',
-      run: (wh) => execAll(wh, [...dialect.replaceView(PROBE_VIEW, 'SELECT 1 AS one'), `DROP VIEW IF EXISTS ${dialect.table(PROBE_VIEW)}`]),
+      run: (wh) =>
+        execAll(wh, [
+          ...dialect.replaceView(PROBE_VIEW, 'SELECT 1 AS one'),
+          `DROP VIEW IF EXISTS ${dialect.table(PROBE_VIEW)}`,
+        ]),
     },
     {
       privilege: 'stage',
@@ -88,7 +96,10 @@ function probes(dialect: Dialect, migrated: boolean): Probe[] {
 }
 
 /** Runs every probe; `migrated` says the clari_ tables exist, so writing them can be probed too. */
-export async function checkPrivileges(wh: Warehouse, options: { readonly migrated: boolean }): Promise<PrivilegeCheck[]> {
+export async function checkPrivileges(
+  wh: Warehouse,
+  options: { readonly migrated: boolean },
+): Promise<PrivilegeCheck[]> {
   const results: PrivilegeCheck[] = [];
   for (const probe of probes(wh.dialect, options.migrated)) {
     try {

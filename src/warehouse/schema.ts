@@ -108,7 +108,12 @@ export const TABLES = {
       c('run_id', 'text'),
     ],
     indexes: [
-      { name: 'clari_forecast_entries_current', columns: ['forecast_id', 'time_period', 'time_frame_id', 'user_id', 'field_id'], unique: true, where: 'valid_to IS NULL' },
+      {
+        name: 'clari_forecast_entries_current',
+        columns: ['forecast_id', 'time_period', 'time_frame_id', 'user_id', 'field_id'],
+        unique: true,
+        where: 'valid_to IS NULL',
+      },
       { name: 'clari_forecast_entries_from', columns: ['forecast_id', 'time_period', 'valid_from'] },
     ],
   },
@@ -151,7 +156,13 @@ export const TABLES = {
       c('currency', 'text'),
       c('run_id', 'text'),
     ],
-    indexes: [{ name: 'clari_forecasts_snapshot', columns: ['forecast_name', 'time_period', 'snapshot_date', 'user_id', 'field_id'], unique: true }],
+    indexes: [
+      {
+        name: 'clari_forecasts_snapshot',
+        columns: ['forecast_name', 'time_period', 'snapshot_date', 'user_id', 'field_id'],
+        unique: true,
+      },
+    ],
   },
   changes: {
     name: 'clari_forecast_changes',
@@ -173,7 +184,9 @@ export const TABLES = {
       c('change_kind', 'text', true),
       c('run_id', 'text'),
     ],
-    indexes: [{ name: 'clari_forecast_changes_snapshot', columns: ['forecast_name', 'time_period', 'current_snapshot'] }],
+    indexes: [
+      { name: 'clari_forecast_changes_snapshot', columns: ['forecast_name', 'time_period', 'current_snapshot'] },
+    ],
   },
   alerts: {
     name: 'clari_alerts',
@@ -209,23 +222,43 @@ export const TABLES = {
   },
   fields: {
     name: 'clari_fields',
-    columns: [c('forecast_id', 'text', true), c('field_id', 'text', true), c('field_name', 'text'), c('field_type', 'text'), c('is_quota', 'boolean'), c('last_seen', 'date')],
+    columns: [
+      c('forecast_id', 'text', true),
+      c('field_id', 'text', true),
+      c('field_name', 'text'),
+      c('field_type', 'text'),
+      c('is_quota', 'boolean'),
+      c('last_seen', 'date'),
+    ],
     primaryKey: ['forecast_id', 'field_id'],
   },
   timeFrames: {
     name: 'clari_time_frames',
-    columns: [c('time_period', 'text', true), c('time_frame_id', 'text', true), c('start_date', 'date'), c('end_date', 'date')],
+    columns: [
+      c('time_period', 'text', true),
+      c('time_frame_id', 'text', true),
+      c('start_date', 'date'),
+      c('end_date', 'date'),
+    ],
     primaryKey: ['time_period', 'time_frame_id'],
   },
   timePeriods: {
     name: 'clari_time_periods',
-    columns: [c('time_period', 'text', true), c('start_date', 'date'), c('end_date', 'date'), c('label', 'text'), c('year', 'text')],
+    columns: [
+      c('time_period', 'text', true),
+      c('start_date', 'date'),
+      c('end_date', 'date'),
+      c('label', 'text'),
+      c('year', 'text'),
+    ],
     primaryKey: ['time_period'],
   },
 } as const satisfies Record<string, TableSpec>;
 
 export function createTable(table: TableSpec, dialect: Dialect): string[] {
-  const columns = table.columns.map((col) => `${dialect.ident(col.name)} ${dialect.types[col.type]}${col.notNull ? ' NOT NULL' : ''}`);
+  const columns = table.columns.map(
+    (col) => `${dialect.ident(col.name)} ${dialect.types[col.type]}${col.notNull ? ' NOT NULL' : ''}`,
+  );
   if (table.primaryKey) columns.push(dialect.primaryKey(table.primaryKey.map((name) => dialect.ident(name))));
   const statements = [`CREATE TABLE IF NOT EXISTS ${dialect.table(table.name)} (\n  ${columns.join(',\n  ')}\n)`];
   if (dialect.secondaryIndexes) {

@@ -12,14 +12,21 @@ export function parseWarehouseUrl(text: string): WarehouseTarget {
   if (url.startsWith('duckdb:')) {
     const [location = '', query] = url.slice('duckdb:'.length).split('?', 2);
     const path = location.replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new WarehouseError('warehouse.config', 'duckdb: needs a file path, e.g. duckdb:./clari.duckdb', 'config');
+    if (path === '')
+      throw new WarehouseError('warehouse.config', 'duckdb: needs a file path, e.g. duckdb:./clari.duckdb', 'config');
     return { kind: 'duckdb', path, settings: duckdbSettings(new URLSearchParams(query ?? '')) };
   }
   if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres', url };
   if (/^snowflake:\/\//i.test(url)) return { kind: 'snowflake', url };
   const bq = /^bigquery:\/\/([^/?]+)\/([^/?]+)\/?(\?.*)?$/i.exec(url);
   if (bq) return { kind: 'bigquery', url, project: bq[1]!, dataset: bq[2]! };
-  if (/^bigquery:/i.test(url)) throw new WarehouseError('warehouse.config', `"${describeWarehouseUrl(url)}" does not name a project and a dataset`, 'config', 'Use bigquery://PROJECT/DATASET (optionally ?location=EU).');
+  if (/^bigquery:/i.test(url))
+    throw new WarehouseError(
+      'warehouse.config',
+      `"${describeWarehouseUrl(url)}" does not name a project and a dataset`,
+      'config',
+      'Use bigquery://PROJECT/DATASET (optionally ?location=EU).',
+    );
   throw new WarehouseError(
     'warehouse.config',
     `Unknown warehouse "${describeWarehouseUrl(url)}"`,
@@ -51,7 +58,8 @@ const MEMORY = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 function duckdbSettings(params: URLSearchParams): DuckdbSettings {
   let settings: DuckdbSettings = { load_memory_limit: DUCKDB_LOAD_MEMORY_LIMIT };
   for (const [key, value] of params) {
-    if ((key === 'memory_limit' || key === 'load_memory_limit') && MEMORY.test(value)) settings = { ...settings, [key]: value.replace(/\s+/g, '') };
+    if ((key === 'memory_limit' || key === 'load_memory_limit') && MEMORY.test(value))
+      settings = { ...settings, [key]: value.replace(/\s+/g, '') };
     else if (key === 'threads' && /^[1-9]\d{0,2}$/.test(value)) settings = { ...settings, threads: Number(value) };
     else {
       throw new WarehouseError(
@@ -63,7 +71,8 @@ function duckdbSettings(params: URLSearchParams): DuckdbSettings {
     }
   }
   // A load never gets more than the session: a smaller memory_limit caps loads too.
-  if (settings.memory_limit && bytes(settings.memory_limit) < bytes(settings.load_memory_limit)) settings = { ...settings, load_memory_limit: settings.memory_limit };
+  if (settings.memory_limit && bytes(settings.memory_limit) < bytes(settings.load_memory_limit))
+    settings = { ...settings, load_memory_limit: settings.memory_limit };
   return settings;
 }
 

@@ -52,12 +52,21 @@ function errorOf(promise: Promise<unknown>): Promise<unknown> {
 const SECRET_PATH = '/services/T0000/B0000/s3cretWebhookToken';
 
 function slack(url: string, clock: Clock, maxAttempts?: number) {
-  return createSlackChannel({ name: 'ops-slack', webhookUrl: url, fetch, clock, random: seededRandom(7), ...(maxAttempts ? { maxAttempts } : {}) });
+  return createSlackChannel({
+    name: 'ops-slack',
+    webhookUrl: url,
+    fetch,
+    clock,
+    random: seededRandom(7),
+    ...(maxAttempts ? { maxAttempts } : {}),
+  });
 }
 
 describe('slack channel', () => {
   it('retries a 429 after Retry-After and posts valid Block Kit', async () => {
-    const http = await startHttp((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' } : { status: 200, body: 'ok' }));
+    const http = await startHttp((n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '1' }, body: 'rate_limited' } : { status: 200, body: 'ok' },
+    );
     const clock = recordingClock();
     const alerts = [
       makeAlert({ severity: 'critical', link: 'https://dash.example.com/alerts/1?x=1&y=2' }),
@@ -76,7 +85,10 @@ describe('slack channel', () => {
     const message = JSON.parse(request.body) as SlackMessage;
     expect(message.text).toBe('clari-dp: 2 forecast alerts for 2026-11-23');
     const blocks = message.blocks;
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'clari-dp: 2 forecast alerts for 2026-11-23' } });
+    expect(blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'clari-dp: 2 forecast alerts for 2026-11-23' },
+    });
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'context', 'actions', 'section', 'context']);
 
     const section = blocks[1] as Extract<SlackBlock, { type: 'section' }>;
@@ -90,9 +102,18 @@ describe('slack channel', () => {
     expect(context.elements[0]!.text).toContain('`forecast-swing`');
     expect(blocks[3]).toEqual({
       type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open dashboard' }, url: 'https://dash.example.com/alerts/1?x=1&y=2', action_id: 'open-dashboard-0' }],
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Open dashboard' },
+          url: 'https://dash.example.com/alerts/1?x=1&y=2',
+          action_id: 'open-dashboard-0',
+        },
+      ],
     });
-    expect((blocks[4] as Extract<SlackBlock, { type: 'section' }>).text!.text).toMatch(/^\*Pipeline &lt;b&gt;&amp;&lt;\/b&gt; stuff\*/);
+    expect((blocks[4] as Extract<SlackBlock, { type: 'section' }>).text!.text).toMatch(
+      /^\*Pipeline &lt;b&gt;&amp;&lt;\/b&gt; stuff\*/,
+    );
   });
 
   it('uses the title as the header of a single alert', async () => {
@@ -120,7 +141,10 @@ describe('slack channel', () => {
       expect(message.blocks.length).toBeLessThanOrEqual(50);
       expect(message.blocks[0]).toEqual({
         type: 'header',
-        text: { type: 'plain_text', text: `clari-dp: 31 forecast alerts for 2026-11-23 (part ${i + 1} of ${messages.length})` },
+        text: {
+          type: 'plain_text',
+          text: `clari-dp: 31 forecast alerts for 2026-11-23 (part ${i + 1} of ${messages.length})`,
+        },
       });
       for (const block of message.blocks) {
         if (block.type !== 'section') continue;
@@ -134,7 +158,9 @@ describe('slack channel', () => {
     // Every alert appears exactly once, in order, and never split across messages.
     expect(titles).toEqual([...many, wide].map((a) => `*${a.title}*`));
     const last = messages.at(-1)!.blocks;
-    const wideSections = last.filter((b): b is Extract<SlackBlock, { type: 'section' }> => b.type === 'section').slice(-3);
+    const wideSections = last
+      .filter((b): b is Extract<SlackBlock, { type: 'section' }> => b.type === 'section')
+      .slice(-3);
     expect(wideSections.map((s) => s.fields?.length)).toEqual([10, 10, 3]);
     expect(wideSections[0]!.text!.text.endsWith('…')).toBe(true);
     expect(last.at(-1)!.type).toBe('context');
@@ -153,7 +179,9 @@ describe('slack channel', () => {
     expect(error.kind).toBe('config');
     expect(error.message).toBe('slack channel "ops-slack": HTTP 404 no_service');
     expect(error.hint).toBeTruthy();
-    expect(JSON.stringify({ message: error.message, hint: error.hint, details: error.details })).not.toContain('s3cretWebhookToken');
+    expect(JSON.stringify({ message: error.message, hint: error.hint, details: error.details })).not.toContain(
+      's3cretWebhookToken',
+    );
   });
 
   it('retries 5xx with capped backoff, then fails after maxAttempts without the URL', async () => {
@@ -177,7 +205,9 @@ describe('slack channel', () => {
   });
 
   it('refuses to follow a redirect, so the payload cannot be forwarded elsewhere', async () => {
-    const http = await startHttp((n) => (n === 1 ? { status: 302, headers: { location: '/elsewhere' } } : { status: 200, body: 'ok' }));
+    const http = await startHttp((n) =>
+      n === 1 ? { status: 302, headers: { location: '/elsewhere' } } : { status: 200, body: 'ok' },
+    );
     const error = await errorOf(slack(http.base + SECRET_PATH, recordingClock()).send([makeAlert()], CONTEXT));
     expect(http.requests.map((r) => r.path)).toEqual([SECRET_PATH]);
     expect(isAppError(error) && error.kind).toBe('config');
@@ -185,7 +215,9 @@ describe('slack channel', () => {
   });
 
   it('floors Retry-After: 0 to 500 ms', async () => {
-    const http = await startHttp((n) => (n === 1 ? { status: 429, headers: { 'retry-after': '0' } } : { status: 200, body: 'ok' }));
+    const http = await startHttp((n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '0' } } : { status: 200, body: 'ok' },
+    );
     const clock = recordingClock();
     await slack(http.base + SECRET_PATH, clock).send([makeAlert()], CONTEXT);
     expect(http.requests).toHaveLength(2);
@@ -207,7 +239,9 @@ describe('slack channel', () => {
     const http = await startHttp(() => ({ status: 200, body: 'ok' }));
     const controller = new AbortController();
     controller.abort(new Error('shutting down'));
-    const error = await errorOf(slack(http.base + SECRET_PATH, recordingClock()).send([makeAlert()], { ...CONTEXT, signal: controller.signal }));
+    const error = await errorOf(
+      slack(http.base + SECRET_PATH, recordingClock()).send([makeAlert()], { ...CONTEXT, signal: controller.signal }),
+    );
     expect((error as Error).message).toBe('shutting down');
     expect(http.requests).toHaveLength(0);
   });
@@ -230,7 +264,13 @@ describe('webhook channel', () => {
     const clock = recordingClock();
     const linked = makeAlert({ link: 'https://dash.example.com/a/1', severity: 'critical' });
     const plain = makeAlert();
-    const channel = createWebhookChannel({ name: 'audit', url: `${http.base}/hook?token=abc123`, fetch, clock, random: seededRandom(1) });
+    const channel = createWebhookChannel({
+      name: 'audit',
+      url: `${http.base}/hook?token=abc123`,
+      fetch,
+      clock,
+      random: seededRandom(1),
+    });
     expect(channel).toMatchObject({ name: 'audit', type: 'webhook' });
     await channel.send([linked, plain], CONTEXT);
 
@@ -256,7 +296,13 @@ describe('webhook channel', () => {
 
   it('fails a 403 at once without the URL or its token', async () => {
     const http = await startHttp(() => ({ status: 403, body: 'invalid_token' }));
-    const channel = createWebhookChannel({ name: 'audit', url: `${http.base}/hook?token=abc123secret`, fetch, clock: recordingClock(), random: seededRandom(1) });
+    const channel = createWebhookChannel({
+      name: 'audit',
+      url: `${http.base}/hook?token=abc123secret`,
+      fetch,
+      clock: recordingClock(),
+      random: seededRandom(1),
+    });
     const error = await errorOf(channel.send([makeAlert()], CONTEXT));
     expect(http.requests).toHaveLength(1);
     expect(isAppError(error) && error.kind).toBe('config');
@@ -272,7 +318,11 @@ describe('console channel', () => {
     await channel.send(
       [
         makeAlert({ title: 'Dana: Commit up 25%', severity: 'warning', link: 'https://dash.example.com/a/1' }),
-        makeAlert({ title: 'Lee: Best case down 40%', severity: 'critical', fields: [{ label: 'Owner', value: 'Lee' }] }),
+        makeAlert({
+          title: 'Lee: Best case down 40%',
+          severity: 'critical',
+          fields: [{ label: 'Owner', value: 'Lee' }],
+        }),
       ],
       CONTEXT,
     );
@@ -298,7 +348,6 @@ describe('console channel', () => {
 });
 
 // ---------------------------------------------------------------- SMTP receiver
-
 
 describe('email channel', () => {
   it('sends one digest with text and escaped HTML parts', async () => {
@@ -364,7 +413,12 @@ describe('email channel', () => {
 
   it('does not route to managers unless asked', async () => {
     const smtp = await startSmtp();
-    const channel = createEmailChannel({ name: 'm', smtpUrl: `smtp://127.0.0.1:${smtp.port}`, from: 'a@example.com', to: ['ops@example.com'] });
+    const channel = createEmailChannel({
+      name: 'm',
+      smtpUrl: `smtp://127.0.0.1:${smtp.port}`,
+      from: 'a@example.com',
+      to: ['ops@example.com'],
+    });
     await channel.send([makeAlert({ recipients: ['manager@example.com'] })], CONTEXT);
     expect(smtp.mails.map((m) => m.rcptTo)).toEqual([['ops@example.com']]);
   });
@@ -402,7 +456,9 @@ describe('email channel', () => {
     expect(isAppError(error) && error.code).toBe('alerts.channel_failed');
     expect((error as Error).message).toContain('EAUTH');
     expect((error as Error).message).toContain('[REDACTED]');
-    expect(JSON.stringify({ message: (error as Error).message, details: isAppError(error) ? error.details : {} })).not.toContain('s3cretpw');
+    expect(
+      JSON.stringify({ message: (error as Error).message, details: isAppError(error) ? error.details : {} }),
+    ).not.toContain('s3cretpw');
     expect(smtp.mails).toHaveLength(0);
   });
 });

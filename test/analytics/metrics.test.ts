@@ -62,8 +62,16 @@ describe('metrics', () => {
     const api = family('clari_api_request_duration_seconds');
     expect(api.type).toBe('histogram');
     const endpoints = new Set(api.data.map((m) => m.labels?.endpoint));
-    for (const e of ['GET /admin/limits', 'POST /export/forecast/{forecastId}', 'GET /export/jobs/{jobId}', 'GET /export/jobs/{jobId}/results']) expect(endpoints).toContain(e);
-    expect(total('clari_api_requests_total', { endpoint: 'POST /export/forecast/{forecastId}', outcome: 'ok' })).toBe(4);
+    for (const e of [
+      'GET /admin/limits',
+      'POST /export/forecast/{forecastId}',
+      'GET /export/jobs/{jobId}',
+      'GET /export/jobs/{jobId}/results',
+    ])
+      expect(endpoints).toContain(e);
+    expect(total('clari_api_requests_total', { endpoint: 'POST /export/forecast/{forecastId}', outcome: 'ok' })).toBe(
+      4,
+    );
     expect(total('clari_api_circuit_open')).toBe(0);
     expect(family('clari_export_job_duration_seconds').type).toBe('histogram');
     expect(total('clari_export_job_duration_seconds')).toBe(4);

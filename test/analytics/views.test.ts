@@ -75,13 +75,17 @@ describe.each(ENGINES)('analytics views on %s', (engine) => {
   });
 
   it('v_forecast_accuracy: the seed accuracy, signed error and WAPE over reps, closed periods only', async () => {
-    const rows = await wh.query<Record<string, string | number | boolean | null>>('SELECT * FROM v_forecast_accuracy WHERE forecast_name = $1', [F]);
+    const rows = await wh.query<Record<string, string | number | boolean | null>>(
+      'SELECT * FROM v_forecast_accuracy WHERE forecast_name = $1',
+      [F],
+    );
     let checked = 0;
     for (const period of PERIODS) {
       const s = shape(payloadFor(payloads, F, period, DAY2));
       const closed = CLOSED.includes(period);
       const actual = (userId: string): number | null => {
-        for (const [key, o] of s.calls) if (key.startsWith(`${userId}|`)) return o.weeks.get(s.last)?.crmClosedValue ?? null;
+        for (const [key, o] of s.calls)
+          if (key.startsWith(`${userId}|`)) return o.weeks.get(s.last)?.crmClosedValue ?? null;
         return null;
       };
       const wape = new Map<string, { err: number; act: number }>();
@@ -101,7 +105,10 @@ describe.each(ENGINES)('analytics views on %s', (engine) => {
       for (const [key, o] of s.calls) {
         const [userId, fieldId] = key.split('|') as [string, string];
         for (const [w, e] of o.weeks) {
-          const row = rows.find((r) => r.time_period === period && r.user_id === userId && r.field_id === fieldId && Number(r.week_index) === w);
+          const row = rows.find(
+            (r) =>
+              r.time_period === period && r.user_id === userId && r.field_id === fieldId && Number(r.week_index) === w,
+          );
           expect(row, `${period} ${key} week ${w}`).toBeDefined();
           expect(row!.period_status).toBe(closed ? 'closed' : 'in progress');
           expect(row!.is_rep).toBe(s.reps.has(userId));
@@ -121,7 +128,10 @@ describe.each(ENGINES)('analytics views on %s', (engine) => {
   });
 
   it('v_pipeline_coverage: open pipeline over remaining quota, required coverage from the historical win rate', async () => {
-    const rows = await wh.query<Record<string, string | number | null>>("SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = '2026_Q4'", [F]);
+    const rows = await wh.query<Record<string, string | number | null>>(
+      "SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = '2026_Q4'",
+      [F],
+    );
     const current = shape(payloadFor(payloads, F, '2026_Q4', DAY2));
     const history = CLOSED.map((period) => shape(payloadFor(payloads, F, period, DAY2)));
     expect(rows.length).toBe(current.calls.size);
@@ -150,7 +160,10 @@ describe.each(ENGINES)('analytics views on %s', (engine) => {
   });
 
   it('v_rep_performance: attainment, forecast vs quota, bias over the last closed quarters', async () => {
-    const rows = await wh.query<Record<string, string | number | boolean | null>>("SELECT * FROM v_rep_performance WHERE forecast_name = $1 AND time_period = '2026_Q4'", [F]);
+    const rows = await wh.query<Record<string, string | number | boolean | null>>(
+      "SELECT * FROM v_rep_performance WHERE forecast_name = $1 AND time_period = '2026_Q4'",
+      [F],
+    );
     const current = shape(payloadFor(payloads, F, '2026_Q4', DAY2));
     const history = CLOSED.map((period) => shape(payloadFor(payloads, F, period, DAY2)));
     for (const row of rows) {
@@ -165,7 +178,14 @@ describe.each(ENGINES)('analytics views on %s', (engine) => {
       let periods = 0;
       for (const h of history) {
         const final = h.calls.get(key)?.weeks.get(h.last);
-        if (!final || final.forecastValue === null || final.forecastValue === undefined || final.crmClosedValue === null || final.crmClosedValue === undefined) continue;
+        if (
+          !final ||
+          final.forecastValue === null ||
+          final.forecastValue === undefined ||
+          final.crmClosedValue === null ||
+          final.crmClosedValue === undefined
+        )
+          continue;
         error += final.forecastValue - final.crmClosedValue;
         actual += final.crmClosedValue;
         periods++;
@@ -176,10 +196,17 @@ describe.each(ENGINES)('analytics views on %s', (engine) => {
   });
 
   it('v_pipeline_health: one row per run with completion and counts', async () => {
-    const rows = await wh.query<Record<string, string | number | null>>('SELECT * FROM v_pipeline_health ORDER BY started_at');
+    const rows = await wh.query<Record<string, string | number | null>>(
+      'SELECT * FROM v_pipeline_health ORDER BY started_at',
+    );
     expect(rows).toHaveLength(2);
     for (const row of rows) {
-      expect(row).toMatchObject({ status: 'success', exports: String(PERIODS.length), exports_failed: '0', completion_pct: '100.0' });
+      expect(row).toMatchObject({
+        status: 'success',
+        exports: String(PERIODS.length),
+        exports_failed: '0',
+        completion_pct: '100.0',
+      });
       expect(Number(row.rows_loaded)).toBeGreaterThan(0);
     }
     expect(rows[1]!.last_success_at).toBe(rows[1]!.finished_at);

@@ -29,7 +29,9 @@ function weekly(p: RawPayload): Map<string, Map<number, { value: number | null; 
     if (e.forecastValue === undefined) continue;
     const key = `${e.userId}|${e.fieldId}`;
     if (!out.has(key)) out.set(key, new Map());
-    out.get(key)!.set(frames.indexOf(e.timeFrameId) + 1, { value: e.forecastValue ?? null, updated: e.isUpdated === true });
+    out
+      .get(key)!
+      .set(frames.indexOf(e.timeFrameId) + 1, { value: e.forecastValue ?? null, updated: e.isUpdated === true });
   }
   return out;
 }
@@ -86,7 +88,8 @@ describe.each(ENGINES)('weekly signals on %s', (engine) => {
         const med = median(moves);
         expect(s.historyMedian!).toBeCloseTo(med, 4);
         expect(s.historyMad!).toBeCloseTo(median(moves.map((m) => Math.abs(m - med))), 4);
-        if (s.historyMad && s.delta !== null) expect(robustZ(s)!).toBeCloseTo((0.6745 * (s.delta - med)) / s.historyMad, 4);
+        if (s.historyMad && s.delta !== null)
+          expect(robustZ(s)!).toBeCloseTo((0.6745 * (s.delta - med)) / s.historyMad, 4);
       }
     }
     expect(withHistory).toBeGreaterThan(10);

@@ -4,7 +4,14 @@
  * shapes, status codes, error codes), so they hold for any implementation of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClariClient, checkResult, decodeResults, type ExportJob, type WireEntry, type WireTimePeriod } from '../../src/clari/index.js';
+import {
+  type ClariClient,
+  checkResult,
+  decodeResults,
+  type ExportJob,
+  type WireEntry,
+  type WireTimePeriod,
+} from '../../src/clari/index.js';
 import { systemClock } from '../../src/core/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { collect, simStats, startTestSim, testClient } from '../support/sim.js';
@@ -41,7 +48,11 @@ async function raw(path: string, init: RequestInit = {}): Promise<{ status: numb
 describe('forecast export lifecycle', () => {
   it('creates, polls SCHEDULED/STARTED -> DONE, and downloads the five-array document for the requested period', async () => {
     const limitsBefore = await client.getLimits();
-    const { jobId } = await client.createExport('net_new_arr', { timePeriod: '2026_Q3', typesToExport: ['forecast', 'quota', 'forecast_updated'], includeHistorical: true });
+    const { jobId } = await client.createExport('net_new_arr', {
+      timePeriod: '2026_Q3',
+      typesToExport: ['forecast', 'quota', 'forecast_updated'],
+      includeHistorical: true,
+    });
     expect(jobId).toMatch(/^[0-9a-f]{24}$/);
     const first = await client.getJob(jobId);
     expect(['SCHEDULED', 'STARTED', 'DONE']).toContain(first.status);
@@ -71,12 +82,20 @@ describe('forecast export lifecycle', () => {
     const periods = rows.timePeriods as WireTimePeriod[];
     expect(periods[0]!.timePeriodId).toBe('2026_Q4');
     expect(new Set((rows.entries as WireEntry[]).map((e) => e.timeFrameId)).size).toBe(1);
-    const checks = checkResult({ requestedPeriod: '2031_Q1', timePeriods: periods, entryPeriods: new Set(['2026_Q4']), summary });
+    const checks = checkResult({
+      requestedPeriod: '2031_Q1',
+      timePeriods: periods,
+      entryPeriods: new Set(['2026_Q4']),
+      summary,
+    });
     expect(checks).toContainEqual(expect.objectContaining({ code: 'period_mismatch', severity: 'error' }));
   });
 
   it('ignores export parameters sent as query parameters (they belong in the body)', async () => {
-    const response = await raw('/export/forecast/net_new_arr?timePeriod=2026_Q1&exportFormat=CSV', { method: 'POST', headers: { apikey: 'sim-key' } });
+    const response = await raw('/export/forecast/net_new_arr?timePeriod=2026_Q1&exportFormat=CSV', {
+      method: 'POST',
+      headers: { apikey: 'sim-key' },
+    });
     expect(response.status).toBe(200);
     const jobId = (response.body as { jobId: string }).jobId;
     const job = await waitDone(jobId);
@@ -85,9 +104,17 @@ describe('forecast export lifecycle', () => {
   });
 
   it('serves CSV that parses into the same entries as JSON, formatted money included', async () => {
-    const request = { timePeriod: '2026_Q2', typesToExport: ['forecast', 'quota', 'forecast_updated'] as const, includeHistorical: true };
+    const request = {
+      timePeriod: '2026_Q2',
+      typesToExport: ['forecast', 'quota', 'forecast_updated'] as const,
+      includeHistorical: true,
+    };
     const asJson = await client.createExport('renewals', { ...request, typesToExport: [...request.typesToExport] });
-    const asCsv = await client.createExport('renewals', { ...request, typesToExport: [...request.typesToExport], exportFormat: 'CSV' });
+    const asCsv = await client.createExport('renewals', {
+      ...request,
+      typesToExport: [...request.typesToExport],
+      exportFormat: 'CSV',
+    });
     await waitDone(asJson.jobId);
     const csvJob = await waitDone(asCsv.jobId);
     expect(csvJob.fileType).toBe('CSV');
@@ -95,10 +122,22 @@ describe('forecast export lifecycle', () => {
     const download = await client.downloadResults(asCsv.jobId);
     expect(download.format).toBe('CSV');
     const csv = await collect(decodeResults(download, { requestedPeriod: '2026_Q2', currencyCode: 'USD' }));
-    const users = new Map((json.rows.users as { userId: string; crmId: string; hierarchyName: string }[]).map((u) => [u.userId, `csv:${u.crmId}:${u.hierarchyName}`]));
-    const fieldNames = new Map((json.rows.fields as { fieldId: string; fieldName: string }[]).map((f) => [f.fieldId, f.fieldName]));
+    const users = new Map(
+      (json.rows.users as { userId: string; crmId: string; hierarchyName: string }[]).map((u) => [
+        u.userId,
+        `csv:${u.crmId}:${u.hierarchyName}`,
+      ]),
+    );
+    const fieldNames = new Map(
+      (json.rows.fields as { fieldId: string; fieldName: string }[]).map((f) => [f.fieldId, f.fieldName]),
+    );
     const key = (e: WireEntry) => `${e.timeFrameId}|${e.userId}|${e.fieldId}`;
-    const fromJson = new Map((json.rows.entries as WireEntry[]).map((e) => [`${e.timeFrameId}|${users.get(e.userId)}|${fieldNames.get(e.fieldId)}`, e]));
+    const fromJson = new Map(
+      (json.rows.entries as WireEntry[]).map((e) => [
+        `${e.timeFrameId}|${users.get(e.userId)}|${fieldNames.get(e.fieldId)}`,
+        e,
+      ]),
+    );
     const fromCsv = new Map((csv.rows.entries as WireEntry[]).map((e) => [key(e), e]));
     expect(fromCsv.size).toBe(fromJson.size);
     for (const [k, e] of fromJson) {
@@ -127,11 +166,17 @@ describe('forecast export lifecycle', () => {
     }
     const { jobId } = await client.createExport('net_new_arr', {});
     await waitDone(jobId);
-    await expect(client.cancelJob(jobId)).rejects.toMatchObject({ code: 'clari.cancel_failed', clariCode: 'export_failed_to_cancel' });
+    await expect(client.cancelJob(jobId)).rejects.toMatchObject({
+      code: 'clari.cancel_failed',
+      clariCode: 'export_failed_to_cancel',
+    });
   });
 
   it('reads the legacy synchronous forecast endpoint (latest week only)', async () => {
-    const response = await client.getForecast('net_new_arr', { timePeriod: '2026_Q3', typesToExport: ['forecast', 'quota'] });
+    const response = await client.getForecast('net_new_arr', {
+      timePeriod: '2026_Q3',
+      typesToExport: ['forecast', 'quota'],
+    });
     const { rows } = await collect(decodeResults(response));
     expect((rows.timePeriods![0] as { timePeriodId: string }).timePeriodId).toBe('2026_Q3');
     expect(new Set((rows.entries as WireEntry[]).map((e) => e.timeFrameId)).size).toBe(1);
@@ -174,29 +219,66 @@ describe('error envelopes', () => {
     expect(notFound.body).toMatchObject({ message: 'no Route matched with those values' });
     expect((await raw('/admin/limits')).body).toEqual({ message: 'No API key found in request' });
     expect((await raw('/admin/limits', { headers: { authorization: 'Bearer sim-key' } })).status).toBe(401);
-    expect((await raw('/admin/limits', { headers: { apikey: 'nope' } })).body).toEqual({ message: 'Invalid authentication credentials' });
-    await expect(testClient(sim, { apiKey: 'revoked-key' }).getLimits()).rejects.toMatchObject({ code: 'clari.auth', status: 401 });
-    await expect(testClient(sim, { baseUrl: `${sim.origin}/v1` }).getLimits()).rejects.toMatchObject({ code: 'clari.not_found', status: 404 });
+    expect((await raw('/admin/limits', { headers: { apikey: 'nope' } })).body).toEqual({
+      message: 'Invalid authentication credentials',
+    });
+    await expect(testClient(sim, { apiKey: 'revoked-key' }).getLimits()).rejects.toMatchObject({
+      code: 'clari.auth',
+      status: 401,
+    });
+    await expect(testClient(sim, { baseUrl: `${sim.origin}/v1` }).getLimits()).rejects.toMatchObject({
+      code: 'clari.not_found',
+      status: 404,
+    });
   });
 
   it('export family: wrong forecast id, bad types, bad currency, malformed body', async () => {
-    await expect(client.createExport('deal_owner', {})).rejects.toMatchObject({ code: 'clari.forecast_not_found', status: 400, clariCode: 'no_such_forecast_config' });
-    await expect(client.createExport('net_new_arr', { typesToExport: ['forecast_value' as never] })).rejects.toMatchObject({ code: 'clari.bad_request', clariCode: 'bad_request', message: expect.stringContaining('forecast_value') });
-    await expect(client.createExport('net_new_arr', { currency: 'XXX' })).rejects.toMatchObject({ code: 'clari.bad_request', message: expect.stringContaining('currency') });
-    const malformed = await raw('/export/forecast/net_new_arr', { method: 'POST', headers: { apikey: 'sim-key', 'content-type': 'text/plain' }, body: '{not json' });
+    await expect(client.createExport('deal_owner', {})).rejects.toMatchObject({
+      code: 'clari.forecast_not_found',
+      status: 400,
+      clariCode: 'no_such_forecast_config',
+    });
+    await expect(
+      client.createExport('net_new_arr', { typesToExport: ['forecast_value' as never] }),
+    ).rejects.toMatchObject({
+      code: 'clari.bad_request',
+      clariCode: 'bad_request',
+      message: expect.stringContaining('forecast_value'),
+    });
+    await expect(client.createExport('net_new_arr', { currency: 'XXX' })).rejects.toMatchObject({
+      code: 'clari.bad_request',
+      message: expect.stringContaining('currency'),
+    });
+    const malformed = await raw('/export/forecast/net_new_arr', {
+      method: 'POST',
+      headers: { apikey: 'sim-key', 'content-type': 'text/plain' },
+      body: '{not json',
+    });
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toMatchObject({ code: 'bad_request', namespace: 'fcw', orgId: 101, errorId: expect.any(String) });
+    expect(malformed.body).toMatchObject({
+      code: 'bad_request',
+      namespace: 'fcw',
+      orgId: 101,
+      errorId: expect.any(String),
+    });
   });
 
   it('accepts a JSON body whatever the content type', async () => {
-    const response = await raw('/export/forecast/net_new_arr', { method: 'POST', headers: { apikey: 'sim-key', 'content-type': 'text/plain' }, body: JSON.stringify({ timePeriod: '2026_Q2' }) });
+    const response = await raw('/export/forecast/net_new_arr', {
+      method: 'POST',
+      headers: { apikey: 'sim-key', 'content-type': 'text/plain' },
+      body: JSON.stringify({ timePeriod: '2026_Q2' }),
+    });
     expect(response.status).toBe(200);
     const job = await waitDone((response.body as { jobId: string }).jobId);
     expect(job.fileName).toContain('2026_Q2');
   });
 
   it('no_optin for a scope the token cannot see; 403 for another user’s job', async () => {
-    await expect(client.createExport('net_new_arr', { scopeId: '999::MGR' })).rejects.toMatchObject({ code: 'clari.no_optin', status: 401 });
+    await expect(client.createExport('net_new_arr', { scopeId: '999::MGR' })).rejects.toMatchObject({
+      code: 'clari.no_optin',
+      status: 401,
+    });
     const { jobId } = await client.createExport('net_new_arr', {});
     const other = testClient(sim, { apiKey: 'other-user-key' });
     await expect(other.getJob(jobId)).rejects.toMatchObject({ code: 'clari.permission', status: 403 });
@@ -214,12 +296,18 @@ describe('error envelopes', () => {
   });
 
   it('unknown job, results before DONE', async () => {
-    await expect(client.getJob('000000000000000000000000')).rejects.toMatchObject({ code: 'clari.job_not_found', clariCode: 'invalid_jobId' });
+    await expect(client.getJob('000000000000000000000000')).rejects.toMatchObject({
+      code: 'clari.job_not_found',
+      clariCode: 'invalid_jobId',
+    });
     const slow = await startTestSim({ jobDurationMs: 60_000 });
     try {
       const c = testClient(slow);
       const { jobId } = await c.createExport('net_new_arr', {});
-      await expect(c.downloadResults(jobId)).rejects.toMatchObject({ code: 'clari.job_not_ready', clariCode: 'invalid_jobId' });
+      await expect(c.downloadResults(jobId)).rejects.toMatchObject({
+        code: 'clari.job_not_ready',
+        clariCode: 'invalid_jobId',
+      });
     } finally {
       await slow.close();
     }
@@ -231,7 +319,12 @@ describe('error envelopes', () => {
       const c = testClient(tight);
       await c.createExport('net_new_arr', {});
       const error = await c.createExport('net_new_arr', {}).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: 'clari.capacity', kind: 'capacity', status: 400, clariCode: 'export_monthly_quota_reached' });
+      expect(error).toMatchObject({
+        code: 'clari.capacity',
+        kind: 'capacity',
+        status: 400,
+        clariCode: 'export_monthly_quota_reached',
+      });
       const limits = await c.getLimits();
       expect(limits).toMatchObject({ concurrentLimit: 1, availableConcurrentLimit: 0, availableMonthlyQuota: 1 });
       expect(limits.runningJobIds.length + limits.submittedJobIds.length).toBeGreaterThan(0);
@@ -243,7 +336,9 @@ describe('error envelopes', () => {
   it('type_not_supported where the tenant rejects CRM types', async () => {
     const strict = await startTestSim({ rejectCrmTypes: true });
     try {
-      await expect(testClient(strict).createExport('net_new_arr', { typesToExport: ['forecast', 'crm_total'] })).rejects.toMatchObject({ code: 'clari.type_not_supported', clariCode: 'type_not_supported' });
+      await expect(
+        testClient(strict).createExport('net_new_arr', { typesToExport: ['forecast', 'crm_total'] }),
+      ).rejects.toMatchObject({ code: 'clari.type_not_supported', clariCode: 'type_not_supported' });
     } finally {
       await strict.close();
     }
@@ -266,7 +361,9 @@ describe('error envelopes', () => {
       expect(burst.filter((r) => r.status === 429).length).toBeGreaterThan(0);
       const tooMany = burst.find((r) => r.status === 429)!;
       expect(tooMany.retryAfter).toMatch(/^\d+$/);
-      const c = testClient(limited, { retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50, minRetryAfterMs: 50 } });
+      const c = testClient(limited, {
+        retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50, minRetryAfterMs: 50 },
+      });
       const results = await Promise.all(Array.from({ length: 10 }, () => c.getLimits()));
       expect(results).toHaveLength(10);
       const stats = await simStats(limited);

@@ -18,10 +18,17 @@ afterAll(() => sim.close());
 
 describe('export under faults', () => {
   it('finishes 20 exports with at most 2 jobs in flight and no duplicate POST', async () => {
-    const client = testClient(sim, { retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50, minRetryAfterMs: 5 }, timeoutMs: 2000 });
+    const client = testClient(sim, {
+      retry: { maxAttempts: 8, baseDelayMs: 5, maxDelayMs: 50, minRetryAfterMs: 5 },
+      timeoutMs: 2000,
+    });
     const periods = ['2026_Q4', '2026_Q3', '2026_Q2', '2026_Q1', '2025_Q4'];
     const tasks: ExportTask[] = sim.simulator.tenant.forecastIds.flatMap((forecastId) =>
-      periods.map((timePeriod) => ({ key: `${forecastId}|${timePeriod}`, forecastId, request: { timePeriod, typesToExport: ['forecast', 'quota', 'forecast_updated'], includeHistorical: true } })),
+      periods.map((timePeriod) => ({
+        key: `${forecastId}|${timePeriod}`,
+        forecastId,
+        request: { timePeriod, typesToExport: ['forecast', 'quota', 'forecast_updated'], includeHistorical: true },
+      })),
     );
     expect(tasks).toHaveLength(20);
     const persisted = new Map<string, string[]>();
@@ -38,8 +45,13 @@ describe('export under faults', () => {
       },
     });
     const outcomes = await runner.run(tasks, async (task, job) => {
-      const { rows, summary } = await collect(client.readResults(job.jobId, { requestedPeriod: task.request.timePeriod }));
-      return { entries: summary.counts.entries, period: (rows.timePeriods![0] as { timePeriodId: string } | undefined)?.timePeriodId };
+      const { rows, summary } = await collect(
+        client.readResults(job.jobId, { requestedPeriod: task.request.timePeriod }),
+      );
+      return {
+        entries: summary.counts.entries,
+        period: (rows.timePeriods![0] as { timePeriodId: string } | undefined)?.timePeriodId,
+      };
     });
     const failed = outcomes.filter((o) => o.status === 'failed');
     expect(failed.map((o) => o.status === 'failed' && `${o.task.key}: ${o.error.message}`)).toEqual([]);

@@ -14,11 +14,35 @@ let dir: string;
 const KEY = 'alerts-e2e-key-91';
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { CLARI_BASE_URL: url, CLARI_API_KEY: KEY, CLARI_DP_FORECASTS: 'net_new_arr', CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'wh.duckdb')}`, CLARI_DP_DATA_DIR: join(dir, 'data'), ...extra };
+  return {
+    CLARI_BASE_URL: url,
+    CLARI_API_KEY: KEY,
+    CLARI_DP_FORECASTS: 'net_new_arr',
+    CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'wh.duckdb')}`,
+    CLARI_DP_DATA_DIR: join(dir, 'data'),
+    ...extra,
+  };
 }
 
 beforeAll(async () => {
-  const started = await startCli(['sim', '--port', '0', '--job-duration', '20', '--users', '40', '--api-key', KEY, '--as-of', '2026-11-23', '--forecasts', '1'], /listening on (\S+)/);
+  const started = await startCli(
+    [
+      'sim',
+      '--port',
+      '0',
+      '--job-duration',
+      '20',
+      '--users',
+      '40',
+      '--api-key',
+      KEY,
+      '--as-of',
+      '2026-11-23',
+      '--forecasts',
+      '1',
+    ],
+    /listening on (\S+)/,
+  );
   sim = started.child;
   url = started.match[1]!;
   origin = url.replace(/\/v4$/, '');
@@ -42,7 +66,9 @@ describe('clari-dp changes', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^snapshot\s+forecast\s+period\s+owner/m);
     expect(table.stdout).toMatch(/2026-11-27\s+net_new_arr\s+2026_Q4/);
-    const json = JSON.parse((await runCli(['changes', '--json', '--kind', 'changed', '--min-pct', '20'], env(), dir)).stdout) as { change_pct: number; change_kind: string }[];
+    const json = JSON.parse(
+      (await runCli(['changes', '--json', '--kind', 'changed', '--min-pct', '20'], env(), dir)).stdout,
+    ) as { change_pct: number; change_kind: string }[];
     expect(json.length).toBeGreaterThan(0);
     for (const row of json) {
       expect(row.change_kind).toBe('changed');
@@ -60,7 +86,11 @@ describe('clari-dp alerts', () => {
       join(dir, 'strict.yaml'),
       'rules:\n  - { type: forecast_swing, name: loose, percent: 5, minAmount: 1000 }\n  - { type: forecast_swing, name: strict, percent: 50, minAmount: 100000 }\n  - { type: stale_submission, name: stale, weeks: 3 }\n',
     );
-    const result = await runCli(['alerts', 'backtest', '--period', '2026_Q4', '--json'], env({ CLARI_DP_ALERTS_FILE: join(dir, 'strict.yaml') }), dir);
+    const result = await runCli(
+      ['alerts', 'backtest', '--period', '2026_Q4', '--json'],
+      env({ CLARI_DP_ALERTS_FILE: join(dir, 'strict.yaml') }),
+      dir,
+    );
     expect(result.code).toBe(0);
     const out = JSON.parse(result.stdout) as { snapshots: number; rows: { rule: string; fired: number }[] };
     expect(out.snapshots).toBe(5);
@@ -73,13 +103,25 @@ describe('clari-dp alerts', () => {
   it('test sends one message to every configured channel, PASS or FAIL each', async () => {
     const slack = await startHttp(() => ({ status: 200, body: 'ok' }));
     const smtp = await startSmtp();
-    const ok = await runCli(['alerts', 'test'], env({ SLACK_WEBHOOK_URL: `${slack.base}/services/T9/B9/topsecret`, SMTP_URL: `smtp://user:mailpass@127.0.0.1:${smtp.port}?ignoreTLS=true`, ALERT_EMAIL_TO: 'ops@example.com' }), dir);
+    const ok = await runCli(
+      ['alerts', 'test'],
+      env({
+        SLACK_WEBHOOK_URL: `${slack.base}/services/T9/B9/topsecret`,
+        SMTP_URL: `smtp://user:mailpass@127.0.0.1:${smtp.port}?ignoreTLS=true`,
+        ALERT_EMAIL_TO: 'ops@example.com',
+      }),
+      dir,
+    );
     expect(ok.stdout).toMatch(/^PASS {2}slack \(slack\)$/m);
     expect(ok.stdout).toMatch(/^PASS {2}email \(email\)$/m);
     expect(ok.code).toBe(0);
     expect(slack.requests).toHaveLength(1);
     expect(parseMail(smtp.mails[0]!.raw).text).toContain('clari-dp test alert');
-    const down = await runCli(['alerts', 'test'], env({ SLACK_WEBHOOK_URL: 'http://127.0.0.1:1/services/T9/B9/topsecret' }), dir);
+    const down = await runCli(
+      ['alerts', 'test'],
+      env({ SLACK_WEBHOOK_URL: 'http://127.0.0.1:1/services/T9/B9/topsecret' }),
+      dir,
+    );
     expect(down.code).toBe(1);
     expect(down.stdout).toMatch(/^FAIL {2}slack/m);
     expect(down.stdout + down.stderr).not.toContain('topsecret');
@@ -92,7 +134,10 @@ describe('clari-dp alerts', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('rules.0');
     expect(bad.stderr).toContain('percnt');
-    writeFileSync(join(dir, 'inline.yaml'), 'channels:\n  team: { type: slack, webhookUrl: "https://hooks.slack.com/services/T/B/xyz" }\n');
+    writeFileSync(
+      join(dir, 'inline.yaml'),
+      'channels:\n  team: { type: slack, webhookUrl: "https://hooks.slack.com/services/T/B/xyz" }\n',
+    );
     const inline = await runCli(['alerts', 'test'], env({ CLARI_DP_ALERTS_FILE: join(dir, 'inline.yaml') }), dir);
     expect(inline.code).toBe(2);
     expect(inline.stderr).toContain('holds a secret');

@@ -6,13 +6,32 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../support/cli.js';
 
-const COMMANDS = ['demo', 'run', 'backfill', 'changes', 'report', 'alerts', 'serve', 'schedule', 'doctor', 'config', 'debug-bundle', 'sim', 'migrate', 'retention', 'rebuild'];
+const COMMANDS = [
+  'demo',
+  'run',
+  'backfill',
+  'changes',
+  'report',
+  'alerts',
+  'serve',
+  'schedule',
+  'doctor',
+  'config',
+  'debug-bundle',
+  'sim',
+  'migrate',
+  'retention',
+  'rebuild',
+];
 
 let sim: ChildProcess;
 let url: string;
 
 beforeAll(async () => {
-  const started = await startCli(['sim', '--port', '0', '--job-duration', '50', '--api-key', 'e2e-secret-key-42'], /listening on (\S+)/);
+  const started = await startCli(
+    ['sim', '--port', '0', '--job-duration', '50', '--api-key', 'e2e-secret-key-42'],
+    /listening on (\S+)/,
+  );
   sim = started.child;
   url = started.match[1]!;
 });
@@ -32,7 +51,11 @@ describe('clari-dp CLI', () => {
   });
 
   it('doctor passes against a working API', async () => {
-    const result = await runCli(['doctor', '--forecast', 'net_new_arr'], { CLARI_BASE_URL: url, CLARI_API_KEY: 'e2e-secret-key-42', CLARI_DP_WAREHOUSE: 'duckdb::memory:' });
+    const result = await runCli(['doctor', '--forecast', 'net_new_arr'], {
+      CLARI_BASE_URL: url,
+      CLARI_API_KEY: 'e2e-secret-key-42',
+      CLARI_DP_WAREHOUSE: 'duckdb::memory:',
+    });
     expect(result.stdout).toMatch(/^PASS\s+API key/m);
     expect(result.stdout).toMatch(/^PASS\s+Clari API\s+reachable and authenticated/m);
     expect(result.stdout).toMatch(/^PASS\s+Export quota\s+1000 of 1000/m);
@@ -41,7 +64,11 @@ describe('clari-dp CLI', () => {
   });
 
   it('doctor fails clearly, without a stack trace or the key, for a wrong key', async () => {
-    const result = await runCli(['doctor'], { CLARI_BASE_URL: url, CLARI_API_KEY: 'wrong-key-0000', CLARI_DP_WAREHOUSE: 'duckdb::memory:' });
+    const result = await runCli(['doctor'], {
+      CLARI_BASE_URL: url,
+      CLARI_API_KEY: 'wrong-key-0000',
+      CLARI_DP_WAREHOUSE: 'duckdb::memory:',
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^FAIL\s+Clari API\s+.*rejected the API key/m);
     expect(result.stdout).toMatch(/fix: Set CLARI_API_KEY/);
@@ -54,7 +81,9 @@ describe('clari-dp CLI', () => {
     expect(result.code).toBe(1);
     const { checks } = JSON.parse(result.stdout) as { checks: { name: string; status: string }[] };
     expect(checks[0]).toEqual(expect.objectContaining({ name: 'API key', status: 'FAIL' }));
-    expect(checks.map((c) => c.name)).toEqual(expect.arrayContaining(['Periods', 'Export types', 'Retention', 'Warehouse', 'Alert channels']));
+    expect(checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['Periods', 'Export types', 'Retention', 'Warehouse', 'Alert channels']),
+    );
   });
 
   it('refuses a secret written in the config file with exit 2 and where to put it', async () => {

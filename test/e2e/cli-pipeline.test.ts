@@ -13,7 +13,10 @@ let origin: string;
 const KEY = 'pipeline-e2e-key-77';
 
 beforeAll(async () => {
-  const started = await startCli(['sim', '--port', '0', '--job-duration', '40', '--users', '25', '--api-key', KEY, '--as-of', '2026-11-23'], /listening on (\S+)/);
+  const started = await startCli(
+    ['sim', '--port', '0', '--job-duration', '40', '--users', '25', '--api-key', KEY, '--as-of', '2026-11-23'],
+    /listening on (\S+)/,
+  );
   sim = started.child;
   url = started.match[1]!;
   origin = url.replace(/\/v4$/, '');
@@ -34,7 +37,8 @@ function env(dir: string, extra: Record<string, string> = {}): Record<string, st
   };
 }
 
-const stats = async (): Promise<{ exportsCreated: number }> => (await (await fetch(`${origin}/__sim/stats`)).json()) as { exportsCreated: number };
+const stats = async (): Promise<{ exportsCreated: number }> =>
+  (await (await fetch(`${origin}/__sim/stats`)).json()) as { exportsCreated: number };
 
 describe('clari-dp run', () => {
   it('plans without spending quota on --dry-run', async () => {
@@ -51,14 +55,23 @@ describe('clari-dp run', () => {
 
   it('prints the documented JSON summary and leaves a DuckDB file any client can query', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
-    const result = await runCli(['run', '--json', '--as-of', '2026-11-23', '--period', '2026_Q4', '--period', '2026_Q3'], env(dir), dir);
+    const result = await runCli(
+      ['run', '--json', '--as-of', '2026-11-23', '--period', '2026_Q4', '--period', '2026_Q3'],
+      env(dir),
+      dir,
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout);
-    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['runId', 'status', 'asOf', 'exports', 'rowsLoaded', 'changes', 'alerts', 'durationMs']));
+    expect(Object.keys(summary)).toEqual(
+      expect.arrayContaining(['runId', 'status', 'asOf', 'exports', 'rowsLoaded', 'changes', 'alerts', 'durationMs']),
+    );
     expect(summary).toMatchObject({ status: 'success', asOf: '2026-11-23' });
     expect(summary.exports).toHaveLength(2);
-    for (const e of summary.exports) expect(Object.keys(e)).toEqual(expect.arrayContaining(['forecastId', 'timePeriod', 'jobId', 'status', 'rows', 'cached', 'latencyMs']));
+    for (const e of summary.exports)
+      expect(Object.keys(e)).toEqual(
+        expect.arrayContaining(['forecastId', 'timePeriod', 'jobId', 'status', 'rows', 'cached', 'latencyMs']),
+      );
     expect(summary.rowsLoaded).toBe(summary.exports[0].rows + summary.exports[1].rows);
     expect(result.stdout).not.toContain(KEY);
     const wh = await openWarehouse(`duckdb:${join(dir, 'wh.duckdb')}`);
@@ -76,7 +89,11 @@ describe('clari-dp run', () => {
 
   it('exits 3 when some exports fail and the rest load, naming the failure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
-    const result = await runCli(['run', '--as-of', '2026-11-23', '--period', '2026_Q4', '--forecast', 'net_new_arr', '--forecast', 'not_a_tab'], env(dir), dir);
+    const result = await runCli(
+      ['run', '--as-of', '2026-11-23', '--period', '2026_Q4', '--forecast', 'net_new_arr', '--forecast', 'not_a_tab'],
+      env(dir),
+      dir,
+    );
     expect(result.code).toBe(3);
     expect(result.stdout).toMatch(/FAILED not_a_tab 2026_Q4: Forecast 'not_a_tab' does not exist/);
     expect(result.stdout).toMatch(/net_new_arr\s+2026_Q4\s+loaded/);
@@ -94,7 +111,10 @@ describe('clari-dp run', () => {
 
   it('reports an unreachable PostgreSQL clearly, with exit 1 and no password', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
-    const result = await runCli(['run', '--as-of', '2026-11-23'], { ...env(dir), CLARI_DP_WAREHOUSE: 'postgres://clari:s3cret-pw@127.0.0.1:1/clari' });
+    const result = await runCli(['run', '--as-of', '2026-11-23'], {
+      ...env(dir),
+      CLARI_DP_WAREHOUSE: 'postgres://clari:s3cret-pw@127.0.0.1:1/clari',
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is unreachable');
     expect(result.stderr).not.toContain('s3cret-pw');
@@ -112,7 +132,9 @@ describe('clari-dp demo', () => {
     try {
       const [row] = await wh.query<{ n: string }>('SELECT count(DISTINCT snapshot_date) AS n FROM clari_forecasts');
       expect(row!.n).toBe('3');
-      expect(Number((await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_changes'))[0]!.n)).toBeGreaterThan(0);
+      expect(
+        Number((await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_changes'))[0]!.n),
+      ).toBeGreaterThan(0);
     } finally {
       await wh.close();
     }

@@ -9,7 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracyByWeek, coverageByTeam, headline, health, options, type RepRow, reps, select, type Selection } from '../../src/analytics/index.js';
+import {
+  accuracyByWeek,
+  coverageByTeam,
+  headline,
+  health,
+  options,
+  type RepRow,
+  reps,
+  select,
+  type Selection,
+} from '../../src/analytics/index.js';
 import { Redactor, systemClock } from '../../src/core/index.js';
 import { renderDashboard, type RunningDashboard, startDashboard } from '../../src/server/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
@@ -19,7 +29,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const TOKEN = 'e2e-token-7d41b9c2a0f5e83d';
-if (!HAS_CHROMIUM) console.warn(`dashboard browser tests skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+if (!HAS_CHROMIUM)
+  console.warn(`dashboard browser tests skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 
 let fixture: DashboardFixture;
 let wh: Warehouse;
@@ -38,7 +49,9 @@ async function metric(name: string): Promise<{ text: string; value: string }> {
 }
 
 async function visibleRows(): Promise<string[][]> {
-  return page.$$eval('#rep-table tbody tr:not([hidden])', (rows) => rows.map((r) => Array.from(r.children as ArrayLike<{ textContent: string | null }>, (c) => c.textContent ?? '')));
+  return page.$$eval('#rep-table tbody tr:not([hidden])', (rows) =>
+    rows.map((r) => Array.from(r.children as ArrayLike<{ textContent: string | null }>, (c) => c.textContent ?? '')),
+  );
 }
 
 async function columnValues(col: number): Promise<(number | null)[]> {
@@ -62,12 +75,28 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     fixture = await dashboardWarehouse();
     wh = fixture.wh;
     selection = (await select(wh, {}))!;
-    server = await startDashboard({ warehouse: wh, clock: systemClock, redactor: new Redactor(), host: '127.0.0.1', port: 0, token: TOKEN });
+    server = await startDashboard({
+      warehouse: wh,
+      clock: systemClock,
+      redactor: new Redactor(),
+      host: '127.0.0.1',
+      port: 0,
+      token: TOKEN,
+    });
     profile = mkdtempSync(join(tmpdir(), 'clari-dp-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1360, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -134,17 +163,35 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     const chart = page.locator('svg[data-chart="accuracy"]');
     expect((await chart.boundingBox())!.height).toBeGreaterThan(150);
     const read = (series: string): Promise<{ week: number; value: number }[]> =>
-      page.$$eval(`svg[data-chart="accuracy"] [data-series="${series}"][data-value]`, (els) => els.map((e) => ({ week: Number(e.getAttribute('data-week')), value: Number(e.getAttribute('data-value')) })));
-    expect(await read('accuracy')).toEqual(points.filter((p) => p.accuracyPct !== null).map((p) => ({ week: p.weekIndex, value: p.accuracyPct })));
-    expect(await read('wape')).toEqual(points.filter((p) => p.wapePct !== null).map((p) => ({ week: p.weekIndex, value: p.wapePct })));
-    expect(await page.locator('svg[data-chart="accuracy"] [data-value]').count()).toBe(points.filter((p) => p.accuracyPct !== null).length + points.filter((p) => p.wapePct !== null).length);
+      page.$$eval(`svg[data-chart="accuracy"] [data-series="${series}"][data-value]`, (els) =>
+        els.map((e) => ({ week: Number(e.getAttribute('data-week')), value: Number(e.getAttribute('data-value')) })),
+      );
+    expect(await read('accuracy')).toEqual(
+      points.filter((p) => p.accuracyPct !== null).map((p) => ({ week: p.weekIndex, value: p.accuracyPct })),
+    );
+    expect(await read('wape')).toEqual(
+      points.filter((p) => p.wapePct !== null).map((p) => ({ week: p.weekIndex, value: p.wapePct })),
+    );
+    expect(await page.locator('svg[data-chart="accuracy"] [data-value]').count()).toBe(
+      points.filter((p) => p.accuracyPct !== null).length + points.filter((p) => p.wapePct !== null).length,
+    );
 
     const teams = await coverageByTeam(wh, selection);
-    const bars = await page.$$eval('svg[data-chart="coverage"] [data-value]', (els) => els.map((e) => ({ value: Number(e.getAttribute('data-value')), required: e.getAttribute('data-required'), width: Number(e.getAttribute('width')) })));
+    const bars = await page.$$eval('svg[data-chart="coverage"] [data-value]', (els) =>
+      els.map((e) => ({
+        value: Number(e.getAttribute('data-value')),
+        required: e.getAttribute('data-required'),
+        width: Number(e.getAttribute('width')),
+      })),
+    );
     expect(bars.map((b) => b.value)).toEqual(teams.filter((t) => t.coverage !== null).map((t) => t.coverage));
-    expect(bars.map((b) => b.required)).toEqual(teams.filter((t) => t.coverage !== null).map((t) => String(t.requiredCoverage ?? '')));
+    expect(bars.map((b) => b.required)).toEqual(
+      teams.filter((t) => t.coverage !== null).map((t) => String(t.requiredCoverage ?? '')),
+    );
     expect(bars.every((b) => b.width > 0)).toBe(true);
-    expect(await page.locator('svg[data-chart="coverage"] g.team line.required').count()).toBe(teams.filter((t) => t.requiredCoverage !== null).length);
+    expect(await page.locator('svg[data-chart="coverage"] g.team line.required').count()).toBe(
+      teams.filter((t) => t.requiredCoverage !== null).length,
+    );
   });
 
   it('lists every owner in the rep table, filters by text and by reps only', async () => {
@@ -224,7 +271,12 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     const base = await reps(wh, selection);
     const many: RepRow[] = Array.from({ length: 5000 }, (_, i) => {
       const r = base[i % base.length]!;
-      return { ...r, userId: `${r.userId}-${i}`, owner: `${r.owner} ${i}`, forecastAmount: r.forecastAmount === null ? null : (r.forecastAmount * ((i * 7919) % 1000)) / 500 };
+      return {
+        ...r,
+        userId: `${r.userId}-${i}`,
+        owner: `${r.owner} ${i}`,
+        forecastAmount: r.forecastAmount === null ? null : (r.forecastAmount * ((i * 7919) % 1000)) / 500,
+      };
     });
     const html = renderDashboard(
       {
@@ -251,7 +303,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
         return action().then(() => Date.now() - start);
       };
       const sort = await timed(() => big.locator('#rep-table thead button', { hasText: /^Forecast$/ }).click());
-      const first = await big.$$eval('#rep-table tbody tr', (rows) => rows.slice(0, 50).map((r) => Number(r.children[4]!.getAttribute('data-v'))));
+      const first = await big.$$eval('#rep-table tbody tr', (rows) =>
+        rows.slice(0, 50).map((r) => Number(r.children[4]!.getAttribute('data-v'))),
+      );
       expect(first).toEqual([...first].sort((a, b) => a - b));
       const filter = await timed(() => big.fill('#rep-filter', ' 4999'));
       expect(await big.locator('#rep-table tbody tr:not([hidden])').count()).toBe(1);

@@ -35,18 +35,45 @@ async function cli(what: string, args: string[], extra: Record<string, string> =
 }
 
 beforeAll(async () => {
-  const started = await startCli(['sim', '--port', '0', '--job-duration', '20', '--users', '40', '--api-key', KEY, '--as-of', '2026-11-23', '--forecasts', '1'], /listening on (\S+)/);
+  const started = await startCli(
+    [
+      'sim',
+      '--port',
+      '0',
+      '--job-duration',
+      '20',
+      '--users',
+      '40',
+      '--api-key',
+      KEY,
+      '--as-of',
+      '2026-11-23',
+      '--forecasts',
+      '1',
+    ],
+    /listening on (\S+)/,
+  );
   sim = started.child;
   const url = started.match[1]!;
   dir = mkdtempSync(join(tmpdir(), 'clari-dp-secrets-'));
   writeFileSync(join(dir, 'clari-dp.yaml'), 'export:\n  pollIntervalMs: 20\n');
-  const slack = await startHttp((n) => (n === 0 ? { status: 500, body: 'internal_error' } : { status: 200, body: 'ok' }));
+  const slack = await startHttp((n) =>
+    n === 0 ? { status: 500, body: 'internal_error' } : { status: 200, body: 'ok' },
+  );
   const hook = await startHttp(() => ({ status: 204, body: '' }));
   const smtp = await startSmtp();
   const slackUrl = `${slack.base}/services/T01/B02/${SLACK_TOKEN}`;
   const hookUrl = `${hook.base}/hooks/${HOOK_TOKEN}`;
   const smtpUrl = `smtp://alerts:${SMTP_PASSWORD}@127.0.0.1:${smtp.port}?ignoreTLS=true`;
-  secrets = { 'API key': KEY, 'revoked API key': REVOKED, 'SMTP password': SMTP_PASSWORD, 'Slack webhook URL': slackUrl, 'Slack webhook token': SLACK_TOKEN, 'webhook URL': hookUrl, 'webhook token': HOOK_TOKEN };
+  secrets = {
+    'API key': KEY,
+    'revoked API key': REVOKED,
+    'SMTP password': SMTP_PASSWORD,
+    'Slack webhook URL': slackUrl,
+    'Slack webhook token': SLACK_TOKEN,
+    'webhook URL': hookUrl,
+    'webhook token': HOOK_TOKEN,
+  };
   env = {
     CLARI_BASE_URL: url,
     CLARI_API_KEY: KEY,
@@ -58,19 +85,33 @@ beforeAll(async () => {
     SMTP_URL: smtpUrl,
     ALERT_EMAIL_TO: 'revops@example.com',
   };
-  received = () => [...slack.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`), ...hook.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`), ...smtp.mails.map((m) => m.raw)];
+  received = () => [
+    ...slack.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`),
+    ...hook.requests.map((r) => `${JSON.stringify(r.headers)}\n${r.body}`),
+    ...smtp.mails.map((m) => m.raw),
+  ];
 
   expect((await cli('run day 1', ['run', '--as-of', '2026-11-23', '--period', '2026_Q4'])).code).toBe(0);
   await fetch(`${url.replace(/\/v4$/, '')}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advanceDays: 1 }) });
   expect((await cli('run day 2', ['run', '--as-of', '2026-11-24', '--period', '2026_Q4'])).code).toBe(0);
-  expect((await cli('wrong forecast id', ['run', '--as-of', '2026-11-24', '--period', '2026_Q4', '--forecast', 'not_a_tab'])).code).not.toBe(0);
-  expect((await cli('revoked key', ['run', '--as-of', '2026-11-24', '--period', '2026_Q4', '--no-cache'], { CLARI_API_KEY: REVOKED })).code).not.toBe(0);
+  expect(
+    (await cli('wrong forecast id', ['run', '--as-of', '2026-11-24', '--period', '2026_Q4', '--forecast', 'not_a_tab']))
+      .code,
+  ).not.toBe(0);
+  expect(
+    (
+      await cli('revoked key', ['run', '--as-of', '2026-11-24', '--period', '2026_Q4', '--no-cache'], {
+        CLARI_API_KEY: REVOKED,
+      })
+    ).code,
+  ).not.toBe(0);
   expect(slack.requests.length).toBeGreaterThan(1);
   expect(smtp.mails.length).toBeGreaterThan(0);
   expect(hook.requests.length).toBeGreaterThan(0);
 
   await cli('changes', ['changes', '--format', 'json']);
-  for (const name of ['accuracy', 'coverage', 'reps', 'changes', 'health']) await cli(`report ${name}`, ['report', name]);
+  for (const name of ['accuracy', 'coverage', 'reps', 'changes', 'health'])
+    await cli(`report ${name}`, ['report', name]);
   await cli('config show', ['config', 'show']);
   await cli('doctor', ['doctor', '--send-test', '--forecast', 'net_new_arr']);
   await cli('doctor with revoked key', ['doctor'], { CLARI_API_KEY: REVOKED });
@@ -96,12 +137,21 @@ describe('secrets never leave the process', () => {
   });
 
   it('no command output or log line contains a secret', async () => {
-    const texts = Object.fromEntries(outputs.flatMap(({ what, result }) => [[`${what} stdout`, result.stdout], [`${what} stderr`, result.stderr]]));
+    const texts = Object.fromEntries(
+      outputs.flatMap(({ what, result }) => [
+        [`${what} stdout`, result.stdout],
+        [`${what} stderr`, result.stderr],
+      ]),
+    );
     expect(await findSecrets(secrets, { texts })).toEqual([]);
   });
 
   it('no alert message received contains a secret', async () => {
-    expect(await findSecrets(secrets, { texts: Object.fromEntries(received().map((message, i) => [`message ${i}`, message])) })).toEqual([]);
+    expect(
+      await findSecrets(secrets, {
+        texts: Object.fromEntries(received().map((message, i) => [`message ${i}`, message])),
+      }),
+    ).toEqual([]);
   });
 
   it('no file in the working directory, data directory or debug bundle contains a secret', async () => {
@@ -121,13 +171,30 @@ describe('secrets never leave the process', () => {
     const serve = await startCli(['serve', '--port', '0', '--log-level', 'debug'], /dashboard on (\S+)/, env);
     try {
       const base = serve.match[1]!.replace(/\/$/, '');
-      const pages = await Promise.all(['/', '/healthz', '/metrics', '/api/options', '/api/headline', '/api/accuracy', '/api/coverage', '/api/reps', '/api/changes', '/api/health'].map(async (path) => {
-        const response = await fetch(`${base}${path}`);
-        expect(response.status, path).toBeLessThan(400);
-        return { path, body: await response.text() };
-      }));
+      const pages = await Promise.all(
+        [
+          '/',
+          '/healthz',
+          '/metrics',
+          '/api/options',
+          '/api/headline',
+          '/api/accuracy',
+          '/api/coverage',
+          '/api/reps',
+          '/api/changes',
+          '/api/health',
+        ].map(async (path) => {
+          const response = await fetch(`${base}${path}`);
+          expect(response.status, path).toBeLessThan(400);
+          return { path, body: await response.text() };
+        }),
+      );
       expect(pages.find((p) => p.path === '/api/changes')?.body).toMatch(/net_new_arr/);
-      expect(await findSecrets(secrets, { texts: { ...Object.fromEntries(pages.map((p) => [p.path, p.body])), 'serve output': serve.output() } })).toEqual([]);
+      expect(
+        await findSecrets(secrets, {
+          texts: { ...Object.fromEntries(pages.map((p) => [p.path, p.body])), 'serve output': serve.output() },
+        }),
+      ).toEqual([]);
     } finally {
       serve.child.kill('SIGTERM');
     }

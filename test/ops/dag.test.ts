@@ -107,8 +107,14 @@ beforeAll(() => {
   }
 });
 
-function python(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('python3', args, { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+function python(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('python3', args, {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -146,25 +152,53 @@ describe('dags/clari_export_dag.py', () => {
   });
 
   it('builds one task per forecast: retries with exponential backoff, exit 3 skipped (Airflow 2.6+ BashOperator)', () => {
-    const dag = inspectDag({ AIRFLOW_VAR_CLARI_DP_FORECASTS: '["net_new_arr", "renewals"]', AIRFLOW_VAR_CLARI_DP_HOME: '/srv/clari dp' });
+    const dag = inspectDag({
+      AIRFLOW_VAR_CLARI_DP_FORECASTS: '["net_new_arr", "renewals"]',
+      AIRFLOW_VAR_CLARI_DP_HOME: '/srv/clari dp',
+    });
     expect(dag.dag_id).toBe('clari_export');
     expect(dag.dag).toMatchObject({ schedule: '0 6 * * 1-5', catchup: false, max_active_runs: 1, max_active_tasks: 1 });
-    expect(dag.dag.default_args).toMatchObject({ retries: 3, retry_exponential_backoff: true, retry_delay: '0:05:00', max_retry_delay: '1:00:00' });
+    expect(dag.dag.default_args).toMatchObject({
+      retries: 3,
+      retry_exponential_backoff: true,
+      retry_delay: '0:05:00',
+      max_retry_delay: '1:00:00',
+    });
     expect(dag.tasks).toEqual([
-      { task_id: 'export_net_new_arr', bash_command: "cd '/srv/clari dp' && npx clari-dp run --json --trigger airflow --forecast net_new_arr --as-of {{ data_interval_end | ds }}", skip_on_exit_code: 3 },
-      { task_id: 'export_renewals', bash_command: "cd '/srv/clari dp' && npx clari-dp run --json --trigger airflow --forecast renewals --as-of {{ data_interval_end | ds }}", skip_on_exit_code: 3 },
+      {
+        task_id: 'export_net_new_arr',
+        bash_command:
+          "cd '/srv/clari dp' && npx clari-dp run --json --trigger airflow --forecast net_new_arr --as-of {{ data_interval_end | ds }}",
+        skip_on_exit_code: 3,
+      },
+      {
+        task_id: 'export_renewals',
+        bash_command:
+          "cd '/srv/clari dp' && npx clari-dp run --json --trigger airflow --forecast renewals --as-of {{ data_interval_end | ds }}",
+        skip_on_exit_code: 3,
+      },
     ]);
   });
 
   it('takes the forecast list at the top when the Variable is unset, or a comma-separated Variable', () => {
     expect(inspectDag().tasks.map((t) => t.task_id)).toEqual(['export_net_new_arr']);
-    expect(inspectDag({ AIRFLOW_VAR_CLARI_DP_FORECASTS: 'a, b.c ,' }).tasks.map((t) => t.task_id)).toEqual(['export_a', 'export_b.c']);
+    expect(inspectDag({ AIRFLOW_VAR_CLARI_DP_FORECASTS: 'a, b.c ,' }).tasks.map((t) => t.task_id)).toEqual([
+      'export_a',
+      'export_b.c',
+    ]);
   });
 
   it('falls back to a PythonOperator on older Airflow, mapping 3 to skipped and 1/2 to failed', () => {
     const dag = inspectDag({ STUB_OLD_AIRFLOW: '1' });
     expect(dag.tasks).toEqual([
-      { task_id: 'export_net_new_arr', python_callable: 'run_clari_dp', op_kwargs: { command: 'cd /opt/clari-dp && npx clari-dp run --json --trigger airflow --forecast net_new_arr --as-of {{ data_interval_end | ds }}' } },
+      {
+        task_id: 'export_net_new_arr',
+        python_callable: 'run_clari_dp',
+        op_kwargs: {
+          command:
+            'cd /opt/clari-dp && npx clari-dp run --json --trigger airflow --forecast net_new_arr --as-of {{ data_interval_end | ds }}',
+        },
+      },
     ]);
     expect(dag.codes).toEqual({ 0: 'ok', 2: 'AirflowException', 3: 'AirflowSkipException' });
   });

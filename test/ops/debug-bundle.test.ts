@@ -33,10 +33,15 @@ interface TarFile {
 /** Reads a ustar archive: 512-byte headers (checksum verified), data padded to 512, zero blocks at the end. */
 function readTar(archive: Buffer): TarFile[] {
   const files: TarFile[] = [];
-  for (let offset = 0; offset + 512 <= archive.length; ) {
+  for (let offset = 0; offset + 512 <= archive.length;) {
     const header = archive.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, length: number): string => header.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '').trim();
+    const field = (start: number, length: number): string =>
+      header
+        .subarray(start, start + length)
+        .toString('latin1')
+        .replace(/\0.*$/s, '')
+        .trim();
     let sum = 0;
     for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i]!;
     expect(parseInt(field(148, 8), 8), 'header checksum').toBe(sum);
@@ -69,25 +74,42 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       const p = testPipeline(sim, wh, { client: { apiKey: KEY } });
       dataDir = p.dataDir;
       // Day 1: one good forecast, one that does not exist (clari.forecast_not_found).
-      expect((await p.run({ asOf: DAY1, forecasts: [{ id: 'net_new_arr' }, { id: 'not_a_tab' }] })).status).toBe('partial');
+      expect((await p.run({ asOf: DAY1, forecasts: [{ id: 'net_new_arr' }, { id: 'not_a_tab' }] })).status).toBe(
+        'partial',
+      );
       // Day 2: reps revise their calls; then an empty export where there were rows (data.empty_export).
       await fetch(`${sim.origin}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advanceDays: 1 }) });
       expect((await p.run({ asOf: DAY2, forecasts: [{ id: 'net_new_arr' }], periodCount: 1 })).status).toBe('success');
-      await fetch(`${sim.origin}/__sim/config`, { method: 'POST', body: JSON.stringify({ faultRate: 1, faultKinds: ['empty'] }) });
-      expect((await p.run({ asOf: DAY2, forecasts: [{ id: 'renewals' }, { id: 'net_new_arr' }], periodCount: 1 })).status).not.toBe('success');
+      await fetch(`${sim.origin}/__sim/config`, {
+        method: 'POST',
+        body: JSON.stringify({ faultRate: 1, faultKinds: ['empty'] }),
+      });
+      expect(
+        (await p.run({ asOf: DAY2, forecasts: [{ id: 'renewals' }, { id: 'net_new_arr' }], periodCount: 1 })).status,
+      ).not.toBe('success');
 
-      const users = await wh.query<{ name: string | null; email: string | null }>('SELECT DISTINCT name, email FROM clari_users');
-      const owners = await wh.query<{ owner_name: string; owner_email: string }>('SELECT DISTINCT owner_name, owner_email FROM clari_forecasts');
+      const users = await wh.query<{ name: string | null; email: string | null }>(
+        'SELECT DISTINCT name, email FROM clari_users',
+      );
+      const owners = await wh.query<{ owner_name: string; owner_email: string }>(
+        'SELECT DISTINCT owner_name, owner_email FROM clari_forecasts',
+      );
       for (const u of users) people.push(...[u.name, u.email].filter((v): v is string => !!v));
       for (const o of owners) people.push(o.owner_name, o.owner_email);
-      const money = await wh.query<Record<string, string | null>>('SELECT DISTINCT forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount FROM clari_forecasts');
-      for (const row of money) for (const v of Object.values(row)) if (v !== null && Math.abs(Number(v)) >= 100) amounts.push(v);
+      const money = await wh.query<Record<string, string | null>>(
+        'SELECT DISTINCT forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount FROM clari_forecasts',
+      );
+      for (const row of money)
+        for (const v of Object.values(row)) if (v !== null && Math.abs(Number(v)) >= 100) amounts.push(v);
 
       // An error text that quotes a person, an e-mail, an amount and the key, as a Clari message might.
       const person = users.find((u) => u.name && u.email)!;
       const amount = amounts[0]!;
       const hostile = `Clari said: owner ${person.name} <${person.email}> holds ${amount} (payload sum ${amount}); apikey=${KEY}`;
-      await wh.exec("INSERT INTO clari_sync_runs (run_id, started_at, finished_at, status, as_of, trigger, error) VALUES ('run-hostile', '2026-11-24 09:00:00', '2026-11-24 09:01:00', 'failed', '2026-11-24', 'test', $1)", [hostile]);
+      await wh.exec(
+        "INSERT INTO clari_sync_runs (run_id, started_at, finished_at, status, as_of, trigger, error) VALUES ('run-hostile', '2026-11-24 09:00:00', '2026-11-24 09:01:00', 'failed', '2026-11-24', 'test', $1)",
+        [hostile],
+      );
       await wh.exec(
         "INSERT INTO clari_export_jobs (run_id, forecast_id, time_period, status, error, error_code, warnings, payload_sum, loaded_sum) VALUES ('run-hostile', 'net_new_arr', '2026_Q4', 'failed', $1, 'test.hostile', $2, $3, $3)",
         [hostile, `schema drift near ${person.email}`, amount],
@@ -118,7 +140,14 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
         stderr: (t) => out.push(t),
         isTTY: false,
         cwd,
-        environment: { CLARI_API_KEY: KEY, CLARI_DP_WAREHOUSE: target.url, CLARI_DP_DATA_DIR: dataDir, CLARI_DP_FORECASTS: 'net_new_arr,renewals', SLACK_WEBHOOK_URL: SLACK, ALERT_EMAIL_TO: 'revops-lead@example.com' },
+        environment: {
+          CLARI_API_KEY: KEY,
+          CLARI_DP_WAREHOUSE: target.url,
+          CLARI_DP_DATA_DIR: dataDir,
+          CLARI_DP_FORECASTS: 'net_new_arr,renewals',
+          SLACK_WEBHOOK_URL: SLACK,
+          ALERT_EMAIL_TO: 'revops-lead@example.com',
+        },
       };
       const ctx = createContext({ logLevel: 'silent' }, io);
       expect(await debugBundle(() => ctx, {}, [])).toBe(EXIT.ok);
@@ -132,11 +161,24 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       expect(out.join('')).toContain(`wrote ${join(cwd, written[0]!)}`);
       if (process.env.BUNDLE_DUMP) for (const f of files) process.stdout.write(`==> ${f.name}\n${f.content}\n`);
       // The system tar reads it the same way.
-      expect(execFileSync('tar', ['-tzf', join(cwd, written[0]!)], { encoding: 'utf8' }).trim().split('\n')).toEqual(files.map((f) => f.name));
+      expect(
+        execFileSync('tar', ['-tzf', join(cwd, written[0]!)], { encoding: 'utf8' })
+          .trim()
+          .split('\n'),
+      ).toEqual(files.map((f) => f.name));
     });
 
     it('lists the documented files, each valid JSON, owner-only and dated', () => {
-      expect([...byName.keys()]).toEqual(['manifest.json', 'versions.json', 'config.json', 'runs.json', 'jobs.json', 'errors.json', 'schema.json', 'state.json']);
+      expect([...byName.keys()]).toEqual([
+        'manifest.json',
+        'versions.json',
+        'config.json',
+        'runs.json',
+        'jobs.json',
+        'errors.json',
+        'schema.json',
+        'state.json',
+      ]);
       for (const f of files) {
         expect(f.name).toMatch(/^clari-dp-debug-\d{8}T\d{6}Z\/[a-z]+\.json$/);
         expect(f.mode).toBe(0o600);
@@ -149,12 +191,15 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       const needles = [KEY, 'bundleSecretPath42', 'revops-lead@example.com', ...people, ...amounts];
       // Amounts also as JSON numbers would print them (1234.5, 347000), matched as whole numbers so
       // that hex hashes and run ids, which are full of digits, do not count.
-      const numbers = amounts.map((a) => a.replace(/\.?0+$/, '')).filter((n, i) => n !== amounts[i] && n.replace('-', '').length >= 5);
+      const numbers = amounts
+        .map((a) => a.replace(/\.?0+$/, ''))
+        .filter((n, i) => n !== amounts[i] && n.replace('-', '').length >= 5);
       const leaks: string[] = [];
       for (const [name, content] of byName) {
         const lower = content.toLowerCase();
         for (const needle of needles) if (lower.includes(needle.toLowerCase())) leaks.push(`${name}: ${needle}`);
-        for (const n of numbers) if (new RegExp(`(?<![\\w.])${n.replace('.', '\\.')}(?![\\w.])`).test(content)) leaks.push(`${name}: ${n}`);
+        for (const n of numbers)
+          if (new RegExp(`(?<![\\w.])${n.replace('.', '\\.')}(?![\\w.])`).test(content)) leaks.push(`${name}: ${n}`);
       }
       expect(leaks).toEqual([]);
       expect(byName.get('jobs.json')).toContain('[PERSON]');
@@ -164,20 +209,52 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
 
     it('says what support needs: versions, effective config, runs, jobs without sums, grouped errors, schema and state', () => {
       const versions = JSON.parse(byName.get('versions.json')!);
-      expect(versions).toMatchObject({ clariDp: '0.1.0', node: process.version, platform: process.platform, warehouseEngine: { name: engine, version: expect.stringMatching(engine === 'duckdb' ? /^v\d/ : /^PostgreSQL \d/) } });
-      expect(versions.dependencies['@duckdb/node-api']).toEqual({ declared: expect.any(String), installed: expect.stringMatching(/^\d/) });
+      expect(versions).toMatchObject({
+        clariDp: '0.1.0',
+        node: process.version,
+        platform: process.platform,
+        warehouseEngine: {
+          name: engine,
+          version: expect.stringMatching(engine === 'duckdb' ? /^v\d/ : /^PostgreSQL \d/),
+        },
+      });
+      expect(versions.dependencies['@duckdb/node-api']).toEqual({
+        declared: expect.any(String),
+        installed: expect.stringMatching(/^\d/),
+      });
       expect(versions.dependencies.pg.installed).toMatch(/^\d/);
 
       const config = JSON.parse(byName.get('config.json')!);
-      const setting = (key: string): { value: string; source: string } => config.settings.find((s: { key: string }) => s.key === key);
-      expect(setting('secrets.clariApiKey')).toMatchObject({ value: '[REDACTED]', source: 'secret from CLARI_API_KEY' });
+      const setting = (key: string): { value: string; source: string } =>
+        config.settings.find((s: { key: string }) => s.key === key);
+      expect(setting('secrets.clariApiKey')).toMatchObject({
+        value: '[REDACTED]',
+        source: 'secret from CLARI_API_KEY',
+      });
       expect(setting('warehouse').value).toBe(target.url.replace(/:[^:@/]+@/, ':[REDACTED]@'));
       expect(setting('alerts.emailTo').value).toBe('[EMAIL]');
 
       const runs = JSON.parse(byName.get('runs.json')!);
       expect(runs.rows).toHaveLength(4);
-      expect(runs.rows.map((r: { status: string }) => r.status).sort()).toEqual(['failed', 'partial', 'partial', 'success']);
-      expect(Object.keys(runs.rows[0])).toEqual(expect.arrayContaining(['run_id', 'started_at', 'finished_at', 'status', 'as_of', 'trigger', 'error', 'rows_loaded', 'quota_left']));
+      expect(runs.rows.map((r: { status: string }) => r.status).sort()).toEqual([
+        'failed',
+        'partial',
+        'partial',
+        'success',
+      ]);
+      expect(Object.keys(runs.rows[0])).toEqual(
+        expect.arrayContaining([
+          'run_id',
+          'started_at',
+          'finished_at',
+          'status',
+          'as_of',
+          'trigger',
+          'error',
+          'rows_loaded',
+          'quota_left',
+        ]),
+      );
 
       const jobs = JSON.parse(byName.get('jobs.json')!);
       expect(jobs.rows.length).toBeGreaterThanOrEqual(6);
@@ -189,20 +266,37 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       expect(jobs.omitted).toEqual(['payload_sum', 'loaded_sum']);
 
       const errors = JSON.parse(byName.get('errors.json')!);
-      const codes = Object.fromEntries(errors.errors.map((e: { errorCode: string; count: number }) => [e.errorCode, e.count]));
+      const codes = Object.fromEntries(
+        errors.errors.map((e: { errorCode: string; count: number }) => [e.errorCode, e.count]),
+      );
       expect(codes).toMatchObject({ 'clari.forecast_not_found': 2, 'data.empty_export': 1, 'test.hostile': 1 });
       expect(errors.runsByStatus).toMatchObject({ success: 1, failed: 1 });
       const notFound = errors.errors.find((e: { errorCode: string }) => e.errorCode === 'clari.forecast_not_found');
-      expect(notFound).toMatchObject({ forecasts: ['not_a_tab'], runs: 1, sample: expect.stringContaining('not_a_tab') });
+      expect(notFound).toMatchObject({
+        forecasts: ['not_a_tab'],
+        runs: 1,
+        sample: expect.stringContaining('not_a_tab'),
+      });
 
       const schema = JSON.parse(byName.get('schema.json')!);
       expect(schema.engine).toBe(engine);
-      expect(schema.migrations).toEqual(expect.arrayContaining([expect.objectContaining({ version: 1, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) })]));
-      expect(schema.tables.clari_forecasts.map((c: { column: string }) => c.column)).toEqual(expect.arrayContaining(['owner_name', 'forecast_amount', 'snapshot_date']));
+      expect(schema.migrations).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ version: 1, checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+        ]),
+      );
+      expect(schema.tables.clari_forecasts.map((c: { column: string }) => c.column)).toEqual(
+        expect.arrayContaining(['owner_name', 'forecast_amount', 'snapshot_date']),
+      );
       expect(schema.rowCounts.clari_snapshots).toBeGreaterThanOrEqual(3);
       expect(Object.keys(schema.fields)).toContain('net_new_arr');
       expect(schema.fields.net_new_arr.length).toBeGreaterThan(1);
-      expect(schema.fields.net_new_arr[0]).toEqual({ fieldId: expect.any(String), fieldType: expect.any(String), isQuota: expect.any(Boolean), lastSeen: expect.any(String) });
+      expect(schema.fields.net_new_arr[0]).toEqual({
+        fieldId: expect.any(String),
+        fieldType: expect.any(String),
+        isQuota: expect.any(Boolean),
+        lastSeen: expect.any(String),
+      });
       expect(schema.fields.net_new_arr[0]).not.toHaveProperty('fieldName');
 
       const state = JSON.parse(byName.get('state.json')!);
@@ -218,11 +312,24 @@ describe('clari-dp debug-bundle without a warehouse', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'clari-dp-bundle-empty-'));
     const out: string[] = [];
     const err: string[] = [];
-    const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, cwd, environment: { CLARI_API_KEY: KEY, CLARI_DP_DATA_DIR: join(cwd, 'data'), CLARI_DP_WAREHOUSE: `duckdb:${join(cwd, 'none.duckdb')}` } };
+    const io: Io = {
+      stdout: (t) => out.push(t),
+      stderr: (t) => err.push(t),
+      isTTY: false,
+      cwd,
+      environment: {
+        CLARI_API_KEY: KEY,
+        CLARI_DP_DATA_DIR: join(cwd, 'data'),
+        CLARI_DP_WAREHOUSE: `duckdb:${join(cwd, 'none.duckdb')}`,
+      },
+    };
     const ctx = createContext({ json: true, logLevel: 'silent' }, io);
     expect(await debugBundle(() => ctx, { out: 'support.tgz' }, [])).toBe(EXIT.ok);
     const summary = JSON.parse(out.join(''));
-    expect(summary).toMatchObject({ path: join(cwd, 'support.tgz'), files: expect.arrayContaining(['runs.json', 'config.json']) });
+    expect(summary).toMatchObject({
+      path: join(cwd, 'support.tgz'),
+      files: expect.arrayContaining(['runs.json', 'config.json']),
+    });
     expect(summary.problems).toEqual(expect.arrayContaining(['runs.json: warehouse unavailable']));
     expect(readdirSync(cwd)).toEqual(['support.tgz']); // no DuckDB file was created by looking
     const files = readTar(gunzipSync(readFileSync(join(cwd, 'support.tgz'))));

@@ -22,8 +22,18 @@ describe('doctor privilege checks', () => {
     try {
       await migrate(wh, () => '2026-11-23 10:00:00');
       const checks = privilegeChecks(await checkPrivileges(wh, { migrated: true }));
-      expect(checks).toEqual([{ name: 'Warehouse privileges', status: 'PASS', detail: expect.stringContaining('create tables, create views, stage bulk loads, read and write the clari_ tables') }]);
-      expect(await wh.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'clari_dp_probe%'")).toEqual([]);
+      expect(checks).toEqual([
+        {
+          name: 'Warehouse privileges',
+          status: 'PASS',
+          detail: expect.stringContaining(
+            'create tables, create views, stage bulk loads, read and write the clari_ tables',
+          ),
+        },
+      ]);
+      expect(
+        await wh.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'clari_dp_probe%'"),
+      ).toEqual([]);
     } finally {
       await wh.close();
       rmSync(dir, { recursive: true, force: true });
@@ -31,24 +41,44 @@ describe('doctor privilege checks', () => {
   });
 
   it('Snowflake: a role without CREATE VIEW gets one FAIL line naming the grant', async () => {
-    const refuse = Object.assign(new Error("SQL access control error: Insufficient privileges to operate on schema 'CLARI'"), { code: '003001' });
-    const wh = new SnowflakeWarehouse({ execute: (sql) => (/CREATE OR REPLACE VIEW/.test(sql) ? Promise.reject(refuse) : Promise.resolve(ok)), close: () => Promise.resolve() }, 'snowflake://CLARI_DP@acct/ANALYTICS/CLARI');
+    const refuse = Object.assign(
+      new Error("SQL access control error: Insufficient privileges to operate on schema 'CLARI'"),
+      { code: '003001' },
+    );
+    const wh = new SnowflakeWarehouse(
+      {
+        execute: (sql) => (/CREATE OR REPLACE VIEW/.test(sql) ? Promise.reject(refuse) : Promise.resolve(ok)),
+        close: () => Promise.resolve(),
+      },
+      'snowflake://CLARI_DP@acct/ANALYTICS/CLARI',
+    );
     const checks = privilegeChecks(await checkPrivileges(wh, { migrated: true }));
     expect(checks).toEqual([
       {
         name: 'Warehouse privileges',
         status: 'FAIL',
-        detail: expect.stringMatching(/^missing privilege to create views: snowflake:\/\/CLARI_DP@acct\/ANALYTICS\/CLARI: SQL access control error: Insufficient privileges/),
+        detail: expect.stringMatching(
+          /^missing privilege to create views: snowflake:\/\/CLARI_DP@acct\/ANALYTICS\/CLARI: SQL access control error: Insufficient privileges/,
+        ),
         fix: 'GRANT CREATE VIEW ON SCHEMA <db>.<schema> TO ROLE <clari_dp_role>;',
       },
     ]);
-    expect(formatChecks(checks)).toMatch(/^FAIL {2}Warehouse privileges {2}missing privilege to create views: .*\n {4,}fix: GRANT CREATE VIEW ON SCHEMA/);
+    expect(formatChecks(checks)).toMatch(
+      /^FAIL {2}Warehouse privileges {2}missing privilege to create views: .*\n {4,}fix: GRANT CREATE VIEW ON SCHEMA/,
+    );
   });
 
   it('BigQuery: a service account without Job User cannot run the load job; the fix is the project role', async () => {
-    const denied = Object.assign(new Error('Access Denied: Project acme: User does not have bigquery.jobs.create permission in project acme.'), { code: 403, errors: [{ reason: 'accessDenied' }] });
+    const denied = Object.assign(
+      new Error('Access Denied: Project acme: User does not have bigquery.jobs.create permission in project acme.'),
+      { code: 403, errors: [{ reason: 'accessDenied' }] },
+    );
     const wh = new BigqueryWarehouse(
-      { query: () => Promise.resolve({ rows: [], fields: [] }), load: () => Promise.reject(denied), close: () => Promise.resolve() },
+      {
+        query: () => Promise.resolve({ rows: [], fields: [] }),
+        load: () => Promise.reject(denied),
+        close: () => Promise.resolve(),
+      },
       { project: 'acme', dataset: 'clari', description: 'bigquery://acme/clari' },
     );
     const results = await checkPrivileges(wh, { migrated: false });
@@ -58,7 +88,11 @@ describe('doctor privilege checks', () => {
       ['stage', false],
     ]);
     const [check] = privilegeChecks(results);
-    expect(check).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('missing privilege to stage bulk loads'), fix: expect.stringContaining('--role=roles/bigquery.jobUser') });
+    expect(check).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining('missing privilege to stage bulk loads'),
+      fix: expect.stringContaining('--role=roles/bigquery.jobUser'),
+    });
   });
 
   it('an error that is not about privileges is reported as it is, with its own hint', async () => {
@@ -66,6 +100,10 @@ describe('doctor privilege checks', () => {
     const wh = new SnowflakeWarehouse({ execute: () => Promise.reject(down), close: () => Promise.resolve() }, 'sf');
     const checks = privilegeChecks(await checkPrivileges(wh, { migrated: false }));
     expect(checks).toHaveLength(3);
-    expect(checks[0]).toMatchObject({ status: 'FAIL', detail: expect.stringMatching(/^could not create tables: sf is unreachable/), fix: expect.stringContaining('snowflakecomputing.com') });
+    expect(checks[0]).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringMatching(/^could not create tables: sf is unreachable/),
+      fix: expect.stringContaining('snowflakecomputing.com'),
+    });
   });
 });

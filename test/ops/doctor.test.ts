@@ -6,7 +6,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertSetup, type Check, createClariClient, createContext, doctorChecks, type Io, openConfiguredWarehouse } from '../../src/app/index.js';
+import {
+  alertSetup,
+  type Check,
+  createClariClient,
+  createContext,
+  doctorChecks,
+  type Io,
+  openConfiguredWarehouse,
+} from '../../src/app/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { runCleanups, startHttp } from '../support/receivers.js';
 import { simStats, startTestSim } from '../support/sim.js';
@@ -22,14 +30,36 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function doctor(env: Record<string, string>, options: { files?: Record<string, string>; sendTest?: boolean; cron?: string; tz?: string; forecasts?: string[] } = {}): Promise<Check[]> {
+async function doctor(
+  env: Record<string, string>,
+  options: {
+    files?: Record<string, string>;
+    sendTest?: boolean;
+    cron?: string;
+    tz?: string;
+    forecasts?: string[];
+  } = {},
+): Promise<Check[]> {
   const cwd = mkdtempSync(join(tmpdir(), 'clari-dp-doctor-'));
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(cwd, name), text);
-  const io: Io = { stdout: () => undefined, stderr: () => undefined, isTTY: false, cwd, environment: { CLARI_DP_WAREHOUSE: `duckdb:${join(cwd, 'wh.duckdb')}`, CLARI_DP_FORECASTS: 'net_new_arr', ...env } };
+  const io: Io = {
+    stdout: () => undefined,
+    stderr: () => undefined,
+    isTTY: false,
+    cwd,
+    environment: { CLARI_DP_WAREHOUSE: `duckdb:${join(cwd, 'wh.duckdb')}`, CLARI_DP_FORECASTS: 'net_new_arr', ...env },
+  };
   const ctx = createContext({}, io);
   return doctorChecks({
     loaded: ctx.loaded,
-    client: () => createClariClient({ ...ctx, loaded: { ...ctx.loaded, config: { ...ctx.loaded.config, clari: { ...ctx.loaded.config.clari, maxAttempts: 1 } } } }),
+    client: () =>
+      createClariClient({
+        ...ctx,
+        loaded: {
+          ...ctx.loaded,
+          config: { ...ctx.loaded.config, clari: { ...ctx.loaded.config.clari, maxAttempts: 1 } },
+        },
+      }),
     warehouse: () => openConfiguredWarehouse(ctx),
     alerts: () => alertSetup(ctx),
     forecasts: options.forecasts,
@@ -48,13 +78,40 @@ describe('doctor', () => {
   it('passes every item of a healthy setup, validating forecast ids without spending quota', async () => {
     const slack = await startHttp(() => ({ status: 200, body: 'ok' }));
     const before = await simStats(sim);
-    const checks = await doctor({ CLARI_BASE_URL: sim.url, CLARI_API_KEY: KEY, SLACK_WEBHOOK_URL: `${slack.base}/hook`, CLARI_DP_FORECASTS: 'net_new_arr,renewals' }, { sendTest: true, cron: '0 6 * * 1-5', tz: 'America/New_York' });
-    expect(checks.filter((c) => c.status !== 'PASS')).toEqual([expect.objectContaining({ name: 'Warehouse', status: 'WARN' })]);
-    for (const name of ['API key', 'Clari API', 'Export quota', 'Concurrency', 'Clock skew', 'Forecast net_new_arr', 'Forecast renewals', 'Periods', 'Export types', 'Retention', 'Schedule', 'Alert rules', 'Channel slack']) expect(status(checks, name).status, name).toBe('PASS');
+    const checks = await doctor(
+      {
+        CLARI_BASE_URL: sim.url,
+        CLARI_API_KEY: KEY,
+        SLACK_WEBHOOK_URL: `${slack.base}/hook`,
+        CLARI_DP_FORECASTS: 'net_new_arr,renewals',
+      },
+      { sendTest: true, cron: '0 6 * * 1-5', tz: 'America/New_York' },
+    );
+    expect(checks.filter((c) => c.status !== 'PASS')).toEqual([
+      expect.objectContaining({ name: 'Warehouse', status: 'WARN' }),
+    ]);
+    for (const name of [
+      'API key',
+      'Clari API',
+      'Export quota',
+      'Concurrency',
+      'Clock skew',
+      'Forecast net_new_arr',
+      'Forecast renewals',
+      'Periods',
+      'Export types',
+      'Retention',
+      'Schedule',
+      'Alert rules',
+      'Channel slack',
+    ])
+      expect(status(checks, name).status, name).toBe('PASS');
     expect(status(checks, 'Forecast renewals').detail).toContain('cancelled');
     const after = await simStats(sim);
     expect(after.cancels - before.cancels).toBe(2);
-    const limits = await (await fetch(`${sim.url}/admin/limits`, { headers: { apikey: KEY } })).json() as { jobs: { availableMonthlyQuota: number } };
+    const limits = (await (await fetch(`${sim.url}/admin/limits`, { headers: { apikey: KEY } })).json()) as {
+      jobs: { availableMonthlyQuota: number };
+    };
     expect(limits.jobs.availableMonthlyQuota).toBe(1000);
     expect(slack.requests).toHaveLength(1);
   });
@@ -81,8 +138,14 @@ describe('doctor', () => {
     const tight = await startTestSim({ apiKey: KEY, monthlyQuota: 2, asOf: '2026-01-05' });
     try {
       const dead = await startHttp(() => ({ status: 404, body: 'no_service' }));
-      const checks = await doctor({ CLARI_BASE_URL: tight.url, CLARI_API_KEY: KEY, SLACK_WEBHOOK_URL: `${dead.base}/hook` }, { sendTest: true, cron: 'every monday', forecasts: [] });
-      expect(status(checks, 'Export quota')).toMatchObject({ status: 'FAIL', detail: expect.stringContaining('2 of 2 exports left') });
+      const checks = await doctor(
+        { CLARI_BASE_URL: tight.url, CLARI_API_KEY: KEY, SLACK_WEBHOOK_URL: `${dead.base}/hook` },
+        { sendTest: true, cron: 'every monday', forecasts: [] },
+      );
+      expect(status(checks, 'Export quota')).toMatchObject({
+        status: 'FAIL',
+        detail: expect.stringContaining('2 of 2 exports left'),
+      });
       expect(status(checks, 'Schedule')).toMatchObject({ status: 'FAIL' });
       expect(status(checks, 'Channel slack')).toMatchObject({ status: 'FAIL' });
       expect(status(checks, 'Clock skew')).toMatchObject({ status: 'FAIL' });

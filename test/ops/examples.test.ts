@@ -38,7 +38,8 @@ describe('scheduling examples', () => {
     const text = read(path);
     expect(text).toContain(`${BASE_COMMAND} ${trigger}`);
     // One base command line everywhere: no other variant of `clari-dp run` sneaks in.
-    for (const m of code(text).matchAll(/npx clari-dp run[^\n"']*/g)) expect(m[0]).toMatch(new RegExp(`^npx clari-dp run --json --trigger ${trigger}\\b`));
+    for (const m of code(text).matchAll(/npx clari-dp run[^\n"']*/g))
+      expect(m[0]).toMatch(new RegExp(`^npx clari-dp run --json --trigger ${trigger}\\b`));
   });
 
   it.each(FILES)('$path never holds the API key inline', ({ path }) => {
@@ -73,7 +74,9 @@ describe('scheduling examples', () => {
   it('the Kubernetes manifest parses, never overlaps, keeps its data dir, and takes CLARI_API_KEY from a Secret', () => {
     const docs = parseAllDocuments(read('examples/kubernetes/cronjob.yaml'));
     for (const doc of docs) expect(doc.errors).toEqual([]);
-    const objects = docs.map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+    const objects = docs.map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string }; spec: Record<string, unknown> },
+    );
     expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'PersistentVolumeClaim', 'CronJob']);
     expect(objects.some((o) => o.kind === 'Secret')).toBe(false); // created out of band, never in this file
 
@@ -82,10 +85,25 @@ describe('scheduling examples', () => {
         schedule: string;
         timeZone: string;
         concurrencyPolicy: string;
-        jobTemplate: { spec: { podFailurePolicy: { rules: { action: string; onExitCodes: { values: number[] } }[] }; template: { spec: { restartPolicy: string; containers: K8sContainer[]; volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[] } } } };
+        jobTemplate: {
+          spec: {
+            podFailurePolicy: { rules: { action: string; onExitCodes: { values: number[] } }[] };
+            template: {
+              spec: {
+                restartPolicy: string;
+                containers: K8sContainer[];
+                volumes: { name: string; persistentVolumeClaim?: { claimName: string } }[];
+              };
+            };
+          };
+        };
       };
     };
-    expect(cronJob.spec).toMatchObject({ schedule: '0 6 * * 1-5', timeZone: 'America/New_York', concurrencyPolicy: 'Forbid' });
+    expect(cronJob.spec).toMatchObject({
+      schedule: '0 6 * * 1-5',
+      timeZone: 'America/New_York',
+      concurrencyPolicy: 'Forbid',
+    });
     const pod = cronJob.spec.jobTemplate.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     const container = pod.containers[0]!;
@@ -95,7 +113,9 @@ describe('scheduling examples', () => {
     expect(key.valueFrom?.secretKeyRef).toEqual({ name: 'clari-dp', key: 'CLARI_API_KEY' });
     expect(container.envFrom?.[0]?.configMapRef?.name).toBe('clari-dp');
     expect(pod.volumes.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName).toBe('clari-dp-data');
-    expect(cronJob.spec.jobTemplate.spec.podFailurePolicy.rules).toEqual([expect.objectContaining({ action: 'FailJob', onExitCodes: expect.objectContaining({ values: [2, 3] }) })]);
+    expect(cronJob.spec.jobTemplate.spec.podFailurePolicy.rules).toEqual([
+      expect.objectContaining({ action: 'FailJob', onExitCodes: expect.objectContaining({ values: [2, 3] }) }),
+    ]);
     const config = objects.find((o) => o.kind === 'ConfigMap') as unknown as { data: Record<string, string> };
     expect(Object.keys(config.data).some((k) => /KEY|PASSWORD|SECRET|TOKEN/.test(k))).toBe(false);
   });

@@ -33,7 +33,14 @@ async function simConfig(sim: RunningSimulator, body: Record<string, unknown>): 
 
 async function tableCounts(wh: Warehouse): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
-  for (const t of ['clari_forecast_entries', 'clari_users', 'clari_forecasts', 'clari_forecast_changes', 'clari_snapshots']) out[t] = await count(wh, `SELECT count(*) AS n FROM ${t}`);
+  for (const t of [
+    'clari_forecast_entries',
+    'clari_users',
+    'clari_forecasts',
+    'clari_forecast_changes',
+    'clari_snapshots',
+  ])
+    out[t] = await count(wh, `SELECT count(*) AS n FROM ${t}`);
   return out;
 }
 
@@ -68,7 +75,10 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     }
     // clari_forecasts: one row per owner and call field, from the latest week, named from the users array.
     const raw = payloadFor(payloads, 'net_new_arr', summary.exports[0]!.timePeriod, DAY1);
-    const latest = raw.doc.entries.map((x) => x.timeFrameId).sort().pop()!;
+    const latest = raw.doc.entries
+      .map((x) => x.timeFrameId)
+      .sort()
+      .pop()!;
     const callFields = new Set(raw.doc.entries.filter((x) => x.forecastValue !== undefined).map((x) => x.fieldId));
     const expectedRows = raw.doc.entries.filter((x) => x.timeFrameId === latest && callFields.has(x.fieldId));
     const rows = await wh.query<Record<string, string | null>>(
@@ -77,7 +87,11 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     );
     expect(rows).toHaveLength(expectedRows.length);
     const users = new Map(raw.doc.users.map((u) => [u.userId, u.email]));
-    const quota = new Map(raw.doc.entries.filter((x) => x.timeFrameId === latest && x.quotaValue !== undefined).map((x) => [x.userId, x.quotaValue]));
+    const quota = new Map(
+      raw.doc.entries
+        .filter((x) => x.timeFrameId === latest && x.quotaValue !== undefined)
+        .map((x) => [x.userId, x.quotaValue]),
+    );
     for (const row of rows) {
       expect(row.owner_email).toBe(users.get(row.user_id!));
       const entry = expectedRows.find((x) => x.userId === row.user_id && x.fieldId === row.field_id)!;
@@ -86,9 +100,15 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     }
     // The run and its exports are recorded, with reconciliation.
     // `trigger` is reserved on Snowflake, and its INTEGERs come back as text like every NUMBER.
-    const runs = await wh.query<Record<string, unknown>>(`SELECT status, ${wh.dialect.ident('trigger')}, exports, exports_failed FROM clari_sync_runs`);
-    expect(runs.map((r) => ({ ...r, exports: Number(r.exports), exports_failed: Number(r.exports_failed) }))).toEqual([{ status: 'success', trigger: 'test', exports: 4, exports_failed: 0 }]);
-    const jobs = await wh.query<Record<string, unknown>>('SELECT status, reconciled, payload_rows, loaded_rows, payload_sha256, poll_count FROM clari_export_jobs');
+    const runs = await wh.query<Record<string, unknown>>(
+      `SELECT status, ${wh.dialect.ident('trigger')}, exports, exports_failed FROM clari_sync_runs`,
+    );
+    expect(runs.map((r) => ({ ...r, exports: Number(r.exports), exports_failed: Number(r.exports_failed) }))).toEqual([
+      { status: 'success', trigger: 'test', exports: 4, exports_failed: 0 },
+    ]);
+    const jobs = await wh.query<Record<string, unknown>>(
+      'SELECT status, reconciled, payload_rows, loaded_rows, payload_sha256, poll_count FROM clari_export_jobs',
+    );
     expect(jobs).toHaveLength(4);
     for (const job of jobs) {
       expect(job).toMatchObject({ status: 'loaded', reconciled: true });
@@ -105,8 +125,15 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     const again = await p.run({ asOf: DAY1 });
     expect(again.status).toBe('success');
     expect(await tableCounts(wh)).toEqual(before);
-    expect(await wh.query('SELECT sum(forecast_amount) AS s, sum(quota_amount) AS q FROM clari_forecasts')).toEqual(sumBefore);
-    expect(await count(wh, 'SELECT count(*) AS n FROM (SELECT forecast_id, time_period, time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE valid_to IS NULL GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1) d')).toBe(0);
+    expect(await wh.query('SELECT sum(forecast_amount) AS s, sum(quota_amount) AS q FROM clari_forecasts')).toEqual(
+      sumBefore,
+    );
+    expect(
+      await count(
+        wh,
+        'SELECT count(*) AS n FROM (SELECT forecast_id, time_period, time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE valid_to IS NULL GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1) d',
+      ),
+    ).toBe(0);
     // Served from the landing within the TTL: the ledger already holds this very payload, so
     // nothing is rewritten and Clari is not called at all.
     const requestsBefore = await apiCalls(sim);
@@ -115,7 +142,9 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     expect(await apiCalls(sim)).toBe(requestsBefore);
     expect(await tableCounts(wh)).toEqual(before);
     // A warehouse that no longer matches the ledger is not trusted: the payload is loaded again.
-    await wh.exec('DELETE FROM clari_forecast_entries WHERE user_id = (SELECT min(user_id) FROM clari_forecast_entries)');
+    await wh.exec(
+      'DELETE FROM clari_forecast_entries WHERE user_id = (SELECT min(user_id) FROM clari_forecast_entries)',
+    );
     const healed = await p.run({ asOf: DAY1 }, { noCache: false });
     expect(healed.exports.some((e) => e.unchanged === true)).toBe(false);
     expect(await tableCounts(wh)).toEqual(before);
@@ -140,16 +169,26 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     expect(await warehouseEntryMap(wh, 'net_new_arr', period, DAY1)).toEqual(day1);
     expect(await warehouseEntryMap(wh, 'net_new_arr', period, DAY2)).toEqual(day2);
     // Changes: every owner and call field whose latest-week amount moved, computed independently.
-    const latest = (entries: { timeFrameId: string }[]): string => entries.map((e) => e.timeFrameId).sort().pop()!;
+    const latest = (entries: { timeFrameId: string }[]): string =>
+      entries
+        .map((e) => e.timeFrameId)
+        .sort()
+        .pop()!;
     const amounts = (day: string): Map<string, number | null> => {
       const doc = payloadFor(payloads, 'net_new_arr', period, day).doc;
       const week = latest(doc.entries);
-      return new Map(doc.entries.filter((e) => e.timeFrameId === week && e.forecastValue !== undefined).map((e) => [`${e.userId}|${e.fieldId}`, e.forecastValue ?? null]));
+      return new Map(
+        doc.entries
+          .filter((e) => e.timeFrameId === week && e.forecastValue !== undefined)
+          .map((e) => [`${e.userId}|${e.fieldId}`, e.forecastValue ?? null]),
+      );
     };
     const a1 = amounts(DAY1);
     const a2 = amounts(DAY2);
     const expectedChanges = [...a2].filter(([k, v]) => a1.has(k) && a1.get(k) !== v).length;
-    const changes = await wh.query<Record<string, string | number | null>>("SELECT user_id, field_id, previous_amount, current_amount, change_amount, change_pct, previous_snapshot FROM clari_forecast_changes WHERE change_kind = 'changed'");
+    const changes = await wh.query<Record<string, string | number | null>>(
+      "SELECT user_id, field_id, previous_amount, current_amount, change_amount, change_pct, previous_snapshot FROM clari_forecast_changes WHERE change_kind = 'changed'",
+    );
     expect(changes).toHaveLength(expectedChanges);
     for (const c of changes) {
       const key = `${String(c.user_id)}|${String(c.field_id)}`;
@@ -171,8 +210,14 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     const later = '2027-01-22';
     const summary = await p.run({ asOf: later, periods: ['2026_Q4'] });
     const payloads = rawPayloads(`${p.dataDir}/landing`);
-    const expected = expectedChanges(payloadFor(payloads, 'net_new_arr', '2026_Q4', DAY1), payloadFor(payloads, 'net_new_arr', '2026_Q4', later));
-    const rows = await wh.query<{ change_kind: string; user_id: string; field_id: string }>('SELECT change_kind, user_id, field_id FROM clari_forecast_changes WHERE current_snapshot = $1', [later]);
+    const expected = expectedChanges(
+      payloadFor(payloads, 'net_new_arr', '2026_Q4', DAY1),
+      payloadFor(payloads, 'net_new_arr', '2026_Q4', later),
+    );
+    const rows = await wh.query<{ change_kind: string; user_id: string; field_id: string }>(
+      'SELECT change_kind, user_id, field_id FROM clari_forecast_changes WHERE current_snapshot = $1',
+      [later],
+    );
     expect(new Set(rows.map((r) => `${r.change_kind}|${r.user_id}|${r.field_id}`))).toEqual(expected);
     expect(rows).toHaveLength(expected.size);
     expect(summary.changes).toBe(expected.size);
@@ -181,7 +226,9 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     expect(kinds).toEqual(new Set(['changed', 'adjustment_changed', 'new_owner', 'removed_owner', 'quota_changed']));
     // Re-running the snapshot does not duplicate them.
     await p.run({ asOf: later, periods: ['2026_Q4'] }, { noCache: false });
-    expect(await count(wh, 'SELECT count(*) AS n FROM clari_forecast_changes WHERE current_snapshot = $1', [later])).toBe(expected.size);
+    expect(
+      await count(wh, 'SELECT count(*) AS n FROM clari_forecast_changes WHERE current_snapshot = $1', [later]),
+    ).toBe(expected.size);
   });
 
   it('overlapping periods across runs deduplicate', async () => {
@@ -191,18 +238,31 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     await p.run({ asOf: DAY1, periods: ['2026_Q3', '2026_Q2'] });
     expect(await count(wh, "SELECT count(*) AS n FROM clari_forecasts WHERE time_period = '2026_Q3'")).toBe(q3);
     expect(await count(wh, 'SELECT count(*) AS n FROM clari_snapshots')).toBe(3);
-    expect(await count(wh, 'SELECT count(*) AS n FROM (SELECT forecast_name, time_period, snapshot_date, user_id, field_id FROM clari_forecasts GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1) d')).toBe(0);
+    expect(
+      await count(
+        wh,
+        'SELECT count(*) AS n FROM (SELECT forecast_name, time_period, snapshot_date, user_id, field_id FROM clari_forecasts GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1) d',
+      ),
+    ).toBe(0);
   });
 
   it('one failing export does not block the others (partial)', async () => {
     const p = testPipeline(sim, wh);
-    const summary = await p.run({ asOf: DAY1, periodCount: 1, forecasts: [{ id: 'net_new_arr' }, { id: 'no_such_tab' }] });
+    const summary = await p.run({
+      asOf: DAY1,
+      periodCount: 1,
+      forecasts: [{ id: 'net_new_arr' }, { id: 'no_such_tab' }],
+    });
     expect(summary.status).toBe('partial');
     const failed = summary.exports.find((e) => e.forecastId === 'no_such_tab')!;
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'clari.forecast_not_found' });
     expect(summary.exports.find((e) => e.forecastId === 'net_new_arr')).toMatchObject({ status: 'loaded' });
-    expect(await wh.query("SELECT status, error_code FROM clari_export_jobs WHERE forecast_id = 'no_such_tab'")).toEqual([{ status: 'failed', error_code: 'clari.forecast_not_found' }]);
-    expect(await wh.query('SELECT status, exports_failed FROM clari_sync_runs')).toEqual([{ status: 'partial', exports_failed: 1 }]);
+    expect(
+      await wh.query("SELECT status, error_code FROM clari_export_jobs WHERE forecast_id = 'no_such_tab'"),
+    ).toEqual([{ status: 'failed', error_code: 'clari.forecast_not_found' }]);
+    expect(await wh.query('SELECT status, exports_failed FROM clari_sync_runs')).toEqual([
+      { status: 'partial', exports_failed: 1 },
+    ]);
   });
 
   it('a run that stops after creating the job resumes it instead of exporting again', async () => {
@@ -251,7 +311,9 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     expect(summary.exports[0]).toMatchObject({ status: 'failed', errorCode: 'data.empty_export' });
     const after = await tableCounts(wh);
     expect(after).toEqual(before);
-    expect(await warehouseEntryMap(wh, 'net_new_arr', summary.exports[0]!.timePeriod, DAY2)).toEqual(await warehouseEntryMap(wh, 'net_new_arr', summary.exports[0]!.timePeriod, DAY1));
+    expect(await warehouseEntryMap(wh, 'net_new_arr', summary.exports[0]!.timePeriod, DAY2)).toEqual(
+      await warehouseEntryMap(wh, 'net_new_arr', summary.exports[0]!.timePeriod, DAY1),
+    );
   });
 
   it('a truncated export fails unless truncation is allowed', async () => {
@@ -269,7 +331,10 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
   it('a period Clari does not know fails instead of loading the current quarter under its name', async () => {
     const p = testPipeline(sim, wh);
     const summary = await p.run({ asOf: DAY1, periods: ['2031_Q1', '2026_Q4'] });
-    expect(summary.exports.find((e) => e.timePeriod === '2031_Q1')).toMatchObject({ status: 'failed', errorCode: 'data.period_mismatch' });
+    expect(summary.exports.find((e) => e.timePeriod === '2031_Q1')).toMatchObject({
+      status: 'failed',
+      errorCode: 'data.period_mismatch',
+    });
     expect(summary.exports.find((e) => e.timePeriod === '2026_Q4')).toMatchObject({ status: 'loaded' });
     expect(await count(wh, "SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period = '2031_Q1'")).toBe(0);
   });
@@ -284,9 +349,15 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
       const summary = await csv.run({ asOf: DAY1, periodCount: 1, format: 'CSV' });
       expect(summary.exports[0]).toMatchObject({ status: 'loaded' });
       const byOwner = async (w: Warehouse) =>
-        (await w.query<Record<string, string | null>>('SELECT owner_email, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount FROM clari_forecasts ORDER BY owner_email, field_name')).map((r) => JSON.stringify(r));
+        (
+          await w.query<Record<string, string | null>>(
+            'SELECT owner_email, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount FROM clari_forecasts ORDER BY owner_email, field_name',
+          )
+        ).map((r) => JSON.stringify(r));
       expect(await byOwner(csvWh)).toEqual(await byOwner(wh));
-      expect(summary.exports[0]!.rows).toBe((await json.run({ asOf: DAY1, periodCount: 1 }, { noCache: false })).exports[0]!.rows);
+      expect(summary.exports[0]!.rows).toBe(
+        (await json.run({ asOf: DAY1, periodCount: 1 }, { noCache: false })).exports[0]!.rows,
+      );
     } finally {
       await csvWh.close();
       await csvTarget.dispose();
@@ -300,8 +371,12 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     await p.run({ asOf: DAY2, periodCount: 1 });
     const snapshot = async () => ({
       counts: await tableCounts(wh),
-      entries: await wh.query('SELECT * FROM clari_forecast_entries ORDER BY time_frame_id, user_id, field_id, valid_from'),
-      changes: await wh.query('SELECT owner_email, field_id, previous_amount, current_amount, change_pct FROM clari_forecast_changes ORDER BY owner_email, user_id, field_id, change_kind'),
+      entries: await wh.query(
+        'SELECT * FROM clari_forecast_entries ORDER BY time_frame_id, user_id, field_id, valid_from',
+      ),
+      changes: await wh.query(
+        'SELECT owner_email, field_id, previous_amount, current_amount, change_pct FROM clari_forecast_changes ORDER BY owner_email, user_id, field_id, change_kind',
+      ),
     });
     const before = await snapshot();
     const { rebuildAll } = await import('../../src/pipeline/index.js');
@@ -310,7 +385,9 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     const after = await snapshot();
     expect(after.counts).toEqual(before.counts);
     expect(after.changes).toEqual(before.changes);
-    expect(after.entries.map((r) => ({ ...r, run_id: null }))).toEqual(before.entries.map((r) => ({ ...r, run_id: null })));
+    expect(after.entries.map((r) => ({ ...r, run_id: null }))).toEqual(
+      before.entries.map((r) => ({ ...r, run_id: null })),
+    );
     // Loading the first day again after the second replaces it in place, history intact.
     const again = await p.run({ asOf: DAY1, periodCount: 1 }, { noCache: false });
     expect(again.status).toBe('success');
@@ -324,17 +401,20 @@ describe.each(ENGINES)('pipeline on %s', (engine) => {
     const summary = await p.run({ asOf: DAY1, periodCount: 2 });
     expect(summary.status).toBe('success');
     expect(summary.warnings.join(' ')).toMatch(/type_not_supported/);
-    expect(await count(wh, 'SELECT count(*) AS n FROM clari_forecast_entries WHERE crm_total_value IS NOT NULL')).toBe(0);
+    expect(await count(wh, 'SELECT count(*) AS n FROM clari_forecast_entries WHERE crm_total_value IS NOT NULL')).toBe(
+      0,
+    );
   });
 
   it('retention keeps the last N quarters and their landing', async () => {
     const p = testPipeline(sim, wh);
     await p.run({ asOf: DAY1, periodCount: 3 }, { retentionQuarters: 2 });
-    expect((await wh.query<{ time_period: string }>('SELECT DISTINCT time_period FROM clari_snapshots ORDER BY time_period')).map((r) => r.time_period)).toEqual(['2026_Q3', '2026_Q4']);
+    expect(
+      (
+        await wh.query<{ time_period: string }>('SELECT DISTINCT time_period FROM clari_snapshots ORDER BY time_period')
+      ).map((r) => r.time_period),
+    ).toEqual(['2026_Q3', '2026_Q4']);
     const landed = rawPayloads(`${p.dataDir}/landing`).map((r) => r.manifest.period);
     expect(new Set(landed)).toEqual(new Set(['2026_Q3', '2026_Q4']));
   });
 });
-
-
-

@@ -32,9 +32,13 @@ afterAll(async () => {
 
 async function together(n: number, dir: string): Promise<{ results: CliResult[]; created: number }> {
   writeRunConfig(dir);
-  const env = cliEnv(sim, `duckdb:${join(dir, 'wh.duckdb')}`, join(dir, 'data'), { CLARI_DP_FORECASTS: FORECASTS.join(',') });
+  const env = cliEnv(sim, `duckdb:${join(dir, 'wh.duckdb')}`, join(dir, 'data'), {
+    CLARI_DP_FORECASTS: FORECASTS.join(','),
+  });
   const before = (await simStats(sim)).exportsCreated;
-  const results = await Promise.all(Array.from({ length: n }, () => runCli(['run', '--json', '--as-of', DAY], env, dir)));
+  const results = await Promise.all(
+    Array.from({ length: n }, () => runCli(['run', '--json', '--as-of', DAY], env, dir)),
+  );
   return { results, created: (await simStats(sim)).exportsCreated - before };
 }
 
@@ -46,7 +50,11 @@ async function expectLoadedOnce(dir: string, results: CliResult[], created: numb
     expect(r.code).toBe(1);
     const error = JSON.parse(r.stdout) as { code: string; error: string; hint: string };
     expect(error.code).toBe('run.locked');
-    expect(error.error).toMatch(new RegExp(`Another clari-dp (run \\(pid \\d+ on ${hostname()}, since [^)]+\\) is using|process is taking) .*run\\.lock`));
+    expect(error.error).toMatch(
+      new RegExp(
+        `Another clari-dp (run \\(pid \\d+ on ${hostname()}, since [^)]+\\) is using|process is taking) .*run\\.lock`,
+      ),
+    );
     expect(error.hint).toContain('Wait for it to finish');
   }
   // One export per snapshot: the refused runs never reached Clari.
@@ -54,8 +62,13 @@ async function expectLoadedOnce(dir: string, results: CliResult[], created: numb
   const wh = await openWarehouse(`duckdb:${join(dir, 'wh.duckdb')}`);
   try {
     expect(await wh.query('SELECT status FROM clari_sync_runs')).toEqual([{ status: 'success' }]);
-    const summary = JSON.parse(ran[0]!.stdout) as { exports: { forecastId: string; timePeriod: string; jobId: string }[] };
-    for (const e of summary.exports) expect(await warehouseEntryMap(wh, e.forecastId, e.timePeriod, DAY)).toEqual(rawEntryMap(served.doc(e.jobId).entries));
+    const summary = JSON.parse(ran[0]!.stdout) as {
+      exports: { forecastId: string; timePeriod: string; jobId: string }[];
+    };
+    for (const e of summary.exports)
+      expect(await warehouseEntryMap(wh, e.forecastId, e.timePeriod, DAY)).toEqual(
+        rawEntryMap(served.doc(e.jobId).entries),
+      );
   } finally {
     await wh.close();
   }
@@ -74,7 +87,10 @@ describe('two runs started together on one data dir and warehouse', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
-    writeFileSync(join(dataDir, 'run.lock'), JSON.stringify({ pid: Number(dead), host: hostname(), since: '2026-11-22T06:00:00.000Z', command: 'run' }));
+    writeFileSync(
+      join(dataDir, 'run.lock'),
+      JSON.stringify({ pid: Number(dead), host: hostname(), since: '2026-11-22T06:00:00.000Z', command: 'run' }),
+    );
     const { results, created } = await together(3, dir);
     await expectLoadedOnce(dir, results, created);
   });

@@ -14,7 +14,18 @@ import type { RunningSimulator } from '../../src/sim/index.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import { runCleanups } from '../support/receivers.js';
-import { advanceSim, type AlertReceivers, API_KEY, cliEnv, dataState, duplicateKeys, startAlertReceivers, tempDir, writeAlertsConfig, writeRunConfig } from '../support/reliability.js';
+import {
+  advanceSim,
+  type AlertReceivers,
+  API_KEY,
+  cliEnv,
+  dataState,
+  duplicateKeys,
+  startAlertReceivers,
+  tempDir,
+  writeAlertsConfig,
+  writeRunConfig,
+} from '../support/reliability.js';
 import { findSecrets } from '../support/secrets.js';
 import { simStats, startTestSim } from '../support/sim.js';
 
@@ -67,19 +78,39 @@ function postgres(): Engine {
   };
 }
 
-async function run(dir: string, warehouse: string, receivers: AlertReceivers, extra: Record<string, string> = {}): Promise<CliResult> {
-  return runCli(['run', '--json', '--log-level', 'info', '--as-of', DAY2], cliEnv(sim, warehouse, join(dir, 'data'), { CLARI_DP_FORECASTS: FORECASTS, ...receivers.env, ...extra }), dir);
+async function run(
+  dir: string,
+  warehouse: string,
+  receivers: AlertReceivers,
+  extra: Record<string, string> = {},
+): Promise<CliResult> {
+  return runCli(
+    ['run', '--json', '--log-level', 'info', '--as-of', DAY2],
+    cliEnv(sim, warehouse, join(dir, 'data'), { CLARI_DP_FORECASTS: FORECASTS, ...receivers.env, ...extra }),
+    dir,
+  );
 }
 
-async function outcome(warehouse: string, receivers: AlertReceivers, createdBefore: number, code: number | null, outputs: Record<string, string>): Promise<Outcome> {
+async function outcome(
+  warehouse: string,
+  receivers: AlertReceivers,
+  createdBefore: number,
+  code: number | null,
+  outputs: Record<string, string>,
+): Promise<Outcome> {
   const wh = await openWarehouse(warehouse);
   try {
-    const sent = await wh.query<{ fingerprint: string; channel: string }>("SELECT fingerprint, channel FROM clari_alerts WHERE status = 'sent'");
+    const sent = await wh.query<{ fingerprint: string; channel: string }>(
+      "SELECT fingerprint, channel FROM clari_alerts WHERE status = 'sent'",
+    );
     return {
       state: await dataState(wh),
       sentAlerts: sent.map((r) => `${r.fingerprint}|${r.channel}`).sort(),
       digests: receivers.digests(),
-      webhookFingerprints: receivers.webhookAlerts().map((a) => `${a.asOf}|${a.fingerprint}`).sort(),
+      webhookFingerprints: receivers
+        .webhookAlerts()
+        .map((a) => `${a.asOf}|${a.fingerprint}`)
+        .sort(),
       exportsCreated: (await simStats(sim)).exportsCreated - createdBefore,
       code,
       outputs,
@@ -123,7 +154,11 @@ describe.each([
     writeAlertsConfig(prepared, 0);
     preparedUrl = await engine.url(prepared);
     const receivers = await startAlertReceivers();
-    const day1 = await runCli(['run', '--json', '--as-of', DAY1], cliEnv(sim, preparedUrl, join(prepared, 'data'), { CLARI_DP_FORECASTS: FORECASTS, ...receivers.env }), prepared);
+    const day1 = await runCli(
+      ['run', '--json', '--as-of', DAY1],
+      cliEnv(sim, preparedUrl, join(prepared, 'data'), { CLARI_DP_FORECASTS: FORECASTS, ...receivers.env }),
+      prepared,
+    );
     expect(day1.code, day1.stderr).toBe(3);
     await advanceSim(sim, 1);
   }, 60_000);
@@ -149,7 +184,8 @@ describe.each([
     expect(baseline.exportsCreated).toBe(4);
     // Enough happens for the points to mean something: changes, alerts on every channel, a failure.
     expect(baseline.state.clari_forecast_changes!.length).toBeGreaterThan(0);
-    for (const channel of ['webhook', 'slack', 'email'] as const) expect(baseline.digests[channel]).toEqual({ messages: 1, alerts: baseline.webhookFingerprints.length });
+    for (const channel of ['webhook', 'slack', 'email'] as const)
+      expect(baseline.digests[channel]).toEqual({ messages: 1, alerts: baseline.webhookFingerprints.length });
     expect(baseline.webhookFingerprints.some((f) => f.includes('export-failed|no_such_tab'))).toBe(true);
     expect(baseline.webhookFingerprints.some((f) => f.includes('|swing|'))).toBe(true);
   });
@@ -167,7 +203,12 @@ describe.each([
 
     const recovered = await run(dir, url, receivers);
     expect(recovered.code, recovered.stderr).toBe(baseline.code);
-    const after = await outcome(url, receivers, before, recovered.code, { crashedOut: crashed.stdout, crashedErr: crashed.stderr, stdout: recovered.stdout, stderr: recovered.stderr });
+    const after = await outcome(url, receivers, before, recovered.code, {
+      crashedOut: crashed.stdout,
+      crashedErr: crashed.stderr,
+      stdout: recovered.stdout,
+      stderr: recovered.stderr,
+    });
 
     expect(after.state).toEqual(baseline.state);
     // Jobs the killed run created were resumed (or found in Clari's job list), never exported again.
@@ -183,8 +224,18 @@ describe.each([
       expect(await wh.query("SELECT alert_id FROM clari_alerts WHERE status = 'pending'")).toEqual([]);
       // The killed run is recorded as failed (interrupted), not left running forever.
       expect(await wh.query("SELECT run_id FROM clari_sync_runs WHERE status = 'running'")).toEqual([]);
-      expect(await wh.query("SELECT count(*) AS n FROM clari_sync_runs WHERE status = 'failed' AND error LIKE 'interrupted%'")).toEqual([{ n: '1' }]);
-      expect(await findSecrets(receivers.secrets, { texts: { ...after.outputs, ...receivers.texts() }, dirs: [dir], warehouses: [wh] })).toEqual([]);
+      expect(
+        await wh.query(
+          "SELECT count(*) AS n FROM clari_sync_runs WHERE status = 'failed' AND error LIKE 'interrupted%'",
+        ),
+      ).toEqual([{ n: '1' }]);
+      expect(
+        await findSecrets(receivers.secrets, {
+          texts: { ...after.outputs, ...receivers.texts() },
+          dirs: [dir],
+          warehouses: [wh],
+        }),
+      ).toEqual([]);
     } finally {
       await wh.close();
     }

@@ -24,7 +24,17 @@ import { startSimulator } from '../../src/sim/index.js';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/index.js';
 import { runCli } from '../support/cli.js';
 import { expectedChanges, rawEntryMap, warehouseEntryMap } from '../support/reference.js';
-import { advanceSim, API_KEY, cliEnv, duplicateKeys, ServedPayloads, startAlertReceivers, tempDir, writeAlertsConfig, writeRunConfig } from '../support/reliability.js';
+import {
+  advanceSim,
+  API_KEY,
+  cliEnv,
+  duplicateKeys,
+  ServedPayloads,
+  startAlertReceivers,
+  tempDir,
+  writeAlertsConfig,
+  writeRunConfig,
+} from '../support/reliability.js';
 import { findSecrets } from '../support/secrets.js';
 
 export interface SoakOptions {
@@ -140,7 +150,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     duplicates: 0,
     failuresWithoutAlert: 0,
   };
-  const stats = (): { exportsCreated: number; maxInFlight: number; capacityRejections: number; faults: Record<string, number> } => sim.simulator.stats() as never;
+  const stats = (): {
+    exportsCreated: number;
+    maxInFlight: number;
+    capacityRejections: number;
+    faults: Record<string, number>;
+  } => sim.simulator.stats() as never;
 
   try {
     for (let day = 0; day < options.days; day++) {
@@ -173,17 +188,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         if ('runId' in parsed) summary = parsed;
         else problem(date, `the run failed as a whole (exit ${result.code}): ${parsed.code}: ${parsed.error}`);
       } catch {
-        problem(date, `no JSON summary (exit ${result.code}, signal ${result.signal ?? 'none'}): ${result.stderr.slice(-500)}`);
+        problem(
+          date,
+          `no JSON summary (exit ${result.code}, signal ${result.signal ?? 'none'}): ${result.stderr.slice(-500)}`,
+        );
       }
       if (summary) {
         const failed = summary.exports.filter((e) => e.status === 'failed');
-        if (result.code !== EXIT_OF_STATUS[summary.status]) problem(date, `status ${summary.status} but exit ${result.code}`);
-        if (failed.length > 0 && result.code === 0) problem(date, `${failed.length} export(s) failed but the run exited 0`);
+        if (result.code !== EXIT_OF_STATUS[summary.status])
+          problem(date, `status ${summary.status} but exit ${result.code}`);
+        if (failed.length > 0 && result.code === 0)
+          problem(date, `${failed.length} export(s) failed but the run exited 0`);
         for (const e of summary.exports) {
           report.exports.planned++;
           report.exports[e.status]++;
           if (e.cached) report.exports.cached++;
-          if (e.status === 'failed') report.failuresByCode[e.errorCode ?? '?'] = (report.failuresByCode[e.errorCode ?? '?'] ?? 0) + 1;
+          if (e.status === 'failed')
+            report.failuresByCode[e.errorCode ?? '?'] = (report.failuresByCode[e.errorCode ?? '?'] ?? 0) + 1;
           else if (e.jobId) reported.set(`${e.forecastId}|${e.timePeriod}|${date}`, e.jobId);
         }
         // Every failed export was alerted (by this run or an earlier one of the same date).
@@ -199,11 +220,16 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       // Quota: one job per planned export, plus one per stuck or failed job Clari gave us.
       const after = stats();
       const planned = forecasts.length * 2;
-      const requeues = (after.faults.stuck ?? 0) - (before.faults.stuck ?? 0) + (after.faults.failed ?? 0) - (before.faults.failed ?? 0);
+      const requeues =
+        (after.faults.stuck ?? 0) -
+        (before.faults.stuck ?? 0) +
+        (after.faults.failed ?? 0) -
+        (before.faults.failed ?? 0);
       const created = after.exportsCreated - before.exportsCreated;
       report.exportsCreated += created;
       report.exportBudget += planned + requeues;
-      if (created > planned + requeues) problem(date, `${created} exports created for ${planned} planned and ${requeues} re-queue(s)`);
+      if (created > planned + requeues)
+        problem(date, `${created} exports created for ${planned} planned and ${requeues} re-queue(s)`);
 
       const wh = await openWarehouse(warehouse);
       try {
@@ -218,13 +244,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const every = options.fullCheckEvery ?? 10;
         if ((day + 1) % every === 0 || day === options.days - 1) await checkHistory(wh, date);
         if (day === options.days - 1) {
-          const leaks = await findSecrets(receivers.secrets, { texts: { ...outputs, ...receivers.texts() }, dirs: [dir], warehouses: [wh] });
+          const leaks = await findSecrets(receivers.secrets, {
+            texts: { ...outputs, ...receivers.texts() },
+            dirs: [dir],
+            warehouses: [wh],
+          });
           for (const leak of leaks) problem(date, `secret leaked: ${leak}`);
         }
       } finally {
         await wh.close();
       }
-      const line = summary ? summary.exports.map((e) => `${e.forecastId.slice(0, 3)}/${e.timePeriod.slice(-2)}:${e.status === 'failed' ? (e.errorCode ?? 'failed') : e.status}`).join(' ') : 'no summary';
+      const line = summary
+        ? summary.exports
+            .map(
+              (e) =>
+                `${e.forecastId.slice(0, 3)}/${e.timePeriod.slice(-2)}:${e.status === 'failed' ? (e.errorCode ?? 'failed') : e.status}`,
+            )
+            .join(' ')
+        : 'no summary';
       log(`day ${day + 1}/${options.days} ${date} exit ${result.code} created ${created} ${line}`);
       await advanceSim(sim, 1);
     }
@@ -238,8 +275,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const repeats = [...seen].filter(([, n]) => n > 1);
   for (const [key, n] of repeats) problems.push(`alert delivered ${n} times: ${key}`);
   const final = stats();
-  if (final.maxInFlight > concurrencyLimit) problems.push(`${final.maxInFlight} jobs in flight at once (limit ${concurrencyLimit})`);
-  if (final.capacityRejections > 0) problems.push(`${final.capacityRejections} export POST(s) refused for a full job cap`);
+  if (final.maxInFlight > concurrencyLimit)
+    problems.push(`${final.maxInFlight} jobs in flight at once (limit ${concurrencyLimit})`);
+  if (final.capacityRejections > 0)
+    problems.push(`${final.capacityRejections} export POST(s) refused for a full job cap`);
   return {
     days: options.days,
     ...report,
@@ -260,7 +299,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     for (const forecastId of forecasts) {
       for (const period of [current, shiftPeriod(current, -1)]) {
         const line = summary?.exports.find((e) => e.forecastId === forecastId && e.timePeriod === period);
-        const [snap] = await wh.query<{ job_id: string | null }>('SELECT job_id FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3', [forecastId, period, date]);
+        const [snap] = await wh.query<{ job_id: string | null }>(
+          'SELECT job_id FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3',
+          [forecastId, period, date],
+        );
         const [prev] = await wh.query<{ job_id: string | null; snapshot_date: string }>(
           'SELECT job_id, snapshot_date FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3 ORDER BY snapshot_date DESC LIMIT 1',
           [forecastId, period, date],
@@ -268,7 +310,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         const where = `${forecastId} ${period}`;
         if (line && line.status !== 'failed' && (!snap || snap.job_id !== line.jobId)) {
           report.losses++;
-          problem(date, `${where} reported loaded from job ${line.jobId} but the ledger has ${snap ? `job ${snap.job_id}` : 'no snapshot'}`);
+          problem(
+            date,
+            `${where} reported loaded from job ${line.jobId} but the ledger has ${snap ? `job ${snap.job_id}` : 'no snapshot'}`,
+          );
           continue;
         }
         // Loaded today: the warehouse is that payload. Not loaded: it is still the previous one.
@@ -284,17 +329,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         report.snapshotsVerified++;
         if (!sameMap(actual, expected)) {
           report.losses++;
-          problem(date, `${where}: the warehouse differs from ${source ? `job ${source.job_id}'s payload` : 'nothing loaded'} (${actual.size} vs ${expected.size} entries)`);
+          problem(
+            date,
+            `${where}: the warehouse differs from ${source ? `job ${source.job_id}'s payload` : 'nothing loaded'} (${actual.size} vs ${expected.size} entries)`,
+          );
         }
         if (snap?.job_id && prev?.job_id) {
-          const want = expectedChanges(served.payload(prev.job_id, forecastId, period, prev.snapshot_date), served.payload(snap.job_id, forecastId, period, date));
+          const want = expectedChanges(
+            served.payload(prev.job_id, forecastId, period, prev.snapshot_date),
+            served.payload(snap.job_id, forecastId, period, date),
+          );
           const rows = await wh.query<{ change_kind: string; user_id: string; field_id: string }>(
             'SELECT change_kind, user_id, field_id FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3',
             [forecastId, period, date],
           );
           const got = new Set(rows.map((r) => `${r.change_kind}|${r.user_id}|${r.field_id}`));
           report.changesCompared += want.size;
-          if (rows.length !== got.size || got.size !== want.size || [...want].some((k) => !got.has(k))) problem(date, `${where}: ${rows.length} changes detected, the payloads imply ${want.size}`);
+          if (rows.length !== got.size || got.size !== want.size || [...want].some((k) => !got.has(k)))
+            problem(date, `${where}: ${rows.length} changes detected, the payloads imply ${want.size}`);
         }
       }
     }
@@ -304,7 +356,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   async function checkHistory(wh: Warehouse, date: string): Promise<void> {
     for (const [key, jobId] of reported) {
       const [forecastId, period, asOf] = key.split('|') as [string, string, string];
-      const [snap] = await wh.query<{ job_id: string | null }>('SELECT job_id FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3', [forecastId, period, asOf]);
+      const [snap] = await wh.query<{ job_id: string | null }>(
+        'SELECT job_id FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3',
+        [forecastId, period, asOf],
+      );
       if (!served.has(jobId)) {
         report.losses++;
         problem(date, `history: ${key} was reported loaded from job ${jobId}, which the simulator never served whole`);
@@ -337,10 +392,19 @@ export function formatReport(r: SoakReport, options: Pick<SoakOptions, 'seed' | 
   const total = Object.values(r.faults).reduce((n, x) => n + x, 0);
   return [
     `soak: ${r.days} simulated days, seed ${options.seed}, fault rate ${options.faultRate}, crash rate ${options.crashRate}, ${Math.round(r.durationMs / 1000)} s`,
-    `runs: ${r.runs} (exit codes ${Object.entries(r.exitCodes).map(([c, n]) => `${c}: ${n}`).join(', ')})`,
+    `runs: ${r.runs} (exit codes ${Object.entries(r.exitCodes)
+      .map(([c, n]) => `${c}: ${n}`)
+      .join(', ')})`,
     `faults injected: ${total} (${kinds})`,
-    `crashes injected: ${r.crashes} SIGKILLs (${Object.entries(r.crashesByPoint).sort(([a], [b]) => a.localeCompare(b)).map(([p, n]) => `${p} ${n}`).join(', ')}); ${r.crashesNotReached} drawn point(s) not reached`,
-    `exports: ${r.exports.planned} planned, ${r.exports.loaded} loaded, ${r.exports.empty} empty, ${r.exports.failed} failed (${Object.entries(r.failuresByCode).map(([c, n]) => `${c} ${n}`).join(', ') || 'none'}), ${r.exports.cached} from the landing`,
+    `crashes injected: ${r.crashes} SIGKILLs (${Object.entries(r.crashesByPoint)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([p, n]) => `${p} ${n}`)
+      .join(', ')}); ${r.crashesNotReached} drawn point(s) not reached`,
+    `exports: ${r.exports.planned} planned, ${r.exports.loaded} loaded, ${r.exports.empty} empty, ${r.exports.failed} failed (${
+      Object.entries(r.failuresByCode)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ') || 'none'
+    }), ${r.exports.cached} from the landing`,
     `quota: ${r.exportsCreated} exports created, budget ${r.exportBudget} (planned + re-queues of stuck and failed jobs); at most ${r.maxInFlight} jobs in flight (limit ${r.concurrencyLimit}); ${r.capacityRejections} POSTs refused for a full cap`,
     `verified: ${r.snapshotsVerified} snapshot checks, ${r.rowsCompared} entry rows compared with the served payloads, ${r.changesCompared} changes compared`,
     `alerts: ${r.alertsDelivered} delivered (webhook), ${r.alertRepeats} repeated, ${r.failuresWithoutAlert} failures without an alert`,

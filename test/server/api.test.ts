@@ -8,7 +8,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracyByWeek, biggestChanges, coverageByTeam, headline, health, migrateWarehouse, options, reps, select, type Selection } from '../../src/analytics/index.js';
+import {
+  accuracyByWeek,
+  biggestChanges,
+  coverageByTeam,
+  headline,
+  health,
+  migrateWarehouse,
+  options,
+  reps,
+  select,
+  type Selection,
+} from '../../src/analytics/index.js';
 import { createContext, type Io } from '../../src/app/index.js';
 import { serve } from '../../src/cli/commands/serve.js';
 import { isAppError, Redactor, systemClock } from '../../src/core/index.js';
@@ -37,8 +48,15 @@ async function get(server: RunningDashboard, path: string, init: RequestInit = {
   return response;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tests read arbitrary JSON bodies
-async function json(server: RunningDashboard, path: string, init: RequestInit = {}): Promise<{ status: number; body: any }> {
+/** The tests read arbitrary JSON bodies. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+async function json(
+  server: RunningDashboard,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: Json }> {
   const response = await get(server, path, init);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return { status: response.status, body: await response.json() };
@@ -58,9 +76,24 @@ beforeAll(async () => {
   await wh.exec('UPDATE clari_users SET name = $1 WHERE user_id = $2', [NASTY, manager!.user_id]);
   await wh.exec('UPDATE clari_forecast_changes SET owner_name = $1 WHERE user_id = $2', [NASTY, manager!.user_id]);
   selection = (await select(wh, {}))!;
-  const metrics = (): Promise<string> => Promise.resolve('# HELP clari_test a test series\n# TYPE clari_test gauge\nclari_test 1\n');
-  open = await startDashboard({ warehouse: wh, clock: systemClock, redactor: new Redactor(), host: '127.0.0.1', port: 0 });
-  secured = await startDashboard({ warehouse: wh, clock: systemClock, redactor: new Redactor(), host: '127.0.0.1', port: 0, token: TOKEN, metricsText: metrics });
+  const metrics = (): Promise<string> =>
+    Promise.resolve('# HELP clari_test a test series\n# TYPE clari_test gauge\nclari_test 1\n');
+  open = await startDashboard({
+    warehouse: wh,
+    clock: systemClock,
+    redactor: new Redactor(),
+    host: '127.0.0.1',
+    port: 0,
+  });
+  secured = await startDashboard({
+    warehouse: wh,
+    clock: systemClock,
+    redactor: new Redactor(),
+    host: '127.0.0.1',
+    port: 0,
+    token: TOKEN,
+    metricsText: metrics,
+  });
 });
 
 afterAll(async () => {
@@ -75,24 +108,36 @@ describe('JSON API', () => {
     expect(status).toBe(200);
     expect(body).toEqual(plain(await options(wh)));
     expect(body.periods).toHaveLength(6);
-    expect((await json(open, '/api/options?forecast=net_new_arr')).body).toEqual(plain(await options(wh, 'net_new_arr')));
+    expect((await json(open, '/api/options?forecast=net_new_arr')).body).toEqual(
+      plain(await options(wh, 'net_new_arr')),
+    );
   });
 
   it('/api/headline is headline() of the default selection, and of an explicit one', async () => {
     const { status, body } = await json(open, '/api/headline');
     expect(status).toBe(200);
     expect(body).toEqual(plain(await headline(wh, selection)));
-    expect(body.selection).toEqual({ forecast: 'net_new_arr', period: '2026_Q4', field: 'fc_commit', fieldName: 'Commit', snapshotDate: '2026-11-24' });
+    expect(body.selection).toEqual({
+      forecast: 'net_new_arr',
+      period: '2026_Q4',
+      field: 'fc_commit',
+      fieldName: 'Commit',
+      snapshotDate: '2026-11-24',
+    });
     expect(body.forecastAmount).toBeGreaterThan(0);
     const other = (await select(wh, { period: '2026_Q3', field: 'fc_best_case' }))!;
-    expect((await json(open, '/api/headline?period=2026_Q3&field=fc_best_case')).body).toEqual(plain(await headline(wh, other)));
+    expect((await json(open, '/api/headline?period=2026_Q3&field=fc_best_case')).body).toEqual(
+      plain(await headline(wh, other)),
+    );
     // A field may be named as Clari shows it, too.
     expect((await json(open, '/api/headline?field=Best%20Case')).body.selection.field).toBe('fc_best_case');
   });
 
   it('/api/accuracy, /api/coverage and /api/reps wrap accuracyByWeek, coverageByTeam and reps', async () => {
     const accuracy = await json(open, '/api/accuracy');
-    expect(accuracy.body).toEqual(plain({ selection, points: await accuracyByWeek(wh, selection.forecast, selection.field) }));
+    expect(accuracy.body).toEqual(
+      plain({ selection, points: await accuracyByWeek(wh, selection.forecast, selection.field) }),
+    );
     expect(accuracy.body.points.length).toBeGreaterThan(10);
     const coverage = await json(open, '/api/coverage');
     expect(coverage.body).toEqual(plain({ selection, teams: await coverageByTeam(wh, selection) }));
@@ -101,15 +146,23 @@ describe('JSON API', () => {
     expect(rows.body).toEqual(plain({ selection, reps: await reps(wh, selection) }));
     expect(rows.body.reps).toHaveLength(30);
     const q3 = (await select(wh, { period: '2026_Q3', field: 'fc_pipeline' }))!;
-    expect((await json(open, '/api/reps?period=2026_Q3&field=fc_pipeline')).body).toEqual(plain({ selection: q3, reps: await reps(wh, q3) }));
+    expect((await json(open, '/api/reps?period=2026_Q3&field=fc_pipeline')).body).toEqual(
+      plain({ selection: q3, reps: await reps(wh, q3) }),
+    );
   });
 
   it('/api/changes is biggestChanges() with days, limit and kind', async () => {
     const { body } = await json(open, '/api/changes');
-    expect(body).toEqual(plain({ days: 7, limit: 15, kind: 'changed', rows: await biggestChanges(wh, { days: 7, limit: 15 }) }));
+    expect(body).toEqual(
+      plain({ days: 7, limit: 15, kind: 'changed', rows: await biggestChanges(wh, { days: 7, limit: 15 }) }),
+    );
     expect(body.rows.length).toBeGreaterThan(0);
     const filtered = await json(open, '/api/changes?forecast=net_new_arr&period=2026_Q4&days=30&limit=3&kind=changed');
-    expect(filtered.body.rows).toEqual(plain(await biggestChanges(wh, { forecast: 'net_new_arr', period: '2026_Q4', days: 30, limit: 3, kind: 'changed' })));
+    expect(filtered.body.rows).toEqual(
+      plain(
+        await biggestChanges(wh, { forecast: 'net_new_arr', period: '2026_Q4', days: 30, limit: 3, kind: 'changed' }),
+      ),
+    );
     expect(filtered.body.rows).toHaveLength(3);
     const quota = await json(open, '/api/changes?kind=quota_changed');
     expect(quota.body.rows).toEqual(plain(await biggestChanges(wh, { kind: 'quota_changed', days: 7, limit: 15 })));
@@ -148,12 +201,18 @@ describe('JSON API', () => {
 
   it('/healthz reports the warehouse and the last success; 503 when the warehouse fails', async () => {
     const { status, body } = await json(open, '/healthz');
-    const [last] = await wh.query<{ t: string }>("SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')");
+    const [last] = await wh.query<{ t: string }>(
+      "SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')",
+    );
     expect(status).toBe(200);
     expect(body).toEqual({ status: 'ok', warehouse: wh.description, lastSuccessAt: last!.t });
     expect(body.lastSuccessAt).toBeTruthy();
 
-    const broken: Warehouse = { ...wh, description: 'duckdb:broken', query: () => Promise.reject(new Error('IO Error: disk gone')) };
+    const broken: Warehouse = {
+      ...wh,
+      description: 'duckdb:broken',
+      query: () => Promise.reject(new Error('IO Error: disk gone')),
+    };
     const failing = await startDashboard({ warehouse: broken, clock: systemClock, redactor: new Redactor(), port: 0 });
     try {
       const r = await json(failing, '/healthz');
@@ -186,10 +245,14 @@ describe('token', () => {
       expect(response.headers.get('www-authenticate'), path).toMatch(/^Bearer/);
     }
     expect((await json(secured, '/api/headline')).body).toMatchObject({ error: 'unauthorized' });
-    expect((await get(secured, '/api/headline', { headers: { Authorization: 'Bearer wrong-token-0000000000' } })).status).toBe(401);
+    expect(
+      (await get(secured, '/api/headline', { headers: { Authorization: 'Bearer wrong-token-0000000000' } })).status,
+    ).toBe(401);
     expect((await get(secured, '/api/headline', { headers: { Authorization: TOKEN } })).status).toBe(401);
     expect((await get(secured, '/api/headline?token=wrong')).status).toBe(401);
-    expect((await get(secured, '/api/headline', { headers: { Cookie: `clari_dp_session=${TOKEN}` } })).status).toBe(401);
+    expect((await get(secured, '/api/headline', { headers: { Cookie: `clari_dp_session=${TOKEN}` } })).status).toBe(
+      401,
+    );
     expect((await get(secured, '/healthz')).status).toBe(200);
   });
 
@@ -235,7 +298,16 @@ describe('page', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     const page = await response.text();
-    for (const marker of ['data-chart="accuracy"', 'data-chart="coverage"', 'id="changes-table"', 'id="rep-table"', 'id="runs-table"', 'data-metric="forecastAmount"', '<select name="field"']) expect(page).toContain(marker);
+    for (const marker of [
+      'data-chart="accuracy"',
+      'data-chart="coverage"',
+      'id="changes-table"',
+      'id="rep-table"',
+      'id="runs-table"',
+      'data-metric="forecastAmount"',
+      '<select name="field"',
+    ])
+      expect(page).toContain(marker);
     expect(page.match(/<script\b/g)).toHaveLength(1);
     expect(page).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     // Money, percentages and nulls in the house style.
@@ -275,7 +347,10 @@ describe('page', () => {
       const response = await get(server, '/');
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('no snapshots yet: run clari-dp run or clari-dp demo');
-      expect(await json(server, '/api/headline')).toEqual({ status: 404, body: { error: 'no snapshots yet: run clari-dp run or clari-dp demo' } });
+      expect(await json(server, '/api/headline')).toEqual({
+        status: 404,
+        body: { error: 'no snapshots yet: run clari-dp run or clari-dp demo' },
+      });
       expect((await json(server, '/api/options')).body).toEqual({ forecasts: [], periods: [], fields: [] });
       expect((await json(server, '/api/health')).body.runs).toEqual([]);
       expect((await json(server, '/healthz')).body).toMatchObject({ status: 'ok', lastSuccessAt: null });
@@ -293,9 +368,13 @@ describe('serve command', () => {
   }
 
   it('knows loopback addresses and refuses exposure without a long token', () => {
-    for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.1.1']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'dashboard.example.com']) expect(isLoopbackHost(host), host).toBe(false);
-    expect(() => checkExposure('0.0.0.0', undefined)).toThrow(/Refusing to serve the dashboard on 0\.0\.0\.0 without a token/);
+    for (const host of ['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.1.1'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'dashboard.example.com'])
+      expect(isLoopbackHost(host), host).toBe(false);
+    expect(() => checkExposure('0.0.0.0', undefined)).toThrow(
+      /Refusing to serve the dashboard on 0\.0\.0\.0 without a token/,
+    );
     expect(() => checkExposure('0.0.0.0', 'short')).toThrow(/too short/);
     expect(() => checkExposure('0.0.0.0', TOKEN)).not.toThrow();
     expect(() => checkExposure('127.0.0.1', undefined)).not.toThrow();
@@ -313,7 +392,10 @@ describe('serve command', () => {
   it('serves the configured warehouse, prints its URL and stops on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-serve-'));
     const out: string[] = [];
-    const ctx = createContext({}, io({ CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'serve.duckdb')}`, CLARI_DP_SERVE_TOKEN: TOKEN }, out));
+    const ctx = createContext(
+      {},
+      io({ CLARI_DP_WAREHOUSE: `duckdb:${join(dir, 'serve.duckdb')}`, CLARI_DP_SERVE_TOKEN: TOKEN }, out),
+    );
     const before = process.listeners('SIGTERM');
     const done = serve(() => ctx, { host: '127.0.0.1', port: 0 }, []);
     try {

@@ -23,11 +23,19 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { Dialect as PolyDialect, transpile } from '@polyglot-sql/sdk';
 import { BigqueryWarehouse, type BigqueryClient, type BigqueryField } from '../../src/warehouse/bigquery/warehouse.js';
-import { type SnowflakeClient, type SnowflakeColumn, SnowflakeWarehouse } from '../../src/warehouse/snowflake/warehouse.js';
+import {
+  type SnowflakeClient,
+  type SnowflakeColumn,
+  SnowflakeWarehouse,
+} from '../../src/warehouse/snowflake/warehouse.js';
 import type { Row, Warehouse } from '../../src/warehouse/index.js';
 import { currentSource, type Recorded, RecordingWarehouse } from './recording.js';
 
-export const GOLDEN_BIGQUERY = { project: 'my-project', dataset: 'clari', description: 'bigquery://my-project/clari (emulated on DuckDB)' } as const;
+export const GOLDEN_BIGQUERY = {
+  project: 'my-project',
+  dataset: 'clari',
+  description: 'bigquery://my-project/clari (emulated on DuckDB)',
+} as const;
 
 export interface Emulated<W extends Warehouse> {
   /** The adapter, wrapped so each statement is credited to the function that called the port. */
@@ -75,12 +83,17 @@ class DuckEngine {
 
 /** Rewrites `:n` binds outside string literals and quoted names. */
 function colonBindsToDollar(sql: string): string {
-  return sql.replace(/('(?:[^'\\]|\\.|'')*'|"(?:[^"]|"")*")|(?<![:\w]):(\d+)\b/g, (match, quoted: string | undefined, n: string | undefined) => (quoted ? quoted : `$${n}`));
+  return sql.replace(
+    /('(?:[^'\\]|\\.|'')*'|"(?:[^"]|"")*")|(?<![:\w]):(\d+)\b/g,
+    (match, quoted: string | undefined, n: string | undefined) => (quoted ? quoted : `$${n}`),
+  );
 }
 
 /** A scalar DuckDB result value as the text a driver would send. */
 function asText(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 const FIXED = /^(DECIMAL|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT)/;
@@ -116,22 +129,36 @@ export async function emulatedSnowflake(): Promise<Emulated<SnowflakeWarehouse>>
       }
       const copy = /^COPY INTO (\w+) FROM (@\S+)/.exec(sql);
       if (copy) {
-        await engine.run(`INSERT INTO ${copy[1]} BY NAME SELECT * FROM read_json_auto('${staged.get(copy[2]!)!.replace(/'/g, "''")}', format = 'newline_delimited')`);
+        await engine.run(
+          `INSERT INTO ${copy[1]} BY NAME SELECT * FROM read_json_auto('${staged.get(copy[2]!)!.replace(/'/g, "''")}', format = 'newline_delimited')`,
+        );
         return { rows: [], columns: [] };
       }
       let text = sql;
       if (/TIMESTAMP_NTZ/.test(text)) {
         adapted.push(sql);
-        text = text.replace(/TO_TIMESTAMP_NTZ\(([^()]+), 3\)/g, 'epoch_ms($1)').replace(/\bTIMESTAMP_NTZ\b/g, 'TIMESTAMP');
+        text = text
+          .replace(/TO_TIMESTAMP_NTZ\(([^()]+), 3\)/g, 'epoch_ms($1)')
+          .replace(/\bTIMESTAMP_NTZ\b/g, 'TIMESTAMP');
       }
       const result = await engine.run(colonBindsToDollar(text), binds);
-      const columns: SnowflakeColumn[] = [...result.types].map(([name, type]) => ({ name: name.toUpperCase(), type: snowflakeType(type) }));
+      const columns: SnowflakeColumn[] = [...result.types].map(([name, type]) => ({
+        name: name.toUpperCase(),
+        type: snowflakeType(type),
+      }));
       const rows = result.rows.map((row) => {
         const out: Row = {};
         for (const [name, value] of Object.entries(row)) {
           const type = snowflakeType(result.types.get(name) ?? '');
           // fetchAsString: ['Number', 'Date'], as adapter.ts asks the driver.
-          out[name.toUpperCase()] = value === null ? null : type === 'fixed' || type === 'real' || type === 'date' ? asText(value) : type === 'timestamp_ntz' ? ff3(asText(value)) : value;
+          out[name.toUpperCase()] =
+            value === null
+              ? null
+              : type === 'fixed' || type === 'real' || type === 'date'
+                ? asText(value)
+                : type === 'timestamp_ntz'
+                  ? ff3(asText(value))
+                  : value;
         }
         return out;
       });
@@ -139,8 +166,16 @@ export async function emulatedSnowflake(): Promise<Emulated<SnowflakeWarehouse>>
     },
     close: () => Promise.resolve(),
   };
-  const adapter = new SnowflakeWarehouse(client, 'snowflake://golden@emulated/CLARI/PUBLIC (emulated on DuckDB)', ['not-a-real-password']);
-  return { warehouse: new RecordingWarehouse(adapter), adapter, log, adapted, dispose: () => Promise.resolve(engine.close()) };
+  const adapter = new SnowflakeWarehouse(client, 'snowflake://golden@emulated/CLARI/PUBLIC (emulated on DuckDB)', [
+    'not-a-real-password',
+  ]);
+  return {
+    warehouse: new RecordingWarehouse(adapter),
+    adapter,
+    log,
+    adapted,
+    dispose: () => Promise.resolve(engine.close()),
+  };
 }
 
 /** The parts of big.js the adapter uses. */
@@ -171,20 +206,27 @@ function duckLiteral(value: string | number | boolean): string {
 }
 
 /** BigQuery SQL as DuckDB runs it: polyglot's translation, parameters as literals, one schema. */
-function bigqueryToDuck(sql: string, params: Readonly<Record<string, string | number | boolean>>, adapted: string[]): string {
+function bigqueryToDuck(
+  sql: string,
+  params: Readonly<Record<string, string | number | boolean>>,
+  adapted: string[],
+): string {
   if (/^BEGIN TRANSACTION$/.test(sql)) return 'BEGIN TRANSACTION';
   if (/^(COMMIT|ROLLBACK) TRANSACTION$/.test(sql)) return sql.split(' ')[0]!;
   const result = transpile(sql.replace(/@(p\d+)\b/g, '__$1__'), PolyDialect.BigQuery, PolyDialect.DuckDB);
-  if (!result.success || !result.sql) throw new Error(`polyglot could not translate BigQuery SQL: ${result.error ?? 'no output'}\n${sql}`);
+  if (!result.success || !result.sql)
+    throw new Error(`polyglot could not translate BigQuery SQL: ${result.error ?? 'no output'}\n${sql}`);
   adapted.push(sql);
   const { project, dataset } = GOLDEN_BIGQUERY;
-  return result.sql
-    .join(';\n')
-    .replaceAll(`"${project}"."${dataset}".`, '')
-    .replace(new RegExp(`"${project}\\.${dataset}\\.([a-z0-9_]+)"`, 'g'), '$1')
-    .replace(/__(p\d+)__/g, (_, name: string) => duckLiteral(params[name]!))
-    // DuckDB enforces its keys and has no informational ones.
-    .replaceAll(' NOT ENFORCED', '');
+  return (
+    result.sql
+      .join(';\n')
+      .replaceAll(`"${project}"."${dataset}".`, '')
+      .replace(new RegExp(`"${project}\\.${dataset}\\.([a-z0-9_]+)"`, 'g'), '$1')
+      .replace(/__(p\d+)__/g, (_, name: string) => duckLiteral(params[name]!))
+      // DuckDB enforces its keys and has no informational ones.
+      .replaceAll(' NOT ENFORCED', '')
+  );
 }
 
 export async function emulatedBigquery(): Promise<Emulated<BigqueryWarehouse>> {
@@ -220,11 +262,18 @@ export async function emulatedBigquery(): Promise<Emulated<BigqueryWarehouse>> {
     },
     load: async (file, table) => {
       log.push({ sql: `-- load job: ${table} <- NEWLINE_DELIMITED_JSON (gzip)`, source: currentSource() });
-      await engine.run(`INSERT INTO ${table} BY NAME SELECT * FROM read_json_auto('${file.replace(/'/g, "''")}', format = 'newline_delimited')`);
+      await engine.run(
+        `INSERT INTO ${table} BY NAME SELECT * FROM read_json_auto('${file.replace(/'/g, "''")}', format = 'newline_delimited')`,
+      );
     },
     close: () => Promise.resolve(),
   };
   const adapter = new BigqueryWarehouse(client, GOLDEN_BIGQUERY);
-  return { warehouse: new RecordingWarehouse(adapter), adapter, log, adapted, dispose: () => Promise.resolve(engine.close()) };
+  return {
+    warehouse: new RecordingWarehouse(adapter),
+    adapter,
+    log,
+    adapted,
+    dispose: () => Promise.resolve(engine.close()),
+  };
 }
-

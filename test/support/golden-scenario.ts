@@ -6,7 +6,17 @@
  */
 import { expect } from 'vitest';
 import { type Channel, DEFAULT_RULES } from '../../src/alerts/index.js';
-import { accuracyByWeek, ALL_MIGRATIONS, biggestChanges, coverageByTeam, headline, health, options, reps, select } from '../../src/analytics/index.js';
+import {
+  accuracyByWeek,
+  ALL_MIGRATIONS,
+  biggestChanges,
+  coverageByTeam,
+  headline,
+  health,
+  options,
+  reps,
+  select,
+} from '../../src/analytics/index.js';
 import { metricsText } from '../../src/app/index.js';
 import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
 import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } from '../../src/pipeline/index.js';
@@ -31,7 +41,12 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
   const sim = await startTestSim({ asOf: DAY1, users: 14, forecasts: 1, seed: 5 });
   try {
     const channel: Channel = { name: 'memory', type: 'webhook', send: () => Promise.resolve() };
-    const alerts: AlertSetup = { rules: DEFAULT_RULES, routes: [{ channel, minSeverity: 'info' }], settings: { digest: true, cooldownHours: 24 }, managerLevels: 1 };
+    const alerts: AlertSetup = {
+      rules: DEFAULT_RULES,
+      routes: [{ channel, minSeverity: 'info' }],
+      settings: { digest: true, cooldownHours: 24 },
+      managerLevels: 1,
+    };
     const p = testPipeline(sim, wh, { alerts });
     const first = await p.run({ asOf: DAY1, periodCount: 2 });
     expect(first.status).toBe('success');
@@ -72,7 +87,12 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     expect(status.pending).toEqual([]);
     const privileges = await checkPrivileges(wh, { migrated: true });
     const [row] = await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_entries');
-    return { rowsLoaded: Number(row?.n ?? 0), changes: second.changes, privilegesOk: privileges.every((r) => r.ok), splitLoads };
+    return {
+      rowsLoaded: Number(row?.n ?? 0),
+      changes: second.changes,
+      privilegesOk: privileges.every((r) => r.ok),
+      splitLoads,
+    };
   } finally {
     await sim.close();
   }

@@ -6,9 +6,20 @@
 export type LiveEngine = 'snowflake' | 'bigquery';
 
 /** What each live engine needs: the URL variable, and the credentials the adapter reads. */
-export const LIVE_REQUIREMENTS: Record<LiveEngine, { readonly url: string; readonly credentials: readonly string[]; readonly how: string }> = {
-  snowflake: { url: 'CLARI_DP_TEST_SNOWFLAKE_URL', credentials: ['SNOWFLAKE_PRIVATE_KEY_FILE', 'SNOWFLAKE_PASSWORD'], how: 'snowflake://USER@ACCOUNT/DATABASE/SCHEMA?warehouse=WH&role=ROLE with SNOWFLAKE_PRIVATE_KEY_FILE or SNOWFLAKE_PASSWORD' },
-  bigquery: { url: 'CLARI_DP_TEST_BIGQUERY_URL', credentials: ['GOOGLE_APPLICATION_CREDENTIALS'], how: 'bigquery://PROJECT/DATASET?location=LOCATION with GOOGLE_APPLICATION_CREDENTIALS' },
+export const LIVE_REQUIREMENTS: Record<
+  LiveEngine,
+  { readonly url: string; readonly credentials: readonly string[]; readonly how: string }
+> = {
+  snowflake: {
+    url: 'CLARI_DP_TEST_SNOWFLAKE_URL',
+    credentials: ['SNOWFLAKE_PRIVATE_KEY_FILE', 'SNOWFLAKE_PASSWORD'],
+    how: 'snowflake://USER@ACCOUNT/DATABASE/SCHEMA?warehouse=WH&role=ROLE with SNOWFLAKE_PRIVATE_KEY_FILE or SNOWFLAKE_PASSWORD',
+  },
+  bigquery: {
+    url: 'CLARI_DP_TEST_BIGQUERY_URL',
+    credentials: ['GOOGLE_APPLICATION_CREDENTIALS'],
+    how: 'bigquery://PROJECT/DATASET?location=LOCATION with GOOGLE_APPLICATION_CREDENTIALS',
+  },
 };
 
 export function liveEngines(env: Readonly<Record<string, string | undefined>>): LiveEngine[] {

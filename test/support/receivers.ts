@@ -42,13 +42,20 @@ export interface Reply {
   readonly body?: string;
 }
 
-export async function startHttp(respond: (n: number, request: Received) => Reply): Promise<{ base: string; requests: Received[] }> {
+export async function startHttp(
+  respond: (n: number, request: Received) => Reply,
+): Promise<{ base: string; requests: Received[] }> {
   const requests: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const request = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(request);
       const reply = respond(requests.length, request);
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
@@ -88,7 +95,9 @@ export interface ReceivedMail {
   readonly raw: string;
 }
 
-export async function startSmtp(extra: Partial<SMTPServerOptions> = {}): Promise<{ port: number; mails: ReceivedMail[] }> {
+export async function startSmtp(
+  extra: Partial<SMTPServerOptions> = {},
+): Promise<{ port: number; mails: ReceivedMail[] }> {
   const mails: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -103,7 +112,11 @@ export async function startSmtp(extra: Partial<SMTPServerOptions> = {}): Promise
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         const from = session.envelope.mailFrom;
-        mails.push({ from: from ? from.address : '', rcptTo: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        mails.push({
+          from: from ? from.address : '',
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         callback();
       });
     },
@@ -152,7 +165,9 @@ function splitEntity(raw: string): { headers: Map<string, string>; body: string 
 function decodeBody(body: string, encoding: string): string {
   if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
   if (/quoted-printable/i.test(encoding)) {
-    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     return Buffer.from(bytes, 'latin1').toString('utf8');
   }
   return body;

@@ -28,10 +28,15 @@ export function callerSource(): string {
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ file: m[2]!, fn: (m[1] ?? '').replace(/^(Object|Array)\./, '') }));
   // Callbacks have no name: an anonymous frame takes the name of the next named frame of its file.
-  const outside = frames.filter((f) => !f.file.startsWith('warehouse/') || f.file === 'warehouse/migrations.ts' || f.file === 'warehouse/privileges.ts');
+  const outside = frames.filter(
+    (f) =>
+      !f.file.startsWith('warehouse/') || f.file === 'warehouse/migrations.ts' || f.file === 'warehouse/privileges.ts',
+  );
   const first = outside[0] ?? frames[0];
   if (!first) return 'test';
-  const named = (outside.length > 0 ? outside : frames).find((f) => f.file === first.file && f.fn !== '' && !f.fn.includes('anonymous'));
+  const named = (outside.length > 0 ? outside : frames).find(
+    (f) => f.file === first.file && f.fn !== '' && !f.fn.includes('anonymous'),
+  );
   return `${first.file} ${named?.fn ?? '(anonymous)'}`;
 }
 
@@ -85,10 +90,17 @@ export class RecordingWarehouse implements Warehouse {
 
   async openStage(spec: StageSpec): Promise<Stager> {
     const stager = await this.tagged((source) => {
-      this.log?.push({ sql: `-- bulk load into ${spec.name} (${this.inner.dialect.name} adapter: ${this.inner.dialect.name === 'duckdb' ? 'appender' : 'COPY FROM STDIN'})`, source });
+      this.log?.push({
+        sql: `-- bulk load into ${spec.name} (${this.inner.dialect.name} adapter: ${this.inner.dialect.name === 'duckdb' ? 'appender' : 'COPY FROM STDIN'})`,
+        source,
+      });
       return this.inner.openStage(spec);
     });
-    return { append: (batch) => this.tagged(() => stager.append(batch)), close: () => this.tagged(() => stager.close()), drop: () => this.tagged(() => stager.drop()) };
+    return {
+      append: (batch) => this.tagged(() => stager.append(batch)),
+      close: () => this.tagged(() => stager.close()),
+      drop: () => this.tagged(() => stager.drop()),
+    };
   }
 
   close(): Promise<void> {

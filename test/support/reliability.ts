@@ -17,8 +17,17 @@ import { parseMail, type Received, type ReceivedMail, startHttp, startSmtp } fro
 export const API_KEY = 'reliability-key-5e1f9c27d4';
 
 /** clari-dp.yaml for CLI runs against a test simulator: small timings, two periods, fast retries. */
-export function writeRunConfig(dir: string, extra: { export?: Record<string, unknown>; top?: Record<string, unknown> } = {}): void {
-  const exportSettings = { pollIntervalMs: 15, jobTimeoutMs: 1500, maxRequeues: 3, capacityWaitMs: 10_000, ...extra.export };
+export function writeRunConfig(
+  dir: string,
+  extra: { export?: Record<string, unknown>; top?: Record<string, unknown> } = {},
+): void {
+  const exportSettings = {
+    pollIntervalMs: 15,
+    jobTimeoutMs: 1500,
+    maxRequeues: 3,
+    capacityWaitMs: 10_000,
+    ...extra.export,
+  };
   const lines = [
     'clari:',
     '  timeoutMs: 5000',
@@ -103,32 +112,71 @@ export async function startAlertReceivers(): Promise<AlertReceivers> {
   const slackUrl = `${slack.base}/services/T000/B000/slack-secret-7b4e02c5`;
   const count = (text: string): number => Number(/(\d+) forecast alerts? for \d{4}-\d{2}-\d{2}/.exec(text)?.[1] ?? 0);
   return {
-    env: { ALERT_WEBHOOK_URL: webhookUrl, SLACK_WEBHOOK_URL: slackUrl, SMTP_URL: `smtp://alerts:${password}@127.0.0.1:${smtp.port}?ignoreTLS=true` },
-    secrets: { 'API key': API_KEY, 'SMTP password': password, 'webhook URL': webhookUrl, 'Slack webhook URL': slackUrl },
+    env: {
+      ALERT_WEBHOOK_URL: webhookUrl,
+      SLACK_WEBHOOK_URL: slackUrl,
+      SMTP_URL: `smtp://alerts:${password}@127.0.0.1:${smtp.port}?ignoreTLS=true`,
+    },
+    secrets: {
+      'API key': API_KEY,
+      'SMTP password': password,
+      'webhook URL': webhookUrl,
+      'Slack webhook URL': slackUrl,
+    },
     webhook: webhook.requests,
     slack: slack.requests,
     mails: smtp.mails,
     webhookAlerts: () =>
       webhook.requests.flatMap((r) => {
-        const body = JSON.parse(r.body) as { runId: string; asOf: string; alerts: Omit<WebhookAlert, 'runId' | 'asOf'>[] };
-        return body.alerts.map((a) => ({ runId: body.runId, asOf: body.asOf, alertId: a.alertId, rule: a.rule, fingerprint: a.fingerprint, title: a.title, data: a.data }));
+        const body = JSON.parse(r.body) as {
+          runId: string;
+          asOf: string;
+          alerts: Omit<WebhookAlert, 'runId' | 'asOf'>[];
+        };
+        return body.alerts.map((a) => ({
+          runId: body.runId,
+          asOf: body.asOf,
+          alertId: a.alertId,
+          rule: a.rule,
+          fingerprint: a.fingerprint,
+          title: a.title,
+          data: a.data,
+        }));
       }),
     digests: () => ({
-      webhook: { messages: webhook.requests.length, alerts: webhook.requests.reduce((n, r) => n + (JSON.parse(r.body) as { alerts: unknown[] }).alerts.length, 0) },
+      webhook: {
+        messages: webhook.requests.length,
+        alerts: webhook.requests.reduce((n, r) => n + (JSON.parse(r.body) as { alerts: unknown[] }).alerts.length, 0),
+      },
       slack: { messages: slack.requests.length, alerts: slack.requests.reduce((n, r) => n + count(r.body), 0) },
       email: { messages: smtp.mails.length, alerts: smtp.mails.reduce((n, m) => n + count(parseMail(m.raw).text), 0) },
     }),
     texts: () => ({
-      ...Object.fromEntries(webhook.requests.map((r, i) => [`webhook request ${i}`, `${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`])),
-      ...Object.fromEntries(slack.requests.map((r, i) => [`slack request ${i}`, `${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`])),
+      ...Object.fromEntries(
+        webhook.requests.map((r, i) => [`webhook request ${i}`, `${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`]),
+      ),
+      ...Object.fromEntries(
+        slack.requests.map((r, i) => [`slack request ${i}`, `${r.path}\n${JSON.stringify(r.headers)}\n${r.body}`]),
+      ),
       ...Object.fromEntries(smtp.mails.map((m, i) => [`mail ${i}`, m.raw])),
     }),
   };
 }
 
 /** Environment for a CLI run against `sim` on a DuckDB file or PostgreSQL URL, with a data dir. */
-export function cliEnv(sim: RunningSimulator, warehouse: string, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { CLARI_BASE_URL: sim.url, CLARI_API_KEY: API_KEY, CLARI_DP_WAREHOUSE: warehouse, CLARI_DP_DATA_DIR: dataDir, ...extra };
+export function cliEnv(
+  sim: RunningSimulator,
+  warehouse: string,
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    CLARI_BASE_URL: sim.url,
+    CLARI_API_KEY: API_KEY,
+    CLARI_DP_WAREHOUSE: warehouse,
+    CLARI_DP_DATA_DIR: dataDir,
+    ...extra,
+  };
 }
 
 export function tempDir(prefix: string): string {
@@ -149,7 +197,14 @@ export class ServedPayloads {
     simulator.handle = (request) => {
       const response = handle(request);
       const jobId = /\/export\/jobs\/([^/]+)\/results$/.exec(request.path)?.[1];
-      if (!jobId || request.method !== 'GET' || response.status !== 200 || response.fault || response.body === undefined) return response;
+      if (
+        !jobId ||
+        request.method !== 'GET' ||
+        response.status !== 200 ||
+        response.fault ||
+        response.body === undefined
+      )
+        return response;
       const keep = (text: string): void => {
         if (!this.byJob.has(jobId)) this.byJob.set(jobId, JSON.parse(text) as RawPayload['doc']);
       };
@@ -206,7 +261,17 @@ export async function dataState(wh: Warehouse): Promise<Record<string, string[]>
   const out: Record<string, string[]> = {};
   for (const [table, volatile] of Object.entries(VOLATILE)) {
     const rows = await wh.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
-    out[table] = rows.map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).filter(([k]) => !volatile.includes(k)).sort(([a], [b]) => a.localeCompare(b))))).sort();
+    out[table] = rows
+      .map((row) =>
+        JSON.stringify(
+          Object.fromEntries(
+            Object.entries(row)
+              .filter(([k]) => !volatile.includes(k))
+              .sort(([a], [b]) => a.localeCompare(b)),
+          ),
+        ),
+      )
+      .sort();
   }
   return out;
 }

@@ -26,8 +26,12 @@ function variants(secret: string): string[] {
 }
 
 /** Every "<secret name> in <place>" found; empty when nothing leaked. */
-export async function findSecrets(secrets: Readonly<Record<string, string>>, sources: SecretSources): Promise<string[]> {
-  for (const [name, value] of Object.entries(secrets)) if (value.length < 8) throw new Error(`secret ${name} is too short to search for reliably`);
+export async function findSecrets(
+  secrets: Readonly<Record<string, string>>,
+  sources: SecretSources,
+): Promise<string[]> {
+  for (const [name, value] of Object.entries(secrets))
+    if (value.length < 8) throw new Error(`secret ${name} is too short to search for reliably`);
   const found: string[] = [];
   const check = (where: string, content: string | Buffer): void => {
     for (const [name, value] of Object.entries(secrets)) {
@@ -37,18 +41,25 @@ export async function findSecrets(secrets: Readonly<Record<string, string>>, sou
   for (const [where, text] of Object.entries(sources.texts ?? {})) check(where, text);
   for (const dir of sources.dirs ?? []) for (const file of walk(dir)) check(file, readContent(file));
   for (const wh of sources.warehouses ?? []) {
-    const tables = await wh.query<{ table_name: string }>("SELECT DISTINCT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')");
+    const tables = await wh.query<{ table_name: string }>(
+      "SELECT DISTINCT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
     for (const { table_name: table } of tables) {
-      for (const [i, row] of (await wh.query(`SELECT * FROM "${table}"`)).entries()) check(`${wh.description} ${table} row ${i}`, JSON.stringify(row));
+      for (const [i, row] of (await wh.query(`SELECT * FROM "${table}"`)).entries())
+        check(`${wh.description} ${table} row ${i}`, JSON.stringify(row));
     }
-    const views = await wh.query("SELECT table_name, view_definition FROM information_schema.views WHERE table_schema NOT IN ('pg_catalog', 'information_schema')");
+    const views = await wh.query(
+      "SELECT table_name, view_definition FROM information_schema.views WHERE table_schema NOT IN ('pg_catalog', 'information_schema')",
+    );
     check(`${wh.description} view definitions`, JSON.stringify(views));
   }
   return found;
 }
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [],
+  );
 }
 
 function readContent(file: string): Buffer {

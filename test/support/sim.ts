@@ -9,7 +9,15 @@ import { type RunningSimulator, type SimServerOptions, startSimulator } from '..
 export type TestSimOptions = Omit<SimServerOptions, 'clock'> & { clock?: SimServerOptions['clock'] };
 
 export async function startTestSim(options: TestSimOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ asOf: '2026-11-23', users: 24, jobDurationMs: 30, retryAfterSeconds: 0, slowMs: 20, ...options, clock: options.clock ?? systemClock });
+  return startSimulator({
+    asOf: '2026-11-23',
+    users: 24,
+    jobDurationMs: 30,
+    retryAfterSeconds: 0,
+    slowMs: 20,
+    ...options,
+    clock: options.clock ?? systemClock,
+  });
 }
 
 export function testClient(sim: RunningSimulator, overrides: Partial<ClariClientOptions> = {}): ClariClient {
@@ -44,11 +52,16 @@ export async function simStats(sim: RunningSimulator): Promise<{
 
 /** Requests to the Clari API itself (the simulator's /__sim control routes are not Clari). */
 export async function apiCalls(sim: RunningSimulator): Promise<number> {
-  return Object.entries((await simStats(sim)).requests).reduce((n, [route, count]) => (route.includes('/__sim/') ? n : n + count), 0);
+  return Object.entries((await simStats(sim)).requests).reduce(
+    (n, [route, count]) => (route.includes('/__sim/') ? n : n + count),
+    0,
+  );
 }
 
 /** Collects every part of a decoded document into arrays (tests only: real code streams). */
-export async function collect<P extends { kind: string; rows: unknown[] }, S>(parts: AsyncGenerator<P, S>): Promise<{ rows: Record<string, unknown[]>; summary: S }> {
+export async function collect<P extends { kind: string; rows: unknown[] }, S>(
+  parts: AsyncGenerator<P, S>,
+): Promise<{ rows: Record<string, unknown[]>; summary: S }> {
   const rows: Record<string, unknown[]> = { entries: [], users: [], fields: [], timePeriods: [], timeFrames: [] };
   for (;;) {
     const next = await parts.next();

@@ -27,7 +27,11 @@ export async function testWarehouse(engine: Engine): Promise<TestWarehouse> {
   if (engine === 'duckdb') {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-duck-'));
     const url = `duckdb:${join(dir, 'test.duckdb')}`;
-    return { url, open: () => openWarehouse(url), dispose: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })) };
+    return {
+      url,
+      open: () => openWarehouse(url),
+      dispose: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
+    };
   }
   if (engine === 'snowflake' || engine === 'bigquery') return liveWarehouse(engine);
   const admin = inject('pgUrl');

@@ -58,7 +58,9 @@ const SOURCES = [
 
 /** Run-dependent parts of statements: temp file paths and per-session scratch names. */
 function stable(sql: string): string {
-  return sql.replace(/file:\/\/[^']*\/clari-dp-stage-[^/']+\//g, 'file://<tmp>/').replace(/clari_dp_stage_[0-9a-f]{12}_/g, 'clari_dp_stage_<session>_');
+  return sql
+    .replace(/file:\/\/[^']*\/clari-dp-stage-[^/']+\//g, 'file://<tmp>/')
+    .replace(/clari_dp_stage_[0-9a-f]{12}_/g, 'clari_dp_stage_<session>_');
 }
 
 /** Statements grouped by source in order of first appearance, each once. */
@@ -76,7 +78,8 @@ function group(log: readonly Recorded[]): Map<string, string[]> {
 function render(dialect: DialectName, groups: Map<string, string[]>): string {
   const count = [...groups.values()].reduce((n, list) => n + list.length, 0);
   let out = `-- Golden SQL, ${dialect}: every distinct statement clari-dp sent in test/support/golden-scenario.ts,\n-- grouped by the function that sent it (${count} statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u\n`;
-  for (const [source, list] of groups) out += `\n-- ===== ${source} =====\n${list.map((sql) => `${sql};\n`).join('\n')}`;
+  for (const [source, list] of groups)
+    out += `\n-- ===== ${source} =====\n${list.map((sql) => `${sql};\n`).join('\n')}`;
   return out;
 }
 
@@ -109,21 +112,31 @@ async function record(dialect: DialectName): Promise<{ log: Recorded[]; outcome:
 describe('golden SQL', () => {
   afterAll(() => outcomes.clear());
 
-  it.each(['duckdb', 'postgres', 'snowflake', 'bigquery'] as const)('%s: every statement, as text, executed on a real engine', async (dialect) => {
-    const { log, outcome, adapted } = await record(dialect);
-    const groups = group(log);
-    outcomes.set(dialect, { groups, outcome });
-    expect(outcome.rowsLoaded).toBeGreaterThan(100);
-    expect(outcome.privilegesOk).toBe(true);
-    expect([...groups.keys()]).toEqual(expect.arrayContaining(SOURCES));
-    await expect(render(dialect, groups)).toMatchFileSnapshot(`./golden/${dialect}.sql`);
-    if (dialect === 'snowflake') {
-      // Snowflake SQL ran verbatim on DuckDB except these, which spell TIMESTAMP_NTZ (documented above):
-      // epoch conversions, DDL with timestamp columns, and typed timestamp parameters.
-      const kind = (sql: string): string => (/TO_TIMESTAMP_NTZ/.test(sql) ? 'epoch' : /CREATE TABLE/.test(sql) ? 'ddl' : /CAST\(:\d+ AS TIMESTAMP_NTZ\)/.test(sql) ? 'typed parameter' : sql);
-      expect(new Set(adapted.map(kind))).toEqual(new Set(['epoch', 'ddl', 'typed parameter']));
-    }
-  });
+  it.each(['duckdb', 'postgres', 'snowflake', 'bigquery'] as const)(
+    '%s: every statement, as text, executed on a real engine',
+    async (dialect) => {
+      const { log, outcome, adapted } = await record(dialect);
+      const groups = group(log);
+      outcomes.set(dialect, { groups, outcome });
+      expect(outcome.rowsLoaded).toBeGreaterThan(100);
+      expect(outcome.privilegesOk).toBe(true);
+      expect([...groups.keys()]).toEqual(expect.arrayContaining(SOURCES));
+      await expect(render(dialect, groups)).toMatchFileSnapshot(`./golden/${dialect}.sql`);
+      if (dialect === 'snowflake') {
+        // Snowflake SQL ran verbatim on DuckDB except these, which spell TIMESTAMP_NTZ (documented above):
+        // epoch conversions, DDL with timestamp columns, and typed timestamp parameters.
+        const kind = (sql: string): string =>
+          /TO_TIMESTAMP_NTZ/.test(sql)
+            ? 'epoch'
+            : /CREATE TABLE/.test(sql)
+              ? 'ddl'
+              : /CAST\(:\d+ AS TIMESTAMP_NTZ\)/.test(sql)
+                ? 'typed parameter'
+                : sql;
+        expect(new Set(adapted.map(kind))).toEqual(new Set(['epoch', 'ddl', 'typed parameter']));
+      }
+    },
+  );
 
   it('PostgreSQL statements parse with PostgreSQL’s own parser (libpg-query)', async () => {
     const statements = [...outcomes.get('postgres')!.groups.values()].flat().filter((sql) => !isMarker(sql));
@@ -143,6 +156,7 @@ describe('golden SQL', () => {
 
   it('every dialect loads the same data and finds the same changes', () => {
     const reference = outcomes.get('duckdb')!.outcome;
-    for (const dialect of ['postgres', 'snowflake', 'bigquery'] as const) expect(outcomes.get(dialect)!.outcome, dialect).toEqual(reference);
+    for (const dialect of ['postgres', 'snowflake', 'bigquery'] as const)
+      expect(outcomes.get(dialect)!.outcome, dialect).toEqual(reference);
   });
 });

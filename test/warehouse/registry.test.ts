@@ -11,17 +11,28 @@ import { describe, expect, it } from 'vitest';
 import { describeWarehouseUrl, openWarehouse, parseWarehouseUrl, type Warehouse } from '../../src/warehouse/index.js';
 import { loadAdapter, OPTIONAL_DRIVERS } from '../../src/warehouse/drivers.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { optionalDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  optionalDependencies: Record<string, string>;
+};
 
 describe('optional drivers', () => {
   it('are pinned in package.json at the versions the error message tells users to install', () => {
-    for (const driver of Object.values(OPTIONAL_DRIVERS)) expect(pkg.optionalDependencies[driver.package], driver.package).toBe(driver.version);
+    for (const driver of Object.values(OPTIONAL_DRIVERS))
+      expect(pkg.optionalDependencies[driver.package], driver.package).toBe(driver.version);
   });
 
   it('a missing driver becomes a config error naming the npm install command', async () => {
-    const missing = Object.assign(new Error("Cannot find package 'snowflake-sdk' imported from /app/dist/warehouse/snowflake/adapter.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    const missing = Object.assign(
+      new Error("Cannot find package 'snowflake-sdk' imported from /app/dist/warehouse/snowflake/adapter.js"),
+      { code: 'ERR_MODULE_NOT_FOUND' },
+    );
     const error = await loadAdapter('snowflake', () => Promise.reject(missing)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'warehouse.driver_missing', kind: 'config', message: expect.stringContaining('snowflake-sdk'), hint: expect.stringContaining('npm install snowflake-sdk@3.3.0') });
+    expect(error).toMatchObject({
+      code: 'warehouse.driver_missing',
+      kind: 'config',
+      message: expect.stringContaining('snowflake-sdk'),
+      hint: expect.stringContaining('npm install snowflake-sdk@3.3.0'),
+    });
     const other = Object.assign(new Error("Cannot find module './lost.js'"), { code: 'ERR_MODULE_NOT_FOUND' });
     await expect(loadAdapter('bigquery', () => Promise.reject(other))).rejects.toBe(other);
   });
@@ -29,30 +40,57 @@ describe('optional drivers', () => {
 
 describe('opening cloud warehouses', () => {
   it('Snowflake without credentials: a config error before any network call', async () => {
-    const error = await openWarehouse('snowflake://CLARI_DP@myorg-myaccount/ANALYTICS/CLARI?warehouse=LOAD_WH').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'warehouse.config', message: expect.stringContaining('no Snowflake credentials'), hint: expect.stringContaining('SNOWFLAKE_PRIVATE_KEY_FILE') });
+    const error = await openWarehouse('snowflake://CLARI_DP@myorg-myaccount/ANALYTICS/CLARI?warehouse=LOAD_WH').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'warehouse.config',
+      message: expect.stringContaining('no Snowflake credentials'),
+      hint: expect.stringContaining('SNOWFLAKE_PRIVATE_KEY_FILE'),
+    });
   });
 
   it('BigQuery with an unreadable key file: an auth error saying which setting to fix', async () => {
-    const error = await openWarehouse('bigquery://acme-analytics/clari?key_file=/nonexistent/clari-sa.json').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'warehouse.auth', kind: 'config', hint: expect.stringContaining('GOOGLE_APPLICATION_CREDENTIALS') });
+    const error = await openWarehouse('bigquery://acme-analytics/clari?key_file=/nonexistent/clari-sa.json').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      code: 'warehouse.auth',
+      kind: 'config',
+      hint: expect.stringContaining('GOOGLE_APPLICATION_CREDENTIALS'),
+    });
   });
 
   it('URLs: forms are checked and passwords masked', () => {
-    expect(parseWarehouseUrl('bigquery://acme-analytics/clari?location=EU')).toEqual({ kind: 'bigquery', url: 'bigquery://acme-analytics/clari?location=EU', project: 'acme-analytics', dataset: 'clari' });
-    expect(() => parseWarehouseUrl('bigquery://acme-analytics')).toThrow(expect.objectContaining({ code: 'warehouse.config', hint: expect.stringContaining('bigquery://PROJECT/DATASET') }));
-    expect(describeWarehouseUrl('snowflake://CLARI_DP:hunter2@acct/DB/S?warehouse=WH')).toBe('snowflake://CLARI_DP:***@acct/DB/S?warehouse=WH');
+    expect(parseWarehouseUrl('bigquery://acme-analytics/clari?location=EU')).toEqual({
+      kind: 'bigquery',
+      url: 'bigquery://acme-analytics/clari?location=EU',
+      project: 'acme-analytics',
+      dataset: 'clari',
+    });
+    expect(() => parseWarehouseUrl('bigquery://acme-analytics')).toThrow(
+      expect.objectContaining({
+        code: 'warehouse.config',
+        hint: expect.stringContaining('bigquery://PROJECT/DATASET'),
+      }),
+    );
+    expect(describeWarehouseUrl('snowflake://CLARI_DP:hunter2@acct/DB/S?warehouse=WH')).toBe(
+      'snowflake://CLARI_DP:***@acct/DB/S?warehouse=WH',
+    );
   });
 });
 
 describe('DuckDB URL settings', () => {
   it('memory_limit and threads reach the engine; a load runs under load_memory_limit, restored after commit and rollback', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-duck-settings-'));
-    const limit = async (wh: Warehouse): Promise<unknown> => (await wh.query("SELECT current_setting('memory_limit') AS m"))[0]!.m;
+    const limit = async (wh: Warehouse): Promise<unknown> =>
+      (await wh.query("SELECT current_setting('memory_limit') AS m"))[0]!.m;
     try {
       const configured = await openWarehouse(`duckdb:${join(dir, 'a.duckdb')}?memory_limit=300MB&threads=1`);
       try {
-        expect(await configured.query("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t")).toEqual([{ m: '286.1 MiB', t: '1' }]);
+        expect(
+          await configured.query("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t"),
+        ).toEqual([{ m: '286.1 MiB', t: '1' }]);
         await configured.transaction(async (tx) => {
           await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
           expect(await limit(tx)).toBe('122.0 MiB');
@@ -86,10 +124,18 @@ describe('DuckDB URL settings', () => {
       } finally {
         await defaults.close();
       }
-      expect(parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=100MB')).toMatchObject({ settings: { memory_limit: '100MB', load_memory_limit: '100MB' } });
-      expect(parseWarehouseUrl('duckdb:./x.duckdb?load_memory_limit=1GiB')).toMatchObject({ settings: { load_memory_limit: '1GiB' } });
-      expect(() => parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=lots')).toThrow(expect.objectContaining({ code: 'warehouse.config', hint: expect.stringContaining('memory_limit') }));
-      expect(() => parseWarehouseUrl('duckdb:./x.duckdb?access_mode=READ_ONLY')).toThrow(/unsupported setting access_mode/);
+      expect(parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=100MB')).toMatchObject({
+        settings: { memory_limit: '100MB', load_memory_limit: '100MB' },
+      });
+      expect(parseWarehouseUrl('duckdb:./x.duckdb?load_memory_limit=1GiB')).toMatchObject({
+        settings: { load_memory_limit: '1GiB' },
+      });
+      expect(() => parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=lots')).toThrow(
+        expect.objectContaining({ code: 'warehouse.config', hint: expect.stringContaining('memory_limit') }),
+      );
+      expect(() => parseWarehouseUrl('duckdb:./x.duckdb?access_mode=READ_ONLY')).toThrow(
+        /unsupported setting access_mode/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -20,7 +20,8 @@ export function createConsoleChannel(options: ConsoleChannelOptions): Channel {
     // Through a promise so a throwing writer rejects the send instead of throwing from it.
     send: (alerts, context) =>
       Promise.resolve().then(() => {
-        if (alerts.length > 0) options.write(renderPlainText(alerts, context, { withText: false, withFields: options.compact !== true }));
+        if (alerts.length > 0)
+          options.write(renderPlainText(alerts, context, { withText: false, withFields: options.compact !== true }));
       }),
   };
 }

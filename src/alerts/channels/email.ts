@@ -101,7 +101,10 @@ async function sendDigests(
   }
   const first = failures[0];
   if (!first) return;
-  const count = failures.length === digests.length ? `${failures.length === 1 ? 'the digest' : `all ${failures.length} digests`}` : `${failures.length} of ${digests.length} digests`;
+  const count =
+    failures.length === digests.length
+      ? `${failures.length === 1 ? 'the digest' : `all ${failures.length} digests`}`
+      : `${failures.length} of ${digests.length} digests`;
   throw new AppError(`email channel "${options.name}": sending ${count} failed: ${first.reason}`, {
     code: CHANNEL_FAILED,
     kind: 'transient',
@@ -149,7 +152,9 @@ function alertRow(alert: Alert): string {
   const parts = [`<strong>${escapeHtml(alert.title)}</strong>`];
   if (alert.text.trim() !== '') parts.push(escapeHtml(alert.text));
   if (isWebLink(alert.link)) parts.push(`<a href="${escapeHtml(alert.link)}">Open dashboard</a>`);
-  const fields = alert.fields.map((f) => `<strong>${escapeHtml(f.label)}:</strong> ${escapeHtml(f.value)}`).join('<br>');
+  const fields = alert.fields
+    .map((f) => `<strong>${escapeHtml(f.label)}:</strong> ${escapeHtml(f.value)}`)
+    .join('<br>');
   return `<tr>${severity}<td ${CELL}>${parts.join('<br>')}</td><td ${CELL}>${fields}</td></tr>`;
 }
 
@@ -157,7 +162,12 @@ function alertRow(alert: Alert): string {
 function describeSmtpError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   const { code, responseCode } = error as Error & { code?: unknown; responseCode?: unknown };
-  const prefix = [typeof code === 'string' ? code : undefined, typeof responseCode === 'number' ? String(responseCode) : undefined].filter(Boolean).join(' ');
+  const prefix = [
+    typeof code === 'string' ? code : undefined,
+    typeof responseCode === 'number' ? String(responseCode) : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
   const message = error.message.replace(/\s+/g, ' ').trim().slice(0, 300);
   return prefix === '' ? message : `${prefix}: ${message}`;
 }

@@ -31,7 +31,13 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Only http(s) links are rendered as links: a `javascript:` URL must never become clickable. */
 export function isWebLink(link: string | undefined): link is string {
@@ -48,7 +54,8 @@ export function alertLines(alert: Alert, options: PlainTextOptions): string[] {
   const indent = '    ';
   const lines = [`${severityTag(alert.severity)} ${alert.title}`];
   if (options.withText && alert.text.trim() !== '') lines.push(`${indent}${indentValue(alert.text, indent)}`);
-  if (options.withFields !== false) for (const field of alert.fields) lines.push(`${indent}${field.label}: ${indentValue(field.value, indent)}`);
+  if (options.withFields !== false)
+    for (const field of alert.fields) lines.push(`${indent}${field.label}: ${indentValue(field.value, indent)}`);
   if (alert.link !== undefined) lines.push(`${indent}dashboard: ${alert.link}`);
   return lines;
 }

@@ -27,8 +27,19 @@ export interface PostResult {
 
 type Outcome =
   | { readonly type: 'ok'; readonly status: number; readonly body: string }
-  | { readonly type: 'retry'; readonly what: string; readonly status?: number; readonly retryAfterMs?: number | undefined }
-  | { readonly type: 'fail'; readonly what: string; readonly status: number; readonly kind: ErrorKind; readonly hint: string };
+  | {
+      readonly type: 'retry';
+      readonly what: string;
+      readonly status?: number;
+      readonly retryAfterMs?: number | undefined;
+    }
+  | {
+      readonly type: 'fail';
+      readonly what: string;
+      readonly status: number;
+      readonly kind: ErrorKind;
+      readonly hint: string;
+    };
 
 const MAX_ERROR_BODY = 200;
 
@@ -51,7 +62,12 @@ export function postTarget(label: string, url: string, options: PostChannelOptio
   checkWebhookUrl(label, url);
   const { maxAttempts = 4, baseDelayMs = 1000 } = options;
   // The Clari defaults with the channel's attempts and first step.
-  const retry = { ...DEFAULT_RETRY, maxAttempts: Math.max(1, Math.floor(maxAttempts)), baseDelayMs: Math.max(0, baseDelayMs), maxDelayMs: 30_000 };
+  const retry = {
+    ...DEFAULT_RETRY,
+    maxAttempts: Math.max(1, Math.floor(maxAttempts)),
+    baseDelayMs: Math.max(0, baseDelayMs),
+    maxDelayMs: 30_000,
+  };
   return { label, url, fetch: options.fetch, clock: options.clock, random: options.random, retry };
 }
 
@@ -77,10 +93,25 @@ export async function postJson(target: PostTarget, body: unknown, signal?: Abort
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptPost(target, payload, signal);
     if (outcome.type === 'ok') return { status: outcome.status, body: outcome.body, attempts: attempt };
-    if (outcome.type === 'fail') throw channelError(redactor, `${target.label}: ${outcome.what}`, outcome.kind, outcome.hint, outcome.status, attempt);
+    if (outcome.type === 'fail')
+      throw channelError(
+        redactor,
+        `${target.label}: ${outcome.what}`,
+        outcome.kind,
+        outcome.hint,
+        outcome.status,
+        attempt,
+      );
     const delay = retryDelay(attempt, outcome.retryAfterMs, target.retry, target.random);
     if (attempt >= target.retry.maxAttempts) {
-      throw channelError(redactor, `${target.label}: gave up after ${attempt} attempts: ${outcome.what}`, 'transient', TRANSIENT_HINT, outcome.status, attempt);
+      throw channelError(
+        redactor,
+        `${target.label}: gave up after ${attempt} attempts: ${outcome.what}`,
+        'transient',
+        TRANSIENT_HINT,
+        outcome.status,
+        attempt,
+      );
     }
     if (delay > target.retry.maxRetryAfterMs) {
       const message = `${target.label}: ${outcome.what}; the receiver asked to wait ${Math.round(delay / 1000)} s, longer than clari-dp waits`;
@@ -113,7 +144,12 @@ async function classify(target: PostTarget, response: Response): Promise<Outcome
   if (status >= 200 && status < 300) return { type: 'ok', status, body };
   const what = `HTTP ${status}${body === '' ? '' : ` ${body}`}`;
   if (status === 429) {
-    return { type: 'retry', what, status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), target.clock.now()) };
+    return {
+      type: 'retry',
+      what,
+      status,
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), target.clock.now()),
+    };
   }
   if (status === 408 || status >= 500) return { type: 'retry', what, status };
   return { type: 'fail', what, status, ...permanentFailure(status) };
@@ -121,10 +157,16 @@ async function classify(target: PostTarget, response: Response): Promise<Outcome
 
 function permanentFailure(status: number): { kind: ErrorKind; hint: string } {
   if (status >= 300 && status < 400) {
-    return { kind: 'config', hint: 'The webhook URL redirects, and redirects are not followed; configure the final URL.' };
+    return {
+      kind: 'config',
+      hint: 'The webhook URL redirects, and redirects are not followed; configure the final URL.',
+    };
   }
   if (status === 400 || status === 413 || status === 422) {
-    return { kind: 'data', hint: 'The receiver rejected the message itself; check the receiver expects this format, or report a clari-dp bug.' };
+    return {
+      kind: 'data',
+      hint: 'The receiver rejected the message itself; check the receiver expects this format, or report a clari-dp bug.',
+    };
   }
   return {
     kind: 'config',
@@ -161,7 +203,14 @@ function urlRedactor(url: string): Redactor {
   return redactor;
 }
 
-function channelError(redactor: Redactor, message: string, kind: ErrorKind, hint: string, status: number | undefined, attempts: number): AppError {
+function channelError(
+  redactor: Redactor,
+  message: string,
+  kind: ErrorKind,
+  hint: string,
+  status: number | undefined,
+  attempts: number,
+): AppError {
   return new AppError(redactor.redact(message), {
     code: CHANNEL_FAILED,
     kind,

@@ -40,7 +40,14 @@ export interface SlackMessage {
 }
 
 /** Slack's documented limits. */
-export const SLACK_LIMITS = { blocks: 50, sectionFields: 10, sectionText: 3000, fieldText: 2000, headerText: 150, buttonUrl: 3000 } as const;
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionFields: 10,
+  sectionText: 3000,
+  fieldText: 2000,
+  headerText: 150,
+  buttonUrl: 3000,
+} as const;
 
 export function createSlackChannel(options: SlackChannelOptions): Channel {
   const target = postTarget(`slack channel "${options.name}"`, options.webhookUrl, options);
@@ -53,18 +60,25 @@ export function createSlackChannel(options: SlackChannelOptions): Channel {
   };
 }
 
-async function sendMessages(target: PostTarget, messages: readonly SlackMessage[], signal: AbortSignal | undefined): Promise<void> {
+async function sendMessages(
+  target: PostTarget,
+  messages: readonly SlackMessage[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
   for (const [index, message] of messages.entries()) {
     try {
       await postJson(target, message, signal);
     } catch (error) {
       if (!isAppError(error) || index === 0) throw error;
-      throw new AppError(`${error.message} (message ${index + 1} of ${messages.length}; the first ${index} were delivered)`, {
-        code: error.code,
-        kind: error.kind,
-        hint: error.hint,
-        details: { ...error.details, delivered: index, messages: messages.length },
-      });
+      throw new AppError(
+        `${error.message} (message ${index + 1} of ${messages.length}; the first ${index} were delivered)`,
+        {
+          code: error.code,
+          kind: error.kind,
+          hint: error.hint,
+          details: { ...error.details, delivered: index, messages: messages.length },
+        },
+      );
     }
   }
 }
@@ -75,9 +89,14 @@ export function buildSlackMessages(alerts: readonly Alert[], context: DeliveryCo
   const pages = packPages(alerts.map((alert, index) => alertBlocks(alert, index)));
   return pages.map((blocks, index) => {
     const only = alerts.length === 1 && pages.length === 1 ? alerts[0] : undefined;
-    const title = only ? only.title.trim() || '(untitled alert)' : digestTitle(alerts.length, context, index, pages.length);
+    const title = only
+      ? only.title.trim() || '(untitled alert)'
+      : digestTitle(alerts.length, context, index, pages.length);
     const fallback = only ? `${severityTag(only.severity)} ${only.title}` : title;
-    const header: SlackBlock = { type: 'header', text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerText) } };
+    const header: SlackBlock = {
+      type: 'header',
+      text: { type: 'plain_text', text: truncate(title, SLACK_LIMITS.headerText) },
+    };
     return { text: truncateMrkdwn(escapeMrkdwn(fallback), SLACK_LIMITS.sectionText), blocks: [header, ...blocks] };
   });
 }
@@ -112,11 +131,21 @@ function packPages(groups: readonly SlackBlock[][]): SlackBlock[][] {
 function alertBlocks(alert: Alert, index: number): SlackBlock[] {
   const fieldChunks = chunk(alert.fields.map(fieldText), SLACK_LIMITS.sectionFields);
   const [first, ...rest] = fieldChunks;
-  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(sectionText(alert)), ...(first ? { fields: first } : {}) }];
+  const blocks: SlackBlock[] = [
+    { type: 'section', text: mrkdwn(sectionText(alert)), ...(first ? { fields: first } : {}) },
+  ];
   for (const fields of rest) blocks.push({ type: 'section', fields });
-  blocks.push({ type: 'context', elements: [mrkdwn(`${severityLabel(alert)}  ·  rule \`${escapeMrkdwn(alert.rule)}\``)] });
+  blocks.push({
+    type: 'context',
+    elements: [mrkdwn(`${severityLabel(alert)}  ·  rule \`${escapeMrkdwn(alert.rule)}\``)],
+  });
   if (isWebLink(alert.link) && alert.link.length <= SLACK_LIMITS.buttonUrl) {
-    const button: SlackButton = { type: 'button', text: { type: 'plain_text', text: 'Open dashboard' }, url: alert.link, action_id: `open-dashboard-${index}` };
+    const button: SlackButton = {
+      type: 'button',
+      text: { type: 'plain_text', text: 'Open dashboard' },
+      url: alert.link,
+      action_id: `open-dashboard-${index}`,
+    };
     blocks.push({ type: 'actions', elements: [button] });
   }
   return blocks;

@@ -15,13 +15,21 @@ export const alerts: CommandAction = (context, o, args) => {
   const action = args[0];
   if (action === 'test') return sendTest(context());
   if (action === 'backtest') return runBacktest(context(), o);
-  return Promise.reject(new UsageError(`clari-dp alerts: unknown action "${action ?? ''}"`, 'Use `clari-dp alerts test` or `clari-dp alerts backtest --period YYYY_QN`.'));
+  return Promise.reject(
+    new UsageError(
+      `clari-dp alerts: unknown action "${action ?? ''}"`,
+      'Use `clari-dp alerts test` or `clari-dp alerts backtest --period YYYY_QN`.',
+    ),
+  );
 };
 
 async function sendTest(ctx: AppContext): Promise<ExitCode> {
   const setup = alertSetup(ctx);
   if (setup.routes.length === 0) {
-    throw new UsageError('No alert channels are configured', 'Set SLACK_WEBHOOK_URL, or SMTP_URL with ALERT_EMAIL_TO, or ALERT_WEBHOOK_URL, or list channels in alerts.yaml.');
+    throw new UsageError(
+      'No alert channels are configured',
+      'Set SLACK_WEBHOOK_URL, or SMTP_URL with ALERT_EMAIL_TO, or ALERT_WEBHOOK_URL, or list channels in alerts.yaml.',
+    );
   }
   const now = ctx.clock.now();
   const alert: Alert = {
@@ -42,7 +50,9 @@ async function sendTest(ctx: AppContext): Promise<ExitCode> {
       lines.push(`PASS  ${route.channel.name} (${route.channel.type})`);
     } catch (error) {
       failed++;
-      lines.push(`FAIL  ${route.channel.name} (${route.channel.type}): ${error instanceof Error ? error.message : String(error)}`);
+      lines.push(
+        `FAIL  ${route.channel.name} (${route.channel.type}): ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   ctx.io.stdout(ctx.redactor.redact(`${lines.join('\n')}\n`));
@@ -51,7 +61,8 @@ async function sendTest(ctx: AppContext): Promise<ExitCode> {
 
 async function runBacktest(ctx: AppContext, o: Record<string, unknown>): Promise<ExitCode> {
   const period = typeof o.period === 'string' ? o.period : undefined;
-  if (!period || !isPeriodId(period)) throw new UsageError('alerts backtest needs --period YYYY_QN', 'e.g. clari-dp alerts backtest --period 2026_Q2');
+  if (!period || !isPeriodId(period))
+    throw new UsageError('alerts backtest needs --period YYYY_QN', 'e.g. clari-dp alerts backtest --period 2026_Q2');
   const setup = alertSetup(ctx);
   const wh = await openConfiguredWarehouse(ctx);
   try {
@@ -60,7 +71,10 @@ async function runBacktest(ctx: AppContext, o: Record<string, unknown>): Promise
     const format = formatOf(ctx, o);
     if (format === 'json') ctx.io.stdout(`${JSON.stringify(result)}\n`);
     else {
-      const header = format === 'table' ? `backtest of ${period}: ${result.snapshots} stored snapshot(s) replayed through ${result.rows.length} forecast rule(s)\n\n` : '';
+      const header =
+        format === 'table'
+          ? `backtest of ${period}: ${result.snapshots} stored snapshot(s) replayed through ${result.rows.length} forecast rule(s)\n\n`
+          : '';
       ctx.io.stdout(
         header +
           render(
@@ -76,7 +90,8 @@ async function runBacktest(ctx: AppContext, o: Record<string, unknown>): Promise
           ),
       );
     }
-    if (result.snapshots === 0) ctx.io.stderr(`no stored snapshots for ${period}: run clari-dp run (or backfill) first\n`);
+    if (result.snapshots === 0)
+      ctx.io.stderr(`no stored snapshots for ${period}: run clari-dp run (or backfill) first\n`);
     return EXIT.ok;
   } finally {
     await wh.close();

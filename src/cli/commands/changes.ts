@@ -22,12 +22,15 @@ export const changes: CommandAction = async (context, o) => {
     add('current_snapshot >= ?', o.since);
   }
   const forecasts = (o.forecast as string[] | undefined) ?? [];
-  if (forecasts.length > 0) where.push(`forecast_name IN (${forecasts.map((f) => (params.push(f), `$${params.length}`)).join(', ')})`);
+  if (forecasts.length > 0)
+    where.push(`forecast_name IN (${forecasts.map((f) => (params.push(f), `$${params.length}`)).join(', ')})`);
   const periods = (o.period as string[] | undefined) ?? [];
-  if (periods.length > 0) where.push(`time_period IN (${periods.map((p) => (params.push(p), `$${params.length}`)).join(', ')})`);
+  if (periods.length > 0)
+    where.push(`time_period IN (${periods.map((p) => (params.push(p), `$${params.length}`)).join(', ')})`);
   if (typeof o.minPct === 'number') add('abs(change_pct) >= ?', o.minPct);
   if (typeof o.kind === 'string') {
-    if (!(CHANGE_KINDS as readonly string[]).includes(o.kind)) throw new UsageError(`--kind must be one of ${CHANGE_KINDS.join(', ')}`);
+    if (!(CHANGE_KINDS as readonly string[]).includes(o.kind))
+      throw new UsageError(`--kind must be one of ${CHANGE_KINDS.join(', ')}`);
     add('change_kind = ?', o.kind);
   }
   const limit = typeof o.limit === 'number' ? Math.max(1, Math.floor(o.limit)) : 50;
@@ -70,6 +73,7 @@ export const changes: CommandAction = async (context, o) => {
 export function formatOf(ctx: AppContext, o: Record<string, unknown>): 'table' | 'csv' | 'json' {
   if (ctx.json) return 'json';
   const format = typeof o.format === 'string' ? o.format : 'table';
-  if (format !== 'table' && format !== 'csv' && format !== 'json') throw new UsageError(`--format must be table, csv or json, got "${format}"`);
+  if (format !== 'table' && format !== 'csv' && format !== 'json')
+    throw new UsageError(`--format must be table, csv or json, got "${format}"`);
   return format;
 }

@@ -17,12 +17,15 @@ export const debugBundle: CommandAction = async (context, o) => {
   writeFileSync(path, archive, { mode: 0o600 });
   const files = bundle.files.map((f) => f.name);
   if (ctx.json) {
-    ctx.io.stdout(`${ctx.redactor.redact(JSON.stringify({ path, bytes: archive.length, files, problems: bundle.problems }))}\n`);
+    ctx.io.stdout(
+      `${ctx.redactor.redact(JSON.stringify({ path, bytes: archive.length, files, problems: bundle.problems }))}\n`,
+    );
   } else {
     let out = `wrote ${path} (${archive.length.toLocaleString('en-US')} bytes): ${files.join(', ')}\n`;
     out += 'It holds no API keys, names, e-mail addresses or amounts; look inside with `tar -xzf` before sending it.\n';
     ctx.io.stdout(ctx.redactor.redact(out));
   }
-  for (const problem of bundle.problems) ctx.io.stderr(ctx.redactor.redact(`debug-bundle: ${problem} (noted in the archive)\n`));
+  for (const problem of bundle.problems)
+    ctx.io.stderr(ctx.redactor.redact(`debug-bundle: ${problem} (noted in the archive)\n`));
   return EXIT.ok;
 };

@@ -10,7 +10,14 @@ import { createConsoleChannel, DEFAULT_RULES } from '../../alerts/index.js';
 import { ClariClient } from '../../clari/index.js';
 import { systemClock } from '../../core/index.js';
 import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
-import { type AlertSetup, JobState, Landing, planExports, runPipeline, type RunSettings } from '../../pipeline/index.js';
+import {
+  type AlertSetup,
+  JobState,
+  Landing,
+  planExports,
+  runPipeline,
+  type RunSettings,
+} from '../../pipeline/index.js';
 import { startSimulator } from '../../sim/index.js';
 import { startDashboard } from '../../server/index.js';
 import { openWarehouse } from '../../warehouse/index.js';
@@ -28,15 +35,48 @@ export const demo: CommandAction = async (context, o) => {
   // Business days only, ending today: find the first of `days` weekdays back from today.
   const today = dateInZone(ctx.clock.now(), 'UTC');
   const dates: string[] = [];
-  for (let d = today; dates.length < days; d = addDays(d, -1)) if (dayOfWeek(d) !== 0 && dayOfWeek(d) !== 6) dates.unshift(d);
+  for (let d = today; dates.length < days; d = addDays(d, -1))
+    if (dayOfWeek(d) !== 0 && dayOfWeek(d) !== 6) dates.unshift(d);
   const lock = acquireLock(dataDir, 'demo', () => ctx.clock.now());
-  const sim = await startSimulator({ clock: systemClock, asOf: dates[0], apiKey: DEMO_KEY, seed: typeof o.seed === 'number' ? o.seed : 42, users: typeof o.users === 'number' ? o.users : 120, forecasts: 2, jobDurationMs: 300, concurrencyLimit: 3 });
+  const sim = await startSimulator({
+    clock: systemClock,
+    asOf: dates[0],
+    apiKey: DEMO_KEY,
+    seed: typeof o.seed === 'number' ? o.seed : 42,
+    users: typeof o.users === 'number' ? o.users : 120,
+    forecasts: 2,
+    jobDurationMs: 300,
+    concurrencyLimit: 3,
+  });
   const warehouse = await openWarehouse(warehouseUrl);
   try {
-    const client = new ClariClient({ apiKey: DEMO_KEY, baseUrl: sim.url, fetch: (input, init) => fetch(input, init), clock: ctx.clock, random: ctx.random, logger: ctx.logger, redactor: ctx.redactor, timeoutMs: 30_000 });
+    const client = new ClariClient({
+      apiKey: DEMO_KEY,
+      baseUrl: sim.url,
+      fetch: (input, init) => fetch(input, init),
+      clock: ctx.clock,
+      random: ctx.random,
+      logger: ctx.logger,
+      redactor: ctx.redactor,
+      timeoutMs: 30_000,
+    });
     // The seed checklist's rules, to the console only: simulated data never reaches a real Slack or inbox.
-    const alerts: AlertSetup = { rules: DEFAULT_RULES, routes: [{ channel: createConsoleChannel({ write: io.stdout, compact: true }), minSeverity: 'info' }], settings: { digest: true, cooldownHours: 24 }, managerLevels: 0 };
-    const deps = { client, warehouse, landing: new Landing(dataDir, ctx.clock), jobs: new JobState(dataDir), clock: ctx.clock, random: ctx.random, logger: ctx.logger, alerts };
+    const alerts: AlertSetup = {
+      rules: DEFAULT_RULES,
+      routes: [{ channel: createConsoleChannel({ write: io.stdout, compact: true }), minSeverity: 'info' }],
+      settings: { digest: true, cooldownHours: 24 },
+      managerLevels: 0,
+    };
+    const deps = {
+      client,
+      warehouse,
+      landing: new Landing(dataDir, ctx.clock),
+      jobs: new JobState(dataDir),
+      clock: ctx.clock,
+      random: ctx.random,
+      logger: ctx.logger,
+      alerts,
+    };
     const settings: RunSettings = {
       pollIntervalMs: 100,
       jobTimeoutMs: 60_000,
@@ -49,7 +89,9 @@ export const demo: CommandAction = async (context, o) => {
       fiscal: { startMonth: 1 },
       trigger: 'demo',
     };
-    io.stderr(`demo: simulator at ${sim.url} (${sim.simulator.tenant.users.length} users, forecasts ${sim.simulator.tenant.forecastIds.join(', ')}), warehouse ${warehouse.description}\n`);
+    io.stderr(
+      `demo: simulator at ${sim.url} (${sim.simulator.tenant.users.length} users, forecasts ${sim.simulator.tenant.forecastIds.join(', ')}), warehouse ${warehouse.description}\n`,
+    );
     const runs: string[][] = [];
     let current = dates[0]!;
     for (const asOf of dates) {
@@ -66,8 +108,18 @@ export const demo: CommandAction = async (context, o) => {
       });
       const summary = await runPipeline(deps, planned, settings);
       const failed = summary.exports.filter((e) => e.status === 'failed');
-      runs.push([asOf, summary.status, String(summary.exports.length), summary.rowsLoaded.toLocaleString('en-US'), String(summary.changes), String(summary.alerts), `${(summary.durationMs / 1000).toFixed(1)} s`]);
-      io.stderr(`  ${asOf}: ${summary.status}, ${summary.rowsLoaded.toLocaleString('en-US')} rows, ${summary.changes} changes${failed.length ? `, ${failed.length} failed (${failed[0]!.error})` : ''}\n`);
+      runs.push([
+        asOf,
+        summary.status,
+        String(summary.exports.length),
+        summary.rowsLoaded.toLocaleString('en-US'),
+        String(summary.changes),
+        String(summary.alerts),
+        `${(summary.durationMs / 1000).toFixed(1)} s`,
+      ]);
+      io.stderr(
+        `  ${asOf}: ${summary.status}, ${summary.rowsLoaded.toLocaleString('en-US')} rows, ${summary.changes} changes${failed.length ? `, ${failed.length} failed (${failed[0]!.error})` : ''}\n`,
+      );
     }
     const counts = await warehouse.query<{ t: string; n: string }>(
       `SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
@@ -84,16 +136,34 @@ export const demo: CommandAction = async (context, o) => {
     );
     let out = `clari-dp demo: ${dates.length} business days (${dates[0]} to ${current}) into ${warehouse.description}\n\n`;
     out += table(['as of', 'status', 'exports', 'rows', 'changes', 'alerts', 'time'], runs);
-    out += `\n${table(['table', 'rows'], counts.map((c) => [c.t, Number(c.n).toLocaleString('en-US')]))}`;
+    out += `\n${table(
+      ['table', 'rows'],
+      counts.map((c) => [c.t, Number(c.n).toLocaleString('en-US')]),
+    )}`;
     out += `\nbiggest moves on ${current}:\n${table(
       ['owner', 'forecast', 'period', 'field', 'previous', 'current', 'change'],
-      moves.map((m) => [m.owner_name ?? '', m.forecast_name ?? '', m.time_period ?? '', m.field_name ?? '', money(m.previous_amount), money(m.current_amount), `${Number(m.change_pct).toFixed(1)}%`]),
+      moves.map((m) => [
+        m.owner_name ?? '',
+        m.forecast_name ?? '',
+        m.time_period ?? '',
+        m.field_name ?? '',
+        money(m.previous_amount),
+        money(m.current_amount),
+        `${Number(m.change_pct).toFixed(1)}%`,
+      ]),
     )}`;
     out += `\nQuery it with any DuckDB client, e.g.: duckdb ${warehouseUrl.replace(/^duckdb:/, '').replace(/\?.*$/, '')} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`;
     out += `Reports: npx clari-dp report accuracy|coverage|reps|changes|health${warehouseUrl === 'duckdb:./clari.duckdb' ? '' : ` --warehouse ${warehouseUrl}`}\n`;
     io.stdout(out);
     if (o.serve === true) {
-      const dashboard = await startDashboard({ warehouse, clock: ctx.clock, redactor: ctx.redactor, host: '127.0.0.1', port: typeof o.port === 'number' ? o.port : 8080, metricsText: () => metricsText(warehouse) });
+      const dashboard = await startDashboard({
+        warehouse,
+        clock: ctx.clock,
+        redactor: ctx.redactor,
+        host: '127.0.0.1',
+        port: typeof o.port === 'number' ? o.port : 8080,
+        metricsText: () => metricsText(warehouse),
+      });
       io.stdout(`dashboard on ${dashboard.url} (Ctrl-C to stop)\n`);
       await untilSignal();
       await dashboard.close();
@@ -107,7 +177,9 @@ export const demo: CommandAction = async (context, o) => {
 };
 
 function money(value: string | null | undefined): string {
-  return value === null || value === undefined ? '' : `$${Number(value).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+  return value === null || value === undefined
+    ? ''
+    : `$${Number(value).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 }
 
 function untilSignal(): Promise<void> {

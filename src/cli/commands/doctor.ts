@@ -9,13 +9,23 @@ export const doctor: CommandAction = async (context, o) => {
   const checks = await doctorChecks({
     loaded: ctx.loaded,
     // Doctor answers quickly: two attempts, no long backoff.
-    client: () => createClariClient({ ...ctx, loaded: { ...ctx.loaded, config: { ...config, clari: { ...config.clari, maxAttempts: 2, retryMaxDelayMs: 2000 } } } }),
+    client: () =>
+      createClariClient({
+        ...ctx,
+        loaded: {
+          ...ctx.loaded,
+          config: { ...config, clari: { ...config.clari, maxAttempts: 2, retryMaxDelayMs: 2000 } },
+        },
+      }),
     warehouse: () => openConfiguredWarehouse(ctx),
     alerts: () => alertSetup(ctx),
     now: () => ctx.clock.now(),
     forecasts: o.forecast as string[] | undefined,
     sendTest: o.sendTest === true,
-    schedule: typeof o.cron === 'string' ? { cron: o.cron, timezone: typeof o.tz === 'string' ? o.tz : config.timezone } : undefined,
+    schedule:
+      typeof o.cron === 'string'
+        ? { cron: o.cron, timezone: typeof o.tz === 'string' ? o.tz : config.timezone }
+        : undefined,
   });
   const out = ctx.json ? `${JSON.stringify({ checks })}\n` : formatChecks(checks);
   ctx.io.stdout(ctx.redactor.redact(out));

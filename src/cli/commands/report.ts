@@ -3,7 +3,16 @@
  * line, from the same service functions (a table on a TTY, `--format csv|json`).
  */
 import { openConfiguredWarehouse } from '../../app/index.js';
-import { accuracyByWeek, biggestChanges, coverageByTeam, health, migrateWarehouse, reps, select, type Selection } from '../../analytics/index.js';
+import {
+  accuracyByWeek,
+  biggestChanges,
+  coverageByTeam,
+  health,
+  migrateWarehouse,
+  reps,
+  select,
+  type Selection,
+} from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
@@ -19,7 +28,8 @@ const plain = (v: number | string | null): string => (v === null ? '' : String(v
 
 export const report: CommandAction = async (context, o, args) => {
   const name = args[0];
-  if (!(REPORTS as readonly string[]).includes(name ?? '')) throw new UsageError(`clari-dp report: unknown report "${name ?? ''}"`, `Use one of ${REPORTS.join(', ')}.`);
+  if (!(REPORTS as readonly string[]).includes(name ?? ''))
+    throw new UsageError(`clari-dp report: unknown report "${name ?? ''}"`, `Use one of ${REPORTS.join(', ')}.`);
   const ctx = context();
   const format = formatOf(ctx, o);
   const wh = await openConfiguredWarehouse(ctx);
@@ -34,12 +44,25 @@ export const report: CommandAction = async (context, o, args) => {
 };
 
 async function selection(wh: Warehouse, o: Record<string, unknown>): Promise<Selection> {
-  const chosen = await select(wh, { forecast: o.forecast as string | undefined, period: o.period as string | undefined, field: o.field as string | undefined });
-  if (!chosen) throw new UsageError('Nothing to report for that forecast, period and field', 'Run `clari-dp run` first, or check --forecast / --period / --field against `clari-dp changes`.');
+  const chosen = await select(wh, {
+    forecast: o.forecast as string | undefined,
+    period: o.period as string | undefined,
+    field: o.field as string | undefined,
+  });
+  if (!chosen)
+    throw new UsageError(
+      'Nothing to report for that forecast, period and field',
+      'Run `clari-dp run` first, or check --forecast / --period / --field against `clari-dp changes`.',
+    );
   return chosen;
 }
 
-async function build(wh: Warehouse, name: (typeof REPORTS)[number], o: Record<string, unknown>, format: 'table' | 'csv' | 'json'): Promise<string> {
+async function build(
+  wh: Warehouse,
+  name: (typeof REPORTS)[number],
+  o: Record<string, unknown>,
+  format: 'table' | 'csv' | 'json',
+): Promise<string> {
   const title = (text: string): string => (format === 'table' ? `${text}\n\n` : '');
   switch (name) {
     case 'accuracy': {
@@ -47,7 +70,17 @@ async function build(wh: Warehouse, name: (typeof REPORTS)[number], o: Record<st
       const rows = await accuracyByWeek(wh, s.forecast, s.field);
       return (
         title(`Forecast accuracy of ${s.fieldName} on ${s.forecast} by week of quarter (reps, closed periods)`) +
-        render(rows, [['week', (r) => String(r.weekIndex)], ['accuracy', (r) => pct(r.accuracyPct)], ['WAPE', (r) => pct(r.wapePct)], ['bias', (r) => pct(r.biasPct)], ['periods', (r) => String(r.periods)]], format)
+        render(
+          rows,
+          [
+            ['week', (r) => String(r.weekIndex)],
+            ['accuracy', (r) => pct(r.accuracyPct)],
+            ['WAPE', (r) => pct(r.wapePct)],
+            ['bias', (r) => pct(r.biasPct)],
+            ['periods', (r) => String(r.periods)],
+          ],
+          format,
+        )
       );
     }
     case 'coverage': {
@@ -92,7 +125,12 @@ async function build(wh: Warehouse, name: (typeof REPORTS)[number], o: Record<st
       );
     }
     case 'changes': {
-      const rows = await biggestChanges(wh, { forecast: o.forecast as string | undefined, period: o.period as string | undefined, days: typeof o.days === 'number' ? o.days : 7, limit: typeof o.limit === 'number' ? o.limit : 50 });
+      const rows = await biggestChanges(wh, {
+        forecast: o.forecast as string | undefined,
+        period: o.period as string | undefined,
+        days: typeof o.days === 'number' ? o.days : 7,
+        limit: typeof o.limit === 'number' ? o.limit : 50,
+      });
       return (
         title('Biggest forecast changes of the last 7 days') +
         render(

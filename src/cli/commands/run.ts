@@ -1,5 +1,14 @@
 /** `clari-dp run` and `clari-dp backfill`: one pipeline run (design.md sections 1, 2 and 5). */
-import { acquireLock, type AppContext, createClariClient, forecastSpecs, openConfiguredWarehouse, pipelineDeps, resolveAsOf, runSettings } from '../../app/index.js';
+import {
+  acquireLock,
+  type AppContext,
+  createClariClient,
+  forecastSpecs,
+  openConfiguredWarehouse,
+  pipelineDeps,
+  resolveAsOf,
+  runSettings,
+} from '../../app/index.js';
 import { UsageError } from '../../core/index.js';
 import { periodOfDate, shiftPeriod } from '../../domain/index.js';
 import { JobState, Landing, planExports, type PlannedExport, runPipeline } from '../../pipeline/index.js';
@@ -34,7 +43,10 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
     format: config.export.format,
     currency: config.export.currency,
   });
-  const settings = runSettings(config, { noCache: o.cache === false, trigger: command === 'backfill' ? 'backfill' : typeof o.trigger === 'string' ? o.trigger : 'cli' });
+  const settings = runSettings(config, {
+    noCache: o.cache === false,
+    trigger: command === 'backfill' ? 'backfill' : typeof o.trigger === 'string' ? o.trigger : 'cli',
+  });
 
   if (o.dryRun === true) return dryRun(ctx, planned, settings.cacheTtlMs, settings.noCache);
 
@@ -54,15 +66,25 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
         deferred = planned.slice(budget);
         planned = planned.slice(0, budget);
       }
-      if (planned.length === 0) throw new UsageError(`No export quota to spare for a backfill: ${limits.availableMonthlyQuota} left, ${reserve} kept in reserve`, 'Lower --reserve, or run again when quota frees up (rolling 30 days).');
+      if (planned.length === 0)
+        throw new UsageError(
+          `No export quota to spare for a backfill: ${limits.availableMonthlyQuota} left, ${reserve} kept in reserve`,
+          'Lower --reserve, or run again when quota frees up (rolling 30 days).',
+        );
     }
     const bar = progress(ctx.io.stderr, ctx.io.isTTY && !ctx.json, planned.length);
-    const summary = await runPipeline(pipelineDeps(ctx, warehouse, (e) => bar.onEvent(e)), planned, settings);
+    const summary = await runPipeline(
+      pipelineDeps(ctx, warehouse, (e) => bar.onEvent(e)),
+      planned,
+      settings,
+    );
     bar.done();
     ctx.metrics?.onRun(summary);
     ctx.io.stdout(ctx.redactor.redact(ctx.json ? summaryJson(summary) : summaryText(summary)));
     if (deferred.length > 0) {
-      ctx.io.stderr(`backfill: ${deferred.length} export(s) left for later to stay within the export quota (${deferred.map((d) => d.key).join(', ')}); run the same command again to continue.\n`);
+      ctx.io.stderr(
+        `backfill: ${deferred.length} export(s) left for later to stay within the export quota (${deferred.map((d) => d.key).join(', ')}); run the same command again to continue.\n`,
+      );
     }
     return summary.status === 'success' ? EXIT.ok : summary.status === 'partial' ? EXIT.partial : EXIT.failed;
   } finally {
@@ -71,34 +93,56 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
   }
 }
 
-async function dryRun(ctx: AppContext, planned: readonly PlannedExport[], cacheTtlMs: number, noCache: boolean): Promise<ExitCode> {
+async function dryRun(
+  ctx: AppContext,
+  planned: readonly PlannedExport[],
+  cacheTtlMs: number,
+  noCache: boolean,
+): Promise<ExitCode> {
   const { dataDir } = ctx.loaded.config;
   const landing = new Landing(dataDir, ctx.clock);
   const jobs = new JobState(dataDir);
   const rows = planned.map((task) => {
     const pending = jobs.get(JobState.key(task.fingerprint, task.asOf));
-    const cached = !noCache && landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, cacheTtlMs);
-    const source = pending?.landedPath ? 'landing (unloaded)' : cached ? 'landing (cache)' : pending ? `resume job ${pending.jobId}` : 'new export';
+    const cached =
+      !noCache && landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, cacheTtlMs);
+    const source = pending?.landedPath
+      ? 'landing (unloaded)'
+      : cached
+        ? 'landing (cache)'
+        : pending
+          ? `resume job ${pending.jobId}`
+          : 'new export';
     return { task, source, cost: source === 'new export' ? 1 : 0 };
   });
   const cost = rows.reduce((n, r) => n + r.cost, 0);
-  let limits: { availableMonthlyQuota: number; monthlyQuota: number; availableConcurrentLimit: number; concurrentLimit: number } | undefined;
+  let limits:
+    | { availableMonthlyQuota: number; monthlyQuota: number; availableConcurrentLimit: number; concurrentLimit: number }
+    | undefined;
   let limitsError: string | undefined;
   if (ctx.loaded.secrets.clariApiKey) {
     // Reading the limits spends no quota.
-    limits = await createClariClient(ctx).getLimits().catch((error: unknown) => {
-      limitsError = error instanceof Error ? error.message : String(error);
-      return undefined;
-    });
+    limits = await createClariClient(ctx)
+      .getLimits()
+      .catch((error: unknown) => {
+        limitsError = error instanceof Error ? error.message : String(error);
+        return undefined;
+      });
   }
   if (ctx.json) {
-    ctx.io.stdout(`${JSON.stringify({ dryRun: true, asOf: planned[0]?.asOf, exports: rows.map((r) => ({ forecastId: r.task.forecastId, timePeriod: r.task.period, source: r.source, request: r.task.request })), quotaCost: cost, limits: limits ?? null })}\n`);
+    ctx.io.stdout(
+      `${JSON.stringify({ dryRun: true, asOf: planned[0]?.asOf, exports: rows.map((r) => ({ forecastId: r.task.forecastId, timePeriod: r.task.period, source: r.source, request: r.task.request })), quotaCost: cost, limits: limits ?? null })}\n`,
+    );
     return EXIT.ok;
   }
   let out = `plan as of ${planned[0]?.asOf ?? ''} (dry run: nothing is exported or loaded)\n\n`;
-  out += table(['forecast', 'period', 'types', 'source'], rows.map((r) => [r.task.forecastId, r.task.period, (r.task.request.typesToExport ?? []).join(','), r.source]));
+  out += table(
+    ['forecast', 'period', 'types', 'source'],
+    rows.map((r) => [r.task.forecastId, r.task.period, (r.task.request.typesToExport ?? []).join(','), r.source]),
+  );
   out += `\nexport quota this run would spend: ${cost}`;
-  if (limits) out += ` (tenant has ${limits.availableMonthlyQuota} of ${limits.monthlyQuota} left in the rolling 30 days; ${limits.availableConcurrentLimit} of ${limits.concurrentLimit} job slots free)`;
+  if (limits)
+    out += ` (tenant has ${limits.availableMonthlyQuota} of ${limits.monthlyQuota} left in the rolling 30 days; ${limits.availableConcurrentLimit} of ${limits.concurrentLimit} job slots free)`;
   else if (limitsError) out += ` (could not read /admin/limits: ${limitsError})`;
   ctx.io.stdout(ctx.redactor.redact(`${out}\n`));
   return EXIT.ok;

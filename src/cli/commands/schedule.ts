@@ -6,7 +6,17 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { acquireLock, type AppContext, LiveMetrics, metricsText, openConfiguredWarehouse, type RunStatus, type ScheduledRun, Scheduler, type SchedulerEvent } from '../../app/index.js';
+import {
+  acquireLock,
+  type AppContext,
+  LiveMetrics,
+  metricsText,
+  openConfiguredWarehouse,
+  type RunStatus,
+  type ScheduledRun,
+  Scheduler,
+  type SchedulerEvent,
+} from '../../app/index.js';
 import { describeError, UsageError } from '../../core/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT, type ExitCode } from '../output.js';
@@ -52,13 +62,26 @@ export const schedule: CommandAction = (context, o) => {
   return runSchedule(ctx, o, { onStopRequest: processStopRequest, metricsText: scrape });
 };
 
-export async function runSchedule(ctx: AppContext, o: Record<string, unknown>, hooks: ScheduleHooks): Promise<ExitCode> {
-  if (typeof o.cron !== 'string' || o.cron.trim() === '') throw new UsageError('clari-dp schedule needs --cron "<expression>"', 'For example --cron "0 6 * * 1-5" (06:00 on weekdays, in --tz or the configured timezone).');
+export async function runSchedule(
+  ctx: AppContext,
+  o: Record<string, unknown>,
+  hooks: ScheduleHooks,
+): Promise<ExitCode> {
+  if (typeof o.cron !== 'string' || o.cron.trim() === '')
+    throw new UsageError(
+      'clari-dp schedule needs --cron "<expression>"',
+      'For example --cron "0 6 * * 1-5" (06:00 on weekdays, in --tz or the configured timezone).',
+    );
   const timezone = typeof o.tz === 'string' && o.tz !== '' ? o.tz : ctx.loaded.config.timezone;
   const port = typeof o.port === 'number' ? o.port : DEFAULT_PORT;
   const host = typeof o.host === 'string' && o.host !== '' ? o.host : '127.0.0.1';
   const { dataDir } = ctx.loaded.config;
-  const print = (line: string, fields: Record<string, unknown>): void => ctx.io.stderr(ctx.redactor.redact(ctx.json ? `${JSON.stringify({ event: line, ...fields })}\n` : `clari-dp schedule: ${sentence(line, fields)}\n`));
+  const print = (line: string, fields: Record<string, unknown>): void =>
+    ctx.io.stderr(
+      ctx.redactor.redact(
+        ctx.json ? `${JSON.stringify({ event: line, ...fields })}\n` : `clari-dp schedule: ${sentence(line, fields)}\n`,
+      ),
+    );
 
   // Each fire runs `run` with this command's flags (forecasts, periods, warehouse, cache); the
   // business date is "today" at fire time, and clari_sync_runs records trigger "schedule".
@@ -161,7 +184,12 @@ function report(event: SchedulerEvent, print: (line: string, fields: Record<stri
       print('run-started', { fireAt: at(event.fireAt), reason: event.reason });
       return;
     case 'run-finished':
-      print('run-finished', { fireAt: event.record.fireAt, status: event.record.status, durationMs: event.record.durationMs, ...(event.record.errorCode ? { errorCode: event.record.errorCode } : {}) });
+      print('run-finished', {
+        fireAt: event.record.fireAt,
+        status: event.record.status,
+        durationMs: event.record.durationMs,
+        ...(event.record.errorCode ? { errorCode: event.record.errorCode } : {}),
+      });
       return;
     case 'skipped':
       print('skipped', { fireAt: at(event.fireAt), running: at(event.runningFireAt) });
@@ -202,13 +230,19 @@ function sentence(event: string, f: Record<string, unknown>): string {
   }
 }
 
-function serve(req: IncomingMessage, res: ServerResponse, health: () => { code: number; body: unknown }, metricsText: (() => Promise<string>) | undefined): void {
+function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  health: () => { code: number; body: unknown },
+  metricsText: (() => Promise<string>) | undefined,
+): void {
   const path = (req.url ?? '/').split('?')[0];
   const send = (code: number, type: string, body: string): void => {
     res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : body);
   };
-  const json = (code: number, body: unknown): void => send(code, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
+  const json = (code: number, body: unknown): void =>
+    send(code, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.setHeader('allow', 'GET, HEAD');
     json(405, { error: 'method not allowed' });
@@ -219,20 +253,32 @@ function serve(req: IncomingMessage, res: ServerResponse, health: () => { code: 
       ? Promise.resolve(health()).then((h) => json(h.code, h.body))
       : path === '/metrics' && metricsText
         ? metricsText().then((text) => send(200, 'text/plain; version=0.0.4; charset=utf-8', text))
-        : Promise.resolve(json(404, { error: path === '/metrics' ? 'metrics are not available in this version' : 'not found', paths: ['/healthz'] }));
+        : Promise.resolve(
+            json(404, {
+              error: path === '/metrics' ? 'metrics are not available in this version' : 'not found',
+              paths: ['/healthz'],
+            }),
+          );
   work.catch(() => {
     if (!res.headersSent) json(500, { error: 'internal error' });
     else res.destroy();
   });
 }
 
-function listen(host: string, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+function listen(
+  host: string,
+  port: number,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; url: string }> {
   return new Promise((resolve, reject) => {
     const server = createServer(handler);
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
-          ? new UsageError(`The health server cannot listen on ${host}:${port} (${error.code})`, 'Pick another --port (0 picks a free one) or --host.')
+          ? new UsageError(
+              `The health server cannot listen on ${host}:${port} (${error.code})`,
+              'Pick another --port (0 picks a free one) or --host.',
+            )
           : error,
       );
     });

@@ -15,7 +15,8 @@ export const serve: CommandAction = async (context, o) => {
   const ctx: AppContext = context();
   const host = typeof o.host === 'string' && o.host.trim() !== '' ? o.host.trim() : DEFAULT_HOST;
   const port = typeof o.port === 'number' ? o.port : DEFAULT_PORT;
-  if (!Number.isInteger(port) || port > 65_535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${port}`, 'Use 0 to pick a free port.');
+  if (!Number.isInteger(port) || port > 65_535)
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got ${port}`, 'Use 0 to pick a free port.');
   const flag = typeof o.token === 'string' ? o.token : undefined;
   const token = flag || ctx.io.environment.CLARI_DP_SERVE_TOKEN || undefined;
   ctx.redactor.add(token);
@@ -34,7 +35,10 @@ export const serve: CommandAction = async (context, o) => {
       port,
       token,
     });
-    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ url: dashboard.url, host: dashboard.host, port: dashboard.port, warehouse: wh.description, auth: token ? 'token' : 'none' })}\n`);
+    if (ctx.json)
+      ctx.io.stdout(
+        `${JSON.stringify({ url: dashboard.url, host: dashboard.host, port: dashboard.port, warehouse: wh.description, auth: token ? 'token' : 'none' })}\n`,
+      );
     else ctx.io.stdout(`dashboard on ${dashboard.url}\n`);
     ctx.io.stderr(
       token
@@ -75,5 +79,8 @@ async function openForServing(ctx: AppContext): Promise<Warehouse> {
   if (target.kind !== 'duckdb' || target.path === ':memory:') return wh;
   await wh.close();
   // A page waits a little for a run's short write (a commit) rather than failing at once.
-  return onDemandWarehouse(() => openConfiguredWarehouse(ctx, { readOnly: true, lockWaitMs: 2_000 }), { dialect: wh.dialect, description: wh.description });
+  return onDemandWarehouse(() => openConfiguredWarehouse(ctx, { readOnly: true, lockWaitMs: 2_000 }), {
+    dialect: wh.dialect,
+    description: wh.description,
+  });
 }

@@ -8,7 +8,8 @@ import { EXIT } from '../output.js';
 export const sim: CommandAction = async (ctx, o) => {
   const kinds = typeof o.faultKinds === 'string' ? o.faultKinds.split(',').map((k) => k.trim()) : undefined;
   const unknown = kinds?.filter((k) => !(FAULT_KINDS as readonly string[]).includes(k)) ?? [];
-  if (unknown.length > 0) throw new UsageError(`--fault-kinds: unknown ${unknown.join(', ')}`, `Use any of ${FAULT_KINDS.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new UsageError(`--fault-kinds: unknown ${unknown.join(', ')}`, `Use any of ${FAULT_KINDS.join(', ')}.`);
   const rate = Number(o.faultRate);
   if (rate > 1) throw new UsageError('--fault-rate must be between 0 and 1');
   const { io } = ctx();
@@ -37,11 +38,18 @@ export const sim: CommandAction = async (ctx, o) => {
     wrappedJobList: o.wrappedJobList === true,
   });
   const forecasts = running.simulator.tenant.forecastIds.join(', ');
-  if (o.json === true) io.stdout(`${JSON.stringify({ url: running.url, forecasts: running.simulator.tenant.forecastIds, date: running.simulator.today() })}\n`);
+  if (o.json === true)
+    io.stdout(
+      `${JSON.stringify({ url: running.url, forecasts: running.simulator.tenant.forecastIds, date: running.simulator.today() })}\n`,
+    );
   else {
     io.stdout(`listening on ${running.url}\n`);
-    io.stderr(`tenant: ${running.simulator.tenant.users.length} users, forecasts ${forecasts}, business date ${running.simulator.today()}\n`);
-    io.stderr(`try: CLARI_BASE_URL=${running.url} CLARI_API_KEY=${'<the --api-key>'} npx clari-dp doctor --forecast ${running.simulator.tenant.forecastIds[0]}\n`);
+    io.stderr(
+      `tenant: ${running.simulator.tenant.users.length} users, forecasts ${forecasts}, business date ${running.simulator.today()}\n`,
+    );
+    io.stderr(
+      `try: CLARI_BASE_URL=${running.url} CLARI_API_KEY=${'<the --api-key>'} npx clari-dp doctor --forecast ${running.simulator.tenant.forecastIds[0]}\n`,
+    );
   }
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

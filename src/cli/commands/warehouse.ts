@@ -7,7 +7,11 @@ import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../main.js';
 import { EXIT, type ExitCode } from '../output.js';
 
-async function withWarehouse(ctx: AppContext, command: string, work: (wh: Warehouse) => Promise<ExitCode>): Promise<ExitCode> {
+async function withWarehouse(
+  ctx: AppContext,
+  command: string,
+  work: (wh: Warehouse) => Promise<ExitCode>,
+): Promise<ExitCode> {
   const lock = acquireLock(ctx.loaded.config.dataDir, command, () => ctx.clock.now());
   try {
     const wh = await openConfiguredWarehouse(ctx);
@@ -29,7 +33,13 @@ export const migrate: CommandAction = (context) => {
   const ctx = context();
   return withWarehouse(ctx, 'migrate', async (wh) => {
     const applied = await applyMigrations(wh, () => sqlTimestamp(ctx.clock.now()));
-    say(ctx, { warehouse: wh.description, applied }, applied.length > 0 ? `${wh.description}: applied migration(s) ${applied.join(', ')}` : `${wh.description}: schema is up to date`);
+    say(
+      ctx,
+      { warehouse: wh.description, applied },
+      applied.length > 0
+        ? `${wh.description}: applied migration(s) ${applied.join(', ')}`
+        : `${wh.description}: schema is up to date`,
+    );
     return EXIT.ok;
   });
 };
@@ -41,8 +51,16 @@ export const retention: CommandAction = (context, o) => {
   const asOf = resolveAsOf(o.asOf, ctx);
   return withWarehouse(ctx, 'retention', async (wh) => {
     await applyMigrations(wh, () => sqlTimestamp(ctx.clock.now()));
-    const result = await applyRetention(wh, new Landing(config.dataDir, ctx.clock), { asOf, fiscal: { startMonth: config.fiscalYearStartMonth }, quarters });
-    say(ctx, { quarters, ...result }, `kept ${quarters} quarter(s) from ${result.cutoff}: deleted ${result.rowsDeleted} warehouse row(s) and ${result.payloadsDeleted} landed payload(s) of older quarters`);
+    const result = await applyRetention(wh, new Landing(config.dataDir, ctx.clock), {
+      asOf,
+      fiscal: { startMonth: config.fiscalYearStartMonth },
+      quarters,
+    });
+    say(
+      ctx,
+      { quarters, ...result },
+      `kept ${quarters} quarter(s) from ${result.cutoff}: deleted ${result.rowsDeleted} warehouse row(s) and ${result.payloadsDeleted} landed payload(s) of older quarters`,
+    );
     return EXIT.ok;
   });
 };
@@ -53,7 +71,10 @@ export const rebuild: CommandAction = (context) => {
   return withWarehouse(ctx, 'rebuild', async (wh) => {
     await applyMigrations(wh, () => sqlTimestamp(ctx.clock.now()));
     const runId = `rebuild-${new Date(ctx.clock.now()).toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomHex(ctx.random, 6)}`;
-    const result = await rebuildAll({ warehouse: wh, landing: new Landing(config.dataDir, ctx.clock), clock: ctx.clock }, { runId, allowTruncated: config.export.allowTruncated });
+    const result = await rebuildAll(
+      { warehouse: wh, landing: new Landing(config.dataDir, ctx.clock), clock: ctx.clock },
+      { runId, allowTruncated: config.export.allowTruncated },
+    );
     let text = `re-derived ${result.snapshots} snapshot(s) from the landing in ${config.dataDir}`;
     for (const s of result.skipped) text += `\nskipped ${s.snapshot}: ${s.reason}`;
     say(ctx, { snapshots: result.snapshots, skipped: result.skipped }, text);

@@ -30,7 +30,11 @@ export async function openBigquery(url: string): Promise<Warehouse> {
 
   const client: BigqueryClient = {
     query: async (q) => {
-      const session = !q.session ? {} : sessionId ? { connectionProperties: [{ key: 'session_id', value: sessionId }] } : { createSession: true };
+      const session = !q.session
+        ? {}
+        : sessionId
+          ? { connectionProperties: [{ key: 'session_id', value: sessionId }] }
+          : { createSession: true };
       const [job] = await bigquery.createQueryJob({
         query: q.sql,
         ...(Object.keys(q.params).length > 0 ? { params: q.params, types: q.types } : {}),
@@ -39,27 +43,40 @@ export async function openBigquery(url: string): Promise<Warehouse> {
         ...session,
       });
       // INT64 as the digits BigQuery sent: the port returns 64-bit integers as strings.
-      const [rows, , response] = await job.getQueryResults({ wrapIntegers: { integerTypeCastFunction: (value: string) => value } });
+      const [rows, , response] = await job.getQueryResults({
+        wrapIntegers: { integerTypeCastFunction: (value: string) => value },
+      });
       if (q.session && !sessionId) {
         const metadata = (await job.getMetadata())[0] as { statistics?: { sessionInfo?: { sessionId?: string } } };
         sessionId = metadata.statistics?.sessionInfo?.sessionId;
       }
-      const fields = ((response as { schema?: { fields?: BigqueryField[] } } | undefined)?.schema?.fields ?? []).map((f) => ({ name: f.name, type: f.type, scale: f.scale }));
+      const fields = ((response as { schema?: { fields?: BigqueryField[] } } | undefined)?.schema?.fields ?? []).map(
+        (f) => ({ name: f.name, type: f.type, scale: f.scale }),
+      );
       return { rows: rows as Row[], fields };
     },
     load: async (file, table, fields) => {
-      await bigquery.dataset(settings.dataset).table(table).load(file, {
-        sourceFormat: 'NEWLINE_DELIMITED_JSON',
-        schema: { fields: fields.map((f) => ({ name: f.name, type: f.type })) },
-        writeDisposition: 'WRITE_APPEND',
-        createDisposition: 'CREATE_NEVER',
-        ...where,
-      });
+      await bigquery
+        .dataset(settings.dataset)
+        .table(table)
+        .load(file, {
+          sourceFormat: 'NEWLINE_DELIMITED_JSON',
+          schema: { fields: fields.map((f) => ({ name: f.name, type: f.type })) },
+          writeDisposition: 'WRITE_APPEND',
+          createDisposition: 'CREATE_NEVER',
+          ...where,
+        });
     },
     close: async () => {
       if (!sessionId) return;
       // Ends the session at once (temp tables go with it) instead of after 24 idle hours.
-      await bigquery.query({ query: 'CALL BQ.ABORT_SESSION()', connectionProperties: [{ key: 'session_id', value: sessionId }], ...where }).catch(() => undefined);
+      await bigquery
+        .query({
+          query: 'CALL BQ.ABORT_SESSION()',
+          connectionProperties: [{ key: 'session_id', value: sessionId }],
+          ...where,
+        })
+        .catch(() => undefined);
     },
   };
   const warehouse = new BigqueryWarehouse(client, settings);

@@ -21,11 +21,29 @@ export const BIGQUERY_URL_FORM = 'bigquery://PROJECT/DATASET?location=LOCATION';
 
 export function bigquerySettings(text: string): BigquerySettings {
   const m = /^bigquery:\/\/([^/?]+)\/([^/?]+)\/?(?:\?(.*))?$/i.exec(text.trim());
-  if (!m) throw new WarehouseError('warehouse.config', 'CLARI_DP_WAREHOUSE is not a valid bigquery:// URL', 'config', `Use ${BIGQUERY_URL_FORM}.`);
+  if (!m)
+    throw new WarehouseError(
+      'warehouse.config',
+      'CLARI_DP_WAREHOUSE is not a valid bigquery:// URL',
+      'config',
+      `Use ${BIGQUERY_URL_FORM}.`,
+    );
   const project = decodeURIComponent(m[1]!);
   const dataset = decodeURIComponent(m[2]!);
-  if (!/^[a-z0-9][a-z0-9.:-]*[a-z0-9]$/i.test(project)) throw new WarehouseError('warehouse.config', `"${project}" is not a Google Cloud project id`, 'config', `Use ${BIGQUERY_URL_FORM} with the project id (not its name or number).`);
-  if (!/^[A-Za-z0-9_]{1,1024}$/.test(dataset)) throw new WarehouseError('warehouse.config', `"${dataset}" is not a BigQuery dataset name`, 'config', 'Dataset names have letters, digits and underscores only.');
+  if (!/^[a-z0-9][a-z0-9.:-]*[a-z0-9]$/i.test(project))
+    throw new WarehouseError(
+      'warehouse.config',
+      `"${project}" is not a Google Cloud project id`,
+      'config',
+      `Use ${BIGQUERY_URL_FORM} with the project id (not its name or number).`,
+    );
+  if (!/^[A-Za-z0-9_]{1,1024}$/.test(dataset))
+    throw new WarehouseError(
+      'warehouse.config',
+      `"${dataset}" is not a BigQuery dataset name`,
+      'config',
+      'Dataset names have letters, digits and underscores only.',
+    );
   const params = new URLSearchParams(m[3] ?? '');
   const location = params.get('location') ?? undefined;
   return {

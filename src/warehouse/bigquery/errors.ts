@@ -5,11 +5,21 @@
  */
 import { WarehouseError } from '../errors.js';
 
-const TRANSIENT_REASONS = new Set(['rateLimitExceeded', 'backendError', 'internalError', 'jobBackendError', 'jobInternalError', 'resourcesExceeded']);
+const TRANSIENT_REASONS = new Set([
+  'rateLimitExceeded',
+  'backendError',
+  'internalError',
+  'jobBackendError',
+  'jobInternalError',
+  'resourcesExceeded',
+]);
 const NETWORK = new Set(['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN']);
 
 function reasonOf(error: unknown): string {
-  const e = error as { errors?: { reason?: unknown }[]; response?: { data?: { error?: { errors?: { reason?: unknown }[] } } } };
+  const e = error as {
+    errors?: { reason?: unknown }[];
+    response?: { data?: { error?: { errors?: { reason?: unknown }[] } } };
+  };
   const reason = e.errors?.[0]?.reason ?? e.response?.data?.error?.errors?.[0]?.reason;
   return typeof reason === 'string' ? reason : '';
 }
@@ -21,12 +31,29 @@ export function classifyBigquery(error: unknown, where: string, sql?: string): W
   const reason = reasonOf(error);
   const status = typeof e.code === 'number' ? e.code : 0;
   if (NETWORK.has(String(e.code)) || /getaddrinfo|socket hang up/i.test(message)) {
-    return new WarehouseError('warehouse.unreachable', `${where} is unreachable: ${message}`, 'transient', 'Check the network path to bigquery.googleapis.com; the run changed nothing and can be repeated.', error);
+    return new WarehouseError(
+      'warehouse.unreachable',
+      `${where} is unreachable: ${message}`,
+      'transient',
+      'Check the network path to bigquery.googleapis.com; the run changed nothing and can be repeated.',
+      error,
+    );
   }
   if (e.code === 'ENOENT' && !/clari-dp-stage-/.test(message)) {
-    return new WarehouseError('warehouse.auth', `${where}: the service-account key file cannot be read: ${message}`, 'config', 'Point GOOGLE_APPLICATION_CREDENTIALS (or ?key_file=) at the JSON key file of the service account, readable by this user.', error);
+    return new WarehouseError(
+      'warehouse.auth',
+      `${where}: the service-account key file cannot be read: ${message}`,
+      'config',
+      'Point GOOGLE_APPLICATION_CREDENTIALS (or ?key_file=) at the JSON key file of the service account, readable by this user.',
+      error,
+    );
   }
-  if (/default credentials|invalid_grant|invalid_client|unauthorized_client|error:0[0-9A-F]+:|DECODER routines|no key or keyFile set/i.test(message) || status === 401) {
+  if (
+    /default credentials|invalid_grant|invalid_client|unauthorized_client|error:0[0-9A-F]+:|DECODER routines|no key or keyFile set/i.test(
+      message,
+    ) ||
+    status === 401
+  ) {
     return new WarehouseError(
       'warehouse.auth',
       `${where}: Google refused or found no credentials: ${message}`,
@@ -48,10 +75,22 @@ export function classifyBigquery(error: unknown, where: string, sql?: string): W
     );
   }
   if (TRANSIENT_REASONS.has(reason) || status === 429 || status >= 500) {
-    return new WarehouseError('warehouse.unreachable', `${where}: BigQuery is busy or failing: ${message}`, 'transient', 'Nothing was committed; the next run retries.', error);
+    return new WarehouseError(
+      'warehouse.unreachable',
+      `${where}: BigQuery is busy or failing: ${message}`,
+      'transient',
+      'Nothing was committed; the next run retries.',
+      error,
+    );
   }
   if (reason === 'notFound' && /Dataset/i.test(message)) {
-    return new WarehouseError('warehouse.config', `${where}: ${message}`, 'config', 'Create the dataset (bq mk --dataset PROJECT:DATASET) in the location of ?location=, or fix the URL.', error);
+    return new WarehouseError(
+      'warehouse.config',
+      `${where}: ${message}`,
+      'config',
+      'Create the dataset (bq mk --dataset PROJECT:DATASET) in the location of ?location=, or fix the URL.',
+      error,
+    );
   }
   const statement = sql ? ` in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}` : '';
   return new WarehouseError('warehouse.query', `${where}: ${message}${statement}`, 'internal', undefined, error);

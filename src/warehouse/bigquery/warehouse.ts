@@ -64,7 +64,14 @@ export function bindQuery(sql: string, values: readonly SqlValue[], session: boo
       types[name] = 'INT64';
     } else {
       params[name] = value;
-      types[name] = typeof value === 'string' ? 'STRING' : typeof value === 'boolean' ? 'BOOL' : Number.isInteger(value) ? 'INT64' : 'FLOAT64';
+      types[name] =
+        typeof value === 'string'
+          ? 'STRING'
+          : typeof value === 'boolean'
+            ? 'BOOL'
+            : Number.isInteger(value)
+              ? 'INT64'
+              : 'FLOAT64';
     }
     return `@${name}`;
   });
@@ -135,8 +142,14 @@ export class BigqueryWarehouse implements Warehouse {
 
   async openStage(spec: StageSpec): Promise<Stager> {
     await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
-    await this.exec(this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')));
-    return fileStager(spec, (path) => this.loadInto(spec, path), () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`));
+    await this.exec(
+      this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')),
+    );
+    return fileStager(
+      spec,
+      (path) => this.loadInto(spec, path),
+      () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
+    );
   }
 
   async close(): Promise<void> {

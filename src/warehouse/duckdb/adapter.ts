@@ -11,7 +11,6 @@ import { WarehouseError } from '../errors.js';
 import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
 import type { DuckdbSettings } from '../url.js';
 
-
 export interface DuckdbOpenOptions {
   /** Open with ACCESS_MODE READ_ONLY (readers: the dashboard). Default false. */
   readonly readOnly?: boolean | undefined;
@@ -32,7 +31,10 @@ export async function openDuckdb(path: string, options: DuckdbOpenOptions = {}):
   let instance: DuckDBInstance;
   for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
     try {
-      instance = await DuckDBInstance.create(file, { ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}), ...instanceSettings(options.settings) });
+      instance = await DuckDBInstance.create(file, {
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+        ...instanceSettings(options.settings),
+      });
       break;
     } catch (error) {
       const classified = classify(error, `duckdb:${path}`);
@@ -114,11 +116,22 @@ class DuckdbWarehouse implements Warehouse {
   async openStage(spec: StageSpec): Promise<Stager> {
     // A stage inside a transaction is a load: cap memory until the transaction ends.
     if (this.inTransaction && !this.loadCapped && this.settings?.load_memory_limit) {
-      this.sessionLimit ??= this.settings.memory_limit ?? String((await this.query<{ m: string }>("SELECT current_setting('memory_limit') AS m"))[0]!.m);
+      this.sessionLimit ??=
+        this.settings.memory_limit ??
+        String((await this.query<{ m: string }>("SELECT current_setting('memory_limit') AS m"))[0]!.m);
       await this.exec(`SET memory_limit = '${this.settings.load_memory_limit}'`);
       this.loadCapped = true;
     }
-    return openDuckdbStage({ connection: this.connection, exec: (sql) => this.exec(sql), query: (sql) => this.query(sql), createStage: (name, columns) => this.dialect.createStage(name, columns), classify: (error) => classify(error, this.description) }, spec);
+    return openDuckdbStage(
+      {
+        connection: this.connection,
+        exec: (sql) => this.exec(sql),
+        query: (sql) => this.query(sql),
+        createStage: (name, columns) => this.dialect.createStage(name, columns),
+        classify: (error) => classify(error, this.description),
+      },
+      spec,
+    );
   }
 
   close(): Promise<void> {
@@ -129,7 +142,10 @@ class DuckdbWarehouse implements Warehouse {
 }
 
 function instanceSettings(settings: DuckdbSettings | undefined): Record<string, string> {
-  return { ...(settings?.memory_limit ? { memory_limit: settings.memory_limit } : {}), ...(settings?.threads ? { threads: String(settings.threads) } : {}) };
+  return {
+    ...(settings?.memory_limit ? { memory_limit: settings.memory_limit } : {}),
+    ...(settings?.threads ? { threads: String(settings.threads) } : {}),
+  };
 }
 
 function classify(error: unknown, where: string, sql?: string): WarehouseError {
@@ -145,8 +161,20 @@ function classify(error: unknown, where: string, sql?: string): WarehouseError {
     );
   }
   if (/No space left on device|disk is full/i.test(message)) {
-    return new WarehouseError('warehouse.disk_full', `${where}: the disk is full`, 'transient', 'Free disk space (or move the DuckDB file / data dir); nothing was committed.', error);
+    return new WarehouseError(
+      'warehouse.disk_full',
+      `${where}: the disk is full`,
+      'transient',
+      'Free disk space (or move the DuckDB file / data dir); nothing was committed.',
+      error,
+    );
   }
   const statement = sql ? ` in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}` : '';
-  return new WarehouseError('warehouse.query', `${where}: ${message.split('\n')[0]}${statement}`, 'internal', undefined, error);
+  return new WarehouseError(
+    'warehouse.query',
+    `${where}: ${message.split('\n')[0]}${statement}`,
+    'internal',
+    undefined,
+    error,
+  );
 }

@@ -9,7 +9,19 @@
  * rollback discards it, and `drop` frees the memory of a stage that was applied.
  */
 import bindings from '@duckdb/node-bindings';
-import { BIGINT, BOOLEAN, type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, DuckDBTypeId, type DuckDBValue, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
+import {
+  BIGINT,
+  BOOLEAN,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  type DuckDBType,
+  DuckDBTypeId,
+  type DuckDBValue,
+  DOUBLE,
+  INTEGER,
+  VARCHAR,
+} from '@duckdb/node-api';
 import type { ColumnBatch, SqlValue, StageSpec, StageType, Stager } from '../types.js';
 
 const CHUNK_ROWS = 2048;
@@ -49,14 +61,18 @@ class Dictionary {
 }
 
 export async function openDuckdbStage(deps: StageDeps, spec: StageSpec): Promise<Stager> {
-  const dictionaries = spec.columns.map((c) => (c.type === 'text' && c.repeats === true ? new Dictionary() : undefined));
+  const dictionaries = spec.columns.map((c) =>
+    c.type === 'text' && c.repeats === true ? new Dictionary() : undefined,
+  );
   const encoded = dictionaries.some((d) => d !== undefined);
   const codesName = encoded ? `${spec.name}__codes` : spec.name;
   const dictName = (i: number): string => `${spec.name}__d${i}`;
   const drop = (): Promise<void> => dropStage(deps, spec.name);
   await drop();
   const types = spec.columns.map((c, i) => (dictionaries[i] ? INTEGER : TYPES[c.type]));
-  await deps.exec(deps.createStage(codesName, spec.columns.map((c, i) => `${c.name} ${types[i]!.toString()}`).join(', ')));
+  await deps.exec(
+    deps.createStage(codesName, spec.columns.map((c, i) => `${c.name} ${types[i]!.toString()}`).join(', ')),
+  );
   const appender = await deps.connection.createAppender(codesName, 'main', 'temp');
   let rows = 0;
 
@@ -74,14 +90,20 @@ export async function openDuckdbStage(deps: StageDeps, spec: StageSpec): Promise
       appendChunks(dict, [INTEGER, VARCHAR], [dictionary.values.map((_, code) => code), dictionary.values]);
       dict.closeSync();
     }
-    await deps.exec(`CREATE TEMP VIEW ${spec.name} AS SELECT ${select.join(', ')} FROM ${codesName} r ${joins.join(' ')}`);
+    await deps.exec(
+      `CREATE TEMP VIEW ${spec.name} AS SELECT ${select.join(', ')} FROM ${codesName} r ${joins.join(' ')}`,
+    );
   };
 
   return {
     codes: encoded ? codesName : undefined,
     append: (batch: ColumnBatch) => {
       try {
-        appendChunks(appender, types, batch.map((column, i) => dictionaries[i]?.encode(column) ?? column));
+        appendChunks(
+          appender,
+          types,
+          batch.map((column, i) => dictionaries[i]?.encode(column) ?? column),
+        );
       } catch (error) {
         return Promise.reject(deps.classify(error));
       }
@@ -111,7 +133,11 @@ async function dropStage(deps: StageDeps, name: string): Promise<void> {
   for (const { name: object, kind } of left) await deps.exec(`DROP ${String(kind)} ${String(object)}`);
 }
 
-function appendChunks(target: DuckDBAppender, chunkTypes: readonly DuckDBType[], columns: readonly (readonly (SqlValue | undefined)[])[]): void {
+function appendChunks(
+  target: DuckDBAppender,
+  chunkTypes: readonly DuckDBType[],
+  columns: readonly (readonly (SqlValue | undefined)[])[],
+): void {
   const n = columns[0]?.length ?? 0;
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     const end = Math.min(n, start + CHUNK_ROWS);
@@ -119,14 +145,23 @@ function appendChunks(target: DuckDBAppender, chunkTypes: readonly DuckDBType[],
     columns.forEach((column, i) => {
       const kind = NUMERIC[chunkTypes[i]!.typeId];
       if (kind) writeNumbers(bindings.data_chunk_get_vector(chunk.chunk, i), kind, column, start, end);
-      else chunk.setColumnValues(i, column.slice(start, end).map((v) => (v === undefined ? null : (v as DuckDBValue))));
+      else
+        chunk.setColumnValues(
+          i,
+          column.slice(start, end).map((v) => (v === undefined ? null : (v as DuckDBValue))),
+        );
     });
     target.appendDataChunk(chunk);
   }
 }
 
 type Numeric = 'int32' | 'int64' | 'float64' | 'bool';
-const NUMERIC: Partial<Record<DuckDBTypeId, Numeric>> = { [DuckDBTypeId.INTEGER]: 'int32', [DuckDBTypeId.BIGINT]: 'int64', [DuckDBTypeId.DOUBLE]: 'float64', [DuckDBTypeId.BOOLEAN]: 'bool' };
+const NUMERIC: Partial<Record<DuckDBTypeId, Numeric>> = {
+  [DuckDBTypeId.INTEGER]: 'int32',
+  [DuckDBTypeId.BIGINT]: 'int64',
+  [DuckDBTypeId.DOUBLE]: 'float64',
+  [DuckDBTypeId.BOOLEAN]: 'bool',
+};
 const TWO_32 = 2 ** 32;
 // Vectors hold native little-endian values; DuckDB's Node bindings exist only for little-endian platforms.
 
@@ -136,7 +171,13 @@ const TWO_32 = 2 ** 32;
  * (The per-value path costs a BigInt per BIGINT value and BigInt arithmetic per validity bit.)
  * BIGINT values that are numbers are written as two 32-bit halves, exact for safe integers.
  */
-function writeNumbers(vector: bindings.Vector, kind: Numeric, column: readonly (SqlValue | undefined)[], start: number, end: number): void {
+function writeNumbers(
+  vector: bindings.Vector,
+  kind: Numeric,
+  column: readonly (SqlValue | undefined)[],
+  start: number,
+  end: number,
+): void {
   const n = end - start;
   const width = kind === 'bool' ? 1 : kind === 'int32' ? 4 : 8;
   const data = new ArrayBuffer(n * width);

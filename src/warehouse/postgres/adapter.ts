@@ -11,7 +11,12 @@ import { describeWarehouseUrl } from '../url.js';
 import type { ColumnBatch, Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
 
 const RAW_TYPES = new Set([20, 1082, 1114, 1184, 1700]);
-const TYPES: Record<StageType, string> = { text: 'TEXT', double: 'DOUBLE PRECISION', bigint: 'BIGINT', boolean: 'BOOLEAN' };
+const TYPES: Record<StageType, string> = {
+  text: 'TEXT',
+  double: 'DOUBLE PRECISION',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+};
 
 export async function openPostgres(url: string): Promise<Warehouse> {
   const description = describeWarehouseUrl(url);
@@ -19,7 +24,12 @@ export async function openPostgres(url: string): Promise<Warehouse> {
     connectionString: url,
     application_name: 'clari-dp',
     connectionTimeoutMillis: 10_000,
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (RAW_TYPES.has(oid) ? (v: string) => v : (pg.types.getTypeParser(oid, format) as unknown))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        RAW_TYPES.has(oid)
+          ? (v: string) => v
+          : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
+    },
   });
   client.on('error', () => undefined); // a dropped connection surfaces on the next query
   try {
@@ -45,7 +55,10 @@ class PostgresWarehouse implements Warehouse {
 
   async query<T extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     try {
-      const result = await this.client.query(sql, params.map((p) => (typeof p === 'bigint' ? p.toString() : p)));
+      const result = await this.client.query(
+        sql,
+        params.map((p) => (typeof p === 'bigint' ? p.toString() : p)),
+      );
       return result.rows as T[];
     } catch (error) {
       throw classify(error, this.description, sql);
@@ -72,7 +85,9 @@ class PostgresWarehouse implements Warehouse {
     const columns = spec.columns.map((c) => `${c.name} ${TYPES[c.type]}`).join(', ');
     await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
     await this.exec(this.dialect.createStage(spec.name, columns));
-    const stream = this.client.query(copyFrom(`COPY ${spec.name} (${spec.columns.map((c) => c.name).join(', ')}) FROM STDIN`));
+    const stream = this.client.query(
+      copyFrom(`COPY ${spec.name} (${spec.columns.map((c) => c.name).join(', ')}) FROM STDIN`),
+    );
     let failure: unknown;
     stream.on('error', (error: unknown) => (failure = error));
     let rows = 0;
@@ -81,12 +96,13 @@ class PostgresWarehouse implements Warehouse {
         if (failure) throw classify(failure, this.description);
         const text = copyText(batch);
         rows += batch[0]?.length ?? 0;
-        if (!stream.write(text)) await new Promise<void>((resolve, reject) => {
-          stream.once('drain', resolve);
-          stream.once('error', reject);
-        }).catch((error: unknown) => {
-          throw classify(error, this.description);
-        });
+        if (!stream.write(text))
+          await new Promise<void>((resolve, reject) => {
+            stream.once('drain', resolve);
+            stream.once('error', reject);
+          }).catch((error: unknown) => {
+            throw classify(error, this.description);
+          });
       },
       close: () =>
         new Promise<number>((resolve, reject) => {
@@ -117,7 +133,10 @@ function copyText(batch: ColumnBatch): string {
       const v = batch[c]![r];
       if (c > 0) line += '\t';
       if (v === null || v === undefined) line += '\\N';
-      else if (typeof v === 'string') line += v.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'));
+      else if (typeof v === 'string')
+        line += v.replace(/[\\\t\n\r]/g, (ch) =>
+          ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r',
+        );
       else if (typeof v === 'boolean') line += v ? 't' : 'f';
       else line += String(v);
     }
@@ -130,13 +149,48 @@ function classify(error: unknown, where: string, sql?: string): WarehouseError {
   const e = error as { code?: string; message?: string };
   const message = e.message ?? String(error);
   const code = e.code ?? '';
-  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code) || /Connection terminated|timeout expired|connection.*closed|not queryable|terminating connection/i.test(message)) {
-    return new WarehouseError('warehouse.unreachable', `${where} is unreachable: ${message}`, 'transient', 'Check that PostgreSQL is running and the URL (host, port, database, user) is right; the run changed nothing and can be repeated.', error);
+  if (
+    [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'ETIMEDOUT',
+      'ECONNRESET',
+      'EPIPE',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08000',
+      '08001',
+      '08003',
+      '08006',
+    ].includes(code) ||
+    /Connection terminated|timeout expired|connection.*closed|not queryable|terminating connection/i.test(message)
+  ) {
+    return new WarehouseError(
+      'warehouse.unreachable',
+      `${where} is unreachable: ${message}`,
+      'transient',
+      'Check that PostgreSQL is running and the URL (host, port, database, user) is right; the run changed nothing and can be repeated.',
+      error,
+    );
   }
   if (code === '28P01' || code === '28000' || code === '3D000') {
-    return new WarehouseError('warehouse.config', `${where}: ${message}`, 'config', 'Check the user, password (PGPASSWORD or the URL in CLARI_DP_WAREHOUSE) and database name.', error);
+    return new WarehouseError(
+      'warehouse.config',
+      `${where}: ${message}`,
+      'config',
+      'Check the user, password (PGPASSWORD or the URL in CLARI_DP_WAREHOUSE) and database name.',
+      error,
+    );
   }
-  if (code === '53100') return new WarehouseError('warehouse.disk_full', `${where}: the disk is full`, 'transient', 'Free disk space on the database server; nothing was committed.', error);
+  if (code === '53100')
+    return new WarehouseError(
+      'warehouse.disk_full',
+      `${where}: the disk is full`,
+      'transient',
+      'Free disk space on the database server; nothing was committed.',
+      error,
+    );
   const statement = sql ? ` in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}` : '';
   return new WarehouseError('warehouse.query', `${where}: ${message}${statement}`, 'internal', undefined, error);
 }

@@ -3,7 +3,18 @@ import { ANSI, type Dialect } from '../dialect.js';
 export const postgresDialect: Dialect = {
   ...ANSI,
   name: 'postgres',
-  types: { text: 'TEXT', money: 'NUMERIC(18,2)', double: 'DOUBLE PRECISION', bigint: 'BIGINT', int: 'INTEGER', boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP', json: 'JSONB', ratio: 'DECIMAL(38,6)' },
+  types: {
+    text: 'TEXT',
+    money: 'NUMERIC(18,2)',
+    double: 'DOUBLE PRECISION',
+    bigint: 'BIGINT',
+    int: 'INTEGER',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    timestamp: 'TIMESTAMP',
+    json: 'JSONB',
+    ratio: 'DECIMAL(38,6)',
+  },
   epochMsToTimestamp: (expr) => `(to_timestamp(${expr} / 1000.0) AT TIME ZONE 'UTC')`,
   centsToMoney: (expr) => `CAST(${expr} * 0.01 AS NUMERIC(18,2))`,
   createStage: (name, columns) => `CREATE TEMP TABLE ${name} (${columns}) ON COMMIT DROP`,
@@ -16,7 +27,8 @@ export const postgresDialect: Dialect = {
   grants: {
     create_table: 'GRANT USAGE, CREATE ON SCHEMA <schema> TO <clari_dp_user>;',
     create_view: 'GRANT USAGE, CREATE ON SCHEMA <schema> TO <clari_dp_user>;',
-    write: 'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA <schema> TO <clari_dp_user>; (or let that user own the tables by running `clari-dp migrate` as it)',
+    write:
+      'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA <schema> TO <clari_dp_user>; (or let that user own the tables by running `clari-dp migrate` as it)',
     stage: 'GRANT TEMPORARY ON DATABASE <database> TO <clari_dp_user>;',
   },
 };

@@ -8,7 +8,13 @@ import { WarehouseError } from '../errors.js';
 import type { Warehouse } from '../types.js';
 import { snowflakeSettings } from './config.js';
 import { classifySnowflake } from './errors.js';
-import { type SnowflakeBind, type SnowflakeClient, type SnowflakeResult, SESSION_SETTINGS, SnowflakeWarehouse } from './warehouse.js';
+import {
+  type SnowflakeBind,
+  type SnowflakeClient,
+  type SnowflakeResult,
+  SESSION_SETTINGS,
+  SnowflakeWarehouse,
+} from './warehouse.js';
 
 const quiet = (): void => undefined;
 
@@ -25,7 +31,9 @@ export async function openSnowflake(url: string): Promise<Warehouse> {
     ...(settings.warehouse ? { warehouse: settings.warehouse } : {}),
     ...(settings.role ? { role: settings.role } : {}),
     authenticator: settings.authenticator,
-    ...(auth.kind === 'password' ? { password: auth.password } : { privateKeyPath: auth.privateKeyPath, ...(auth.passphrase ? { privateKeyPass: auth.passphrase } : {}) }),
+    ...(auth.kind === 'password'
+      ? { password: auth.password }
+      : { privateKeyPath: auth.privateKeyPath, ...(auth.passphrase ? { privateKeyPass: auth.passphrase } : {}) }),
     application: 'clari-dp',
     // The driver retries a failing login for up to 5 minutes by default; a run fails sooner and the next one retries.
     sfRetryMaxLoginRetries: 3,
@@ -50,7 +58,11 @@ export async function openSnowflake(url: string): Promise<Warehouse> {
   return warehouse;
 }
 
-function execute(connection: snowflake.Connection, sql: string, binds: readonly SnowflakeBind[]): Promise<SnowflakeResult> {
+function execute(
+  connection: snowflake.Connection,
+  sql: string,
+  binds: readonly SnowflakeBind[],
+): Promise<SnowflakeResult> {
   return new Promise((resolve, reject) => {
     connection.execute({
       sqlText: sql,
@@ -62,7 +74,10 @@ function execute(connection: snowflake.Connection, sql: string, binds: readonly 
           reject(error);
           return;
         }
-        const columns = 'getColumns' in statement ? (statement.getColumns() ?? []).map((c) => ({ name: c.getName(), type: c.getType() })) : [];
+        const columns =
+          'getColumns' in statement
+            ? (statement.getColumns() ?? []).map((c) => ({ name: c.getName(), type: c.getType() }))
+            : [];
         resolve({ rows: (rows ?? []) as SnowflakeResult['rows'], columns });
       },
     });

@@ -11,7 +11,12 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 
 export type SnowflakeAuth =
   | { readonly kind: 'password'; readonly password: string; readonly from: string }
-  | { readonly kind: 'key-pair'; readonly privateKeyPath: string; readonly passphrase?: string | undefined; readonly from: string };
+  | {
+      readonly kind: 'key-pair';
+      readonly privateKeyPath: string;
+      readonly passphrase?: string | undefined;
+      readonly from: string;
+    };
 
 export interface SnowflakeSettings {
   /** Account identifier, e.g. `myorg-myaccount` or `xy12345.eu-west-1`. */
@@ -53,13 +58,26 @@ export function snowflakeSettings(text: string, env: Environment): SnowflakeSett
   const params = url.searchParams;
   const base = `snowflake://${username}@${account}/${database}/${schema}`;
   if (!account || !username || !database || !schema || rest.length > 0) {
-    throw configError(`${base} is missing the user, account, database or schema`, `Use ${SNOWFLAKE_URL_FORM} (the account identifier is ORGNAME-ACCOUNTNAME, as in ORGNAME-ACCOUNTNAME.snowflakecomputing.com).`);
+    throw configError(
+      `${base} is missing the user, account, database or schema`,
+      `Use ${SNOWFLAKE_URL_FORM} (the account identifier is ORGNAME-ACCOUNTNAME, as in ORGNAME-ACCOUNTNAME.snowflakecomputing.com).`,
+    );
   }
-  for (const [what, value] of [['database', database], ['schema', schema], ['warehouse', params.get('warehouse')], ['role', params.get('role')]] as const) {
-    if (value && !IDENT.test(value)) throw configError(`Snowflake ${what} "${value}" is not a plain identifier`, 'Use the unquoted name (letters, digits, _ and $).');
+  for (const [what, value] of [
+    ['database', database],
+    ['schema', schema],
+    ['warehouse', params.get('warehouse')],
+    ['role', params.get('role')],
+  ] as const) {
+    if (value && !IDENT.test(value))
+      throw configError(
+        `Snowflake ${what} "${value}" is not a plain identifier`,
+        'Use the unquoted name (letters, digits, _ and $).',
+      );
   }
   const auth = snowflakeAuth(url, params, env, base);
-  const authenticator = params.get('authenticator')?.toUpperCase() ?? (auth.kind === 'key-pair' ? 'SNOWFLAKE_JWT' : 'SNOWFLAKE');
+  const authenticator =
+    params.get('authenticator')?.toUpperCase() ?? (auth.kind === 'key-pair' ? 'SNOWFLAKE_JWT' : 'SNOWFLAKE');
   const warehouse = params.get('warehouse') ?? undefined;
   const role = params.get('role') ?? undefined;
   const query = [warehouse && `warehouse=${warehouse}`, role && `role=${role}`].filter(Boolean).join('&');
@@ -73,7 +91,9 @@ export function snowflakeSettings(text: string, env: Environment): SnowflakeSett
     authenticator,
     auth,
     description: query ? `${base}?${query}` : base,
-    secrets: [auth.kind === 'password' ? auth.password : auth.passphrase].filter((s): s is string => typeof s === 'string' && s !== ''),
+    secrets: [auth.kind === 'password' ? auth.password : auth.passphrase].filter(
+      (s): s is string => typeof s === 'string' && s !== '',
+    ),
   };
 }
 
@@ -81,13 +101,19 @@ function snowflakeAuth(url: URL, params: URLSearchParams, env: Environment, base
   const keyFile = params.get('private_key_file') ?? env.SNOWFLAKE_PRIVATE_KEY_FILE?.trim();
   if (keyFile) {
     const passphrase = env.SNOWFLAKE_PRIVATE_KEY_PASSPHRASE || undefined;
-    return { kind: 'key-pair', privateKeyPath: keyFile, passphrase, from: params.has('private_key_file') ? 'private_key_file in the URL' : 'SNOWFLAKE_PRIVATE_KEY_FILE' };
+    return {
+      kind: 'key-pair',
+      privateKeyPath: keyFile,
+      passphrase,
+      from: params.has('private_key_file') ? 'private_key_file in the URL' : 'SNOWFLAKE_PRIVATE_KEY_FILE',
+    };
   }
-  if (url.password) return { kind: 'password', password: decodeURIComponent(url.password), from: 'the URL in CLARI_DP_WAREHOUSE' };
+  if (url.password)
+    return { kind: 'password', password: decodeURIComponent(url.password), from: 'the URL in CLARI_DP_WAREHOUSE' };
   const password = env.SNOWFLAKE_PASSWORD;
   if (password) return { kind: 'password', password, from: 'SNOWFLAKE_PASSWORD' };
   throw configError(
     `${base}: no Snowflake credentials found`,
-    'Set SNOWFLAKE_PRIVATE_KEY_FILE to the user\'s PKCS#8 private key (key-pair authentication; add SNOWFLAKE_PRIVATE_KEY_PASSPHRASE if it is encrypted), or SNOWFLAKE_PASSWORD (a password or programmatic access token). Never put them in clari-dp.yaml.',
+    "Set SNOWFLAKE_PRIVATE_KEY_FILE to the user's PKCS#8 private key (key-pair authentication; add SNOWFLAKE_PRIVATE_KEY_PASSPHRASE if it is encrypted), or SNOWFLAKE_PASSWORD (a password or programmatic access token). Never put them in clari-dp.yaml.",
   );
 }

@@ -15,17 +15,41 @@ const URL = 'snowflake://CLARI_DP@myorg-myaccount/ANALYTICS/CLARI?warehouse=LOAD
 
 describe('snowflake settings', () => {
   it('reads the URL, and key-pair credentials from the environment', () => {
-    const s = snowflakeSettings(URL, { SNOWFLAKE_PRIVATE_KEY_FILE: '/run/secrets/rsa_key.p8', SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'correct horse' });
-    expect(s).toMatchObject({ account: 'myorg-myaccount', username: 'CLARI_DP', database: 'ANALYTICS', schema: 'CLARI', warehouse: 'LOAD_WH', role: 'CLARI_DP', authenticator: 'SNOWFLAKE_JWT' });
-    expect(s.auth).toEqual({ kind: 'key-pair', privateKeyPath: '/run/secrets/rsa_key.p8', passphrase: 'correct horse', from: 'SNOWFLAKE_PRIVATE_KEY_FILE' });
+    const s = snowflakeSettings(URL, {
+      SNOWFLAKE_PRIVATE_KEY_FILE: '/run/secrets/rsa_key.p8',
+      SNOWFLAKE_PRIVATE_KEY_PASSPHRASE: 'correct horse',
+    });
+    expect(s).toMatchObject({
+      account: 'myorg-myaccount',
+      username: 'CLARI_DP',
+      database: 'ANALYTICS',
+      schema: 'CLARI',
+      warehouse: 'LOAD_WH',
+      role: 'CLARI_DP',
+      authenticator: 'SNOWFLAKE_JWT',
+    });
+    expect(s.auth).toEqual({
+      kind: 'key-pair',
+      privateKeyPath: '/run/secrets/rsa_key.p8',
+      passphrase: 'correct horse',
+      from: 'SNOWFLAKE_PRIVATE_KEY_FILE',
+    });
     expect(s.description).toBe('snowflake://CLARI_DP@myorg-myaccount/ANALYTICS/CLARI?warehouse=LOAD_WH&role=CLARI_DP');
     expect(s.secrets).toEqual(['correct horse']);
   });
 
   it('takes a password from SNOWFLAKE_PASSWORD or from the URL, and never shows it', () => {
-    expect(snowflakeSettings(URL, { SNOWFLAKE_PASSWORD: 's3cret-pw' }).auth).toMatchObject({ kind: 'password', password: 's3cret-pw', from: 'SNOWFLAKE_PASSWORD' });
+    expect(snowflakeSettings(URL, { SNOWFLAKE_PASSWORD: 's3cret-pw' }).auth).toMatchObject({
+      kind: 'password',
+      password: 's3cret-pw',
+      from: 'SNOWFLAKE_PASSWORD',
+    });
     const inline = snowflakeSettings('snowflake://CLARI_DP:p%40ss-w0rd@myorg-myaccount/ANALYTICS/CLARI', {});
-    expect(inline.auth).toMatchObject({ kind: 'password', password: 'p@ss-w0rd', from: 'the URL in CLARI_DP_WAREHOUSE' });
+    expect(inline.auth).toMatchObject({
+      kind: 'password',
+      password: 'p@ss-w0rd',
+      from: 'the URL in CLARI_DP_WAREHOUSE',
+    });
     expect(inline.authenticator).toBe('SNOWFLAKE');
     expect(inline.description).not.toContain('p@ss');
     expect(inline.description).not.toContain('p%40ss');
@@ -33,8 +57,20 @@ describe('snowflake settings', () => {
 
   it.each([
     ['no credentials', URL, {}, /no Snowflake credentials/, /SNOWFLAKE_PRIVATE_KEY_FILE/],
-    ['no schema', 'snowflake://U@acct/DB', { SNOWFLAKE_PASSWORD: 'x' }, /missing the user, account, database or schema/, /snowflake:\/\/USER@ACCOUNT/],
-    ['a quoted name', 'snowflake://U@acct/DB/"my schema"', { SNOWFLAKE_PASSWORD: 'x' }, /not a plain identifier/, /unquoted/],
+    [
+      'no schema',
+      'snowflake://U@acct/DB',
+      { SNOWFLAKE_PASSWORD: 'x' },
+      /missing the user, account, database or schema/,
+      /snowflake:\/\/USER@ACCOUNT/,
+    ],
+    [
+      'a quoted name',
+      'snowflake://U@acct/DB/"my schema"',
+      { SNOWFLAKE_PASSWORD: 'x' },
+      /not a plain identifier/,
+      /unquoted/,
+    ],
   ])('refuses %s with the fix', (_, url, env, message, hint) => {
     let error: unknown;
     try {
@@ -43,7 +79,12 @@ describe('snowflake settings', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(WarehouseError);
-    expect(error).toMatchObject({ code: 'warehouse.config', kind: 'config', message: expect.stringMatching(message), hint: expect.stringMatching(hint) });
+    expect(error).toMatchObject({
+      code: 'warehouse.config',
+      kind: 'config',
+      message: expect.stringMatching(message),
+      hint: expect.stringMatching(hint),
+    });
   });
 });
 
@@ -52,9 +93,21 @@ describe('snowflake errors', () => {
   it.each([
     [{ code: '390100', message: 'Incorrect username or password was specified.' }, 'warehouse.auth', 'config'],
     [{ code: 401001, message: 'Network error. Could not reach Snowflake.' }, 'warehouse.unreachable', 'transient'],
-    [{ code: '003001', message: "SQL access control error: Insufficient privileges to operate on schema 'CLARI'" }, 'warehouse.privilege', 'config'],
-    [{ code: '000606', message: 'No active warehouse selected in the current session.' }, 'warehouse.privilege', 'config'],
-    [{ code: '002003', message: "SQL compilation error: Object 'NO_SUCH_TABLE' does not exist or not authorized." }, 'warehouse.query', 'internal'],
+    [
+      { code: '003001', message: "SQL access control error: Insufficient privileges to operate on schema 'CLARI'" },
+      'warehouse.privilege',
+      'config',
+    ],
+    [
+      { code: '000606', message: 'No active warehouse selected in the current session.' },
+      'warehouse.privilege',
+      'config',
+    ],
+    [
+      { code: '002003', message: "SQL compilation error: Object 'NO_SUCH_TABLE' does not exist or not authorized." },
+      'warehouse.query',
+      'internal',
+    ],
   ])('classifies %o', (error, code, kind) => {
     const classified = classifySnowflake(error, where, ['hunter2-password'], 'SELECT * FROM no_such_table');
     expect(classified).toMatchObject({ code, kind });
@@ -62,14 +115,22 @@ describe('snowflake errors', () => {
   });
 
   it('scrubs secrets a driver message might echo', () => {
-    const classified = classifySnowflake({ code: '390100', message: 'login failed for password hunter2-password' }, 'sf', ['hunter2-password']);
+    const classified = classifySnowflake(
+      { code: '390100', message: 'login failed for password hunter2-password' },
+      'sf',
+      ['hunter2-password'],
+    );
     expect(classified.message).not.toContain('hunter2-password');
     expect(classified.message).toContain('***');
   });
 });
 
 /** A client that records statements and answers from a script. */
-function fakeClient(answer: (sql: string) => SnowflakeResult | Error = () => ({ rows: [], columns: [] })): { client: SnowflakeClient; calls: { sql: string; binds: readonly SnowflakeBind[] }[]; files: string[] } {
+function fakeClient(answer: (sql: string) => SnowflakeResult | Error = () => ({ rows: [], columns: [] })): {
+  client: SnowflakeClient;
+  calls: { sql: string; binds: readonly SnowflakeBind[] }[];
+  files: string[];
+} {
   const calls: { sql: string; binds: readonly SnowflakeBind[] }[] = [];
   const files: string[] = [];
   return {
@@ -92,7 +153,17 @@ function fakeClient(answer: (sql: string) => SnowflakeResult | Error = () => ({ 
 describe('SnowflakeWarehouse', () => {
   it('binds as :n, and returns lower-case names, exact numbers as strings, floats as numbers, UTC timestamps', async () => {
     const { client, calls } = fakeClient(() => ({
-      rows: [{ N: '5', AMOUNT: '1234567890123.45', SHARE: '0.25', AT: '2026-04-10 14:00:04.500', D: '2026-11-23', OK: true, NOTHING: null }],
+      rows: [
+        {
+          N: '5',
+          AMOUNT: '1234567890123.45',
+          SHARE: '0.25',
+          AT: '2026-04-10 14:00:04.500',
+          D: '2026-11-23',
+          OK: true,
+          NOTHING: null,
+        },
+      ],
       columns: [
         { name: 'N', type: 'fixed' },
         { name: 'AMOUNT', type: 'fixed' },
@@ -106,15 +177,38 @@ describe('SnowflakeWarehouse', () => {
     const wh = new SnowflakeWarehouse(client, 'sf');
     const rows = await wh.query('SELECT ... WHERE a = $1 AND b = $2 AND c = $1', ['x', 9007199254740993n]);
     expect(calls).toEqual([{ sql: 'SELECT ... WHERE a = :1 AND b = :2 AND c = :1', binds: ['x', '9007199254740993'] }]);
-    expect(rows).toEqual([{ n: '5', amount: '1234567890123.45', share: 0.25, at: '2026-04-10 14:00:04.5', d: '2026-11-23', ok: true, nothing: null }]);
+    expect(rows).toEqual([
+      {
+        n: '5',
+        amount: '1234567890123.45',
+        share: 0.25,
+        at: '2026-04-10 14:00:04.5',
+        d: '2026-11-23',
+        ok: true,
+        nothing: null,
+      },
+    ]);
   });
 
   it('stages through a gzipped NDJSON file, PUT to a temporary stage and one COPY INTO, and defers BEGIN to the first write', async () => {
     const { client, calls, files } = fakeClient();
     const wh = new SnowflakeWarehouse(client, 'sf');
     const rows = await wh.transaction(async (tx) => {
-      const stager = await tx.openStage({ name: 'stage_test', columns: [{ name: 'k', type: 'text' }, { name: 'v', type: 'double' }, { name: 'ms', type: 'bigint' }, { name: 'b', type: 'boolean' }] });
-      await stager.append([['a"\n', null], [1.5, Number.NaN], [1775829600000, 9007199254740993n], [true, false]]);
+      const stager = await tx.openStage({
+        name: 'stage_test',
+        columns: [
+          { name: 'k', type: 'text' },
+          { name: 'v', type: 'double' },
+          { name: 'ms', type: 'bigint' },
+          { name: 'b', type: 'boolean' },
+        ],
+      });
+      await stager.append([
+        ['a"\n', null],
+        [1.5, Number.NaN],
+        [1775829600000, 9007199254740993n],
+        [true, false],
+      ]);
       const staged = await stager.close();
       await tx.exec('INSERT INTO t SELECT * FROM stage_test');
       return staged;
@@ -130,15 +224,24 @@ describe('SnowflakeWarehouse', () => {
       'INSERT INTO t SELECT * FROM stage_test',
       'COMMIT',
     ]);
-    expect(files).toEqual(['{"k":"a\\"\\n","v":1.5,"ms":1775829600000,"b":true}\n{"k":null,"v":null,"ms":9007199254740993,"b":false}\n']);
+    expect(files).toEqual([
+      '{"k":"a\\"\\n","v":1.5,"ms":1775829600000,"b":true}\n{"k":null,"v":null,"ms":9007199254740993,"b":false}\n',
+    ]);
     expect(wh.transactionSplits).toBe(0);
   });
 
   it('classifies engine errors, naming the statement but never its bound values', async () => {
-    const { client } = fakeClient(() => Object.assign(new Error("SQL compilation error: Object 'NOPE' does not exist or not authorized."), { code: '002003' }));
+    const { client } = fakeClient(() =>
+      Object.assign(new Error("SQL compilation error: Object 'NOPE' does not exist or not authorized."), {
+        code: '002003',
+      }),
+    );
     const wh = new SnowflakeWarehouse(client, 'sf');
     const error = await wh.query('SELECT * FROM nope WHERE secret = $1', ['bound-value-123']).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'warehouse.query', message: expect.stringContaining('SELECT * FROM nope WHERE secret = :1') });
+    expect(error).toMatchObject({
+      code: 'warehouse.query',
+      message: expect.stringContaining('SELECT * FROM nope WHERE secret = :1'),
+    });
     expect((error as Error).message).not.toContain('bound-value-123');
   });
 });

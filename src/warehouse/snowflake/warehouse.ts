@@ -40,7 +40,12 @@ export const SESSION_SETTINGS =
 /** The temporary internal stage bulk loads go through; it disappears with the session. */
 export const LOAD_STAGE = 'clari_dp_load';
 
-const STAGE_TYPES: Record<StageType, string> = { text: 'VARCHAR', double: 'DOUBLE', bigint: 'BIGINT', boolean: 'BOOLEAN' };
+const STAGE_TYPES: Record<StageType, string> = {
+  text: 'VARCHAR',
+  double: 'DOUBLE',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+};
 
 /** Creates the load stage; DDL, so it goes through the transaction logic like any other. */
 export const CREATE_LOAD_STAGE = `CREATE TEMPORARY STAGE IF NOT EXISTS ${LOAD_STAGE}`;
@@ -118,7 +123,9 @@ export class SnowflakeWarehouse implements Warehouse {
 
   async openStage(spec: StageSpec): Promise<Stager> {
     await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
-    await this.exec(this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')));
+    await this.exec(
+      this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')),
+    );
     if (!this.stageReady) {
       await this.exec(CREATE_LOAD_STAGE);
       this.stageReady = true;
