@@ -4,6 +4,7 @@ export * from './logger.js';
 export * from './run-lock.js';
 export * from './process-identity.js';
 export * from './pipeline.js';
+export * from './run-guard.js';
 export * from './alerts.js';
 export * from './metrics.js';
 export * from './scheduler.js';

@@ -59,6 +59,7 @@ export function pipelineDeps(
   ctx: AppContext,
   warehouse: Warehouse,
   onEvent?: (event: PipelineEvent) => void,
+  signal?: AbortSignal,
 ): PipelineDeps {
   const dataDir = ctx.loaded.config.dataDir;
   return {
@@ -72,5 +73,6 @@ export function pipelineDeps(
     logger: ctx.logger,
     onEvent,
     checkpoint: crashInjector(ctx.io.environment),
+    signal,
   };
 }

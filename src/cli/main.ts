@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { type AppContext, createContext, type GlobalOptions, type Io, processIo } from '../app/index.js';
-import { describeError, isAppError, Redactor } from '../core/index.js';
+import { describeError, isAppError, parseDuration, Redactor } from '../core/index.js';
 import { EXIT, type ExitCode } from './output.js';
 
 export type CommandAction = (
@@ -39,6 +39,19 @@ const num =
     return n;
   };
 
+const duration =
+  (name: string) =>
+  (value: string): number => {
+    const ms = parseDuration(value);
+    if (ms === undefined)
+      throw new CommanderError(
+        EXIT.usage,
+        'clari-dp.invalidDuration',
+        `${name} must be a duration such as 90s, 10m or 1h30m (a bare number is seconds), got "${value}"`,
+      );
+    return ms;
+  };
+
 const runOptions = (): Option[] => [
   new Option('--forecast <id>', 'forecast id (repeatable; default: from config)').argParser(collect),
   new Option('--period <YYYY_QN>', 'fiscal period (repeatable; default: current + 4 previous)').argParser(collect),
@@ -46,12 +59,21 @@ const runOptions = (): Option[] => [
   new Option('--warehouse <url>', 'duckdb:PATH, postgres://..., snowflake://..., bigquery://PROJECT/DATASET'),
   new Option('--dry-run', 'print the plan and its quota cost; spend nothing'),
   new Option('--no-cache', 'ignore landed exports within the cache TTL'),
+  new Option(
+    '--lock-wait <duration>',
+    'how long to wait for another run holding the data dir or warehouse, e.g. 10m (default: run.lockWaitMs, 5m; 30m for schedule)',
+  ).argParser(duration('--lock-wait')),
+  new Option('--deadline <duration>', 'stop a run still going after this, e.g. 2h (default: run.deadlineMs, 4h)').argParser(
+    duration('--deadline'),
+  ),
 ];
 
 const runFlags = (o: Record<string, unknown>): Record<string, unknown> => ({
   forecasts: o.forecast,
   'periods.list': o.period,
   warehouse: o.warehouse,
+  'run.lockWaitMs': o.lockWait,
+  'run.deadlineMs': o.deadline,
 });
 
 const COMMANDS: readonly CommandSpec[] = [
@@ -170,7 +192,8 @@ const COMMANDS: readonly CommandSpec[] = [
       ...runOptions().filter((option) => option.long !== '--as-of' && option.long !== '--dry-run'),
       new Option('--trigger <name>', 'recorded in clari_sync_runs (default: schedule)').hideHelp(),
     ],
-    flags: runFlags,
+    // --lock-wait sets the wait of the runs it fires, which has its own default.
+    flags: (o) => ({ ...runFlags(o), 'run.lockWaitMs': undefined, 'schedule.lockWaitMs': o.lockWait }),
     load: async () => (await import('./commands/schedule.js')).schedule,
   },
   {

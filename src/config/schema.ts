@@ -83,6 +83,33 @@ export const configSchema = z.strictObject({
   warehouse: z.string().min(1).default('duckdb:./clari.duckdb'),
   /** DuckDB: how long a command waits for another process (the dashboard mid-request) to let go of the file. */
   warehouseLockWaitMs: nonNegativeInt.default(15_000),
+  /** PostgreSQL: statement_timeout of every statement, ms (a load of millions of rows takes seconds). */
+  warehouseStatementTimeoutMs: positiveInt.default(1_800_000),
+  run: z
+    .strictObject({
+      /**
+       * run and backfill: how long a run waits for another run that holds the data dir or the
+       * warehouse (printing who), before exiting 1 with run.locked (--lock-wait).
+       */
+      lockWaitMs: nonNegativeInt.default(300_000),
+      /** A run still going this long after it started cancels its Clari jobs, is recorded failed, exits 1 (--deadline). */
+      deadlineMs: positiveInt.default(14_400_000),
+      /**
+       * The warehouse-level run lock: auto (DuckDB's file lock, a PostgreSQL advisory lock, a lease
+       * row on Snowflake and BigQuery), lease (also on PostgreSQL, e.g. behind a transaction-pooling
+       * PgBouncer), off.
+       */
+      warehouseLock: z.enum(['auto', 'lease', 'off']).default('auto'),
+      /** A lease not renewed for this long is free (its run died); renewed every third of it. */
+      leaseTtlMs: z.number().int().min(3_000).default(300_000),
+    })
+    .prefault({}),
+  schedule: z
+    .strictObject({
+      /** Runs fired by `schedule` wait this long for another run (a manual one, a backfill) (--lock-wait). */
+      lockWaitMs: nonNegativeInt.default(1_800_000),
+    })
+    .prefault({}),
   /** Raw landing, cache and state. */
   dataDir: z.string().min(1).default('./.clari-dp'),
   retention: z.strictObject({ quarters: positiveInt.default(8) }).prefault({}),

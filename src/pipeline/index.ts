@@ -8,3 +8,4 @@ export * from './retention.js';
 export * from './run.js';
 export * from './transform.js';
 export * from './backtest.js';
+export * from './stop.js';

@@ -37,6 +37,7 @@ import { type AlertSetup, notify } from './notify.js';
 import { type PlannedExport } from './plan.js';
 import { rebuildPeriod, snapshotKey } from './rebuild.js';
 import { applyRetention } from './retention.js';
+import { cancelUnfinished, stopReason, throwIfStopped } from './stop.js';
 
 export interface PipelineDeps {
   readonly client: ClariClient;
@@ -51,6 +52,11 @@ export interface PipelineDeps {
   readonly alerts?: AlertSetup | undefined;
   /** Called at each named point of the run (core/checkpoint.ts); a no-op unless crash tests wire one. */
   readonly checkpoint?: Checkpoint | undefined;
+  /**
+   * Aborted to stop the run (its deadline passed, it lost the warehouse lease): in-flight Clari jobs
+   * are cancelled, no further load starts, and the run is recorded failed with the reason (stop.ts).
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface RunSettings {
@@ -150,7 +156,10 @@ export async function runPipeline(
   // or roll back with it.
   const serial = serialiser();
   const load = (task: PlannedExport, landed: Landed, context: JobContext): Promise<LoadedExport> =>
-    serial(() => loadOne(deps, task, landed, context, runId, settings));
+    serial(() => {
+      throwIfStopped(deps.signal);
+      return loadOne(deps, task, landed, context, runId, settings);
+    });
 
   // 1. Exports served from the landing: a payload landed within the cache TTL, or landed by a run
   //    that stopped before loading it.
@@ -191,6 +200,7 @@ export async function runPipeline(
       maxRequeues: settings.maxRequeues,
       maxConcurrency: settings.maxConcurrency,
       capacityWaitMs: settings.capacityWaitMs,
+      signal: deps.signal,
       beforeCreate: (task, sentAt) => {
         // Written before the POST: if the process dies before the answer, the next run looks the
         // job up in Clari's list instead of paying for a second one.
@@ -232,7 +242,7 @@ export async function runPipeline(
         postedSince: pending && !pending.jobId ? pending.postedAt : undefined,
       };
     });
-    const outcomes = await runner
+    let outcomes = await runner
       .run(tasks, async (task, job) => {
         const plannedTask = byKey(toExport, task.key);
         const landed = await landResults(deps, plannedTask, job, checkpoint);
@@ -254,6 +264,14 @@ export async function runPipeline(
           finishedAt: undefined,
         }));
       });
+    const stop = stopReason(deps.signal);
+    if (stop)
+      outcomes = await cancelUnfinished(
+        deps,
+        outcomes,
+        (key) => JobState.key(byKey(toExport, key).fingerprint, byKey(toExport, key).asOf),
+        stop,
+      );
     await Promise.all(
       outcomes.map(async (outcome: ExportOutcome<{ landed: Landed; job: ExportJob }>) => {
         const task = byKey(toExport, outcome.task.key);
@@ -301,13 +319,14 @@ export async function runPipeline(
     'clari_snapshots',
     'clari_fields',
   ]);
-  if (analyze && results.size > 0)
+  const stopped = stopReason(deps.signal);
+  if (analyze && results.size > 0 && !stopped)
     await wh
       .exec(analyze)
       .catch((error: unknown) =>
         warnings.push(`statistics not refreshed: ${isAppError(error) ? error.message : String(error)}`),
       );
-  if (settings.retentionQuarters > 0) {
+  if (settings.retentionQuarters > 0 && !stopped) {
     try {
       await applyRetention(wh, deps.landing, { asOf, fiscal: settings.fiscal, quarters: settings.retentionQuarters });
     } catch (error) {
@@ -318,7 +337,7 @@ export async function runPipeline(
   const failed = exports.filter((e) => e.status === 'failed').length;
   // Only after spending quota: a run served entirely from the landing makes no API call at all.
   const quota =
-    toExport.length === 0
+    toExport.length === 0 || stopped
       ? undefined
       : await deps.client
           .getLimits()
@@ -327,7 +346,7 @@ export async function runPipeline(
 
   // 4. Alerts. Undelivered alerts make the run partial: the data loaded, but someone was not told.
   let alertDecisions: RunSummary['alertDecisions'];
-  if (deps.alerts) {
+  if (deps.alerts && !stopped) {
     try {
       alertDecisions = await notify(
         wh,
@@ -360,7 +379,11 @@ export async function runPipeline(
   }
   const undelivered = (alertDecisions?.failed ?? 0) > 0;
   const status: RunSummary['status'] =
-    failed === exports.length && exports.length > 0 ? 'failed' : failed > 0 || undelivered ? 'partial' : 'success';
+    stopped || (failed === exports.length && exports.length > 0)
+      ? 'failed'
+      : failed > 0 || undelivered
+        ? 'partial'
+        : 'success';
   const finished = clock.now();
   const summary: RunSummary = {
     runId,
@@ -387,7 +410,11 @@ export async function runPipeline(
       runId,
       sqlTimestamp(finished),
       status,
-      failed > 0 ? `${failed} of ${exports.length} exports failed; first: ${firstError}` : null,
+      stopped
+        ? `${stopped.message}; ${failed} of ${exports.length} exports not loaded (their Clari jobs cancelled; landed payloads load next run)`
+        : failed > 0
+          ? `${failed} of ${exports.length} exports failed; first: ${firstError}`
+          : null,
       failed,
       summary.rowsLoaded,
       summary.changes,
@@ -461,7 +488,7 @@ async function landResults(
   job: ExportJob,
   checkpoint: Checkpoint,
 ): Promise<Landed> {
-  const results = await deps.client.downloadResults(job.jobId);
+  const results = await deps.client.downloadResults(job.jobId, deps.signal);
   const landed = await deps.landing.land(
     {
       forecastId: task.forecastId,

@@ -8,3 +8,4 @@ export * from './schema.js';
 export * from './types.js';
 export * from './url.js';
 export * from './values.js';
+export * from './run-lock.js';

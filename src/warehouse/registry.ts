@@ -11,6 +11,10 @@ export interface OpenOptions {
   readonly readOnly?: boolean | undefined;
   /** DuckDB: how long to wait for another process to let go of the file, ms. */
   readonly lockWaitMs?: number | undefined;
+  /** DuckDB: told once (the error naming the holder) when another process holds the file and the open waits. */
+  readonly onLocked?: ((holder: string) => void) | undefined;
+  /** PostgreSQL: statement_timeout, ms; the client gives up 30 s after it too. */
+  readonly statementTimeoutMs?: number | undefined;
 }
 
 export async function openWarehouse(url: string, options: OpenOptions = {}): Promise<Warehouse> {
@@ -19,7 +23,7 @@ export async function openWarehouse(url: string, options: OpenOptions = {}): Pro
     case 'duckdb':
       return (await import('./duckdb/adapter.js')).openDuckdb(target.path, { ...options, settings: target.settings });
     case 'postgres':
-      return (await import('./postgres/adapter.js')).openPostgres(target.url);
+      return (await import('./postgres/adapter.js')).openPostgres(target.url, options);
     case 'snowflake':
       return (await loadAdapter('snowflake', () => import('./snowflake/adapter.js'))).openSnowflake(target.url);
     case 'bigquery':

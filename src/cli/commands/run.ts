@@ -1,13 +1,12 @@
 /** `clari-dp run` and `clari-dp backfill`: one pipeline run (design.md sections 1, 2 and 5). */
 import {
-  acquireLock,
   type AppContext,
   createClariClient,
   forecastSpecs,
-  openConfiguredWarehouse,
   pipelineDeps,
   resolveAsOf,
   runSettings,
+  startRun,
 } from '../../app/index.js';
 import { UsageError } from '../../core/index.js';
 import { periodOfDate, shiftPeriod } from '../../domain/index.js';
@@ -50,11 +49,9 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
 
   if (o.dryRun === true) return dryRun(ctx, planned, settings.cacheTtlMs, settings.noCache);
 
-  const lock = acquireLock(config.dataDir, command, () => ctx.clock.now());
-  const warehouse = await openConfiguredWarehouse(ctx).catch((error: unknown) => {
-    lock.release();
-    throw error;
-  });
+  // The data dir's and the warehouse's run locks (waiting up to --lock-wait), and the deadline.
+  const guard = await startRun(ctx, command);
+  const { warehouse, signal } = guard;
   try {
     let deferred: PlannedExport[] = [];
     if (command === 'backfill') {
@@ -74,7 +71,7 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
     }
     const bar = progress(ctx.io.stderr, ctx.io.isTTY && !ctx.json, planned.length);
     const summary = await runPipeline(
-      pipelineDeps(ctx, warehouse, (e) => bar.onEvent(e)),
+      pipelineDeps(ctx, warehouse, (e) => bar.onEvent(e), signal),
       planned,
       settings,
     );
@@ -88,8 +85,7 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
     }
     return summary.status === 'success' ? EXIT.ok : summary.status === 'partial' ? EXIT.partial : EXIT.failed;
   } finally {
-    await warehouse.close();
-    lock.release();
+    await guard.release();
   }
 }
 

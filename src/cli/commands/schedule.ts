@@ -88,7 +88,13 @@ export async function runSchedule(
   const runOptions: Record<string, unknown> = { ...o, trigger: typeof o.trigger === 'string' ? o.trigger : 'schedule' };
   delete runOptions.asOf;
   delete runOptions.dryRun;
-  const runOnce = hooks.runOnce ?? (() => run(() => ctx, runOptions, []));
+  // A fired run may find a manual run or a backfill going: it waits for it longer than `run` does.
+  const { config } = ctx.loaded;
+  const runCtx: AppContext = {
+    ...ctx,
+    loaded: { ...ctx.loaded, config: { ...config, run: { ...config.run, lockWaitMs: config.schedule.lockWaitMs } } },
+  };
+  const runOnce = hooks.runOnce ?? (() => run(() => runCtx, runOptions, []));
 
   const scheduler = new Scheduler({
     cron: o.cron,

@@ -20,6 +20,8 @@ export interface DuckdbOpenOptions {
    * milliseconds, so a short wait turns a collision into a delay instead of a failed run. Default 0.
    */
   readonly lockWaitMs?: number | undefined;
+  /** Told once, with the holder, when another process holds the file and the open waits for it. */
+  readonly onLocked?: ((holder: string) => void) | undefined;
   /** From the URL (url.ts): memory limits and threads. */
   readonly settings?: DuckdbSettings | undefined;
 }
@@ -39,6 +41,7 @@ export async function openDuckdb(path: string, options: DuckdbOpenOptions = {}):
     } catch (error) {
       const classified = classify(error, `duckdb:${path}`);
       if (classified.code !== 'warehouse.locked' || Date.now() + delay > deadline) throw classified;
+      if (delay === 25) options.onLocked?.(classified.message);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

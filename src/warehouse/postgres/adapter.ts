@@ -10,6 +10,7 @@ import { WarehouseError } from '../errors.js';
 import { describeWarehouseUrl } from '../url.js';
 import type { ColumnBatch, Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
 
+const DEFAULT_STATEMENT_TIMEOUT_MS = 1_800_000;
 const RAW_TYPES = new Set([20, 1082, 1114, 1184, 1700]);
 const TYPES: Record<StageType, string> = {
   text: 'TEXT',
@@ -18,12 +19,22 @@ const TYPES: Record<StageType, string> = {
   boolean: 'BOOLEAN',
 };
 
-export async function openPostgres(url: string): Promise<Warehouse> {
+export async function openPostgres(
+  url: string,
+  options: { readonly statementTimeoutMs?: number | undefined } = {},
+): Promise<Warehouse> {
   const description = describeWarehouseUrl(url);
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const client = new pg.Client({
     connectionString: url,
     application_name: 'clari-dp',
     connectionTimeoutMillis: 10_000,
+    // No wait is unbounded: the server cancels a statement past the timeout, and the client gives up
+    // soon after should the server never answer; a transaction left idle (a stalled client) ends.
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 30_000,
+    idle_in_transaction_session_timeout: 600_000,
+    keepAlive: true,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         RAW_TYPES.has(oid)
