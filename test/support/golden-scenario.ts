@@ -21,6 +21,8 @@ import { metricsText } from '../../src/app/index.js';
 import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
 import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } from '../../src/pipeline/index.js';
 import { checkPrivileges, migrationStatus, type Warehouse } from '../../src/warehouse/index.js';
+import { FakeClock } from '../../src/core/index.js';
+import { leaseLock } from '../../src/warehouse/lease.js';
 import { testPipeline } from './pipeline.js';
 import { startTestSim } from './sim.js';
 
@@ -83,6 +85,19 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     const retained = await applyRetention(wh, p.deps.landing, { asOf: DAY2, fiscal: { startMonth: 1 }, quarters: 1 });
     expect(retained.rowsDeleted).toBeGreaterThan(0);
 
+    // The lease that serialises runs where sessions outlive their clients: take it, commit under its
+    // fence, release it. One session plays both (the lease's side session is this one).
+    const lease = await leaseLock(wh, {
+      mode: 'lease',
+      holder: { label: 'golden run', key: 'golden' },
+      clock: new FakeClock(),
+      waitMs: 0,
+      leaseTtlMs: 60_000,
+      openSession: () => Promise.resolve(sameSession(wh)),
+    });
+    await lease.warehouse.transaction((tx) => tx.exec('DELETE FROM clari_run_leases WHERE lease = $1', ['none']));
+    await lease.release();
+
     const status = await migrationStatus(wh, ALL_MIGRATIONS);
     expect(status.pending).toEqual([]);
     const privileges = await checkPrivileges(wh, { migrated: true });
@@ -96,4 +111,17 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
   } finally {
     await sim.close();
   }
+}
+
+/** The same session as a plain object (its methods bound), for a caller that wants one of its own. */
+function sameSession(wh: Warehouse): Warehouse {
+  return {
+    dialect: wh.dialect,
+    description: wh.description,
+    exec: (sql, params) => wh.exec(sql, params),
+    query: (sql, params) => wh.query(sql, params),
+    transaction: (work) => wh.transaction(work),
+    openStage: (spec) => wh.openStage(spec),
+    close: () => Promise.resolve(),
+  };
 }

@@ -54,6 +54,7 @@ const SOURCES = [
   'app/metrics.ts warehouseMetrics',
   'warehouse/privileges.ts execAll',
   'warehouse/privileges.ts run',
+  'warehouse/lease.ts leaseLock',
 ];
 
 /** Run-dependent parts of statements: temp file paths and per-session scratch names. */

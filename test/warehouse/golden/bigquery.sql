@@ -1,5 +1,5 @@
 -- Golden SQL, bigquery: every distinct statement clari-dp sent in test/support/golden-scenario.ts,
--- grouped by the function that sent it (164 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
+-- grouped by the function that sent it (173 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
 CREATE TABLE IF NOT EXISTS `my-project.clari.clari_schema_migrations` (
@@ -751,6 +751,40 @@ DELETE FROM clari_fields WHERE TRUE;
 DELETE FROM clari_time_frames WHERE TRUE;
 
 DELETE FROM clari_time_periods WHERE TRUE;
+
+-- ===== warehouse/lease.ts leaseLock =====
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_run_leases` (
+  lease STRING NOT NULL,
+  token INT64 NOT NULL,
+  holder STRING,
+  holder_key STRING,
+  acquired_at INT64 NOT NULL,
+  expires_at INT64 NOT NULL,
+  PRIMARY KEY (lease) NOT ENFORCED
+);
+
+INSERT INTO clari_run_leases (lease, token, holder, holder_key, acquired_at, expires_at)
+    SELECT CAST(@p1 AS STRING), 0, NULL, NULL, 0, 0 FROM (SELECT 1 AS one) seed
+    WHERE NOT EXISTS (SELECT 1 FROM clari_run_leases WHERE lease = @p1);
+
+UPDATE clari_run_leases SET token = token + 1, holder = @p2, holder_key = @p3, acquired_at = @p4, expires_at = @p5
+    WHERE lease = @p1 AND (holder IS NULL OR expires_at < @p4 OR holder_key = @p3);
+
+-- ===== warehouse/lease.ts read =====
+SELECT token, holder, holder_key, acquired_at, expires_at FROM clari_run_leases WHERE lease = @p1;
+
+-- ===== warehouse/lease.ts FencedWarehouse.transaction =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_run_leases WHERE lease = @p1;
+
+COMMIT TRANSACTION;
+
+-- ===== warehouse/lease.ts FencedWarehouse.fence =====
+UPDATE clari_run_leases SET expires_at = @p3 WHERE lease = @p1 AND token = @p2;
+
+-- ===== warehouse/lease.ts release =====
+UPDATE clari_run_leases SET holder = NULL, holder_key = NULL, expires_at = 0 WHERE lease = @p1 AND token = @p2;
 
 -- ===== warehouse/privileges.ts execAll =====
 CREATE TABLE IF NOT EXISTS `my-project.clari.clari_dp_probe` (id INT64);

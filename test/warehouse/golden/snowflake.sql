@@ -1,5 +1,5 @@
 -- Golden SQL, snowflake: every distinct statement clari-dp sent in test/support/golden-scenario.ts,
--- grouped by the function that sent it (154 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
+-- grouped by the function that sent it (163 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
 CREATE TABLE IF NOT EXISTS clari_schema_migrations (
@@ -735,6 +735,40 @@ DELETE FROM clari_fields WHERE TRUE;
 DELETE FROM clari_time_frames WHERE TRUE;
 
 DELETE FROM clari_time_periods WHERE TRUE;
+
+-- ===== warehouse/lease.ts leaseLock =====
+CREATE TABLE IF NOT EXISTS clari_run_leases (
+  lease VARCHAR NOT NULL,
+  token BIGINT NOT NULL,
+  holder VARCHAR,
+  holder_key VARCHAR,
+  acquired_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (lease)
+);
+
+INSERT INTO clari_run_leases (lease, token, holder, holder_key, acquired_at, expires_at)
+    SELECT CAST(:1 AS VARCHAR), 0, NULL, NULL, 0, 0 FROM (SELECT 1 AS one) seed
+    WHERE NOT EXISTS (SELECT 1 FROM clari_run_leases WHERE lease = :1);
+
+UPDATE clari_run_leases SET token = token + 1, holder = :2, holder_key = :3, acquired_at = :4, expires_at = :5
+    WHERE lease = :1 AND (holder IS NULL OR expires_at < :4 OR holder_key = :3);
+
+-- ===== warehouse/lease.ts read =====
+SELECT token, holder, holder_key, acquired_at, expires_at FROM clari_run_leases WHERE lease = :1;
+
+-- ===== warehouse/lease.ts FencedWarehouse.transaction =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_run_leases WHERE lease = :1;
+
+COMMIT;
+
+-- ===== warehouse/lease.ts FencedWarehouse.fence =====
+UPDATE clari_run_leases SET expires_at = :3 WHERE lease = :1 AND token = :2;
+
+-- ===== warehouse/lease.ts release =====
+UPDATE clari_run_leases SET holder = NULL, holder_key = NULL, expires_at = 0 WHERE lease = :1 AND token = :2;
 
 -- ===== warehouse/privileges.ts execAll =====
 CREATE TABLE IF NOT EXISTS clari_dp_probe (id INTEGER);
