@@ -1,14 +1,17 @@
 /**
- * Concurrent runs on one data dir and warehouse: real CLI processes started together. Exactly one
- * runs; the others exit 1 at once with a message naming the lock and its holder, before touching
- * Clari or the warehouse, so no export is ever created twice (the simulator's count). Also when the
- * processes start on a lock left by a killed run, which they must take over one at a time.
+ * Concurrent runs: real CLI processes started together. On one data dir, exactly one works at a
+ * time: the others wait for it (naming it) and then run from the landing it filled, or, with
+ * `--lock-wait 0`, exit 1 at once with the documented message before touching Clari or the
+ * warehouse; no export is ever created twice (the simulator's count). A lock left by a dead run,
+ * or whose pid now belongs to an unrelated live process, is taken over. From two data dirs into
+ * one PostgreSQL database, the warehouse's own lock keeps them apart the same way.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { type CliResult, runCli } from '../support/cli.js';
@@ -21,6 +24,7 @@ const FORECASTS = ['net_new_arr', 'renewals'];
 
 let sim: RunningSimulator;
 let served: ServedPayloads;
+const children: ChildProcess[] = [];
 beforeAll(async () => {
   // Jobs take a second and a half, so a run is still going when the others start.
   sim = await startTestSim({ asOf: DAY, users: 30, forecasts: 2, jobDurationMs: 1500, apiKey: API_KEY });
@@ -29,40 +33,48 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
+});
 
-async function together(n: number, dir: string): Promise<{ results: CliResult[]; created: number }> {
+function envFor(dir: string, warehouse = `duckdb:${join(dir, 'wh.duckdb')}`): Record<string, string> {
+  return cliEnv(sim, warehouse, join(dir, 'data'), { CLARI_DP_FORECASTS: FORECASTS.join(',') });
+}
+
+async function together(
+  n: number,
+  dir: string,
+  extra: string[] = [],
+): Promise<{ results: CliResult[]; created: number }> {
   writeRunConfig(dir);
-  const env = cliEnv(sim, `duckdb:${join(dir, 'wh.duckdb')}`, join(dir, 'data'), {
-    CLARI_DP_FORECASTS: FORECASTS.join(','),
-  });
   const before = (await simStats(sim)).exportsCreated;
   const results = await Promise.all(
-    Array.from({ length: n }, () => runCli(['run', '--json', '--as-of', DAY], env, dir)),
+    Array.from({ length: n }, () => runCli(['run', '--json', '--as-of', DAY, ...extra], envFor(dir), dir)),
   );
   return { results, created: (await simStats(sim)).exportsCreated - before };
 }
 
-async function expectLoadedOnce(dir: string, results: CliResult[], created: number): Promise<void> {
-  const ran = results.filter((r) => r.code === 0);
-  const refused = results.filter((r) => r.code !== 0);
-  expect(ran, results.map((r) => r.stdout + r.stderr).join('\n---\n')).toHaveLength(1);
-  for (const r of refused) {
-    expect(r.code).toBe(1);
-    const error = JSON.parse(r.stdout) as { code: string; error: string; hint: string };
-    expect(error.code).toBe('run.locked');
-    expect(error.error).toMatch(
-      new RegExp(
-        `Another clari-dp (run \\(pid \\d+ on ${hostname()}, since [^)]+\\) is using|process is taking) .*run\\.lock`,
-      ),
-    );
-    expect(error.hint).toContain('Wait for it to finish');
-  }
-  // One export per snapshot: the refused runs never reached Clari.
+const LOCKED = new RegExp(
+  `Another clari-dp (run \\(pid \\d+ on ${hostname()}, since [^)]+\\) is using|process is taking) .*run\\.lock`,
+);
+
+async function expectLoadedOnce(dir: string, results: CliResult[], created: number, runs: number): Promise<void> {
+  const all = results.map((r) => r.stdout + r.stderr).join('\n---\n');
+  expect(
+    results.filter((r) => r.code === 0),
+    all,
+  ).toHaveLength(runs);
+  // One export per snapshot: the runs that waited found everything in the landing.
   expect(created).toBe(4);
   const wh = await openWarehouse(`duckdb:${join(dir, 'wh.duckdb')}`);
   try {
-    expect(await wh.query('SELECT status FROM clari_sync_runs')).toEqual([{ status: 'success' }]);
-    const summary = JSON.parse(ran[0]!.stdout) as {
+    expect(await wh.query('SELECT DISTINCT status FROM clari_sync_runs')).toEqual([{ status: 'success' }]);
+    expect(await wh.query('SELECT count(*) AS n FROM clari_sync_runs')).toEqual([{ n: String(runs) }]);
+    const first = results.find(
+      (r) =>
+        r.code === 0 && (JSON.parse(r.stdout) as { exports: { cached: boolean }[] }).exports.every((e) => !e.cached),
+    );
+    const summary = JSON.parse(first!.stdout) as {
       exports: { forecastId: string; timePeriod: string; jobId: string }[];
     };
     for (const e of summary.exports)
@@ -74,24 +86,103 @@ async function expectLoadedOnce(dir: string, results: CliResult[], created: numb
   }
 }
 
-describe('two runs started together on one data dir and warehouse', () => {
-  it('one runs, the other exits 1 at once naming the lock holder; no export is created twice', async () => {
+describe('runs started together on one data dir and warehouse', () => {
+  it('one works, the other waits for it (naming it), then runs from the landing; no export twice', async () => {
     const dir = tempDir('together');
     const { results, created } = await together(2, dir);
-    await expectLoadedOnce(dir, results, created);
+    await expectLoadedOnce(dir, results, created, 2);
+    const waited = results.filter((r) => /waiting up to \S+ \(--lock-wait\) for the clari-dp run using/.test(r.stderr));
+    expect(waited).toHaveLength(1);
+    expect(waited[0]!.stderr).toMatch(new RegExp(`\\(pid \\d+ on ${hostname()}, since [^)]+\\) to finish`));
   });
 
-  it('on a lock left by a killed run, exactly one of three takes it over', async () => {
+  it('with --lock-wait 0 the other exits 1 at once with run.locked, before calling Clari', async () => {
+    const dir = tempDir('together-nowait');
+    const { results, created } = await together(2, dir, ['--lock-wait', '0']);
+    const ran = results.filter((r) => r.code === 0);
+    expect(ran, results.map((r) => r.stdout + r.stderr).join('\n')).toHaveLength(1);
+    const refused = results.find((r) => r.code !== 0)!;
+    expect(refused.code).toBe(1);
+    const error = JSON.parse(refused.stdout) as { code: string; error: string; hint: string };
+    expect(error.code).toBe('run.locked');
+    expect(error.error).toMatch(LOCKED);
+    expect(error.hint).toContain('Wait for it to finish');
+    expect(created).toBe(4);
+  });
+
+  it('a lock whose pid is dead, or now belongs to an unrelated live process, is taken over', async () => {
     const dir = tempDir('together-stale');
-    // A pid that is certainly dead: a process that has exited.
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const sleeper = spawn('sleep', ['60']);
+    children.push(sleeper);
     const dataDir = join(dir, 'data');
     mkdirSync(dataDir);
+    // A lock from an earlier boot of this host's processes: the pid is reused by `sleep`.
     writeFileSync(
       join(dataDir, 'run.lock'),
-      JSON.stringify({ pid: Number(dead), host: hostname(), since: '2026-11-22T06:00:00.000Z', command: 'run' }),
+      JSON.stringify({
+        pid: sleeper.pid,
+        host: hostname(),
+        since: '2026-11-22T06:00:00.000Z',
+        command: 'run',
+        startTime: '1',
+      }),
     );
     const { results, created } = await together(3, dir);
-    await expectLoadedOnce(dir, results, created);
+    await expectLoadedOnce(dir, results, created, 3);
+  });
+});
+
+describe('two data dirs, one PostgreSQL database', () => {
+  it('one loads; the other waits for the warehouse lock or exits with run.locked; nothing loaded or exported twice', async () => {
+    const admin = new pg.Client({ connectionString: inject('pgUrl') });
+    const name = `clari_concurrency_${process.pid}`;
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = inject('pgUrl').replace(/\/[^/]*$/, `/${name}`);
+    const [a, b] = [tempDir('pg-dir-a'), tempDir('pg-dir-b')];
+    for (const dir of [a, b]) writeRunConfig(dir);
+    const before = (await simStats(sim)).exportsCreated;
+    const results = await Promise.all([
+      runCli(['run', '--json', '--as-of', DAY, '--lock-wait', '0'], envFor(a, url), a),
+      runCli(['run', '--json', '--as-of', DAY, '--lock-wait', '0'], envFor(b, url), b),
+    ]);
+    const all = results.map((r) => r.stdout + r.stderr).join('\n---\n');
+    expect(
+      results.filter((r) => r.code === 0),
+      all,
+    ).toHaveLength(1);
+    const refused = results.find((r) => r.code !== 0)!;
+    expect(refused.code, all).toBe(1);
+    const error = JSON.parse(refused.stdout) as { code: string; error: string };
+    expect(error.code).toBe('run.locked');
+    expect(error.error).toMatch(
+      new RegExp(
+        `Another clari-dp run holds postgres:.*${name} \\(session \\d+, "clari-dp run pid \\d+ on ${hostname()}`,
+      ),
+    );
+    expect((await simStats(sim)).exportsCreated - before).toBe(4);
+    const wh = await openWarehouse(url);
+    try {
+      expect(await wh.query('SELECT status FROM clari_sync_runs')).toEqual([{ status: 'success' }]);
+      expect(await wh.query('SELECT count(*) AS n FROM clari_snapshots')).toEqual([{ n: '4' }]);
+      expect(await wh.query('SELECT count(DISTINCT job_id) AS n, count(*) AS m FROM clari_export_jobs')).toEqual([
+        { n: '4', m: '4' },
+      ]);
+    } finally {
+      await wh.close();
+    }
+
+    // Started while the first one loads, with time to wait: it waits for it, then runs.
+    const first = runCli(['run', '--json', '--as-of', DAY, '--no-cache'], envFor(a, url), a);
+    const second = runCli(['run', '--json', '--as-of', DAY, '--lock-wait', '2m'], envFor(b, url), b);
+    const [r1, r2] = await Promise.all([first, second]);
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r2.code, r2.stderr).toBe(0);
+    const waiting = [r1, r2].filter((r) =>
+      /waiting up to \S+ \(--lock-wait\) for the run holding postgres:/.test(r.stderr),
+    );
+    expect(waiting, [r1.stderr, r2.stderr].join('\n---\n')).toHaveLength(1);
   });
 });
