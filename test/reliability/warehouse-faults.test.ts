@@ -246,7 +246,7 @@ describe('DuckDB', () => {
     const holder = await holdDuckdb(file);
     try {
       const before = await simStats(sim);
-      const locked = await runCli(['run', '--as-of', DAY1, '--no-cache'], env, dir);
+      const locked = await runCli(['run', '--as-of', DAY1, '--no-cache', '--lock-wait', '0'], env, dir);
       expect(locked.code).toBe(1);
       expect(locked.stderr).toContain(`is locked by another process: pid ${holder.pid} (`);
       expect(locked.stderr).toContain('@duckdb/node-api');
