@@ -145,6 +145,7 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
       landed: boolean;
       zombieHolder: boolean;
       extra: number;
+      waited: boolean;
       killedExports: number;
       nextMs: number;
     }[] = [];
@@ -187,7 +188,9 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
       const stderr = readFileSync(join(dir, 'next.err'), 'utf8');
       expect(code, `kill ${i} at ${offsetMs} ms: ${stderr}`).toBe(0);
       const extra = (await simStats(sim)).exportsCreated - before - 4;
+      const waited = stderr.includes('waiting up to');
       figures.push({
+        waited,
         offsetMs: early ? offsetMs - startupMs : offsetMs,
         landed,
         zombieHolder,
@@ -212,6 +215,7 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
       killedMidRun: landed.length,
       killedAfterExportsStarted: landed.filter((f) => f.killedExports > 0).length,
       zombieLockHolders: figures.filter((f) => f.zombieHolder).length,
+      nextRunsThatWaited: figures.filter((f) => f.waited).length,
       extraExportsTotal: figures.reduce((n, f) => n + f.extra, 0),
       extraExportsMax: Math.max(...figures.map((f) => f.extra)),
       nextRunMsMax: Math.max(...figures.map((f) => f.nextMs)),
