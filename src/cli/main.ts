@@ -3,7 +3,7 @@
  * `sim` user never loads the warehouse drivers), and is the only place that turns errors into exit
  * codes: 2 for usage and configuration, 1 for failures, 3 for partial success (design.md section 2).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type AppContext, createContext, type GlobalOptions, type Io, processIo } from '../app/index.js';
 import { describeError, isAppError, parseDuration, Redactor } from '../core/index.js';
 import { EXIT, type ExitCode } from './output.js';
@@ -30,12 +30,8 @@ const num =
   (name: string) =>
   (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n < 0)
-      throw new CommanderError(
-        EXIT.usage,
-        'clari-dp.invalidNumber',
-        `${name} must be a non-negative number, got "${value}"`,
-      );
+    // InvalidArgumentError: commander prints it (with the option) before exit 2.
+    if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative number.`);
     return n;
   };
 
@@ -44,10 +40,8 @@ const duration =
   (value: string): number => {
     const ms = parseDuration(value);
     if (ms === undefined)
-      throw new CommanderError(
-        EXIT.usage,
-        'clari-dp.invalidDuration',
-        `${name} must be a duration such as 90s, 10m or 1h30m (a bare number is seconds), got "${value}"`,
+      throw new InvalidArgumentError(
+        `${name} must be a duration such as 90s, 10m or 1h30m (a bare number is seconds).`,
       );
     return ms;
   };
@@ -63,9 +57,10 @@ const runOptions = (): Option[] => [
     '--lock-wait <duration>',
     'how long to wait for another run holding the data dir or warehouse, e.g. 10m (default: run.lockWaitMs, 5m; 30m for schedule)',
   ).argParser(duration('--lock-wait')),
-  new Option('--deadline <duration>', 'stop a run still going after this, e.g. 2h (default: run.deadlineMs, 4h)').argParser(
-    duration('--deadline'),
-  ),
+  new Option(
+    '--deadline <duration>',
+    'stop a run still going after this, e.g. 2h (default: run.deadlineMs, 4h)',
+  ).argParser(duration('--deadline')),
 ];
 
 const runFlags = (o: Record<string, unknown>): Record<string, unknown> => ({

@@ -71,6 +71,12 @@ const CASES: readonly Case[] = [
   },
   { name: 'a bad --period', args: ['--period', '2026Q4'], says: ['periods.list.0 (from the command line)', '2026_Q2'] },
   {
+    name: 'a bad --lock-wait',
+    args: ['--lock-wait', 'soon'],
+    says: ["option '--lock-wait <duration>' argument 'soon' is invalid", '90s, 10m or 1h30m'],
+  },
+  { name: 'a bad run.deadlineMs', yaml: 'run:\n  deadlineMs: 0\n', says: ['run.deadlineMs (from'] },
+  {
     name: 'a malformed alerts.yaml',
     alerts: 'cooldownHours: soon\n',
     says: ['alerts.yaml', 'cooldownHours', 'expected number'],
