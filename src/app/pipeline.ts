@@ -52,7 +52,12 @@ export function resolveAsOf(asOf: unknown, ctx: AppContext): string {
 }
 
 export async function openConfiguredWarehouse(ctx: AppContext, options: OpenOptions = {}): Promise<Warehouse> {
-  return openWarehouse(ctx.loaded.config.warehouse, { lockWaitMs: ctx.loaded.config.warehouseLockWaitMs, ...options });
+  const { config } = ctx.loaded;
+  return openWarehouse(config.warehouse, {
+    lockWaitMs: config.warehouseLockWaitMs,
+    statementTimeoutMs: config.warehouseStatementTimeoutMs,
+    ...options,
+  });
 }
 
 export function pipelineDeps(

@@ -3,7 +3,8 @@
  * whole groups with SIGKILL and never reaps them, so the killed processes stay zombies while the
  * next run starts (see the script).
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { join } from 'node:path';
 
 export interface GroupMember {
@@ -14,7 +15,7 @@ export interface GroupMember {
 }
 
 export class NoReapParent {
-  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
   private buffered = '';
   private readonly waiting: ((line: string) => void)[] = [];
   /** The parent's own pid: the zombies it holds have it as their ppid. */

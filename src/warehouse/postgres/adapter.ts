@@ -175,7 +175,9 @@ function classify(error: unknown, where: string, sql?: string): WarehouseError {
       '08003',
       '08006',
     ].includes(code) ||
-    /Connection terminated|timeout expired|connection.*closed|not queryable|terminating connection/i.test(message)
+    /Connection terminated|timeout expired|Query read timeout|connection.*closed|not queryable|terminating connection/i.test(
+      message,
+    )
   ) {
     return new WarehouseError(
       'warehouse.unreachable',
