@@ -198,6 +198,9 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       for (const [name, content] of byName) {
         const lower = content.toLowerCase();
         for (const needle of needles) if (lower.includes(needle.toLowerCase())) leaks.push(`${name}: ${needle}`);
+        // config.json holds settings, never tenant data; its round millisecond settings (300000) would
+        // match round amounts by number alone. Its strings are still searched above.
+        if (name.endsWith('config.json')) continue;
         for (const n of numbers)
           if (new RegExp(`(?<![\\w.])${n.replace('.', '\\.')}(?![\\w.])`).test(content)) leaks.push(`${name}: ${n}`);
       }

@@ -142,7 +142,7 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
     // Offsets are from the run taking its lock (negative: before, while npx starts).
     const figures: {
       offsetMs: number;
-      landed: boolean;
+      running: boolean;
       zombieHolder: boolean;
       extra: number;
       waited: boolean;
@@ -168,7 +168,7 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
       if (!early) await locked;
       // The kill moment is this test's input, not a guess about timing: any moment must be survivable.
       await wait(offsetMs);
-      const landed = (await parent.state(killed)) !== 'Z'; // still running when the kill came
+      const running = (await parent.state(killed)) !== 'Z'; // still running when the kill came
       const members = await parent.killGroup(killed);
       const killedExports = (await simStats(sim)).exportsCreated - before;
       // The pid the killed run wrote into the data dir's lock, and what it is now: a zombie of ours.
@@ -192,7 +192,7 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
       figures.push({
         waited,
         offsetMs: early ? offsetMs - startupMs : offsetMs,
-        landed,
+        running,
         zombieHolder,
         extra,
         killedExports,
@@ -206,14 +206,14 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
       expect(after.duplicates).toEqual(baseline.duplicates);
       expect(extra, `kill ${i} at ${offsetMs} ms`).toBeLessThanOrEqual(2);
     }
-    const landed = figures.filter((f) => f.landed);
+    const running = figures.filter((f) => f.running);
     const summary = {
       kills: figures.length,
       startupMs,
       runMs: lockedMs,
       offsetsMs: `${Math.min(...figures.map((f) => f.offsetMs))}-${Math.max(...figures.map((f) => f.offsetMs))}`,
-      killedMidRun: landed.length,
-      killedAfterExportsStarted: landed.filter((f) => f.killedExports > 0).length,
+      killedMidRun: running.length,
+      killedAfterExportsStarted: running.filter((f) => f.killedExports > 0).length,
       zombieLockHolders: figures.filter((f) => f.zombieHolder).length,
       nextRunsThatWaited: figures.filter((f) => f.waited).length,
       extraExportsTotal: figures.reduce((n, f) => n + f.extra, 0),
@@ -223,7 +223,7 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
     };
     console.log(`kill test: ${JSON.stringify(summary)}`);
     // The kills spread over the whole run, and the dead runs really were unreaped zombies holding the lock's pid.
-    expect(landed.length).toBeGreaterThanOrEqual(KILLS * 0.8);
+    expect(running.length).toBeGreaterThanOrEqual(KILLS * 0.8);
     expect(summary.killedAfterExportsStarted).toBeGreaterThanOrEqual(KILLS / 3);
     expect(summary.zombieLockHolders).toBeGreaterThanOrEqual(KILLS / 3);
   }, 240_000);
