@@ -16,7 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { BIN, startCli } from '../support/cli.js';
 import {
@@ -33,6 +33,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const DAG = join(ROOT, 'dags', 'clari_export_dag.py');
 const RETRIES_SCRIPT = join(import.meta.dirname, 'airflow_retries.py');
 const missing = pythonMissing();
+// Each test runs a real tool several times (a few seconds of start-up each); a busy 2-core CI box is slower.
+vi.setConfig({ testTimeout: 300_000 });
 
 describe('dags/clari_export_dag.py without Airflow', () => {
   it.skipIf(missing)('runs with plain Python 3: a short note and exit 0', async () => {
