@@ -14,6 +14,9 @@ export default tseslint.config(
       '**/*.cjs',
       '!eslint.config.js',
       'dashboard-assets/',
+      // The Python tools' virtualenvs (scripts/python-env.sh) ship their own JavaScript and TypeScript.
+      '.venv-tools/',
+      'dbt/target/',
     ],
   },
   js.configs.recommended,

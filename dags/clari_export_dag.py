@@ -3,18 +3,17 @@
 Each task runs the same command line as the cron, systemd and Kubernetes examples (with the
 trigger `airflow`) for one forecast, with the business date set to the end of the data interval,
 so a cleared or re-run DAG run re-loads the same snapshot (a re-load replaces, never adds).
-The file parses and runs with plain Python 3 when Airflow is not installed (it then prints a
-note and exits 0), so CI checks it without Airflow.
+Needs Airflow 2.6 or later (BashOperator's skip_on_exit_code); CI runs it on Airflow 2.10.5 and
+3.3.2 (test/ops/dag.test.ts). Without Airflow the file still runs with plain Python 3 (it prints a
+note and exits 0).
 
 Install: see docs/operations.md ("Airflow").
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import shlex
-import subprocess
 import sys
 from datetime import timedelta
 
@@ -50,21 +49,15 @@ def clari_dp_command(home, forecast_id):
     )
 
 
-try:  # Airflow 3 (standard provider), then Airflow 2.
+try:  # Airflow 3 (Task SDK, standard provider), then Airflow 2.
     try:
         from airflow.providers.standard.operators.bash import BashOperator
-        from airflow.providers.standard.operators.python import PythonOperator
+        from airflow.sdk import DAG, Variable
     except ImportError:
+        from airflow import DAG
+        from airflow.models import Variable
         from airflow.operators.bash import BashOperator
-        from airflow.operators.python import PythonOperator
-    from airflow import DAG
-    from airflow.exceptions import AirflowException, AirflowSkipException
-
-    try:
-        from airflow.sdk import Variable  # Airflow 3
-    except ImportError:
-        from airflow.models import Variable  # Airflow 2
-except ImportError:  # no Airflow here: the file must still parse and run (CI, editors)
+except ImportError:  # no Airflow here: the file must still parse and run (editors, a quick check)
     DAG = None
 
 
@@ -92,37 +85,16 @@ def _forecasts():
     return [str(item).strip() for item in items if str(item).strip()]
 
 
-def run_clari_dp(command):
-    """Runs one clari-dp command and maps its exit code (where BashOperator cannot).
-
-    0 succeeds. 3 (partial: some exports failed, the rest loaded) raises AirflowSkipException: the
-    task shows as *skipped*, apart from both success and failure (Airflow has no warning state),
-    and is not retried at once, because what makes a run partial (an empty or truncated export,
-    an unknown forecast id, an exhausted export quota) does not clear up in minutes; the next
-    scheduled run retries the failed exports, and the JSON summary in the log names them. Any
-    other code (1 failed, 2 configuration) fails the task, which is retried with exponential
-    backoff (a locked data dir or a Clari outage does clear up).
+def export_task(task_id, command):
+    """A task running `command`: exit 0 succeeds; exit 3 (partial: some exports failed, the rest
+    loaded) marks the task *skipped*, apart from both success and failure (Airflow has no warning
+    state), and is not retried at once, because what makes a run partial (an empty or truncated
+    export, an unknown period, an exhausted export quota) does not clear up in minutes: the next
+    scheduled run retries the failed exports, and the JSON summary in the log names them. Any other
+    code (1 failed, 2 configuration) fails the task, which is retried with exponential backoff (a
+    locked data dir or a Clari outage does clear up).
     """
-    completed = subprocess.run(["bash", "-c", command], check=False)
-    if completed.returncode == 0:
-        return None
-    if completed.returncode == EXIT_PARTIAL:
-        raise AirflowSkipException(
-            "clari-dp exited 3 (partial): some exports failed and the rest loaded; "
-            "see the JSON summary above and clari_export_jobs"
-        )
-    raise AirflowException("clari-dp exited %d (1 failed, 2 configuration error)" % completed.returncode)
-
-
-def _task(task_id, command):
-    """A task running `command`, exit 3 shown as skipped, exits 1 and 2 failing.
-
-    BashOperator does this itself with skip_on_exit_code (Airflow 2.6+); older versions get a
-    PythonOperator running run_clari_dp, which maps the codes the same way.
-    """
-    if "skip_on_exit_code" in inspect.signature(BashOperator.__init__).parameters:
-        return BashOperator(task_id=task_id, bash_command=command, skip_on_exit_code=EXIT_PARTIAL)
-    return PythonOperator(task_id=task_id, python_callable=run_clari_dp, op_kwargs={"command": command})
+    return BashOperator(task_id=task_id, bash_command=command, skip_on_exit_code=EXIT_PARTIAL)
 
 
 if DAG is not None:
@@ -132,6 +104,8 @@ if DAG is not None:
         "owner": "revops-data",
         "retries": 3,
         "retry_delay": timedelta(minutes=5),
+        # Doubles the delay each retry (5, 10, 20 min, with Airflow's jitter; at most 1 h). Airflow 3
+        # reads True as the multiplier 2.0 when it loads the serialized DAG.
         "retry_exponential_backoff": True,
         "max_retry_delay": timedelta(hours=1),
         # One export job of a slow tenant can take 10 minutes and is re-queued at most twice.
@@ -152,15 +126,15 @@ if DAG is not None:
         home = _variable("clari_dp_home", CLARI_DP_HOME)
         for forecast_id in _forecasts():
             task_id = "export_" + "".join(c if c.isalnum() or c in "-_." else "_" for c in forecast_id)
-            _task(task_id, clari_dp_command(home, forecast_id))
+            export_task(task_id, clari_dp_command(home, forecast_id))
 
     if __name__ == "__main__":
         for task in dag.tasks:
-            print(task.task_id, getattr(task, "bash_command", None) or task.op_kwargs["command"])
+            print(task.task_id, task.bash_command)
 
 elif __name__ == "__main__":
     print(
         "clari_export_dag.py: Airflow is not installed here, so no DAG was built. "
-        "Copy this file into the dags folder of an Airflow 2.4+ deployment (docs/operations.md)."
+        "Copy this file into the dags folder of an Airflow 2.6+ deployment (docs/operations.md)."
     )
     sys.exit(0)

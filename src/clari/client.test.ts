@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock, Redactor } from '../core/index.js';
 import { ClariClient, type ClariClientOptions } from './client.js';
-import type { FetchLike } from './http.js';
+import type { FetchLike } from '../core/index.js';
 
 const KEY = 'sk-live-0123456789abcdef';
 

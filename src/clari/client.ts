@@ -3,21 +3,22 @@
  * export, job status, list, cancel, results (streamed JSON or CSV), limits, the legacy synchronous
  * forecast read and audit events. It knows nothing of warehouses or config files.
  */
-import { type Clock, type Logger, type Random, Redactor, silentLogger } from '../core/index.js';
+import {
+  type Clock,
+  DEFAULT_RETRY,
+  type FetchLike,
+  type Logger,
+  type Random,
+  Redactor,
+  type RetryOptions,
+  silentLogger,
+} from '../core/index.js';
 import { decodeForecastCsv } from './csv.js';
 import { decodeCancel, decodeCreated, decodeJob, decodeJobList, decodeLimits } from './decode.js';
 import { decodeForecastJson, type DocumentPart, type DocumentSummary } from './document.js';
 import { ClariError } from './errors.js';
-import { ClariHttp, type FetchLike, type RequestEvent, type StreamResponse } from './http.js';
-import {
-  type BreakerOptions,
-  type BreakerState,
-  CircuitBreaker,
-  DEFAULT_BREAKER,
-  DEFAULT_RETRY,
-  RateLimiter,
-  type RetryOptions,
-} from './resilience.js';
+import { ClariHttp, type RequestEvent, type StreamResponse } from './http.js';
+import { type BreakerOptions, type BreakerState, CircuitBreaker, DEFAULT_BREAKER, RateLimiter } from './resilience.js';
 import type {
   AuditEventPage,
   AuditQuery,

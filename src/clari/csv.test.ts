@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvTokenizer, decodeForecastCsv, parseMoney, periodFromLabel } from './csv.js';
+import { decodeForecastCsv, parseMoney, periodFromLabel } from './csv.js';
 
 // eslint-disable-next-line @typescript-eslint/require-await -- an async source for the decoder
 async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
@@ -19,23 +19,47 @@ async function decodeAll(text: string, size = 1 << 16) {
 
 const HEADER = 'User,Email,CRM User ID,Role,Parent Role,Timeframe,Field,Week,Start Day,End Day,Data Type,Data Value\n';
 
-describe('CsvTokenizer', () => {
-  it('handles quotes, doubled quotes, commas and newlines inside quotes, CRLF', () => {
-    const t = new CsvTokenizer();
-    const rows = [...t.write('a,"b, ""c""\nd",e\r\n'), ...t.write('x,'), ...t.write('"y"\n')];
-    expect(rows).toEqual([
-      ['a', 'b, "c"\nd', 'e'],
-      ['x', 'y'],
-    ]);
-    expect(t.end()).toEqual({ rows: [], unterminatedQuote: false });
+describe('CSV syntax (Papa Parse underneath)', () => {
+  let crm = 0;
+  const row = (user: string, value: string): string =>
+    `${user},a@x,00${++crm},AE,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,${value}`;
+
+  it('reads quotes, doubled quotes, commas and newlines inside quotes, CRLF, and a last row without newline', async () => {
+    const text =
+      HEADER.replace('\n', '\r\n') +
+      row('"Dana ""D"", West\nSide"', '"$1,000.00"') +
+      '\r\n' +
+      row('Ravi', '"$2,000.00"');
+    const { rows } = await decodeAll(text, 5);
+    expect(rows.users!.map((u) => (u as { name: string }).name)).toEqual(['Dana "D", West\nSide', 'Ravi']);
+    expect(rows.entries!.map((e) => (e as { forecastValue: number }).forecastValue)).toEqual([1000, 2000]);
   });
-  it('flushes a last row without newline and reports an open quote', () => {
-    const t = new CsvTokenizer();
-    t.write('a,b');
-    expect(t.end().rows).toEqual([['a', 'b']]);
-    const u = new CsvTokenizer();
-    u.write('a,"b');
-    expect(u.end().unterminatedQuote).toBe(true);
+
+  it('decodes a UTF-8 character split across chunks, skips blank lines and a byte order mark', async () => {
+    const text = '\uFEFF' + HEADER + '\n' + row('Zoë Müller', '"€1,250.00"') + '\n\n';
+    for (const size of [1, 2, 3, 1 << 16]) {
+      const { rows, summary } = await decodeAll(text, size);
+      expect(rows.users!.map((u) => (u as { name: string }).name)).toEqual(['Zoë Müller']);
+      expect(rows.entries).toEqual([
+        expect.objectContaining({ forecastValue: 1250, currency: { code: 'USD', symbol: '€' } }),
+      ]);
+      expect(summary.bytes).toBe(Buffer.byteLength(text));
+    }
+  });
+
+  it("passes on the download's own error unchanged", async () => {
+    const cut = new Error('socket hang up');
+    // eslint-disable-next-line @typescript-eslint/require-await -- an async source, as a download is
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from(HEADER + row('A', '1') + '\n');
+      throw cut;
+    }
+    const gen = decodeForecastCsv(failing(), { requestedPeriod: '2026_Q2' });
+    await expect(
+      (async () => {
+        for await (const part of gen) void part;
+      })(),
+    ).rejects.toBe(cut);
   });
 });
 
@@ -100,7 +124,7 @@ describe('decodeForecastCsv', () => {
     expect((await decodeAll(body, 7)).rows).toEqual(whole.rows);
   });
 
-  it('fails clearly on a missing column, a bad amount, or a cut-off quote', async () => {
+  it('fails clearly on a missing column, a bad amount, a cut-off quote, or no header', async () => {
     await expect(decodeAll('User,Email\nA,b\n')).rejects.toThrow(/lacks column/);
     await expect(
       decodeAll(HEADER + 'A,a@x,005,R,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,lots\n'),
@@ -108,6 +132,7 @@ describe('decodeForecastCsv', () => {
     await expect(
       decodeAll(HEADER + 'A,a@x,005,R,,Q2 FY 2026,Commit,1,04/08/2026,04/14/2026,Forecast Value,"$1'),
     ).rejects.toMatchObject({ code: 'clari.truncated_body' });
+    await expect(decodeAll('')).rejects.toThrow(/no header row/);
   });
 
   it('reads quarter labels', () => {

@@ -3,82 +3,96 @@
  * (one row per user x field x week x data type) with formatted money and no ids for users, fields or
  * weeks, so ids are derived: user `csv:<CRM User ID>:<Role>`, field = its display name, week
  * `TF:<Start Day>` (the JSON form), period parsed from labels like "Q2 FY 2026" when possible.
- * Rows of one entry that arrive next to each other are merged; the loader merges the rest.
+ * Rows of one entry that arrive next to each other are merged; the loader merges the rest. The CSV
+ * syntax itself is Papa Parse's (streaming, faster than the tokenizer this replaced: bench/csv-decode.ts).
  */
+import { Readable } from 'node:stream';
+import Papa from 'papaparse';
 import { ClariError } from './errors.js';
 import { DriftCollector, type DocumentPart, type DocumentSummary } from './document.js';
 import { CSV_DATA_TYPES, CSV_HEADER, type WireEntry, type WireUser } from './wire.js';
 
-/** Incremental RFC 4180 tokenizer: quoted fields, doubled quotes, CRLF or LF, newlines inside quotes. */
-export class CsvTokenizer {
-  private field = '';
-  private row: string[] = [];
-  private quoted = false;
-  private quoteSeen = false;
-  private atFieldStart = true;
+/** One chunk's records, as Papa Parse returns them. */
+type CsvBatch = Papa.ParseResult<string[]>;
 
-  /** Consumes text, returning every row completed by it. */
-  write(text: string): string[][] {
-    const rows: string[][] = [];
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (this.quoted) {
-        if (this.quoteSeen) {
-          this.quoteSeen = false;
-          if (c === '"') {
-            this.field += '"';
-            continue;
-          }
-          this.quoted = false;
-        } else if (c === '"') {
-          this.quoteSeen = true;
-          continue;
-        } else {
-          // Fast path: copy up to the next quote in one go.
-          const next = text.indexOf('"', i);
-          const end = next < 0 ? text.length : next;
-          this.field += text.slice(i, end);
-          i = end - 1;
-          continue;
+/** UTF-8 text of the byte chunks (a character split across two chunks is decoded whole), counting the bytes. */
+async function* utf8(source: AsyncIterable<Uint8Array>, counted: { bytes: number }): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  for await (const chunk of source) {
+    counted.bytes += chunk.byteLength;
+    const text = decoder.decode(chunk, { stream: true });
+    if (text !== '') yield text;
+  }
+  const tail = decoder.decode();
+  if (tail !== '') yield tail;
+}
+
+/**
+ * The records of a CSV byte stream, one batch per chunk, parsed by Papa Parse (RFC 4180: quoted
+ * fields, doubled quotes, CRLF or LF, newlines inside quotes). Papa reads the stream and hands
+ * each chunk's records to `chunk`; the stream is paused there until the caller has taken the batch,
+ * so memory holds one chunk of records, never the export.
+ */
+async function* csvBatches(source: AsyncIterable<Uint8Array>, counted: { bytes: number }): AsyncGenerator<CsvBatch> {
+  const input = Readable.from(utf8(source, counted));
+  const ready: CsvBatch[] = [];
+  let parser: Papa.Parser | undefined;
+  let finished = false;
+  let failure: { error: unknown } | undefined;
+  let wake = (): void => undefined;
+  Papa.parse<string[]>(input, {
+    delimiter: ',',
+    skipEmptyLines: true,
+    chunk: (batch, handle) => {
+      ready.push(batch);
+      parser = handle;
+      input.pause();
+      handle.pause();
+      wake();
+    },
+    complete: () => {
+      finished = true;
+      wake();
+    },
+    // The source's own error (a cut download is `clari.truncated_body`) arrives here unchanged.
+    error: (error: unknown) => {
+      failure = { error };
+      wake();
+    },
+  });
+  try {
+    for (;;) {
+      const batch = ready.shift();
+      if (batch) {
+        yield batch;
+        if (ready.length === 0 && !finished) {
+          input.resume();
+          parser?.resume();
         }
-      }
-      if (c === '"' && this.atFieldStart) {
-        this.quoted = true;
-        this.atFieldStart = false;
-      } else if (c === ',') {
-        this.endField();
-      } else if (c === '\n') {
-        this.endField();
-        rows.push(this.row);
-        this.row = [];
-      } else if (c === '\r') {
-        // CR of CRLF; a lone CR is ignored too.
+      } else if (failure) {
+        throw failure.error;
+      } else if (finished) {
+        return;
       } else {
-        this.field += c;
-        this.atFieldStart = false;
+        await new Promise<void>((resolve) => (wake = resolve));
       }
     }
-    return rows;
+  } finally {
+    input.destroy();
   }
+}
 
-  /** Flushes the last row when the text does not end with a newline. */
-  end(): { rows: string[][]; unterminatedQuote: boolean } {
-    const unterminatedQuote = this.quoted && !this.quoteSeen;
-    if (this.quoteSeen) this.quoted = false;
-    if (!this.atFieldStart || this.field !== '' || this.row.length > 0) {
-      this.endField();
-      const row = this.row;
-      this.row = [];
-      return { rows: [row], unterminatedQuote };
-    }
-    return { rows: [], unterminatedQuote };
+/** A Papa Parse error as a ClariError: an open quote at the end is a cut download, the rest bad data. */
+function batchError(batch: CsvBatch, firstRow: number): ClariError | undefined {
+  const error = batch.errors[0];
+  if (!error) return undefined;
+  if (error.code === 'MissingQuotes') {
+    return new ClariError('clari.truncated_body', 'CSV export ends inside a quoted value', {
+      kind: 'transient',
+      hint: 'The download was cut off; it is fetched again.',
+    });
   }
-
-  private endField(): void {
-    this.row.push(this.field);
-    this.field = '';
-    this.atFieldStart = true;
-  }
+  return csvError(`CSV row ${firstRow + (error.row ?? 0)}`, `is malformed (${error.message})`);
 }
 
 /** Parses "$3,000,190.00", "-$1,000.00", "($1,000.00)", "1,000", "€12.50", "" (null). */
@@ -138,8 +152,6 @@ export async function* decodeForecastCsv(
   options: CsvDecodeOptions = {},
 ): AsyncGenerator<DocumentPart, DocumentSummary> {
   const drift = new DriftCollector();
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  const tokenizer = new CsvTokenizer();
   const counts = { entries: 0, users: 0, fields: 0, timePeriods: 0, timeFrames: 0 };
   const users = new Set<string>();
   const fields = new Set<string>();
@@ -149,7 +161,7 @@ export async function* decodeForecastCsv(
   let current: MutableEntry | undefined;
   let currentKey = '';
   let rowNumber = 0;
-  let bytes = 0;
+  const counted = { bytes: 0 };
 
   const handle = (rows: string[][], out: DocumentPart[]): void => {
     const entries: WireEntry[] = [];
@@ -160,7 +172,6 @@ export async function* decodeForecastCsv(
         columns = readHeader(row, drift);
         continue;
       }
-      if (row.length === 1 && row[0] === '') continue;
       const col = (name: (typeof CSV_HEADER)[number]): string => row[columns!.get(name)!] ?? '';
       const where = `CSV row ${rowNumber}`;
       const crm = col('CRM User ID');
@@ -239,26 +250,16 @@ export async function* decodeForecastCsv(
     }
   };
 
-  for await (const chunk of source) {
-    bytes += chunk.byteLength;
+  for await (const batch of csvBatches(source, counted)) {
+    const error = batchError(batch, rowNumber + 1);
+    if (error) throw error;
     const parts: DocumentPart[] = [];
-    handle(tokenizer.write(decoder.decode(chunk, { stream: true })), parts);
+    handle(batch.data, parts);
     yield* flushParts(parts);
   }
-  const tail = tokenizer.write(decoder.decode());
-  const last = tokenizer.end();
-  if (last.unterminatedQuote) {
-    throw new ClariError('clari.truncated_body', 'CSV export ends inside a quoted value', {
-      kind: 'transient',
-      hint: 'The download was cut off; it is fetched again.',
-    });
-  }
-  const parts: DocumentPart[] = [];
-  handle([...tail, ...last.rows], parts);
-  if (current) parts.push({ kind: 'entries', rows: [current] });
   if (!columns) throw new ClariError('clari.decode', 'CSV export is empty: no header row', { kind: 'data' });
-  yield* flushParts(parts);
-  return { counts, missingArrays: [], drift: drift.seen, bytes };
+  if (current) yield* flushParts([{ kind: 'entries', rows: [current] }]);
+  return { counts, missingArrays: [], drift: drift.seen, bytes: counted.bytes };
 }
 
 function readHeader(row: string[], drift: DriftCollector): Map<string, number> {

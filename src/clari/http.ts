@@ -4,11 +4,19 @@
  * travels only in the header, redirects are refused (fetch would forward custom headers to another
  * host), and errors name the endpoint template, never a URL.
  */
-import { abortReason, type Clock, type Logger, type Random, type Redactor } from '../core/index.js';
+import {
+  abortReason,
+  type Clock,
+  type FetchLike,
+  type Logger,
+  parseRetryAfter,
+  type Random,
+  type Redactor,
+  retryDelay,
+  type RetryOptions,
+} from '../core/index.js';
 import { ClariError, errorFromResponse, isClariError } from './errors.js';
-import { type CircuitBreaker, parseRetryAfter, type RateLimiter, retryDelay, type RetryOptions } from './resilience.js';
-
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+import type { CircuitBreaker, RateLimiter } from './resilience.js';
 
 export interface RequestEvent {
   readonly endpoint: string;

@@ -7,3 +7,4 @@ export * from './random.js';
 export * from './redact.js';
 export * from './checkpoint.js';
 export * from './duration.js';
+export * from './retry.js';

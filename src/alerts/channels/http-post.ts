@@ -4,8 +4,19 @@
  * backoff on the injected Clock; any other status fails at once. Webhook URLs are bearer secrets, so
  * errors name the channel and the status, never the URL, and redirects are refused, not followed.
  */
-import { DEFAULT_RETRY, type FetchLike, parseRetryAfter, retryDelay, type RetryOptions } from '../../clari/index.js';
-import { abortReason, AppError, type Clock, type ErrorKind, type Random, Redactor } from '../../core/index.js';
+import {
+  abortReason,
+  AppError,
+  type Clock,
+  DEFAULT_RETRY,
+  type ErrorKind,
+  type FetchLike,
+  parseRetryAfter,
+  type Random,
+  Redactor,
+  retryDelay,
+  type RetryOptions,
+} from '../../core/index.js';
 
 export const CHANNEL_FAILED = 'alerts.channel_failed';
 
@@ -61,7 +72,7 @@ export interface PostChannelOptions {
 export function postTarget(label: string, url: string, options: PostChannelOptions): PostTarget {
   checkWebhookUrl(label, url);
   const { maxAttempts = 4, baseDelayMs = 1000 } = options;
-  // The Clari defaults with the channel's attempts and first step.
+  // The shared defaults with the channel's attempts and first step.
   const retry = {
     ...DEFAULT_RETRY,
     maxAttempts: Math.max(1, Math.floor(maxAttempts)),
