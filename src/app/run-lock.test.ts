@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,9 +46,19 @@ async function zombieHolder(lockDir: string): Promise<number> {
     });
   });
   process.kill(pid, 'SIGKILL');
-  // Dead at once; reaped never (until the test kills the sleeping parent).
-  for (let i = 0; i < 500 && liveProcessTable.stat(pid)?.state !== 'Z'; i++) await new Promise((r) => setImmediate(r));
+  // Dead at once; reaped never (until the test kills the sleeping parent). The thread-group leader
+  // shows Z while Node's other threads are still exiting, and the descriptor table (with the lock)
+  // is closed by the last of them: wait until only the leader is left in /proc/PID/task.
+  while (liveProcessTable.stat(pid)?.state !== 'Z' || threads(pid) > 1) await new Promise((r) => setImmediate(r));
   return pid;
+}
+
+function threads(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return 0;
+  }
 }
 
 const unrelatedLiveProcess = async (): Promise<number> => {
