@@ -49,6 +49,49 @@ const sources = files(SRC).map((path) => ({
   text: readFileSync(path, 'utf8'),
 }));
 
+/** Every relative import of a module: static, type-only, re-exports and dynamic `import()`. */
+function importsOf(path: string, text: string): string[] {
+  const targets = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) =>
+    join(path, '..', m[1]!).replace(/\\/g, '/').replace(/\.js$/, '.ts'),
+  );
+  return [...new Set(targets)];
+}
+
+/** The strongly connected components of the import graph with more than one module (Tarjan). */
+function importCycles(modules: readonly { path: string; text: string }[]): string[][] {
+  const graph = new Map(modules.map((m) => [m.path, importsOf(m.path, m.text).filter((t) => t !== m.path)]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
 describe('architecture', () => {
   it('every source folder is a known layer', () => {
     const folders = new Set(sources.map((s) => s.path.split('/')[0]));
@@ -68,6 +111,11 @@ describe('architecture', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('no module imports itself back (no import cycle, type-only and lazy imports included)', () => {
+    const cycles = importCycles(sources);
+    expect(cycles.map((cycle) => cycle.join(' -> '))).toEqual([]);
   });
 
   it('only the shell touches the process, the real clock and global fetch', () => {

@@ -7,4 +7,5 @@ export * from './rebuild.js';
 export * from './retention.js';
 export * from './run.js';
 export * from './transform.js';
+export * from './types.js';
 export * from './backtest.js';

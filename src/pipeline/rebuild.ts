@@ -8,7 +8,7 @@ import { decodeResults } from '../clari/index.js';
 import { isAppError } from '../core/index.js';
 import type { Landed } from './landing.js';
 import { loadSnapshot, type LoadOutcome } from './load.js';
-import type { PipelineDeps } from './run.js';
+import type { PipelineDeps } from './types.js';
 
 export interface RebuildResult {
   readonly snapshots: number;

@@ -5,7 +5,7 @@ import { UsageError } from '../../core/index.js';
 import { isIsoDate } from '../../domain/index.js';
 import { migrateWarehouse } from '../../analytics/index.js';
 import { sqlTimestamp, type SqlValue } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
 

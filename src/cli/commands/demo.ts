@@ -21,7 +21,7 @@ import {
 import { startSimulator } from '../../sim/index.js';
 import { startDashboard } from '../../server/index.js';
 import { openWarehouse } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, table } from '../output.js';
 
 const DEMO_KEY = 'demo-sim-key';

@@ -15,7 +15,7 @@ import {
 } from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
 import { formatOf } from './changes.js';

@@ -12,7 +12,7 @@ import {
 import { UsageError } from '../../core/index.js';
 import { periodOfDate, shiftPeriod } from '../../domain/index.js';
 import { JobState, Landing, planExports, type PlannedExport, runPipeline } from '../../pipeline/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode, table } from '../output.js';
 import { progress } from '../progress.js';
 import { summaryJson, summaryText } from '../summary.js';

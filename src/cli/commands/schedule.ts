@@ -18,7 +18,7 @@ import {
   type SchedulerEvent,
 } from '../../app/index.js';
 import { describeError, UsageError } from '../../core/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { run } from './run.js';
 
