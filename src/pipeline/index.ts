@@ -9,3 +9,4 @@ export * from './run.js';
 export * from './transform.js';
 export * from './types.js';
 export * from './backtest.js';
+export * from './planner.js';

@@ -8,3 +8,14 @@ export * from './schema.js';
 export * from './types.js';
 export * from './url.js';
 export * from './values.js';
+export * as loadSql from './sql/load.js';
+export {
+  ENTRY_STAGE,
+  FIELD_STAGE,
+  FRAME_STAGE,
+  MONEY_COLUMNS,
+  type MoneyColumn,
+  type SnapshotRef,
+  USER_STAGE,
+} from './sql/load.js';
+export * as runsSql from './sql/runs.js';

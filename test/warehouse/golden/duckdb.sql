@@ -1,5 +1,7 @@
--- Golden SQL, duckdb: every distinct statement clari-dp sent in test/support/golden-scenario.ts,
--- grouped by the function that sent it (133 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
+-- Golden SQL, duckdb: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
+-- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
+-- migrations, privilege probes and the adapter's bulk path besides) (133 statements).
+-- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
 CREATE TABLE IF NOT EXISTS clari_schema_migrations (
@@ -371,22 +373,68 @@ SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j
   j.latency_ms, j.rows, j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
 FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id;
 
--- ===== pipeline/run.ts runPipeline =====
+-- ===== warehouse/sql/runs.ts markInterruptedRuns =====
 UPDATE clari_sync_runs SET status = 'failed', error = $1 WHERE status = 'running';
 
+-- ===== warehouse/sql/runs.ts insertRun =====
 INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, trigger, exports) VALUES ($1, $2, $3, $4, $5, $6);
 
-UPDATE clari_sync_runs SET finished_at = $2, status = $3, error = $4, exports_failed = $5, rows_loaded = $6, changes = $7, alerts = $8, duration_ms = $9, quota_left = $10, quota_limit = $11, concurrency_limit = $12 WHERE run_id = $1;
-
--- ===== pipeline/load.ts loadSnapshot =====
+-- ===== warehouse/sql/load.ts latestSnapshotDate =====
 SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2;
 
+-- ===== warehouse/duckdb bulk load =====
+-- bulk load into stage_entries (duckdb adapter: appender);
+
+-- bulk load into stage_users (duckdb adapter: appender);
+
+-- bulk load into stage_fields (duckdb adapter: appender);
+
+-- bulk load into stage_frames (duckdb adapter: appender);
+
+-- bulk load into clari_dp_probe_stage (duckdb adapter: appender);
+
+-- ===== warehouse/sql/load.ts repeatedKeys =====
+SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/load.ts createDiffStage =====
+DROP TABLE IF EXISTS stage_entries_diff;
+
+CREATE TEMP TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR);
+
+-- ===== warehouse/sql/load.ts previousSnapshot =====
 SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3 ORDER BY snapshot_date DESC LIMIT 1;
 
+-- ===== warehouse/sql/load.ts hasCurrentVersions =====
 SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL LIMIT 1;
 
+-- ===== warehouse/sql/load.ts insertFirstVersions =====
 INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4 FROM stage_entries s;
 
+-- ===== warehouse/sql/load.ts applyUsers =====
+UPDATE clari_users t SET name = s.name, email = s.email, crm_id = s.crm_id, hierarchy_id = s.hierarchy_id, hierarchy_name = s.hierarchy_name, parent_hierarchy_id = s.parent_hierarchy_id, parent_hierarchy_name = s.parent_hierarchy_name, scope_id = s.scope_id
+     FROM stage_users s WHERE t.user_id = s.user_id AND t.valid_to IS NULL AND t.valid_from = $1 AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id);
+
+UPDATE clari_users t SET valid_to = $1
+     WHERE t.valid_to IS NULL AND t.valid_from < $1 AND EXISTS (SELECT 1 FROM stage_users s WHERE s.user_id = t.user_id AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id));
+
+INSERT INTO clari_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_name, parent_hierarchy_id, parent_hierarchy_name, scope_id, valid_from, valid_to)
+     SELECT s.user_id, s.name, s.email, s.crm_id, s.hierarchy_id, s.hierarchy_name, s.parent_hierarchy_id, s.parent_hierarchy_name, s.scope_id, $1, NULL FROM stage_users s
+     WHERE NOT EXISTS (SELECT 1 FROM clari_users t WHERE t.user_id = s.user_id AND t.valid_to IS NULL);
+
+-- ===== warehouse/sql/load.ts applyDimensions =====
+DELETE FROM clari_fields WHERE forecast_id = $1 AND field_id IN (SELECT field_id FROM stage_fields);
+
+INSERT INTO clari_fields (forecast_id, field_id, field_name, field_type, is_quota, last_seen) SELECT $1, field_id, field_name, field_type, is_quota, $2 FROM stage_fields;
+
+DELETE FROM clari_time_frames WHERE time_period = $1 AND time_frame_id IN (SELECT time_frame_id FROM stage_frames);
+
+INSERT INTO clari_time_frames (time_period, time_frame_id, start_date, end_date) SELECT $1, time_frame_id, CAST(start_date AS DATE), CAST(end_date AS DATE) FROM stage_frames;
+
+DELETE FROM clari_time_periods WHERE time_period = $1;
+
+INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), $4, $5);
+
+-- ===== warehouse/sql/load.ts insertDailyForecasts =====
 INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
             CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), q.quota, CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)),
@@ -400,70 +448,19 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
 
+-- ===== warehouse/sql/load.ts insertSnapshotLedger =====
 INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
 
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
-       FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
-
-UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
-
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
-
--- ===== pipeline/load.ts stagePayload =====
--- bulk load into stage_entries (duckdb adapter: appender);
-
--- bulk load into stage_users (duckdb adapter: appender);
-
--- bulk load into stage_fields (duckdb adapter: appender);
-
--- bulk load into stage_frames (duckdb adapter: appender);
-
-DROP TABLE IF EXISTS stage_entries_diff;
-
-CREATE TEMP TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR);
-
--- ===== pipeline/load.ts mergePartialRows =====
-SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
-
--- ===== pipeline/load.ts applyUsers =====
-UPDATE clari_users t SET name = s.name, email = s.email, crm_id = s.crm_id, hierarchy_id = s.hierarchy_id, hierarchy_name = s.hierarchy_name, parent_hierarchy_id = s.parent_hierarchy_id, parent_hierarchy_name = s.parent_hierarchy_name, scope_id = s.scope_id
-     FROM stage_users s WHERE t.user_id = s.user_id AND t.valid_to IS NULL AND t.valid_from = $1 AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id);
-
-UPDATE clari_users t SET valid_to = $1
-     WHERE t.valid_to IS NULL AND t.valid_from < $1 AND EXISTS (SELECT 1 FROM stage_users s WHERE s.user_id = t.user_id AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id));
-
-INSERT INTO clari_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_name, parent_hierarchy_id, parent_hierarchy_name, scope_id, valid_from, valid_to)
-     SELECT s.user_id, s.name, s.email, s.crm_id, s.hierarchy_id, s.hierarchy_name, s.parent_hierarchy_id, s.parent_hierarchy_name, s.scope_id, $1, NULL FROM stage_users s
-     WHERE NOT EXISTS (SELECT 1 FROM clari_users t WHERE t.user_id = s.user_id AND t.valid_to IS NULL);
-
--- ===== pipeline/load.ts applyDimensions =====
-DELETE FROM clari_fields WHERE forecast_id = $1 AND field_id IN (SELECT field_id FROM stage_fields);
-
-INSERT INTO clari_fields (forecast_id, field_id, field_name, field_type, is_quota, last_seen) SELECT $1, field_id, field_name, field_type, is_quota, $2 FROM stage_fields;
-
-DELETE FROM clari_time_frames WHERE time_period = $1 AND time_frame_id IN (SELECT time_frame_id FROM stage_frames);
-
-INSERT INTO clari_time_frames (time_period, time_frame_id, start_date, end_date) SELECT $1, time_frame_id, CAST(start_date AS DATE), CAST(end_date AS DATE) FROM stage_frames;
-
-DELETE FROM clari_time_periods WHERE time_period = $1;
-
-INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES ($1, CAST($2 AS DATE), CAST($3 AS DATE), $4, $5);
-
--- ===== pipeline/load.ts reconcile =====
+-- ===== warehouse/sql/load.ts loadedSums =====
 SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value
      FROM clari_forecast_entries
      WHERE forecast_id = $1 AND time_period = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3);
 
--- ===== pipeline/load.ts drop =====
+-- ===== warehouse/sql/load.ts dropLoadStages =====
 DROP TABLE stage_entries_diff;
 
--- ===== pipeline/run.ts recordJob =====
+-- ===== warehouse/sql/runs.ts recordExportJob =====
 DELETE FROM clari_export_jobs WHERE run_id = $1 AND forecast_id = $2 AND time_period = $3;
 
 INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, rows, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
@@ -487,6 +484,22 @@ SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') 
 
 -- ===== pipeline/notify.ts sentForDate =====
 SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_runs r ON r.run_id = a.run_id WHERE a.status = 'sent' AND r.as_of = $1 AND a.run_id <> $2;
+
+-- ===== warehouse/sql/runs.ts finishRun =====
+UPDATE clari_sync_runs SET finished_at = $2, status = $3, error = $4, exports_failed = $5, rows_loaded = $6, changes = $7, alerts = $8, duration_ms = $9, quota_left = $10, quota_limit = $11, concurrency_limit = $12 WHERE run_id = $1;
+
+-- ===== warehouse/sql/load.ts applyVersionChanges =====
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
+
+UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d
+       WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
 
 -- ===== changes/detect.ts detectChanges =====
 DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
@@ -550,12 +563,12 @@ INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint
 -- ===== pipeline/notify.ts recordOutcome =====
 UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $1 AND channel = $2;
 
--- ===== pipeline/load.ts alreadyLoaded =====
+-- ===== warehouse/sql/load.ts ledgerOfPayload =====
 SELECT s.entries, s.users, (SELECT max(j.payload_sum) FROM clari_export_jobs j
                                  WHERE j.forecast_id = s.forecast_id AND j.time_period = s.time_period AND j.snapshot_date = s.snapshot_date AND j.payload_sha256 = s.payload_sha256) AS payload_sum
      FROM clari_snapshots s WHERE s.forecast_id = $1 AND s.time_period = $2 AND s.snapshot_date = $3 AND s.payload_sha256 = $4;
 
--- ===== pipeline/load.ts undoSnapshot =====
+-- ===== warehouse/sql/load.ts undoSnapshot =====
 DELETE FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from = $3;
 
 UPDATE clari_forecast_entries SET valid_to = NULL WHERE forecast_id = $1 AND time_period = $2 AND valid_to = $3;
@@ -715,8 +728,6 @@ UPDATE clari_snapshots SET run_id = run_id WHERE 1 = 0;
 DELETE FROM clari_snapshots WHERE 1 = 0;
 
 -- ===== warehouse/privileges.ts run =====
--- bulk load into clari_dp_probe_stage (duckdb adapter: appender);
-
 DROP TABLE IF EXISTS clari_dp_probe_stage;
 
 -- ===== test =====
