@@ -105,7 +105,6 @@ const LONG_FUNCTIONS: Record<string, string> = {
   'sim/tenant.ts computePeriod': 'to split',
   'cli/commands/demo.ts demo': 'to split',
   'sim/simulator.ts create': 'to split',
-  'analytics/views.ts viewStatements': 'to split',
   'app/metrics.ts warehouseMetrics': 'to split',
   'cli/commands/report.ts build': 'to split',
   'clari/errors.ts errorFromResponse': 'to split',

@@ -22,6 +22,7 @@ import {
   ENTRY_STAGE,
   FIELD_STAGE,
   FRAME_STAGE,
+  changesSql,
   loadSql,
   MONEY_COLUMNS,
   type SnapshotRef,
@@ -29,7 +30,6 @@ import {
   USER_STAGE,
   type Warehouse,
 } from '../warehouse/index.js';
-import { detectChanges } from '../changes/index.js';
 import {
   centsToDecimal,
   decimalToCents,
@@ -188,7 +188,7 @@ async function applySnapshot(
   });
   await input.checkpoint?.('detect.start');
   const changes = previousSnapshot
-    ? await detectChanges(wh, { ...snapshot, previous: previousSnapshot, runId, detectedAt: input.now })
+    ? await changesSql.detectChanges(wh, { ...snapshot, previous: previousSnapshot, runId, detectedAt: input.now })
     : 0;
   await loadSql.insertSnapshotLedger(wh, snapshot, {
     runId,

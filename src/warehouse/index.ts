@@ -19,3 +19,6 @@ export {
   USER_STAGE,
 } from './sql/load.js';
 export * as runsSql from './sql/runs.js';
+export * as changesSql from './sql/changes.js';
+export * as reportsSql from './sql/reports.js';
+export * as viewsSql from './sql/views.js';

@@ -30,7 +30,10 @@ import { testWarehouse } from '../support/warehouses.js';
 const SQL_HOME = /^warehouse\/(sql\/[a-z-]+\.ts |migrations\.ts |privileges\.ts |[a-z]+ bulk load$)/;
 /** Not moved yet (shrinks to nothing). */
 const LEGACY = /^(pipeline|changes|analytics|app)\//;
-const FAMILIES = readdirSync(join(import.meta.dirname, '../../src/warehouse/sql')).filter((f) => f.endsWith('.ts'));
+/** Families that send their own statements; views.ts only builds the view DDL, which migrations.ts sends. */
+const FAMILIES = readdirSync(join(import.meta.dirname, '../../src/warehouse/sql')).filter(
+  (f) => f.endsWith('.ts') && f !== 'views.ts',
+);
 
 /** Run-dependent parts of statements: temp file paths and per-session scratch names. */
 function stable(sql: string): string {

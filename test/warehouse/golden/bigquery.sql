@@ -512,7 +512,7 @@ INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status,
 -- ===== pipeline/load-export.ts loadOne =====
 COMMIT TRANSACTION;
 
--- ===== changes/events.ts loadChangeEvents =====
+-- ===== warehouse/sql/changes.ts changeRows =====
 SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
             c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
             (SELECT max(f.quota_amount) FROM clari_forecasts f WHERE f.forecast_name = c.forecast_name AND f.time_period = c.time_period AND f.snapshot_date = c.current_snapshot AND f.user_id = c.user_id) AS quota
@@ -549,7 +549,7 @@ UPDATE clari_forecast_entries SET valid_to = @p3 FROM stage_entries_diff d
 
 INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
 
--- ===== changes/detect.ts detectChanges =====
+-- ===== warehouse/sql/changes.ts detectChanges =====
 DELETE FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot = @p3;
 
 INSERT INTO clari_forecast_changes (owner_email, owner_name, field_id, forecast_name, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id)
@@ -641,42 +641,47 @@ DELETE FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @
 
 DELETE FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2 AND snapshot_date = @p3;
 
--- ===== analytics/queries.ts options =====
+-- ===== warehouse/sql/reports.ts forecastNames =====
 SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
 
+-- ===== warehouse/sql/reports.ts periodsOf =====
 SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = @p1 ORDER BY p DESC;
 
+-- ===== warehouse/sql/reports.ts callFieldsOf =====
 SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = @p1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
 
--- ===== analytics/queries.ts select =====
+-- ===== warehouse/sql/reports.ts latestSnapshotOf =====
 SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2;
 
--- ===== analytics/queries.ts headline =====
+-- ===== warehouse/sql/reports.ts topCoverage =====
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3),
      tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
             (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
 
+-- ===== warehouse/sql/reports.ts topCall =====
 SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3 AND p.manager_user_id IS NULL) AS own,
             (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3
                AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = @p1 AND t.time_period = @p2 AND t.field_id = @p3 AND t.manager_user_id IS NULL)) AS reports;
 
+-- ===== warehouse/sql/reports.ts currentWeek =====
 SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = @p2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2);
 
+-- ===== warehouse/sql/reports.ts accuracyAtWeek =====
 SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND week_index = @p3 AND period_status = 'closed' AND is_rep;
 
--- ===== analytics/queries.ts accuracyByWeek =====
+-- ===== warehouse/sql/reports.ts accuracyByWeek =====
 SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
--- ===== analytics/queries.ts coverageByTeam =====
+-- ===== warehouse/sql/reports.ts teamCoverage =====
 SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
      FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3 AND NOT is_rep AND manager_user_id IS NOT NULL
      ORDER BY coverage ASC NULLS LAST, owner_name;
 
--- ===== analytics/queries.ts biggestChanges =====
+-- ===== warehouse/sql/reports.ts biggestChanges =====
 SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND change_kind = @p2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
@@ -685,7 +690,7 @@ SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_na
      FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND forecast_name = @p2 AND time_period = @p3 AND change_kind = @p4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
--- ===== analytics/queries.ts reps =====
+-- ===== warehouse/sql/reports.ts reps =====
 SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
@@ -693,12 +698,13 @@ SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forec
      WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3
      ORDER BY p.owner_name, p.user_id;
 
--- ===== analytics/queries.ts health =====
+-- ===== warehouse/sql/reports.ts recentRuns =====
 SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
 
+-- ===== warehouse/sql/reports.ts lastSuccessAt =====
 SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
 
--- ===== changes/signals.ts weeklySignals =====
+-- ===== warehouse/sql/changes.ts weeklySignalRows =====
 WITH w AS (
        SELECT e.time_period, e.user_id, e.field_id, e.time_frame_id, CAST(e.forecast_value AS FLOAT64) AS v, e.is_updated,
               dense_rank() OVER (PARTITION BY e.time_period ORDER BY e.time_frame_id) AS wk
@@ -723,7 +729,7 @@ WITH w AS (
      LEFT JOIN hist h ON h.user_id = c.user_id AND h.field_id = c.field_id AND h.wk = c.wk
      LEFT JOIN spread s ON s.user_id = c.user_id AND s.field_id = c.field_id AND s.wk = c.wk;
 
--- ===== changes/events.ts loadSignalEvents =====
+-- ===== warehouse/sql/changes.ts snapshotOwners =====
 SELECT user_id, field_id, owner_name, owner_email, field_name, quota_amount FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2 AND snapshot_date = @p3;
 
 -- ===== pipeline/backtest.ts backtest =====
