@@ -20,7 +20,7 @@ import {
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor } from '../core/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import { NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
 
 export interface ServerDeps {
@@ -224,12 +224,8 @@ export function createServerApp(deps: ServerDeps): Hono {
 
   app.get('/healthz', async (c) => {
     try {
-      const [row] = await exclusive(() =>
-        wh.query<{ t: string | null }>(
-          "SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')",
-        ),
-      );
-      return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: row?.t ?? null });
+      const lastSuccessAt = await exclusive(() => reportsSql.lastSuccessAt(wh));
+      return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt });
     } catch (error) {
       // A run holding the DuckDB file is not the server failing: stay healthy (no restart by a probe).
       if (isAppError(error) && error.code === 'warehouse.locked')

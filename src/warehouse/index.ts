@@ -22,3 +22,7 @@ export * as runsSql from './sql/runs.js';
 export * as changesSql from './sql/changes.js';
 export * as reportsSql from './sql/reports.js';
 export * as viewsSql from './sql/views.js';
+export * as alertsSql from './sql/alerts.js';
+export * as maintenanceSql from './sql/maintenance.js';
+export * as metricsSql from './sql/metrics.js';
+export * as bundleSql from './sql/bundle.js';

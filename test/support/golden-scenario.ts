@@ -20,7 +20,7 @@ import {
 import { metricsText } from '../../src/app/index.js';
 import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
 import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } from '../../src/pipeline/index.js';
-import { checkPrivileges, migrationStatus, type Warehouse } from '../../src/warehouse/index.js';
+import { bundleSql, checkPrivileges, migrationStatus, reportsSql, type Warehouse } from '../../src/warehouse/index.js';
 import { testPipeline } from './pipeline.js';
 import { startTestSim } from './sim.js';
 
@@ -76,6 +76,30 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     await loadSignalEvents(wh, { forecastId: FORECAST, period, asOf: DAY2 });
     await backtest(wh, alerts, { period });
     expect(await metricsText(wh)).toContain('clari_exports_total');
+    // `clari-dp changes` and the demo's summary.
+    // Two of each: the BigQuery emulation's transpiler drops the parentheses of a one-element IN list.
+    await reportsSql.listChanges(wh, {
+      since: DAY1,
+      forecasts: [FORECAST, 'other_forecast'],
+      periods: [period, '2020_Q1'],
+      minPct: 1,
+      kind: 'changed',
+      limit: 50,
+    });
+    await reportsSql.tableCounts(wh);
+    await reportsSql.biggestMovesOn(wh, DAY2);
+    // The debug bundle's reads.
+    await bundleSql.peopleValues(wh);
+    await bundleSql.recentRuns(wh, 20);
+    await bundleSql.recentJobs(wh, ['job_id', 'run_id', 'status'], 100);
+    await bundleSql.errorRows(wh, 1000);
+    await bundleSql.runsByStatus(wh);
+    await bundleSql.appliedMigrations(wh);
+    // BigQuery keeps INFORMATION_SCHEMA per dataset: there the bundle reports this section's error instead.
+    await bundleSql.schemaColumns(wh).catch(() => undefined);
+    await bundleSql.rowCount(wh, 'clari_snapshots');
+    await bundleSql.fieldsSeen(wh);
+    await bundleSql.engineVersion(wh);
 
     await rebuildPeriod(p.deps, FORECAST, period, { runId: 'golden-rebuild-period', allowTruncated: false });
     const rebuilt = await rebuildAll(p.deps, { runId: 'golden-rebuild', allowTruncated: false });

@@ -87,8 +87,11 @@ export class RecordingWarehouse implements Warehouse {
     });
   }
 
+  /** BEGIN and COMMIT are the adapter's own statements; those of `work` are tagged by their callers. */
   transaction<T>(work: (tx: Warehouse) => Promise<T>): Promise<T> {
-    return this.tagged(() => this.inner.transaction((tx) => work(new RecordingWarehouse(tx, this.log))));
+    return sources.run(`warehouse/${this.inner.dialect.name} transaction`, () =>
+      this.inner.transaction((tx) => work(new RecordingWarehouse(tx, this.log))),
+    );
   }
 
   /** Bulk loads are the adapter's own statements: they are filed under its bulk path, whoever opened the stage. */

@@ -24,12 +24,10 @@ import { testWarehouse } from '../support/warehouses.js';
 
 /**
  * Where SQL may come from: the statement families (src/warehouse/sql), the migrations and privilege
- * probes built from the table specs, and each adapter's bulk path. Any other source is SQL that
+ * probes built from the table specs, and each adapter's bulk path and transaction statements. Any other source is SQL that
  * escaped its one home.
  */
-const SQL_HOME = /^warehouse\/(sql\/[a-z-]+\.ts |migrations\.ts |privileges\.ts |[a-z]+ bulk load$)/;
-/** Not moved yet (shrinks to nothing). */
-const LEGACY = /^(pipeline|changes|analytics|app)\//;
+const SQL_HOME = /^warehouse\/(sql\/[a-z-]+\.ts |migrations\.ts |privileges\.ts |[a-z]+ (bulk load|transaction)$)/;
 /** Families that send their own statements; views.ts only builds the view DDL, which migrations.ts sends. */
 const FAMILIES = readdirSync(join(import.meta.dirname, '../../src/warehouse/sql')).filter(
   (f) => f.endsWith('.ts') && f !== 'views.ts',
@@ -100,7 +98,7 @@ describe('golden SQL', () => {
       expect(outcome.rowsLoaded).toBeGreaterThan(100);
       expect(outcome.privilegesOk).toBe(true);
       const sources = [...groups.keys()].filter((source) => source !== 'test');
-      expect(sources.filter((source) => !SQL_HOME.test(source) && !LEGACY.test(source))).toEqual([]);
+      expect(sources.filter((source) => !SQL_HOME.test(source))).toEqual([]);
       // Every statement family is exercised by the scenario.
       expect(FAMILIES.filter((f) => !sources.some((source) => source.startsWith(`warehouse/sql/${f} `)))).toEqual([]);
       await expect(render(dialect, groups)).toMatchFileSnapshot(`./golden/${dialect}.sql`);

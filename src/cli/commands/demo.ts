@@ -20,7 +20,7 @@ import {
 } from '../../pipeline/index.js';
 import { startSimulator } from '../../sim/index.js';
 import { startDashboard } from '../../server/index.js';
-import { openWarehouse } from '../../warehouse/index.js';
+import { openWarehouse, reportsSql } from '../../warehouse/index.js';
 import type { CommandAction } from '../command.js';
 import { EXIT, table } from '../output.js';
 
@@ -121,19 +121,8 @@ export const demo: CommandAction = async (context, o) => {
         `  ${asOf}: ${summary.status}, ${summary.rowsLoaded.toLocaleString('en-US')} rows, ${summary.changes} changes${failed.length ? `, ${failed.length} failed (${failed[0]!.error})` : ''}\n`,
       );
     }
-    const counts = await warehouse.query<{ t: string; n: string }>(
-      `SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
-       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
-       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
-       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots`,
-    );
-    const moves = await warehouse.query<Record<string, string | null>>(
-      `SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
-       ORDER BY abs(change_amount) DESC LIMIT 8`,
-      [current],
-    );
+    const counts = await reportsSql.tableCounts(warehouse);
+    const moves = await reportsSql.biggestMovesOn(warehouse, current);
     let out = `clari-dp demo: ${dates.length} business days (${dates[0]} to ${current}) into ${warehouse.description}\n\n`;
     out += table(['as of', 'status', 'exports', 'rows', 'changes', 'alerts', 'time'], runs);
     out += `\n${table(

@@ -172,3 +172,55 @@ export async function lastSuccessAt(wh: Warehouse): Promise<string | null> {
   );
   return last?.t ?? null;
 }
+
+export interface ChangeListFilter {
+  readonly since?: string | undefined;
+  readonly forecasts: readonly string[];
+  readonly periods: readonly string[];
+  readonly minPct?: number | undefined;
+  readonly kind?: string | undefined;
+  readonly limit: number;
+}
+
+/** `clari-dp changes`: detected changes, newest snapshot first, biggest moves first. */
+export function listChanges(wh: Warehouse, filter: ChangeListFilter): Promise<Rows> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (sql: string, value: SqlValue): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  const list = (values: readonly string[]): string => values.map((v) => `$${params.push(v)}`).join(', ');
+  if (filter.since !== undefined) add('current_snapshot >= ?', filter.since);
+  if (filter.forecasts.length > 0) where.push(`forecast_name IN (${list(filter.forecasts)})`);
+  if (filter.periods.length > 0) where.push(`time_period IN (${list(filter.periods)})`);
+  if (filter.minPct !== undefined) add('abs(change_pct) >= ?', filter.minPct);
+  if (filter.kind !== undefined) add('change_kind = ?', filter.kind);
+  return wh.query(
+    `SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT ${filter.limit}`,
+    params,
+  );
+}
+
+/** Rows per main table, for the demo's summary. */
+export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> {
+  return wh.query<{ t: string; n: string }>(
+    `SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots`,
+  );
+}
+
+/** The biggest relative moves of one snapshot date, for the demo's summary. */
+export function biggestMovesOn(wh: Warehouse, snapshot: string): Promise<Record<string, string | null>[]> {
+  return wh.query<Record<string, string | null>>(
+    `SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8`,
+    [snapshot],
+  );
+}

@@ -1,6 +1,6 @@
 -- Golden SQL, snowflake: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (156 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (167 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -489,7 +489,7 @@ DELETE FROM clari_export_jobs WHERE run_id = :1 AND forecast_id = :2 AND time_pe
 INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, "rows", payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
      VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11, :12, :13, :14, :15, :16, :17, :18, :19, :20, :21, :22, CAST(:23 AS DECIMAL(18,2)), CAST(:24 AS DECIMAL(18,2)), :25, :26);
 
--- ===== pipeline/load-export.ts loadOne =====
+-- ===== warehouse/snowflake transaction =====
 COMMIT;
 
 -- ===== warehouse/sql/changes.ts changeRows =====
@@ -499,16 +499,16 @@ SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.prev
      FROM clari_forecast_changes c WHERE c.forecast_name = :1 AND c.time_period = :2 AND c.current_snapshot = :3
      ORDER BY c.forecast_name, c.time_period, c.user_id, c.field_id, c.change_kind;
 
--- ===== pipeline/notify.ts ownerPlaces =====
+-- ===== warehouse/sql/alerts.ts currentUserPlaces =====
 SELECT user_id, email, hierarchy_id, hierarchy_name, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL;
 
--- ===== pipeline/notify.ts sentLog =====
+-- ===== warehouse/sql/alerts.ts sentSince =====
 SELECT fingerprint, channel, max(created_at) AS last FROM clari_alerts WHERE status = 'sent' AND created_at >= :1 GROUP BY fingerprint, channel;
 
--- ===== pipeline/notify.ts undeliveredEarlier =====
+-- ===== warehouse/sql/alerts.ts undeliveredSince =====
 SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= :1 AND run_id <> :2;
 
--- ===== pipeline/notify.ts sentForDate =====
+-- ===== warehouse/sql/alerts.ts sentForDate =====
 SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_runs r ON r.run_id = a.run_id WHERE a.status = 'sent' AND r.as_of = :1 AND a.run_id <> :2;
 
 -- ===== warehouse/sql/runs.ts finishRun =====
@@ -560,7 +560,7 @@ INSERT INTO clari_forecast_changes (owner_email, owner_name, field_id, forecast_
 
 SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot = :3;
 
--- ===== pipeline/retention.ts applyRetention =====
+-- ===== warehouse/sql/maintenance.ts deleteBeforePeriod =====
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < :1;
 
 SELECT count(*) AS n FROM clari_forecasts WHERE time_period < :1;
@@ -585,23 +585,17 @@ DELETE FROM clari_time_frames WHERE time_period < :1;
 
 DELETE FROM clari_time_periods WHERE time_period < :1;
 
-COMMIT;
-
--- ===== pipeline/notify.ts recordPlan =====
+-- ===== warehouse/sql/alerts.ts replaceAlert =====
 BEGIN TRANSACTION;
 
 DELETE FROM clari_alerts WHERE alert_id = :1 AND channel = :2;
 
 INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10);
 
-COMMIT;
-
--- ===== pipeline/notify.ts recordOutcome =====
+-- ===== warehouse/sql/alerts.ts updateAlertOutcome =====
 BEGIN TRANSACTION;
 
 UPDATE clari_alerts SET status = :3, error = :4, payload = :5 WHERE alert_id = :1 AND channel = :2;
-
-COMMIT;
 
 -- ===== warehouse/sql/load.ts ledgerOfPayload =====
 SELECT s.entries, s.users, (SELECT max(j.payload_sum) FROM clari_export_jobs j
@@ -712,10 +706,10 @@ WITH w AS (
 -- ===== warehouse/sql/changes.ts snapshotOwners =====
 SELECT user_id, field_id, owner_name, owner_email, field_name, quota_amount FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2 AND snapshot_date = :3;
 
--- ===== pipeline/backtest.ts backtest =====
+-- ===== warehouse/sql/alerts.ts snapshotsOfPeriod =====
 SELECT forecast_id, snapshot_date FROM clari_snapshots WHERE time_period = :1 ORDER BY snapshot_date, forecast_id;
 
--- ===== app/metrics.ts warehouseMetrics =====
+-- ===== warehouse/sql/metrics.ts metricFacts =====
 SELECT forecast_id, latency_ms FROM clari_export_jobs WHERE latency_ms IS NOT NULL AND NOT coalesce(cached, FALSE);
 
 SELECT status, coalesce(cached, FALSE) AS cached, forecast_id, count(*) AS n, sum(coalesce(loaded_rows, 0)) AS loaded FROM clari_export_jobs GROUP BY status, coalesce(cached, FALSE), forecast_id;
@@ -734,7 +728,63 @@ SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL
 
 SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id;
 
--- ===== pipeline/rebuild.ts replay =====
+-- ===== warehouse/sql/reports.ts listChanges =====
+SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot >= :1 AND forecast_name IN (:2, :3) AND time_period IN (:4, :5) AND abs(change_pct) >= :6 AND change_kind = :7
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ===== warehouse/sql/reports.ts tableCounts =====
+SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+
+-- ===== warehouse/sql/reports.ts biggestMovesOn =====
+SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = :1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8;
+
+-- ===== warehouse/sql/bundle.ts peopleValues =====
+SELECT DISTINCT name, email FROM clari_users;
+
+SELECT DISTINCT owner_name, owner_email FROM clari_forecasts;
+
+-- ===== warehouse/sql/bundle.ts recentRuns =====
+SELECT run_id, started_at, finished_at, status, as_of, "trigger", error, exports, exports_failed, rows_loaded, changes, alerts, duration_ms, quota_left, quota_limit, concurrency_limit FROM clari_sync_runs ORDER BY started_at DESC LIMIT 20;
+
+-- ===== warehouse/sql/bundle.ts recentJobs =====
+SELECT j.job_id, j.run_id, j.status
+     FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
+     ORDER BY r.started_at DESC, j.forecast_id, j.time_period LIMIT 100;
+
+-- ===== warehouse/sql/bundle.ts errorRows =====
+SELECT j.error_code, j.error, j.run_id, j.forecast_id, r.started_at
+     FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
+     WHERE j.error_code IS NOT NULL OR j.error IS NOT NULL
+     ORDER BY r.started_at DESC LIMIT 1000;
+
+-- ===== warehouse/sql/bundle.ts runsByStatus =====
+SELECT status, count(*) AS n FROM clari_sync_runs GROUP BY status ORDER BY status;
+
+-- ===== warehouse/sql/bundle.ts appliedMigrations =====
+SELECT version, name, applied_at, checksum FROM clari_schema_migrations ORDER BY version;
+
+-- ===== warehouse/sql/bundle.ts schemaColumns =====
+SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_schema = current_schema() AND (table_name LIKE 'clari%' OR table_name LIKE 'v%')
+       ORDER BY table_name, ordinal_position;
+
+-- ===== warehouse/sql/bundle.ts rowCount =====
+SELECT count(*) AS n FROM clari_snapshots;
+
+-- ===== warehouse/sql/bundle.ts fieldsSeen =====
+SELECT forecast_id, field_id, field_type, is_quota, last_seen FROM clari_fields ORDER BY forecast_id, field_id;
+
+-- ===== warehouse/sql/bundle.ts engineVersion =====
+SELECT version() AS v;
+
+-- ===== warehouse/sql/maintenance.ts clearPeriod =====
 BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2;
@@ -745,7 +795,8 @@ DELETE FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2
 
 DELETE FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2;
 
-COMMIT;
+-- ===== warehouse/sql/maintenance.ts clearDerived =====
+BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE TRUE;
 
