@@ -1,10 +1,9 @@
 /**
  * `clari-dp schedule`: a long-running process that runs exactly what `clari-dp run` runs on a cron
- * expression (app/scheduler.ts), with a tiny node:http server for `/healthz` (and `/metrics` once
- * the metrics module plugs in `metricsText`). SIGTERM/SIGINT stop it gracefully: the current run
+ * expression (app/scheduler.ts), with `/healthz` and `/metrics` on the dashboard's server stack
+ * (server/status.ts). SIGTERM/SIGINT stop it gracefully: the current run
  * finishes (never killed mid-transaction), then the process exits 0.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import {
   acquireLock,
@@ -18,6 +17,7 @@ import {
   type SchedulerEvent,
 } from '../../app/index.js';
 import { describeError, UsageError } from '../../core/index.js';
+import { createStatusApp, type RunningServer, serveApp } from '../../server/index.js';
 import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { run } from './run.js';
@@ -115,7 +115,7 @@ export async function runSchedule(
 
   // One scheduler per data dir: a second one would only find every run locked.
   const lock = acquireLock(join(dataDir, 'state', 'scheduler'), 'schedule', () => ctx.clock.now());
-  let server: Server | undefined;
+  let server: RunningServer | undefined;
   let unwire: (() => void) | undefined;
   try {
     const started = ctx.clock.now();
@@ -139,8 +139,13 @@ export async function runSchedule(
         },
       };
     };
-    const listening = await listen(host, port, (req, res) => serve(req, res, health, hooks.metricsText));
-    server = listening.server;
+    const listening = await serveApp(
+      createStatusApp({ health, metricsText: hooks.metricsText }),
+      host,
+      port,
+      listenError,
+    );
+    server = listening;
     hooks.onListening?.(listening.url);
 
     const stopped = new Promise<void>((resolve) => {
@@ -168,7 +173,7 @@ export async function runSchedule(
     return EXIT.ok;
   } finally {
     unwire?.();
-    if (server) await close(server);
+    if (server) await server.close();
     lock.release();
   }
 }
@@ -230,69 +235,11 @@ function sentence(event: string, f: Record<string, unknown>): string {
   }
 }
 
-function serve(
-  req: IncomingMessage,
-  res: ServerResponse,
-  health: () => { code: number; body: unknown },
-  metricsText: (() => Promise<string>) | undefined,
-): void {
-  const path = (req.url ?? '/').split('?')[0];
-  const send = (code: number, type: string, body: string): void => {
-    res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  };
-  const json = (code: number, body: unknown): void =>
-    send(code, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
-    json(405, { error: 'method not allowed' });
-    return;
-  }
-  const work =
-    path === '/healthz'
-      ? Promise.resolve(health()).then((h) => json(h.code, h.body))
-      : path === '/metrics' && metricsText
-        ? metricsText().then((text) => send(200, 'text/plain; version=0.0.4; charset=utf-8', text))
-        : Promise.resolve(
-            json(404, {
-              error: path === '/metrics' ? 'metrics are not available in this version' : 'not found',
-              paths: ['/healthz'],
-            }),
-          );
-  work.catch(() => {
-    if (!res.headersSent) json(500, { error: 'internal error' });
-    else res.destroy();
-  });
-}
-
-function listen(
-  host: string,
-  port: number,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(handler);
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
-          ? new UsageError(
-              `The health server cannot listen on ${host}:${port} (${error.code})`,
-              'Pick another --port (0 picks a free one) or --host.',
-            )
-          : error,
-      );
-    });
-    server.listen(port, host, () => {
-      const address = server.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
-      resolve({ server, url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}` });
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  return error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+    ? new UsageError(
+        `The health server cannot listen on ${host}:${port} (${error.code})`,
+        'Pick another --port (0 picks a free one) or --host.',
+      )
+    : error;
 }
