@@ -107,7 +107,6 @@ const LONG_FUNCTIONS: Record<string, string> = {
   'sim/simulator.ts create': 'to split',
   'cli/commands/report.ts build': 'to split',
   'clari/errors.ts errorFromResponse': 'to split',
-  'cli/commands/schedule.ts runSchedule': 'to split',
   'server/charts.ts accuracyChart': 'to split',
   'app/bundle.ts collectDebugBundle': 'to split',
 };

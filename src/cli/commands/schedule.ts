@@ -76,69 +76,21 @@ export async function runSchedule(
   const port = typeof o.port === 'number' ? o.port : DEFAULT_PORT;
   const host = typeof o.host === 'string' && o.host !== '' ? o.host : '127.0.0.1';
   const { dataDir } = ctx.loaded.config;
-  const print = (line: string, fields: Record<string, unknown>): void =>
+  const print: Print = (line, fields) =>
     ctx.io.stderr(
       ctx.redactor.redact(
         ctx.json ? `${JSON.stringify({ event: line, ...fields })}\n` : `clari-dp schedule: ${sentence(line, fields)}\n`,
       ),
     );
 
-  // Each fire runs `run` with this command's flags (forecasts, periods, warehouse, cache); the
-  // business date is "today" at fire time, and clari_sync_runs records trigger "schedule".
-  const runOptions: Record<string, unknown> = { ...o, trigger: typeof o.trigger === 'string' ? o.trigger : 'schedule' };
-  delete runOptions.asOf;
-  delete runOptions.dryRun;
-  const runOnce = hooks.runOnce ?? (() => run(() => ctx, runOptions, []));
-
-  const scheduler = new Scheduler({
-    cron: o.cron,
-    timezone,
-    clock: ctx.clock,
-    stateFile: join(dataDir, 'state', 'schedule.json'),
-    catchUp: o.catchUp !== false,
-    logger: ctx.logger,
-    job: async (fire) => {
-      let code: ExitCode;
-      try {
-        code = await runOnce(fire);
-      } catch (error) {
-        print('run-error', { fireAt: new Date(fire.fireAt).toISOString(), error: describeError(error) });
-        throw error;
-      }
-      return statusOf(code);
-    },
-    onEvent: (event) => {
-      report(event, print);
-      hooks.onEvent?.(event);
-    },
-  });
+  const scheduler = createScheduler(ctx, { ...o, cron: o.cron }, hooks, timezone, print);
 
   // One scheduler per data dir: a second one would only find every run locked.
   const lock = acquireLock(join(dataDir, 'state', 'scheduler'), 'schedule', () => ctx.clock.now());
   let server: RunningServer | undefined;
   let unwire: (() => void) | undefined;
   try {
-    const started = ctx.clock.now();
-    const health = (): { code: number; body: unknown } => {
-      const s = scheduler.status();
-      const up = s.state !== 'stopping' && s.state !== 'stopped';
-      return {
-        code: up ? 200 : 503,
-        body: {
-          status: up ? 'ok' : s.state,
-          schedule: { cron: s.cron, timezone: s.timezone },
-          running: s.current,
-          lastRun: s.lastRun,
-          lastSuccessFireAt: s.lastSuccessFireAt,
-          nextRun: s.nextRunAt,
-          nextRuns: up ? scheduler.nextRuns(3).map((d) => d.toISOString()) : [],
-          runs: s.runs,
-          failures: s.failures,
-          skipped: s.skipped,
-          uptimeSeconds: Math.round((ctx.clock.now() - started) / 1000),
-        },
-      };
-    };
+    const health = healthOf(scheduler, ctx.clock.now(), () => ctx.clock.now());
     const listening = await serveApp(
       createStatusApp({ health, metricsText: hooks.metricsText }),
       host,
@@ -149,17 +101,7 @@ export async function runSchedule(
     hooks.onListening?.(listening.url);
 
     const stopped = new Promise<void>((resolve) => {
-      let requests = 0;
-      unwire = hooks.onStopRequest((reason) => {
-        requests++;
-        if (requests > 1) {
-          const running = scheduler.status().current;
-          if (running) print('still-stopping', { reason, running: running.fireAt });
-          return;
-        }
-        print('stopping', { reason, waitingForRun: scheduler.status().current !== null });
-        void scheduler.stop().then(resolve);
-      });
+      unwire = hooks.onStopRequest(stopRequests(scheduler, print, resolve));
     });
     scheduler.start();
     const next = scheduler.nextRuns(3).map((d) => d.toISOString());
@@ -177,6 +119,84 @@ export async function runSchedule(
     lock.release();
   }
 }
+
+/** The scheduler of this command: each fire runs `run` with this command's flags. */
+function createScheduler(
+  ctx: AppContext,
+  o: Record<string, unknown> & { cron: string },
+  hooks: ScheduleHooks,
+  timezone: string,
+  print: Print,
+): Scheduler {
+  // The business date is "today" at fire time, and clari_sync_runs records trigger "schedule".
+  const runOptions: Record<string, unknown> = { ...o, trigger: typeof o.trigger === 'string' ? o.trigger : 'schedule' };
+  delete runOptions.asOf;
+  delete runOptions.dryRun;
+  const runOnce = hooks.runOnce ?? (() => run(() => ctx, runOptions, []));
+  return new Scheduler({
+    cron: o.cron,
+    timezone,
+    clock: ctx.clock,
+    stateFile: join(ctx.loaded.config.dataDir, 'state', 'schedule.json'),
+    catchUp: o.catchUp !== false,
+    logger: ctx.logger,
+    job: async (fire) => {
+      let code: ExitCode;
+      try {
+        code = await runOnce(fire);
+      } catch (error) {
+        print('run-error', { fireAt: new Date(fire.fireAt).toISOString(), error: describeError(error) });
+        throw error;
+      }
+      return statusOf(code);
+    },
+    onEvent: (event) => {
+      report(event, print);
+      hooks.onEvent?.(event);
+    },
+  });
+}
+
+/** The /healthz answer: 200 while the scheduler runs, 503 once it stops. */
+function healthOf(scheduler: Scheduler, started: number, now: () => number): () => { code: number; body: unknown } {
+  return () => {
+    const s = scheduler.status();
+    const up = s.state !== 'stopping' && s.state !== 'stopped';
+    return {
+      code: up ? 200 : 503,
+      body: {
+        status: up ? 'ok' : s.state,
+        schedule: { cron: s.cron, timezone: s.timezone },
+        running: s.current,
+        lastRun: s.lastRun,
+        lastSuccessFireAt: s.lastSuccessFireAt,
+        nextRun: s.nextRunAt,
+        nextRuns: up ? scheduler.nextRuns(3).map((d) => d.toISOString()) : [],
+        runs: s.runs,
+        failures: s.failures,
+        skipped: s.skipped,
+        uptimeSeconds: Math.round((now() - started) / 1000),
+      },
+    };
+  };
+}
+
+/** The first stop request stops the scheduler after its current run; later ones say what it waits for. */
+function stopRequests(scheduler: Scheduler, print: Print, stopped: () => void): (reason: string) => void {
+  let requests = 0;
+  return (reason) => {
+    requests++;
+    if (requests > 1) {
+      const running = scheduler.status().current;
+      if (running) print('still-stopping', { reason, running: running.fireAt });
+      return;
+    }
+    print('stopping', { reason, waitingForRun: scheduler.status().current !== null });
+    void scheduler.stop().then(stopped);
+  };
+}
+
+type Print = (line: string, fields: Record<string, unknown>) => void;
 
 function statusOf(code: ExitCode): RunStatus {
   return code === EXIT.ok ? 'success' : code === EXIT.partial ? 'partial' : 'failed';
