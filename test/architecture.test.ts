@@ -104,7 +104,6 @@ const LONG_FUNCTIONS: Record<string, string> = {
   'server/app.ts createServerApp': 'to split',
   'sim/tenant.ts computePeriod': 'to split',
   'cli/commands/demo.ts demo': 'to split',
-  'sim/simulator.ts create': 'to split',
   'cli/commands/report.ts build': 'to split',
   'clari/errors.ts errorFromResponse': 'to split',
   'server/charts.ts accuracyChart': 'to split',

@@ -5,8 +5,7 @@
  * rows, the snapshot ledger and the read-backs of reconciliation. Each function sends its
  * statement(s) with their parameters; dialect differences come from the Dialect's hooks.
  */
-import type { Warehouse } from '../types.js';
-import type { StageSpec } from '../types.js';
+import type { StageSpec, Warehouse } from '../types.js';
 import { sqlTimestamp } from '../values.js';
 
 export const ENTRY_STAGE: StageSpec = {
