@@ -100,9 +100,6 @@ const MAX_FUNCTION_LINES = 80;
  */
 const LONG_FUNCTIONS: Record<string, string> = {
   'clari/csv.ts decodeForecastCsv': 'the CSV decoder is being replaced by a streaming parser on another branch',
-  // Being split in this branch; each entry leaves with its commit.
-  'clari/errors.ts errorFromResponse': 'to split',
-  'app/bundle.ts collectDebugBundle': 'to split',
 };
 
 /** The name a function is known by: its own, or that of the variable, property or class member holding it. */

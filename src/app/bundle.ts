@@ -60,18 +60,7 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
   const { config } = ctx.loaded;
   const root = options.packageRoot ?? findPackageRoot(import.meta.dirname);
 
-  let warehouse: Warehouse | undefined;
-  let warehouseError: string | undefined;
-  try {
-    const target = parseWarehouseUrl(config.warehouse);
-    if (target.kind === 'duckdb' && !options.openWarehouse && !existsSync(target.path)) {
-      warehouseError = `the DuckDB file ${target.path} does not exist (no run has loaded anything yet)`;
-    } else {
-      warehouse = await (options.openWarehouse ?? (() => openWarehouse(config.warehouse)))();
-    }
-  } catch (error) {
-    warehouseError = describeError(error);
-  }
+  const { warehouse, warehouseError } = await openForBundle(config.warehouse, options);
 
   try {
     // Everyone the warehouse knows by name or e-mail is masked wherever they appear.
@@ -127,18 +116,44 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
       excluded:
         'API keys and other secrets, names and e-mail addresses of people, forecast amounts and payload sums, raw payloads',
     };
-    return {
-      name,
-      createdAt: manifest.createdAt,
-      problems: problems.map((p) => scrub.freeText(p)),
-      files: [['manifest.json', manifest] as [string, unknown], ...files].map(([file, value]) => ({
-        name: file,
-        content: `${JSON.stringify(scrub.value(value), null, 2)}\n`,
-      })),
-    };
+    return bundleOf(name, manifest, files, problems, scrub);
   } finally {
     await warehouse?.close().catch(() => undefined);
   }
+}
+
+/** The warehouse to read, or why there is none (a DuckDB file that does not exist is not created). */
+async function openForBundle(
+  url: string,
+  options: BundleOptions,
+): Promise<{ warehouse?: Warehouse | undefined; warehouseError?: string | undefined }> {
+  try {
+    const target = parseWarehouseUrl(url);
+    if (target.kind === 'duckdb' && !options.openWarehouse && !existsSync(target.path))
+      return { warehouseError: `the DuckDB file ${target.path} does not exist (no run has loaded anything yet)` };
+    return { warehouse: await (options.openWarehouse ?? (() => openWarehouse(url)))() };
+  } catch (error) {
+    return { warehouseError: describeError(error) };
+  }
+}
+
+/** Every file scrubbed once more on its way out, the manifest first. */
+function bundleOf(
+  name: string,
+  manifest: { createdAt: string },
+  files: readonly [string, unknown][],
+  problems: readonly string[],
+  scrub: Scrubber,
+): DebugBundle {
+  return {
+    name,
+    createdAt: manifest.createdAt,
+    problems: problems.map((p) => scrub.freeText(p)),
+    files: [['manifest.json', manifest] as [string, unknown], ...files].map(([file, value]) => ({
+      name: file,
+      content: `${JSON.stringify(scrub.value(value), null, 2)}\n`,
+    })),
+  };
 }
 
 /** The bundle as a .tar.gz: every file under the bundle's name as top folder. */
