@@ -188,6 +188,24 @@ describe('architecture', () => {
     expect(problems).toEqual([]);
   });
 
+  it('every warehouse dialect folder has the same file set', () => {
+    const dialects = new Map<string, string[]>();
+    for (const { path } of sources) {
+      const m = /^warehouse\/(duckdb|postgres|snowflake|bigquery)\/([^/]+)$/.exec(path);
+      if (m) dialects.set(m[1]!, [...(dialects.get(m[1]!) ?? []), m[2]!].sort());
+    }
+    expect([...dialects.keys()].sort()).toEqual(['bigquery', 'duckdb', 'postgres', 'snowflake']);
+    for (const [dialect, files] of dialects)
+      expect(files, dialect).toEqual([
+        'adapter.ts',
+        'config.ts',
+        'dialect.ts',
+        'errors.ts',
+        'stage.ts',
+        'warehouse.ts',
+      ]);
+  });
+
   it('only the shell touches the process, the real clock and global fetch', () => {
     const problems: string[] = [];
     for (const { path, text } of sources) {
