@@ -62,6 +62,31 @@ function render(dialect: DialectName, groups: Map<string, string[]>): string {
 
 const isMarker = (sql: string): boolean => sql.startsWith('--');
 
+const DIALECTS = ['duckdb', 'postgres', 'snowflake', 'bigquery'] as const;
+
+/** The file of golden/by-family a source belongs to: its family, or migrations, privileges, adapters. */
+function familyOf(source: string): string | undefined {
+  if (source === 'test') return undefined;
+  const m = /^warehouse\/(?:sql\/)?([a-z-]+)\.ts /.exec(source);
+  return m ? m[1] : 'adapters';
+}
+
+/** One family's statements, each function's text for every dialect one after the other. */
+function renderFamily(family: string, byDialect: ReadonlyMap<DialectName, Map<string, string[]>>): string {
+  const sources = new Set<string>();
+  for (const groups of byDialect.values())
+    for (const source of groups.keys()) if (familyOf(source) === family) sources.add(source);
+  let out = `-- Golden SQL, ${family}: what each function sends, on each engine. Generated with the per-dialect files\n-- (npx vitest run test/warehouse/golden.test.ts -u) from the same run.\n`;
+  for (const source of [...sources].sort()) {
+    out += `\n-- ===== ${source} =====\n`;
+    for (const dialect of DIALECTS) {
+      const list = byDialect.get(dialect)?.get(source) ?? [];
+      out += `\n-- ----- ${dialect} -----\n${list.length === 0 ? '-- (nothing on this engine)\n' : list.map((sql) => `${sql};\n`).join('\n')}`;
+    }
+  }
+  return out;
+}
+
 const outcomes = new Map<DialectName, { groups: Map<string, string[]>; outcome: ScenarioOutcome }>();
 
 async function record(dialect: DialectName): Promise<{ log: Recorded[]; outcome: ScenarioOutcome; adapted: string[] }> {
@@ -117,6 +142,13 @@ describe('golden SQL', () => {
       }
     },
   );
+
+  it('by family: each statement function, every dialect side by side (golden/by-family)', async () => {
+    const byDialect = new Map(DIALECTS.map((d) => [d, outcomes.get(d)!.groups]));
+    const families = new Set([...byDialect.values()].flatMap((g) => [...g.keys()].map(familyOf)));
+    for (const family of [...families].filter((f): f is string => f !== undefined))
+      await expect(renderFamily(family, byDialect)).toMatchFileSnapshot(`./golden/by-family/${family}.sql`);
+  });
 
   it('PostgreSQL statements parse with PostgreSQL’s own parser (libpg-query)', async () => {
     const statements = [...outcomes.get('postgres')!.groups.values()].flat().filter((sql) => !isMarker(sql));
