@@ -6,3 +6,4 @@ export * from './logger.js';
 export * from './random.js';
 export * from './redact.js';
 export * from './checkpoint.js';
+export * from './serial.js';

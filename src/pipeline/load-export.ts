@@ -6,7 +6,7 @@
  * period from the landing. Failures of any stage end here too, as a failed export row.
  */
 import { decodeResults, type ExportJob } from '../clari/index.js';
-import { AppError, errorCode, isAppError } from '../core/index.js';
+import { AppError, errorCode, isAppError, serialiser } from '../core/index.js';
 import { runsSql, type Warehouse } from '../warehouse/index.js';
 import { JobState } from './job-state.js';
 import type { Landed } from './landing.js';
@@ -257,16 +257,6 @@ async function recordFailure(
     error: error.message,
     errorCode: error.code,
     warnings: [],
-  };
-}
-
-/** Runs async work one at a time, in call order. */
-function serialiser(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const next = tail.then(work, work);
-    tail = next.catch(() => undefined);
-    return next;
   };
 }
 

@@ -8,13 +8,13 @@
  */
 import { alertRun } from './alert.js';
 import { extractAndLand, type ExtractOutcome } from './extract.js';
+import { JobState } from './job-state.js';
 import { type ExportLoader, exportLoader } from './load-export.js';
 import { maintainAfterLoads } from './maintain.js';
 import type { PlannedExport } from './plan.js';
 import { type ExportDecision, planRun } from './planner.js';
 import { closeRun, openRun, type RunScope } from './run-record.js';
 import type { ExportSummary, PipelineDeps, RunSettings, RunSummary } from './types.js';
-import { JobState } from './job-state.js';
 
 export async function runPipeline(
   deps: PipelineDeps,
@@ -31,7 +31,7 @@ export async function runPipeline(
     deps.onEvent?.({ type: 'cached', key: decision.task.key });
     results.set(decision.task.key, await loadFromLanding(loader, decision));
   }
-  // 2. Exports from Clari, each loaded as soon as it is landed.
+  // 2. Exports from Clari, landed as each finishes, then loaded one at a time.
   const toExport = decisions.filter((d) => !d.landed);
   if (toExport.length > 0) {
     const extracted = await extractAndLand(deps, scope, toExport, settings);

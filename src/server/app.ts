@@ -19,7 +19,7 @@ import {
   type Selection,
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
-import { type Clock, isAppError, type Logger, Redactor } from '../core/index.js';
+import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import { NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
 
@@ -52,16 +52,6 @@ interface SelectionQuery {
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 /** Constant-time comparison (of digests, so lengths never leak). */
 const same = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
-
-/** One thing at a time: requests queue for the warehouse instead of sharing its connection. */
-function serialiser(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
 
 const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
@@ -147,6 +137,7 @@ function appScope(deps: ServerDeps): AppScope {
     title: deps.title ?? 'Clari forecast dashboard',
     token,
     session: token === undefined ? undefined : createHash('sha256').update(`clari-dp-session:${token}`).digest('hex'),
+    // One thing at a time: requests queue for the warehouse instead of sharing its connection.
     exclusive: serialiser(),
     redactText,
     json: (c, value, status = 200) => {

@@ -28,19 +28,21 @@ export const ENTRY_STAGE: StageSpec = {
   ],
 };
 
+/** What a user version holds besides its id; a change of any opens a new version. */
+const USER_ATTRIBUTES = [
+  'name',
+  'email',
+  'crm_id',
+  'hierarchy_id',
+  'hierarchy_name',
+  'parent_hierarchy_id',
+  'parent_hierarchy_name',
+  'scope_id',
+] as const;
+
 export const USER_STAGE: StageSpec = {
   name: 'stage_users',
-  columns: [
-    'user_id',
-    'name',
-    'email',
-    'crm_id',
-    'hierarchy_id',
-    'hierarchy_name',
-    'parent_hierarchy_id',
-    'parent_hierarchy_name',
-    'scope_id',
-  ].map((name) => ({ name, type: 'text' as const })),
+  columns: ['user_id', ...USER_ATTRIBUTES].map((name) => ({ name, type: 'text' as const })),
 };
 
 export const FIELD_STAGE: StageSpec = {
@@ -347,17 +349,6 @@ export async function undoSnapshot(wh: Warehouse, snapshot: SnapshotRef): Promis
   );
   await wh.exec('DELETE FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date = $3', p);
 }
-
-const USER_ATTRIBUTES = [
-  'name',
-  'email',
-  'crm_id',
-  'hierarchy_id',
-  'hierarchy_name',
-  'parent_hierarchy_id',
-  'parent_hierarchy_name',
-  'scope_id',
-] as const;
 
 /**
  * User versions: a change of name, email or place in the hierarchy opens a new version from this
