@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectChanges } from '../src/changes/index.js';
+import { changesSql } from '../src/warehouse/index.js';
 import { decodeResults } from '../src/clari/index.js';
 import { changedEntries, entriesOf, shapeFor } from './lib/generate.js';
 import { measure, medianOf, note, report, samplesFor, scaleArg } from './lib/measure.js';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     const detect = await medianOf(runs, () =>
       measure(() =>
         bench.wh.transaction((tx) =>
-          detectChanges(tx, {
+          changesSql.detectChanges(tx, {
             forecastId: FORECAST,
             period: PERIOD,
             asOf: DAY2,

@@ -2,7 +2,7 @@
  * Writes the generated part of the dbt package (dbt/): one staging model per warehouse table, one
  * mart per analytics view, and the macros that carry each engine's type names, reserved-word
  * quoting and date arithmetic. The marts are the very text clari-dp creates its views from
- * (src/analytics/views.ts), rendered through a dialect whose hooks are dbt macros, so a mart and its
+ * (src/warehouse/sql/views.ts), rendered through a dialect whose hooks are dbt macros, so a mart and its
  * view cannot drift apart; test/dbt/package.test.ts fails when these files are stale.
  *
  *   npm run dbt:generate
@@ -12,10 +12,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { VIEW_NAMES, viewStatements } from '../src/analytics/index.js';
 import { bigqueryDialect } from '../src/warehouse/bigquery/dialect.js';
 import { duckdbDialect } from '../src/warehouse/duckdb/dialect.js';
-import { type Dialect, type LogicalType, quoteIdent, TABLES, type TableSpec } from '../src/warehouse/index.js';
+import {
+  type Dialect,
+  type LogicalType,
+  quoteIdent,
+  TABLES,
+  type TableSpec,
+  viewsSql,
+} from '../src/warehouse/index.js';
 import { postgresDialect } from '../src/warehouse/postgres/dialect.js';
 import { snowflakeDialect } from '../src/warehouse/snowflake/dialect.js';
 
@@ -35,7 +41,7 @@ const LOGICAL_TYPES = Object.keys(duckdbDialect.types) as LogicalType[];
 
 /** The mart built from each view (the view's name without `v_`), plus the changes table's mart. */
 export const MARTS: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(VIEW_NAMES.map((view) => [view.replace(/^v_/, ''), view])),
+  ...Object.fromEntries(viewsSql.VIEW_NAMES.map((view) => [view.replace(/^v_/, ''), view])),
   forecast_changes: TABLES.changes.name,
 };
 
@@ -78,17 +84,15 @@ function staging(table: TableSpec): string {
 }
 
 function marts(): Record<string, string> {
-  const views = viewStatements(dbtDialect);
+  const views = viewsSql.viewStatements(dbtDialect);
   const files: Record<string, string> = {};
   for (const [mart, from] of Object.entries(MARTS)) {
     const body =
-      from === TABLES.changes.name
-        ? `select *\nfrom ${dbtDialect.table(from)}`
-        : views[from as (typeof VIEW_NAMES)[number]];
+      from === TABLES.changes.name ? `select *\nfrom ${dbtDialect.table(from)}` : views[from as viewsSql.ViewName];
     const origin =
       from === TABLES.changes.name
         ? 'the changes clari-dp detects (src/changes)'
-        : `the view ${from} in src/analytics/views.ts`;
+        : `the view ${from} in src/warehouse/sql/views.ts`;
     files[`models/marts/${mart}.sql`] = `${GENERATED(origin)}${body}\n`;
   }
   return files;

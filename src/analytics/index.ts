@@ -1,3 +1,2 @@
 export * from './migrations.js';
 export * from './queries.js';
-export * from './views.js';

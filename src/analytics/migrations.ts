@@ -2,14 +2,13 @@
  * The schema in full: the warehouse's tables (migration 1) and the analytics views on top of them.
  * Every command migrates through here, so views are never missing or stale.
  */
-import { type Migration, migrate, MIGRATIONS, type Warehouse } from '../warehouse/index.js';
-import { createViews } from './views.js';
+import { type Migration, migrate, MIGRATIONS, viewsSql, type Warehouse } from '../warehouse/index.js';
 
 export const ANALYTICS_MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)',
-    statements: createViews,
+    statements: viewsSql.createViews,
   },
 ];
 

@@ -11,7 +11,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { configLines, describeOrigin } from '../config/index.js';
 import { describeError, type Redactor } from '../core/index.js';
-import { openWarehouse, parseWarehouseUrl, quoteIdent, TABLES, type Warehouse } from '../warehouse/index.js';
+import { bundleSql, openWarehouse, parseWarehouseUrl, TABLES, type Warehouse } from '../warehouse/index.js';
 import type { AppContext } from './context.js';
 import { tar } from './tar.js';
 
@@ -60,18 +60,7 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
   const { config } = ctx.loaded;
   const root = options.packageRoot ?? findPackageRoot(import.meta.dirname);
 
-  let warehouse: Warehouse | undefined;
-  let warehouseError: string | undefined;
-  try {
-    const target = parseWarehouseUrl(config.warehouse);
-    if (target.kind === 'duckdb' && !options.openWarehouse && !existsSync(target.path)) {
-      warehouseError = `the DuckDB file ${target.path} does not exist (no run has loaded anything yet)`;
-    } else {
-      warehouse = await (options.openWarehouse ?? (() => openWarehouse(config.warehouse)))();
-    }
-  } catch (error) {
-    warehouseError = describeError(error);
-  }
+  const { warehouse, warehouseError } = await openForBundle(config.warehouse, options);
 
   try {
     // Everyone the warehouse knows by name or e-mail is masked wherever they appear.
@@ -127,18 +116,44 @@ export async function collectDebugBundle(ctx: AppContext, options: BundleOptions
       excluded:
         'API keys and other secrets, names and e-mail addresses of people, forecast amounts and payload sums, raw payloads',
     };
-    return {
-      name,
-      createdAt: manifest.createdAt,
-      problems: problems.map((p) => scrub.freeText(p)),
-      files: [['manifest.json', manifest] as [string, unknown], ...files].map(([file, value]) => ({
-        name: file,
-        content: `${JSON.stringify(scrub.value(value), null, 2)}\n`,
-      })),
-    };
+    return bundleOf(name, manifest, files, problems, scrub);
   } finally {
     await warehouse?.close().catch(() => undefined);
   }
+}
+
+/** The warehouse to read, or why there is none (a DuckDB file that does not exist is not created). */
+async function openForBundle(
+  url: string,
+  options: BundleOptions,
+): Promise<{ warehouse?: Warehouse | undefined; warehouseError?: string | undefined }> {
+  try {
+    const target = parseWarehouseUrl(url);
+    if (target.kind === 'duckdb' && !options.openWarehouse && !existsSync(target.path))
+      return { warehouseError: `the DuckDB file ${target.path} does not exist (no run has loaded anything yet)` };
+    return { warehouse: await (options.openWarehouse ?? (() => openWarehouse(url)))() };
+  } catch (error) {
+    return { warehouseError: describeError(error) };
+  }
+}
+
+/** Every file scrubbed once more on its way out, the manifest first. */
+function bundleOf(
+  name: string,
+  manifest: { createdAt: string },
+  files: readonly [string, unknown][],
+  problems: readonly string[],
+  scrub: Scrubber,
+): DebugBundle {
+  return {
+    name,
+    createdAt: manifest.createdAt,
+    problems: problems.map((p) => scrub.freeText(p)),
+    files: [['manifest.json', manifest] as [string, unknown], ...files].map(([file, value]) => ({
+      name: file,
+      content: `${JSON.stringify(scrub.value(value), null, 2)}\n`,
+    })),
+  };
 }
 
 /** The bundle as a .tar.gz: every file under the bundle's name as top folder. */
@@ -218,25 +233,17 @@ async function knownPeople(wh: Warehouse): Promise<string[]> {
   const add = (rows: Record<string, unknown>[]): void => {
     for (const row of rows) for (const v of Object.values(row)) if (typeof v === 'string' && v !== '') out.push(v);
   };
-  add(await wh.query('SELECT DISTINCT name, email FROM clari_users'));
-  add(await wh.query('SELECT DISTINCT owner_name, owner_email FROM clari_forecasts'));
+  add(await bundleSql.peopleValues(wh));
   return out;
 }
 
 async function recentRuns(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
-  const columns = TABLES.syncRuns.columns.map((c) => c.name);
-  const rows = await wh.query(
-    `SELECT ${columns.map((c) => wh.dialect.ident(c)).join(', ')} FROM clari_sync_runs ORDER BY started_at DESC LIMIT ${BUNDLE_LIMITS.runs}`,
-  );
+  const rows = await bundleSql.recentRuns(wh, BUNDLE_LIMITS.runs);
   return scrub.value({ limit: BUNDLE_LIMITS.runs, rows });
 }
 
 async function recentJobs(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
-  const rows = await wh.query(
-    `SELECT ${JOB_COLUMNS.map((c) => `j.${wh.dialect.ident(c)}`).join(', ')}
-     FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
-     ORDER BY r.started_at DESC, j.forecast_id, j.time_period LIMIT ${BUNDLE_LIMITS.jobs}`,
-  );
+  const rows = await bundleSql.recentJobs(wh, JOB_COLUMNS, BUNDLE_LIMITS.jobs);
   return scrub.value({ limit: BUNDLE_LIMITS.jobs, omitted: ['payload_sum', 'loaded_sum'], rows });
 }
 
@@ -251,18 +258,7 @@ interface ErrorGroup {
 }
 
 async function errorSummary(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
-  const rows = await wh.query<{
-    error_code: string | null;
-    error: string | null;
-    run_id: string;
-    forecast_id: string;
-    started_at: string | null;
-  }>(
-    `SELECT j.error_code, j.error, j.run_id, j.forecast_id, r.started_at
-     FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
-     WHERE j.error_code IS NOT NULL OR j.error IS NOT NULL
-     ORDER BY r.started_at DESC LIMIT ${BUNDLE_LIMITS.errorRows}`,
-  );
+  const rows = await bundleSql.errorRows(wh, BUNDLE_LIMITS.errorRows);
   const groups = new Map<string, ErrorGroup & { runIds: Set<string>; forecastIds: Set<string> }>();
   for (const row of rows) {
     const code = row.error_code ?? 'unknown';
@@ -289,9 +285,7 @@ async function errorSummary(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
       if (g.firstSeen === null || row.started_at < g.firstSeen) g.firstSeen = row.started_at;
     }
   }
-  const runStatus = await wh.query<{ status: string; n: string | number }>(
-    'SELECT status, count(*) AS n FROM clari_sync_runs GROUP BY status ORDER BY status',
-  );
+  const runStatus = await bundleSql.runsByStatus(wh);
   const errors = [...groups.values()]
     .map(({ runIds, forecastIds, ...g }) => ({
       ...g,
@@ -308,16 +302,10 @@ async function errorSummary(wh: Warehouse, scrub: Scrubber): Promise<unknown> {
 }
 
 async function schemaFingerprint(wh: Warehouse): Promise<unknown> {
-  const migrations = await wh
-    .query('SELECT version, name, applied_at, checksum FROM clari_schema_migrations ORDER BY version')
-    .catch((error: unknown) => ({ error: describeError(error) }));
+  const migrations = await bundleSql.appliedMigrations(wh).catch((error: unknown) => ({ error: describeError(error) }));
   let tables: unknown;
   try {
-    const columns = await wh.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
-      `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
-       WHERE table_schema = current_schema() AND (table_name LIKE 'clari%' OR table_name LIKE 'v%')
-       ORDER BY table_name, ordinal_position`,
-    );
+    const columns = await bundleSql.schemaColumns(wh);
     const byTable: Record<string, { column: string; type: string; nullable: boolean }[]> = {};
     for (const c of columns) {
       if (!/^(clari_|v_)/.test(c.table_name)) continue;
@@ -333,18 +321,9 @@ async function schemaFingerprint(wh: Warehouse): Promise<unknown> {
   }
   const rowCounts: Record<string, number | string> = {};
   for (const table of Object.values(TABLES)) {
-    rowCounts[table.name] = await wh
-      .query<{ n: string | number }>(`SELECT count(*) AS n FROM ${quoteIdent(table.name)}`)
-      .then((r) => Number(r[0]?.n ?? 0))
-      .catch(() => 'missing');
+    rowCounts[table.name] = await bundleSql.rowCount(wh, table.name).catch(() => 'missing');
   }
-  const fields = await wh.query<{
-    forecast_id: string;
-    field_id: string;
-    field_type: string | null;
-    is_quota: boolean | null;
-    last_seen: string | null;
-  }>('SELECT forecast_id, field_id, field_type, is_quota, last_seen FROM clari_fields ORDER BY forecast_id, field_id');
+  const fields = await bundleSql.fieldsSeen(wh);
   const byForecast: Record<
     string,
     { fieldId: string; fieldType: string | null; isQuota: boolean | null; lastSeen: string | null }[]
@@ -446,9 +425,9 @@ async function versions(root: string | undefined, wh: Warehouse | undefined): Pr
     };
   let engine: { name: string; version: string } | { error: string } | null = null;
   if (wh) {
-    engine = await wh
-      .query<{ v: string }>('SELECT version() AS v')
-      .then((r) => ({ name: wh.dialect.name, version: String(r[0]?.v ?? '') }))
+    engine = await bundleSql
+      .engineVersion(wh)
+      .then((version) => ({ name: wh.dialect.name, version }))
       .catch((error: unknown) => ({ error: describeError(error) }));
   }
   return {

@@ -8,7 +8,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerState, RequestEvent } from '../clari/index.js';
 import type { RunSummary } from '../pipeline/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import { metricsSql, type Warehouse } from '../warehouse/index.js';
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const JOB_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600];
@@ -80,132 +80,89 @@ export class LiveMetrics {
   }
 }
 
+/** The warehouse-derived series, registered on a fresh registry. */
+function derivedSeries(registry: Registry) {
+  const registers = [registry];
+  type Spec = { name: string; help: string; label?: string };
+  const counter = ({ name, help, label }: Spec): Counter =>
+    new Counter({ name, help, labelNames: label ? [label] : [], registers });
+  const gauge = ({ name, help, label }: Spec): Gauge =>
+    new Gauge({ name, help, labelNames: label ? [label] : [], registers });
+  return {
+    jobLatency: new Histogram({
+      name: 'clari_export_job_duration_seconds',
+      help: 'Export job latency (creation to done) by forecast',
+      labelNames: ['forecast'],
+      buckets: JOB_BUCKETS,
+      registers,
+    }),
+    exports: new Counter({
+      name: 'clari_exports_total',
+      help: 'Exports by status (loaded, empty, failed) and whether served from the landing',
+      labelNames: ['status', 'cached'],
+      registers,
+    }),
+    rows: counter({ name: 'clari_rows_loaded_total', help: 'Entry rows loaded, by forecast', label: 'forecast' }),
+    changes: counter({
+      name: 'clari_forecast_changes_total',
+      help: 'Detected forecast changes by kind',
+      label: 'kind',
+    }),
+    alerts: counter({
+      name: 'clari_alerts_total',
+      help: 'Alert decisions by status (sent, suppressed, failed)',
+      label: 'status',
+    }),
+    runs: counter({ name: 'clari_runs_total', help: 'Pipeline runs by status', label: 'status' }),
+    runDuration: new Histogram({
+      name: 'clari_run_duration_seconds',
+      help: 'Pipeline run duration',
+      buckets: JOB_BUCKETS,
+      registers,
+    }),
+    quota: gauge({
+      name: 'clari_export_quota_remaining',
+      help: 'Export quota left in the rolling 30 days, at the last run',
+    }),
+    quotaLimit: gauge({ name: 'clari_export_quota_limit', help: 'Export quota per rolling 30 days, at the last run' }),
+    lastSnapshot: gauge({
+      name: 'clari_last_successful_snapshot_timestamp_seconds',
+      help: 'When the last snapshot of a forecast was loaded (Unix time)',
+      label: 'forecast',
+    }),
+    lastRun: gauge({
+      name: 'clari_last_run_timestamp_seconds',
+      help: 'When the last run finished, by status',
+      label: 'status',
+    }),
+    failedLastRun: gauge({ name: 'clari_last_run_failed_exports', help: 'Exports that failed in the most recent run' }),
+  };
+}
+
 /** Series derived from the warehouse history, built fresh for each scrape. */
 export async function warehouseMetrics(wh: Warehouse): Promise<Registry> {
   const registry = new Registry();
-  const registers = [registry];
-  const jobLatency = new Histogram({
-    name: 'clari_export_job_duration_seconds',
-    help: 'Export job latency (creation to done) by forecast',
-    labelNames: ['forecast'],
-    buckets: JOB_BUCKETS,
-    registers,
-  });
-  const exports = new Counter({
-    name: 'clari_exports_total',
-    help: 'Exports by status (loaded, empty, failed) and whether served from the landing',
-    labelNames: ['status', 'cached'],
-    registers,
-  });
-  const rows = new Counter({
-    name: 'clari_rows_loaded_total',
-    help: 'Entry rows loaded, by forecast',
-    labelNames: ['forecast'],
-    registers,
-  });
-  const changes = new Counter({
-    name: 'clari_forecast_changes_total',
-    help: 'Detected forecast changes by kind',
-    labelNames: ['kind'],
-    registers,
-  });
-  const alerts = new Counter({
-    name: 'clari_alerts_total',
-    help: 'Alert decisions by status (sent, suppressed, failed)',
-    labelNames: ['status'],
-    registers,
-  });
-  const runs = new Counter({
-    name: 'clari_runs_total',
-    help: 'Pipeline runs by status',
-    labelNames: ['status'],
-    registers,
-  });
-  const runDuration = new Histogram({
-    name: 'clari_run_duration_seconds',
-    help: 'Pipeline run duration',
-    buckets: JOB_BUCKETS,
-    registers,
-  });
-  const quota = new Gauge({
-    name: 'clari_export_quota_remaining',
-    help: 'Export quota left in the rolling 30 days, at the last run',
-    registers,
-  });
-  const quotaLimit = new Gauge({
-    name: 'clari_export_quota_limit',
-    help: 'Export quota per rolling 30 days, at the last run',
-    registers,
-  });
-  const lastSnapshot = new Gauge({
-    name: 'clari_last_successful_snapshot_timestamp_seconds',
-    help: 'When the last snapshot of a forecast was loaded (Unix time)',
-    labelNames: ['forecast'],
-    registers,
-  });
-  const lastRun = new Gauge({
-    name: 'clari_last_run_timestamp_seconds',
-    help: 'When the last run finished, by status',
-    labelNames: ['status'],
-    registers,
-  });
-  const failedLastRun = new Gauge({
-    name: 'clari_last_run_failed_exports',
-    help: 'Exports that failed in the most recent run',
-    registers,
-  });
-
+  const m = derivedSeries(registry);
+  const facts = await metricsSql.metricFacts(wh);
   const epoch = (ts: string): number => Date.parse(`${ts.replace(' ', 'T')}Z`) / 1000;
-  for (const r of await wh.query<{ forecast_id: string; latency_ms: string | number }>(
-    'SELECT forecast_id, latency_ms FROM clari_export_jobs WHERE latency_ms IS NOT NULL AND NOT coalesce(cached, FALSE)',
-  )) {
-    jobLatency.observe({ forecast: r.forecast_id }, Number(r.latency_ms) / 1000);
+  for (const r of facts.jobLatencies) m.jobLatency.observe({ forecast: r.forecast_id }, Number(r.latency_ms) / 1000);
+  for (const r of facts.exports) {
+    m.exports.inc({ status: r.status, cached: String(r.cached === true) }, Number(r.n));
+    if (r.loaded) m.rows.inc({ forecast: r.forecast_id }, Number(r.loaded));
   }
-  for (const r of await wh.query<{
-    status: string;
-    cached: boolean | null;
-    n: string | number;
-    loaded: string | number | null;
-    forecast_id: string;
-  }>(
-    'SELECT status, coalesce(cached, FALSE) AS cached, forecast_id, count(*) AS n, sum(coalesce(loaded_rows, 0)) AS loaded FROM clari_export_jobs GROUP BY status, coalesce(cached, FALSE), forecast_id',
-  )) {
-    exports.inc({ status: r.status, cached: String(r.cached === true) }, Number(r.n));
-    if (r.loaded) rows.inc({ forecast: r.forecast_id }, Number(r.loaded));
+  for (const r of facts.changes) m.changes.inc({ kind: r.kind }, Number(r.n));
+  for (const r of facts.alerts) m.alerts.inc({ status: r.status }, Number(r.n));
+  for (const r of facts.runs) {
+    m.runs.inc({ status: r.status }, Number(r.n));
+    if (r.last) m.lastRun.set({ status: r.status }, epoch(r.last));
   }
-  for (const r of await wh.query<{ kind: string; n: string | number }>(
-    'SELECT change_kind AS kind, count(*) AS n FROM clari_forecast_changes GROUP BY change_kind',
-  ))
-    changes.inc({ kind: r.kind }, Number(r.n));
-  for (const r of await wh.query<{ status: string; n: string | number }>(
-    'SELECT status, count(*) AS n FROM clari_alerts GROUP BY status',
-  ))
-    alerts.inc({ status: r.status }, Number(r.n));
-  for (const r of await wh.query<{ status: string; n: string | number; last: string | null }>(
-    'SELECT status, count(*) AS n, max(finished_at) AS last FROM clari_sync_runs GROUP BY status',
-  )) {
-    runs.inc({ status: r.status }, Number(r.n));
-    if (r.last) lastRun.set({ status: r.status }, epoch(r.last));
-  }
-  for (const r of await wh.query<{ d: string | number }>(
-    'SELECT duration_ms AS d FROM clari_sync_runs WHERE duration_ms IS NOT NULL',
-  ))
-    runDuration.observe(Number(r.d) / 1000);
-  const [latest] = await wh.query<{ exports_failed: string | number | null }>(
-    'SELECT exports_failed FROM clari_sync_runs WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1',
-  );
-  if (latest) failedLastRun.set(Number(latest.exports_failed ?? 0));
-  // Runs served from the landing ask Clari nothing, so the quota is the last one a run measured.
-  const [measured] = await wh.query<{ quota_left: string | number; quota_limit: string | number | null }>(
-    'SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL ORDER BY finished_at DESC LIMIT 1',
-  );
-  if (measured) quota.set(Number(measured.quota_left));
+  for (const r of facts.runDurations) m.runDuration.observe(Number(r.d) / 1000);
+  if (facts.latestRun) m.failedLastRun.set(Number(facts.latestRun.exports_failed ?? 0));
+  const measured = facts.measuredQuota;
+  if (measured) m.quota.set(Number(measured.quota_left));
   if (measured?.quota_limit !== null && measured?.quota_limit !== undefined)
-    quotaLimit.set(Number(measured.quota_limit));
-  for (const r of await wh.query<{ forecast_id: string; t: string }>(
-    'SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id',
-  ))
-    lastSnapshot.set({ forecast: r.forecast_id }, epoch(r.t));
+    m.quotaLimit.set(Number(measured.quota_limit));
+  for (const r of facts.lastSnapshots) m.lastSnapshot.set({ forecast: r.forecast_id }, epoch(r.t));
   return registry;
 }
 

@@ -3,7 +3,7 @@
  * come from clari_forecast_changes rows that run wrote (bounded by the number of changes, never the
  * number of entries) plus, when a rule needs them, the week-level signals of its snapshots.
  */
-import type { Warehouse } from '../warehouse/index.js';
+import { changesSql, type Warehouse } from '../warehouse/index.js';
 import type { ChangeKind } from './detect.js';
 import { robustZ, weeklySignals } from './signals.js';
 
@@ -41,17 +41,7 @@ export async function loadChangeEvents(
   wh: Warehouse,
   filter: { runId: string } | { forecastId: string; period: string; snapshot: string },
 ): Promise<ForecastEvent[]> {
-  const where =
-    'runId' in filter ? 'c.run_id = $1' : 'c.forecast_name = $1 AND c.time_period = $2 AND c.current_snapshot = $3';
-  const params = 'runId' in filter ? [filter.runId] : [filter.forecastId, filter.period, filter.snapshot];
-  const rows = await wh.query<Record<string, string | number | null>>(
-    `SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
-            c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
-            (SELECT max(f.quota_amount) FROM clari_forecasts f WHERE f.forecast_name = c.forecast_name AND f.time_period = c.time_period AND f.snapshot_date = c.current_snapshot AND f.user_id = c.user_id) AS quota
-     FROM clari_forecast_changes c WHERE ${where}
-     ORDER BY c.forecast_name, c.time_period, c.user_id, c.field_id, c.change_kind`,
-    params,
-  );
+  const rows = await changesSql.changeRows(wh, filter);
   return rows.map((r) => ({
     kind: r.change_kind as ChangeKind,
     forecastId: String(r.forecast_name),
@@ -78,10 +68,7 @@ export async function loadSignalEvents(
 ): Promise<ForecastEvent[]> {
   const signals = await weeklySignals(wh, snapshot);
   if (signals.length === 0) return [];
-  const owners = await wh.query<Record<string, string | number | null>>(
-    'SELECT user_id, field_id, owner_name, owner_email, field_name, quota_amount FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND snapshot_date = $3',
-    [snapshot.forecastId, snapshot.period, snapshot.asOf],
-  );
+  const owners = await changesSql.snapshotOwners(wh, snapshot);
   const byKey = new Map(owners.map((o) => [`${String(o.user_id)}|${String(o.field_id)}`, o]));
   const out: ForecastEvent[] = [];
   for (const s of signals) {

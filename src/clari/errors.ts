@@ -188,6 +188,128 @@ export interface ResponseContext {
   retryAfterMs?: number | undefined;
 }
 
+/**
+ * How each HTTP failure maps to a ClariError, first match wins: Clari's own codes in the export
+ * envelope first, then the status alone. `subject` is ` 'id'` when the request was about one.
+ */
+interface ResponseRule {
+  readonly when: (status: number, clariCode: string | undefined, context: ResponseContext) => boolean;
+  readonly code: ClariErrorCode;
+  readonly kind: ErrorKind;
+  readonly message: (subject: string) => string;
+  readonly hint?: string;
+  /** Carry the Retry-After of the response. */
+  readonly retryAfter?: boolean;
+}
+
+const on400 =
+  (...codes: string[]) =>
+  (status: number, clariCode: string | undefined): boolean =>
+    status === 400 && clariCode !== undefined && codes.includes(clariCode);
+const isResults = (context: ResponseContext): boolean => context.endpoint.endsWith('/results');
+
+const RESPONSE_RULES: readonly ResponseRule[] = [
+  {
+    when: on400('export_monthly_quota_reached'),
+    code: 'clari.capacity',
+    kind: 'capacity',
+    message: () => 'Clari export capacity reached: concurrent-job cap or 30-day quota',
+    hint: 'Wait for running exports to finish or for quota to free up; `clari-dp doctor` shows /admin/limits. This is not an input error.',
+  },
+  {
+    when: on400('no_such_forecast_config', 'missing_forecast_id'),
+    code: 'clari.forecast_not_found',
+    kind: 'input',
+    message: (subject) => `Forecast${subject} does not exist in this Clari tenant`,
+    hint: 'Copy the forecast id from the Forecast tab URL (app.clari.com/forecast/<forecastId>) and fix `forecasts` in the config or --forecast.',
+  },
+  {
+    when: on400('type_not_supported'),
+    code: 'clari.type_not_supported',
+    kind: 'input',
+    message: () => 'Clari rejected an export type for this tenant',
+    hint: 'Remove crm_total/crm_closed from `types` (this tenant does not export them), or read them with the legacy GET /forecast API.',
+  },
+  {
+    when: (status, code, context) => on400('invalid_jobId')(status, code) && isResults(context),
+    code: 'clari.job_not_ready',
+    kind: 'transient',
+    message: (subject) => `Results of job${subject} are not available`,
+    hint: 'The job has not finished, or its results expired (30 days after it ended); poll again or export again.',
+  },
+  {
+    when: on400('invalid_jobId'),
+    code: 'clari.job_not_found',
+    kind: 'input',
+    message: (subject) => `Job${subject} is unknown to Clari`,
+    hint: 'The job id may have expired or belong to another tenant; the export will be queued again.',
+  },
+  {
+    when: on400('export_failed_to_cancel'),
+    code: 'clari.cancel_failed',
+    kind: 'input',
+    message: (subject) => `Job${subject} could not be cancelled`,
+    hint: 'The job already finished; download its results instead.',
+  },
+  {
+    when: on400('SWW'),
+    code: 'clari.server',
+    kind: 'transient',
+    message: () => 'Clari could not read the job status',
+    hint: 'Transient on Clari side; retried automatically.',
+  },
+  {
+    when: (status) => status === 400 || status === 422,
+    code: 'clari.bad_request',
+    kind: 'input',
+    message: () => 'Clari rejected the request',
+    hint: 'Check types, currency and period in the config; `clari-dp config show` prints what was sent.',
+  },
+  {
+    when: (status, code) => status === 401 && code === 'no_optin',
+    code: 'clari.no_optin',
+    kind: 'auth',
+    message: (subject) => `The API token's user is not opted into forecast${subject} or its scope`,
+    hint: 'Opt the integration user into this forecast (Clari recommends a dedicated user at the top of the hierarchy), or remove scopeId.',
+  },
+  {
+    when: (status) => status === 401,
+    code: 'clari.auth',
+    kind: 'auth',
+    message: () => 'Clari rejected the API key',
+    hint: 'Set CLARI_API_KEY (or CLARI_API_KEY_FILE) to a valid token. Tokens stop working when revoked or when their user is deactivated; generate a new one under Settings -> API Token.',
+  },
+  {
+    when: (status) => status === 403,
+    code: 'clari.permission',
+    kind: 'auth',
+    message: (subject) => `Not allowed to access${subject || ' this resource'}`,
+    hint: 'Export jobs are visible only to the user who created them; use the same API token that created the job.',
+  },
+  {
+    when: (status) => status === 404,
+    code: 'clari.not_found',
+    kind: 'input',
+    message: () => 'No such Clari API route',
+    hint: 'Check CLARI_BASE_URL: it must end with /v4 (e.g. https://api.clari.com/v4).',
+  },
+  {
+    when: (status) => status === 429,
+    code: 'clari.rate_limited',
+    kind: 'transient',
+    message: () => 'Clari rate limit exceeded',
+    hint: 'Retried automatically after Retry-After; lower `clari.rateLimitPerSecond` if this persists.',
+    retryAfter: true,
+  },
+  {
+    when: (status) => status >= 500,
+    code: 'clari.server',
+    kind: 'transient',
+    message: () => 'Clari server error',
+    hint: 'Retried automatically; check https://clari.statuspage.io/ if it persists.',
+  },
+];
+
 /** Maps an HTTP failure to a ClariError. */
 export function errorFromResponse(status: number, bodyText: string, context: ResponseContext): ClariError {
   const envelope = parseErrorEnvelope(bodyText);
@@ -198,109 +320,12 @@ export function errorFromResponse(status: number, bodyText: string, context: Res
   const where = `${context.endpoint} -> HTTP ${status}${clariCode ? ` ${clariCode}` : ''}`;
   const say = (text: string): string => `${text} (${where}${serverMessage ? `: ${serverMessage}` : ''})`;
   const subject = context.subject ? ` '${context.subject}'` : '';
-
-  if (status === 400 && clariCode === 'export_monthly_quota_reached') {
-    return new ClariError('clari.capacity', say('Clari export capacity reached: concurrent-job cap or 30-day quota'), {
-      ...base,
-      kind: 'capacity',
-      hint: 'Wait for running exports to finish or for quota to free up; `clari-dp doctor` shows /admin/limits. This is not an input error.',
-    });
-  }
-  if (status === 400 && (clariCode === 'no_such_forecast_config' || clariCode === 'missing_forecast_id')) {
-    return new ClariError('clari.forecast_not_found', say(`Forecast${subject} does not exist in this Clari tenant`), {
-      ...base,
-      kind: 'input',
-      hint: 'Copy the forecast id from the Forecast tab URL (app.clari.com/forecast/<forecastId>) and fix `forecasts` in the config or --forecast.',
-    });
-  }
-  if (status === 400 && clariCode === 'type_not_supported') {
-    return new ClariError('clari.type_not_supported', say('Clari rejected an export type for this tenant'), {
-      ...base,
-      kind: 'input',
-      hint: 'Remove crm_total/crm_closed from `types` (this tenant does not export them), or read them with the legacy GET /forecast API.',
-    });
-  }
-  if (status === 400 && clariCode === 'invalid_jobId') {
-    const ready = context.endpoint.endsWith('/results');
-    return new ClariError(
-      ready ? 'clari.job_not_ready' : 'clari.job_not_found',
-      say(ready ? `Results of job${subject} are not available` : `Job${subject} is unknown to Clari`),
-      {
-        ...base,
-        kind: ready ? 'transient' : 'input',
-        hint: ready
-          ? 'The job has not finished, or its results expired (30 days after it ended); poll again or export again.'
-          : 'The job id may have expired or belong to another tenant; the export will be queued again.',
-      },
-    );
-  }
-  if (status === 400 && clariCode === 'export_failed_to_cancel') {
-    return new ClariError('clari.cancel_failed', say(`Job${subject} could not be cancelled`), {
-      ...base,
-      kind: 'input',
-      hint: 'The job already finished; download its results instead.',
-    });
-  }
-  if (status === 400 && clariCode === 'SWW') {
-    return new ClariError('clari.server', say('Clari could not read the job status'), {
-      ...base,
-      kind: 'transient',
-      hint: 'Transient on Clari side; retried automatically.',
-    });
-  }
-  if (status === 400 || status === 422) {
-    return new ClariError('clari.bad_request', say('Clari rejected the request'), {
-      ...base,
-      kind: 'input',
-      hint: 'Check types, currency and period in the config; `clari-dp config show` prints what was sent.',
-    });
-  }
-  if (status === 401 && clariCode === 'no_optin') {
-    return new ClariError(
-      'clari.no_optin',
-      say(`The API token's user is not opted into forecast${subject} or its scope`),
-      {
-        ...base,
-        kind: 'auth',
-        hint: 'Opt the integration user into this forecast (Clari recommends a dedicated user at the top of the hierarchy), or remove scopeId.',
-      },
-    );
-  }
-  if (status === 401) {
-    return new ClariError('clari.auth', say('Clari rejected the API key'), {
-      ...base,
-      kind: 'auth',
-      hint: 'Set CLARI_API_KEY (or CLARI_API_KEY_FILE) to a valid token. Tokens stop working when revoked or when their user is deactivated; generate a new one under Settings -> API Token.',
-    });
-  }
-  if (status === 403) {
-    return new ClariError('clari.permission', say(`Not allowed to access${subject || ' this resource'}`), {
-      ...base,
-      kind: 'auth',
-      hint: 'Export jobs are visible only to the user who created them; use the same API token that created the job.',
-    });
-  }
-  if (status === 404) {
-    return new ClariError('clari.not_found', say('No such Clari API route'), {
-      ...base,
-      kind: 'input',
-      hint: 'Check CLARI_BASE_URL: it must end with /v4 (e.g. https://api.clari.com/v4).',
-    });
-  }
-  if (status === 429) {
-    return new ClariError('clari.rate_limited', say('Clari rate limit exceeded'), {
-      ...base,
-      kind: 'transient',
-      retryAfterMs: context.retryAfterMs,
-      hint: 'Retried automatically after Retry-After; lower `clari.rateLimitPerSecond` if this persists.',
-    });
-  }
-  if (status >= 500) {
-    return new ClariError('clari.server', say('Clari server error'), {
-      ...base,
-      kind: 'transient',
-      hint: 'Retried automatically; check https://clari.statuspage.io/ if it persists.',
-    });
-  }
-  return new ClariError('clari.bad_request', say('Unexpected Clari response'), { ...base, kind: 'input' });
+  const rule = RESPONSE_RULES.find((r) => r.when(status, clariCode, context));
+  if (!rule) return new ClariError('clari.bad_request', say('Unexpected Clari response'), { ...base, kind: 'input' });
+  return new ClariError(rule.code, say(rule.message(subject)), {
+    ...base,
+    kind: rule.kind,
+    ...(rule.retryAfter ? { retryAfterMs: context.retryAfterMs } : {}),
+    hint: rule.hint,
+  });
 }

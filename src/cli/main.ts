@@ -6,13 +6,8 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type AppContext, createContext, type GlobalOptions, type Io, processIo } from '../app/index.js';
 import { describeError, isAppError, parseDuration, Redactor } from '../core/index.js';
+import type { CommandAction } from './command.js';
 import { EXIT, type ExitCode } from './output.js';
-
-export type CommandAction = (
-  ctx: () => AppContext,
-  options: Record<string, unknown>,
-  args: string[],
-) => Promise<ExitCode>;
 
 interface CommandSpec {
   readonly name: string;

@@ -8,3 +8,4 @@ export * from './redact.js';
 export * from './checkpoint.js';
 export * from './duration.js';
 export * from './retry.js';
+export * from './serial.js';

@@ -7,7 +7,7 @@
 import { evaluate, isForecastRule, needsSignals, type RuleSpec } from '../alerts/index.js';
 import { type ForecastEvent, loadChangeEvents, loadSignalEvents } from '../changes/index.js';
 import { epochMsOfDate } from '../domain/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import { alertsSql, type Warehouse } from '../warehouse/index.js';
 import { type AlertSetup, ownerPlaces } from './notify.js';
 
 export interface BacktestRow {
@@ -32,10 +32,7 @@ export async function backtest(
   setup: AlertSetup,
   options: { period: string; forecasts?: readonly string[] | undefined },
 ): Promise<BacktestResult> {
-  const snapshots = await wh.query<{ forecast_id: string; snapshot_date: string }>(
-    'SELECT forecast_id, snapshot_date FROM clari_snapshots WHERE time_period = $1 ORDER BY snapshot_date, forecast_id',
-    [options.period],
-  );
+  const snapshots = await alertsSql.snapshotsOfPeriod(wh, options.period);
   const wanted = snapshots.filter((s) => !options.forecasts?.length || options.forecasts.includes(s.forecast_id));
   const rules = setup.rules.filter((r) => isForecastRule(r) || r.type === 'stale_submission');
   const tally = new Map(rules.map((r) => [r.name, { fired: 0, cooledDown: 0, days: new Set<string>() }]));

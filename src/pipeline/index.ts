@@ -7,5 +7,7 @@ export * from './rebuild.js';
 export * from './retention.js';
 export * from './run.js';
 export * from './transform.js';
+export * from './types.js';
 export * from './backtest.js';
 export * from './stop.js';
+export * from './planner.js';

@@ -25,7 +25,7 @@ import {
 } from '../alerts/index.js';
 import { type ForecastEvent, loadChangeEvents, loadSignalEvents } from '../changes/index.js';
 import { type Checkpoint, type Clock, type Logger, noCheckpoint } from '../core/index.js';
-import { sqlTimestamp, type Warehouse } from '../warehouse/index.js';
+import { alertsSql, type Warehouse } from '../warehouse/index.js';
 
 export interface AlertSetup {
   readonly rules: readonly RuleSpec[];
@@ -206,11 +206,7 @@ async function opsEvents(
     });
   if (rules.some((r) => r.type === 'stale_data')) {
     for (const forecastId of input.forecasts) {
-      const [row] = await wh.query<{ last: string | null }>(
-        'SELECT max(loaded_at) AS last FROM clari_snapshots WHERE forecast_id = $1',
-        [forecastId],
-      );
-      const last = row?.last ?? null;
+      const last = await alertsSql.lastLoadedAt(wh, forecastId);
       const hoursSince = last === null ? null : (now - Date.parse(`${last.replace(' ', 'T')}Z`)) / 3_600_000;
       ops.push({ kind: 'stale_data', forecastId, lastSuccess: last, hoursSince });
     }
@@ -225,9 +221,7 @@ export async function ownerPlaces(
 ): Promise<(userId: string) => OwnerPlace | undefined> {
   const needed = setup.managerLevels > 0 || setup.rules.some((r) => 'scope' in r && r.scope.hierarchy.length > 0);
   if (!needed) return () => undefined;
-  const users = await wh.query<Record<string, string | null>>(
-    'SELECT user_id, email, hierarchy_id, hierarchy_name, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL',
-  );
+  const users = await alertsSql.currentUserPlaces(wh);
   return hierarchyIndex(
     users.map((u) => ({
       userId: String(u.user_id),
@@ -245,20 +239,14 @@ function maxCooldownMs(setup: AlertSetup): number {
 }
 
 async function sentLog(wh: Warehouse, since: number): Promise<Map<string, number>> {
-  const rows = await wh.query<{ fingerprint: string; channel: string; last: string }>(
-    "SELECT fingerprint, channel, max(created_at) AS last FROM clari_alerts WHERE status = 'sent' AND created_at >= $1 GROUP BY fingerprint, channel",
-    [sqlTimestamp(since)],
-  );
+  const rows = await alertsSql.sentSince(wh, since);
   return new Map(rows.map((r) => [`${r.fingerprint}|${r.channel}`, Date.parse(`${r.last.replace(' ', 'T')}Z`)]));
 }
 
 /** Earlier decisions not known to be delivered: failed ones, and pending ones left by a run that died. */
 async function undeliveredEarlier(wh: Warehouse, since: number, runId: string): Promise<AlertRecord[]> {
   // Runs on one data dir never overlap (the run lock), so another run's `pending` row is a dead run's.
-  const rows = await wh.query<{ channel: string; payload: string }>(
-    "SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= $1 AND run_id <> $2",
-    [sqlTimestamp(since), runId],
-  );
+  const rows = await alertsSql.undeliveredSince(wh, since, runId);
   const out: AlertRecord[] = [];
   for (const row of rows) {
     try {
@@ -280,10 +268,7 @@ async function undeliveredEarlier(wh: Warehouse, since: number, runId: string): 
  * left pending are in the retry list instead, and are delivered once from there.)
  */
 async function sentForDate(wh: Warehouse, asOf: string, runId: string): Promise<Map<string, string>> {
-  const rows = await wh.query<{ fingerprint: string; channel: string; run_id: string }>(
-    "SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_runs r ON r.run_id = a.run_id WHERE a.status = 'sent' AND r.as_of = $1 AND a.run_id <> $2",
-    [asOf, runId],
-  );
+  const rows = await alertsSql.sentForDate(wh, asOf, runId);
   return new Map(rows.map((r) => [`${r.fingerprint}|${r.channel}`, r.run_id]));
 }
 
@@ -296,22 +281,17 @@ async function recordPlan(wh: Warehouse, plan: Plan, runId: string, now: number)
   await wh.transaction(async (tx) => {
     for (const row of rows) {
       const payload = JSON.stringify({ alert: row.alert, ...(row.reason ? { reason: row.reason } : {}) });
-      await tx.exec('DELETE FROM clari_alerts WHERE alert_id = $1 AND channel = $2', [row.alert.alertId, row.channel]);
-      await tx.exec(
-        'INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [
-          row.alert.alertId,
-          row.alert.rule,
-          row.alert.severity,
-          row.channel,
-          row.status,
-          row.alert.fingerprint,
-          sqlTimestamp(now),
-          payload,
-          runId,
-          null,
-        ],
-      );
+      await alertsSql.replaceAlert(tx, {
+        alertId: row.alert.alertId,
+        rule: row.alert.rule,
+        severity: row.alert.severity,
+        channel: row.channel,
+        status: row.status,
+        fingerprint: row.alert.fingerprint,
+        createdAt: now,
+        payload,
+        runId,
+      });
     }
   });
 }
@@ -325,10 +305,13 @@ async function recordOutcome(wh: Warehouse, decisions: readonly Decision[]): Pro
     for (const d of decisions) {
       const payload = JSON.stringify({ alert: d.alert, ...(d.reason ? { reason: d.reason } : {}) });
       const error = d.status === 'failed' ? (d.reason ?? null) : null;
-      await tx.exec(
-        'UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $1 AND channel = $2',
-        [d.alert.alertId, d.channel, d.status, error, payload],
-      );
+      await alertsSql.updateAlertOutcome(tx, {
+        alertId: d.alert.alertId,
+        channel: d.channel,
+        status: d.status,
+        error,
+        payload,
+      });
     }
   });
 }

@@ -4,7 +4,14 @@
  */
 import { type ExportFormat, type ExportRequest, type ExportType } from '../clari/index.js';
 import { canonicalJson, sha256Hex, UsageError } from '../core/index.js';
-import { comparePeriods, type FiscalCalendar, isPeriodId, recentPeriods } from '../domain/index.js';
+import {
+  comparePeriods,
+  type FiscalCalendar,
+  isPeriodId,
+  periodOfDate,
+  recentPeriods,
+  shiftPeriod,
+} from '../domain/index.js';
 
 export interface ForecastSpec {
   readonly id: string;
@@ -81,4 +88,36 @@ export function planExports(input: PlanInput): PlannedExport[] {
 
 export function fingerprint(forecastId: string, request: ExportRequest): string {
   return sha256Hex(canonicalJson({ forecastId, request })).slice(0, 32);
+}
+
+export interface BackfillBudget {
+  /** Exports this run makes. */
+  readonly now: PlannedExport[];
+  /** Exports left for a later run, to stay within the quota. */
+  readonly deferred: PlannedExport[];
+  readonly reserve: number;
+}
+
+/**
+ * A quota-aware backfill: spend at most what is left of the monthly quota, keeping `reserve`
+ * (default a tenth of the quota) for daily runs; the rest waits for the next backfill.
+ */
+export function budgetBackfill(
+  planned: readonly PlannedExport[],
+  limits: { readonly monthlyQuota: number; readonly availableMonthlyQuota: number },
+  reserve: number = Math.ceil(limits.monthlyQuota * 0.1),
+): BackfillBudget {
+  const budget = Math.max(0, limits.availableMonthlyQuota - reserve);
+  if (budget === 0 && planned.length > 0)
+    throw new UsageError(
+      `No export quota to spare for a backfill: ${limits.availableMonthlyQuota} left, ${reserve} kept in reserve`,
+      'Lower --reserve, or run again when quota frees up (rolling 30 days).',
+    );
+  return { now: planned.slice(0, budget), deferred: planned.slice(budget), reserve };
+}
+
+/** The periods of a backfill: the `quarters` fiscal quarters before the current one. */
+export function backfillPeriods(asOf: string, fiscal: FiscalCalendar, quarters: number): string[] {
+  const current = periodOfDate(asOf, fiscal);
+  return Array.from({ length: quarters }, (_, i) => shiftPeriod(current, -(i + 1)));
 }

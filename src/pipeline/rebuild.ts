@@ -6,9 +6,10 @@
  */
 import { decodeResults } from '../clari/index.js';
 import { isAppError } from '../core/index.js';
+import { maintenanceSql } from '../warehouse/index.js';
 import type { Landed } from './landing.js';
 import { loadSnapshot, type LoadOutcome } from './load.js';
-import type { PipelineDeps } from './run.js';
+import type { PipelineDeps } from './types.js';
 
 export interface RebuildResult {
   readonly snapshots: number;
@@ -27,17 +28,6 @@ export function snapshotKey(forecastId: string, period: string, asOf: string): s
   return `${asOf}|${forecastId}|${period}`;
 }
 
-const DERIVED_ALL = [
-  'clari_forecast_entries',
-  'clari_users',
-  'clari_forecasts',
-  'clari_forecast_changes',
-  'clari_snapshots',
-  'clari_fields',
-  'clari_time_frames',
-  'clari_time_periods',
-];
-
 export function rebuildPeriod(
   deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>,
   forecastId: string,
@@ -45,23 +35,14 @@ export function rebuildPeriod(
   options: RebuildOptions,
 ): Promise<RebuildResult> {
   const landed = deps.landing.all().filter((l) => l.manifest.forecastId === forecastId && l.manifest.period === period);
-  return replay(deps, landed, options, async (tx) => {
-    const params = [forecastId, period];
-    await tx.exec('DELETE FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2', params);
-    await tx.exec('DELETE FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2', params);
-    await tx.exec('DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2', params);
-    await tx.exec('DELETE FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2', params);
-  });
+  return replay(deps, landed, options, (tx) => maintenanceSql.clearPeriod(tx, forecastId, period));
 }
 
 export function rebuildAll(
   deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>,
   options: RebuildOptions,
 ): Promise<RebuildResult> {
-  return replay(deps, deps.landing.all(), options, async (tx) => {
-    // WHERE TRUE: BigQuery refuses DELETE without a WHERE clause.
-    for (const table of DERIVED_ALL) await tx.exec(`DELETE FROM ${table} WHERE TRUE`);
-  });
+  return replay(deps, deps.landing.all(), options, (tx) => maintenanceSql.clearDerived(tx));
 }
 
 async function replay(

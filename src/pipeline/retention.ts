@@ -3,7 +3,7 @@
  * (default 8) in the warehouse and the landing. A quarter that is kept keeps its raw landing.
  */
 import { type FiscalCalendar, periodOfDate, shiftPeriod } from '../domain/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import { maintenanceSql, type Warehouse } from '../warehouse/index.js';
 import type { Landing } from './landing.js';
 
 export interface RetentionResult {
@@ -31,10 +31,7 @@ export async function applyRetention(
   let rowsDeleted = 0;
   await wh.transaction(async (tx) => {
     for (const [table, column] of BY_PERIOD) {
-      const [row] = await tx.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${column} < $1`, [cutoff]);
-      const n = Number(row?.n ?? 0);
-      if (n > 0) await tx.exec(`DELETE FROM ${table} WHERE ${column} < $1`, [cutoff]);
-      rowsDeleted += n;
+      rowsDeleted += await maintenanceSql.deleteBeforePeriod(tx, table, column, cutoff);
     }
   });
   // The landing goes only after the warehouse committed, so a failure never leaves rows without their source.

@@ -6,70 +6,8 @@
  */
 import type { WireEntry, WireField, WireTimeFrame, WireUser } from '../clari/index.js';
 import { AppError } from '../core/index.js';
-import type { ColumnBatch, SqlValue, StageSpec } from '../warehouse/index.js';
+import { type ColumnBatch, ENTRY_STAGE, MONEY_COLUMNS, type MoneyColumn, type SqlValue } from '../warehouse/index.js';
 
-export const ENTRY_STAGE: StageSpec = {
-  name: 'stage_entries',
-  // No time_period: every entry must carry the requested one (checked below), so SQL uses that.
-  columns: [
-    { name: 'time_frame_id', type: 'text', repeats: true },
-    { name: 'user_id', type: 'text', repeats: true },
-    { name: 'field_id', type: 'text', repeats: true },
-    // Money is staged as exact integer cents; SQL turns it into DECIMAL(18,2) with Dialect.centsToMoney.
-    { name: 'forecast_value', type: 'bigint' },
-    { name: 'quota_value', type: 'bigint' },
-    { name: 'adjustment_value', type: 'bigint' },
-    { name: 'crm_total_value', type: 'bigint' },
-    { name: 'crm_closed_value', type: 'bigint' },
-    { name: 'is_updated', type: 'boolean' },
-    { name: 'updated_by', type: 'text', repeats: true },
-    { name: 'updated_on', type: 'bigint' },
-    { name: 'currency', type: 'text', repeats: true },
-  ],
-};
-
-export const USER_STAGE: StageSpec = {
-  name: 'stage_users',
-  columns: [
-    'user_id',
-    'name',
-    'email',
-    'crm_id',
-    'hierarchy_id',
-    'hierarchy_name',
-    'parent_hierarchy_id',
-    'parent_hierarchy_name',
-    'scope_id',
-  ].map((name) => ({ name, type: 'text' as const })),
-};
-
-export const FIELD_STAGE: StageSpec = {
-  name: 'stage_fields',
-  columns: [
-    { name: 'field_id', type: 'text' },
-    { name: 'field_name', type: 'text' },
-    { name: 'field_type', type: 'text' },
-    { name: 'is_quota', type: 'boolean' },
-  ],
-};
-
-export const FRAME_STAGE: StageSpec = {
-  name: 'stage_frames',
-  columns: [
-    { name: 'time_frame_id', type: 'text' },
-    { name: 'start_date', type: 'text' },
-    { name: 'end_date', type: 'text' },
-  ],
-};
-
-export const MONEY_COLUMNS = [
-  'forecast_value',
-  'quota_value',
-  'adjustment_value',
-  'crm_total_value',
-  'crm_closed_value',
-] as const;
-export type MoneyColumn = (typeof MONEY_COLUMNS)[number];
 const WIRE_KEYS = {
   forecast_value: 'forecastValue',
   quota_value: 'quotaValue',

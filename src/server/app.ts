@@ -19,8 +19,8 @@ import {
   type Selection,
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
-import { type Clock, isAppError, type Logger, Redactor } from '../core/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
+import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import { NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
 
 export interface ServerDeps {
@@ -52,16 +52,6 @@ interface SelectionQuery {
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 /** Constant-time comparison (of digests, so lengths never leak). */
 const same = (a: string, b: string): boolean => timingSafeEqual(sha256(a), sha256(b));
-
-/** One thing at a time: requests queue for the warehouse instead of sharing its connection. */
-function serialiser(): <T>(work: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(work: () => Promise<T>): Promise<T> => {
-    const run = tail.then(work, work);
-    tail = run.catch(() => undefined);
-    return run;
-  };
-}
 
 const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
@@ -108,52 +98,102 @@ async function resolveSelection(wh: Warehouse, q: SelectionQuery): Promise<Selec
   return select(wh, { forecast, period: q.period, field: q.field });
 }
 
+/** What every route and middleware of one app shares. */
+interface AppScope {
+  readonly deps: ServerDeps;
+  readonly wh: Warehouse;
+  readonly title: string;
+  readonly token: string | undefined;
+  /** The cookie holds a digest of the token, never the token itself. */
+  readonly session: string | undefined;
+  readonly exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  readonly redactText: (text: string) => string;
+  readonly json: (c: Context, value: unknown, status?: Status) => Response;
+  readonly html: (c: Context, nonce: string, page: string, status?: Status) => Response;
+}
+
+type Status = 200 | 400 | 401 | 404 | 500 | 503;
+
 export function createServerApp(deps: ServerDeps): Hono {
-  const wh = deps.warehouse;
-  const title = deps.title ?? 'Clari forecast dashboard';
-  const token = deps.token && deps.token.length > 0 ? deps.token : undefined;
-  // The cookie holds a digest of the token, never the token itself.
-  const session =
-    token === undefined ? undefined : createHash('sha256').update(`clari-dp-session:${token}`).digest('hex');
-  const tokenRedactor = new Redactor([token]);
-  const exclusive = serialiser();
+  const x = appScope(deps);
   const app = new Hono();
-
-  const redactText = (text: string): string => tokenRedactor.redact(deps.redactor.redact(text));
-  const json = (c: Context, value: unknown, status: 200 | 400 | 401 | 404 | 500 | 503 = 200): Response => {
-    c.header('Content-Type', 'application/json; charset=utf-8');
-    return c.body(JSON.stringify(tokenRedactor.redactValue(deps.redactor.redactValue(value))), status);
-  };
-  const html = (c: Context, nonce: string, page: string, status: 200 | 400 | 401 | 404 | 500 | 503 = 200): Response => {
-    c.header('Content-Type', 'text/html; charset=utf-8');
-    c.header(
-      'Content-Security-Policy',
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-    );
-    return c.body(redactText(page), status);
-  };
-  const newNonce = (): string => randomBytes(16).toString('base64');
-  const wantsHtml = (c: Context): boolean =>
-    c.req.path === '/' ||
-    (!c.req.path.startsWith('/api/') &&
-      c.req.path !== '/metrics' &&
-      c.req.path !== '/healthz' &&
-      (c.req.header('accept') ?? '').includes('text/html'));
-
-  const securityHeaders: MiddlewareHandler = async (c, next) => {
-    await next();
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
-    c.res.headers.set('Referrer-Policy', 'no-referrer');
-    c.res.headers.set('X-Frame-Options', 'DENY');
-    c.res.headers.set('Cache-Control', 'no-store');
-    if (!c.res.headers.has('Content-Security-Policy'))
-      c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-  };
   app.use('*', securityHeaders);
+  app.use('*', authenticate(x));
+  app.onError((error, c) => answerError(x, error, c));
+  app.notFound((c) => x.json(c, { error: `not found: ${clip(c.req.path)}` }, 404));
+  healthRoutes(app, x);
+  pageRoute(app, x);
+  apiRoutes(app, x);
+  return app;
+}
 
-  // Authentication: a Bearer header (scripts, Prometheus), the token query parameter once (a link
-  // from Slack; it sets the session cookie), then the cookie (the page's own links and forms).
-  const authenticate: MiddlewareHandler = async (c, next) => {
+function appScope(deps: ServerDeps): AppScope {
+  const token = deps.token && deps.token.length > 0 ? deps.token : undefined;
+  const tokenRedactor = new Redactor([token]);
+  const redactText = (text: string): string => tokenRedactor.redact(deps.redactor.redact(text));
+  return {
+    deps,
+    wh: deps.warehouse,
+    title: deps.title ?? 'Clari forecast dashboard',
+    token,
+    session: token === undefined ? undefined : createHash('sha256').update(`clari-dp-session:${token}`).digest('hex'),
+    // One thing at a time: requests queue for the warehouse instead of sharing its connection.
+    exclusive: serialiser(),
+    redactText,
+    json: (c, value, status = 200) => {
+      c.header('Content-Type', 'application/json; charset=utf-8');
+      return c.body(JSON.stringify(tokenRedactor.redactValue(deps.redactor.redactValue(value))), status);
+    },
+    html: (c, nonce, page, status = 200) => {
+      c.header('Content-Type', 'text/html; charset=utf-8');
+      c.header(
+        'Content-Security-Policy',
+        `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      );
+      return c.body(redactText(page), status);
+    },
+  };
+}
+
+const newNonce = (): string => randomBytes(16).toString('base64');
+
+const wantsHtml = (c: Context): boolean =>
+  c.req.path === '/' ||
+  (!c.req.path.startsWith('/api/') &&
+    c.req.path !== '/metrics' &&
+    c.req.path !== '/healthz' &&
+    (c.req.header('accept') ?? '').includes('text/html'));
+
+/** A message page for browsers, JSON for everyone else. */
+function answerMessage(
+  x: AppScope,
+  c: Context,
+  page: { heading: string; message: string; link?: { href: string; text: string } },
+  status: Status,
+  body: unknown,
+): Response {
+  if (!wantsHtml(c)) return x.json(c, body, status);
+  const nonce = newNonce();
+  return x.html(c, nonce, renderMessage(page, { title: x.title, nonce }), status);
+}
+
+const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  c.res.headers.set('Referrer-Policy', 'no-referrer');
+  c.res.headers.set('X-Frame-Options', 'DENY');
+  c.res.headers.set('Cache-Control', 'no-store');
+  if (!c.res.headers.has('Content-Security-Policy'))
+    c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+};
+
+/**
+ * Authentication: a Bearer header (scripts, Prometheus), the token query parameter once (a link
+ * from Slack; it sets the session cookie), then the cookie (the page's own links and forms).
+ */
+function authenticate(x: AppScope): MiddlewareHandler {
+  const { token, session } = x;
+  return async (c, next) => {
     if (token === undefined || session === undefined || c.req.path === '/healthz') return next();
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('Authorization') ?? '')?.[1];
     if (bearer !== undefined && same(bearer, token)) return next();
@@ -167,69 +207,44 @@ export function createServerApp(deps: ServerDeps): Hono {
     c.header('WWW-Authenticate', 'Bearer realm="clari-dp"');
     const hint =
       'Send the dashboard token as a Bearer token, or open the dashboard link once with the token query parameter (it sets a session cookie).';
-    if (wantsHtml(c)) {
-      const nonce = newNonce();
-      return html(
-        c,
-        nonce,
-        renderMessage({ heading: 'This dashboard needs a token', message: hint }, { title, nonce }),
-        401,
-      );
-    }
-    return json(c, { error: 'unauthorized', hint }, 401);
+    return answerMessage(x, c, { heading: 'This dashboard needs a token', message: hint }, 401, {
+      error: 'unauthorized',
+      hint,
+    });
   };
-  app.use('*', authenticate);
+}
 
-  app.onError((error, c) => {
-    if (error instanceof BadRequest) return json(c, { error: error.message }, 400);
-    if (isAppError(error) && error.code === 'warehouse.locked') {
-      // A run holds the DuckDB file while it loads; the page works again when it finishes.
-      const message = 'The warehouse is busy: a clari-dp run is loading data into it. Try again in a minute.';
-      c.header('Retry-After', '30');
-      if (wantsHtml(c)) {
-        const nonce = newNonce();
-        return html(
-          c,
-          nonce,
-          renderMessage(
-            { heading: 'Loading new data', message, link: { href: c.req.path, text: 'Try again' } },
-            { title, nonce },
-          ),
-          503,
-        );
-      }
-      return json(c, { error: message }, 503);
-    }
-    deps.logger?.error(
-      { path: c.req.path, error: redactText(error instanceof Error ? error.message : String(error)) },
-      'dashboard request failed',
+function answerError(x: AppScope, error: Error, c: Context): Response {
+  if (error instanceof BadRequest) return x.json(c, { error: error.message }, 400);
+  if (isAppError(error) && error.code === 'warehouse.locked') {
+    // A run holds the DuckDB file while it loads; the page works again when it finishes.
+    const message = 'The warehouse is busy: a clari-dp run is loading data into it. Try again in a minute.';
+    c.header('Retry-After', '30');
+    return answerMessage(
+      x,
+      c,
+      { heading: 'Loading new data', message, link: { href: c.req.path, text: 'Try again' } },
+      503,
+      { error: message },
     );
-    const message = redactText(error instanceof Error ? error.message : String(error));
-    if (wantsHtml(c)) {
-      const nonce = newNonce();
-      return html(
-        c,
-        nonce,
-        renderMessage(
-          { heading: 'Something went wrong', message, link: { href: '/', text: 'Try again' } },
-          { title, nonce },
-        ),
-        500,
-      );
-    }
-    return json(c, { error: message }, 500);
-  });
+  }
+  const message = x.redactText(error.message);
+  x.deps.logger?.error({ path: c.req.path, error: message }, 'dashboard request failed');
+  return answerMessage(
+    x,
+    c,
+    { heading: 'Something went wrong', message, link: { href: '/', text: 'Try again' } },
+    500,
+    { error: message },
+  );
+}
 
-  app.notFound((c) => json(c, { error: `not found: ${clip(c.req.path)}` }, 404));
-
+function healthRoutes(app: Hono, x: AppScope): void {
+  const { wh, json } = x;
   app.get('/healthz', async (c) => {
     try {
-      const [row] = await exclusive(() =>
-        wh.query<{ t: string | null }>(
-          "SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')",
-        ),
-      );
-      return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt: row?.t ?? null });
+      const lastSuccessAt = await x.exclusive(() => reportsSql.lastSuccessAt(wh));
+      return json(c, { status: 'ok', warehouse: wh.description, lastSuccessAt });
     } catch (error) {
       // A run holding the DuckDB file is not the server failing: stay healthy (no restart by a probe).
       if (isAppError(error) && error.code === 'warehouse.locked')
@@ -239,69 +254,60 @@ export function createServerApp(deps: ServerDeps): Hono {
           lastSuccessAt: null,
           busy: 'a clari-dp run is loading data',
         });
-      deps.logger?.warn(
-        { error: redactText(error instanceof Error ? error.message : String(error)) },
+      x.deps.logger?.warn(
+        { error: x.redactText(error instanceof Error ? error.message : String(error)) },
         'healthz: warehouse query failed',
       );
       return json(c, { status: 'error', warehouse: wh.description, error: 'warehouse query failed' }, 503);
     }
   });
-
   app.get('/metrics', async (c) => {
-    if (!deps.metricsText) return json(c, { error: 'metrics are not enabled in this server' }, 404);
-    const text = await exclusive(deps.metricsText);
+    const metricsText = x.deps.metricsText;
+    if (!metricsText) return json(c, { error: 'metrics are not enabled in this server' }, 404);
+    const text = await x.exclusive(metricsText);
     c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
-    return c.body(redactText(text), 200);
+    return c.body(x.redactText(text), 200);
   });
+}
 
+function pageRoute(app: Hono, x: AppScope): void {
+  const { wh } = x;
   app.get('/', async (c) => {
     const nonce = newNonce();
-    const frame = { title, nonce };
+    const frame = { title: x.title, nonce };
+    const badSelection = (error: BadRequest): Response =>
+      x.html(
+        c,
+        nonce,
+        renderMessage(
+          {
+            heading: 'Nothing to show for that selection',
+            message: error.message,
+            link: { href: '/', text: 'Show the latest snapshot' },
+          },
+          frame,
+        ),
+        400,
+      );
     let query: SelectionQuery;
     try {
       query = selectionQuery(c);
     } catch (error) {
-      if (error instanceof BadRequest)
-        return html(
-          c,
-          nonce,
-          renderMessage(
-            {
-              heading: 'Nothing to show for that selection',
-              message: error.message,
-              link: { href: '/', text: 'Show the latest snapshot' },
-            },
-            frame,
-          ),
-          400,
-        );
+      if (error instanceof BadRequest) return badSelection(error);
       throw error;
     }
-    return exclusive(async () => {
+    return x.exclusive(async () => {
       let selection: Selection | undefined;
       try {
         selection = await resolveSelection(wh, query);
       } catch (error) {
-        if (error instanceof BadRequest)
-          return html(
-            c,
-            nonce,
-            renderMessage(
-              {
-                heading: 'Nothing to show for that selection',
-                message: error.message,
-                link: { href: '/', text: 'Show the latest snapshot' },
-              },
-              frame,
-            ),
-            400,
-          );
+        if (error instanceof BadRequest) return badSelection(error);
         throw error;
       }
-      const now = deps.clock.now();
-      if (!selection) return html(c, nonce, renderEmpty({ health: await health(wh, 10), now }, frame));
+      const now = x.deps.clock.now();
+      if (!selection) return x.html(c, nonce, renderEmpty({ health: await health(wh, 10), now }, frame));
       const model = {
-        title,
+        title: x.title,
         options: await options(wh, selection.forecast),
         selection,
         headline: await headline(wh, selection),
@@ -318,11 +324,14 @@ export function createServerApp(deps: ServerDeps): Hono {
         health: await health(wh, 10),
         now,
       };
-      return html(c, nonce, renderDashboard(model, frame));
+      return x.html(c, nonce, renderDashboard(model, frame));
     });
   });
+}
 
-  // The JSON API: the read services as they are, so scripts and the page agree.
+/** The JSON API: the read services as they are, so scripts and the page agree. */
+function apiRoutes(app: Hono, x: AppScope): void {
+  const { wh, json, exclusive } = x;
   const withSelection = (read: (selection: Selection) => Promise<unknown>) => async (c: Context) => {
     const query = selectionQuery(c);
     const result = await exclusive(async () => {
@@ -331,20 +340,21 @@ export function createServerApp(deps: ServerDeps): Hono {
     });
     return result ? json(c, result.value) : json(c, { error: NO_SNAPSHOTS }, 404);
   };
-
+  const knownForecast = async (forecast: string) => {
+    const all = await options(wh);
+    if (!all.forecasts.includes(forecast))
+      throw new BadRequest(
+        `unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
+      );
+    return all;
+  };
   app.get('/api/options', async (c) => {
     const forecast = textParam(c, 'forecast');
     return json(
       c,
-      await exclusive(async () => {
-        const all = await options(wh);
-        if (forecast === undefined) return all;
-        if (!all.forecasts.includes(forecast))
-          throw new BadRequest(
-            `unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
-          );
-        return options(wh, forecast);
-      }),
+      await exclusive(async () =>
+        forecast === undefined ? options(wh) : (await knownForecast(forecast), options(wh, forecast)),
+      ),
     );
   });
   app.get(
@@ -372,13 +382,7 @@ export function createServerApp(deps: ServerDeps): Hono {
     if (!(CHANGE_KINDS as readonly string[]).includes(kind))
       throw new BadRequest(`kind must be one of ${CHANGE_KINDS.join(', ')}, got "${clip(kind)}"`);
     const rows = await exclusive(async () => {
-      if (query.forecast !== undefined) {
-        const all = await options(wh);
-        if (!all.forecasts.includes(query.forecast))
-          throw new BadRequest(
-            `unknown forecast "${clip(query.forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
-          );
-      }
+      if (query.forecast !== undefined) await knownForecast(query.forecast);
       return biggestChanges(wh, { forecast: query.forecast, period: query.period, days, limit, kind });
     });
     return json(c, { days, limit, kind, rows });
@@ -387,6 +391,4 @@ export function createServerApp(deps: ServerDeps): Hono {
     const limit = intParam(c, 'limit', 1, 500, 20);
     return json(c, await exclusive(() => health(wh, limit)));
   });
-
-  return app;
 }

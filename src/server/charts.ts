@@ -50,6 +50,42 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
       'accuracy',
       'No closed quarter yet: accuracy needs at least one quarter that has ended (run backfill for history).',
     );
+  const g = accuracyGeometry(points, values, options);
+  const out: string[] = [];
+  out.push(
+    `<svg class="chart" data-chart="accuracy" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="chart-accuracy-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="chart-accuracy-title">Forecast accuracy and WAPE by week of quarter, closed quarters</title>`,
+  );
+  accuracyAxes(out, g);
+  currentWeekMarker(out, g);
+  wapeBars(out, g, points);
+  accuracyLine(out, g, points);
+  accuracyLegend(out, g);
+  out.push('</svg>');
+  return out.join('');
+}
+
+/** Sizes, scales and the week bands of the accuracy chart. */
+interface AccuracyGeometry {
+  readonly width: number;
+  readonly height: number;
+  readonly m: { readonly top: number; readonly right: number; readonly bottom: number; readonly left: number };
+  readonly plotW: number;
+  readonly plotH: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly y: (v: number) => number;
+  readonly weeks: number;
+  readonly band: number;
+  readonly cx: (week: number) => number;
+  readonly current: number | null | undefined;
+}
+
+function accuracyGeometry(
+  points: readonly AccuracyPoint[],
+  values: readonly number[],
+  options: AccuracyChartOptions,
+): AccuracyGeometry {
   const width = options.width ?? 640;
   const height = options.height ?? 290;
   const m = { top: 34, right: 16, bottom: 40, left: 48 };
@@ -57,15 +93,26 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
   const plotH = height - m.top - m.bottom;
   const lo = Math.min(0, Math.floor(Math.min(...values) / 10) * 10);
   const hi = Math.max(100, Math.ceil(Math.max(...values) / 10) * 10);
-  const y = (v: number): number => m.top + plotH - ((v - lo) / (hi - lo)) * plotH;
   const weeks = Math.max(...points.map((p) => p.weekIndex), 1);
   const band = plotW / weeks;
-  const cx = (week: number): number => m.left + (week - 0.5) * band;
-  const out: string[] = [];
-  out.push(
-    `<svg class="chart" data-chart="accuracy" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="chart-accuracy-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">`,
-    `<title id="chart-accuracy-title">Forecast accuracy and WAPE by week of quarter, closed quarters</title>`,
-  );
+  return {
+    width,
+    height,
+    m,
+    plotW,
+    plotH,
+    lo,
+    hi,
+    y: (v) => m.top + plotH - ((v - lo) / (hi - lo)) * plotH,
+    weeks,
+    band,
+    cx: (week) => m.left + (week - 0.5) * band,
+    current: options.currentWeek,
+  };
+}
+
+function accuracyAxes(out: string[], g: AccuracyGeometry): void {
+  const { m, width, height, lo, hi, y, weeks, cx, plotW } = g;
   // Grid and Y axis.
   out.push('<g class="axis y">');
   for (const t of niceTicks(lo, hi, 5)) {
@@ -84,14 +131,22 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
   out.push(
     `<text class="axis-label" x="${n(m.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">week of quarter</text></g>`,
   );
+}
+
+function currentWeekMarker(out: string[], g: AccuracyGeometry): void {
+  const { m, band, plotH, cx, weeks } = g;
   // Current week marker.
-  const current = options.currentWeek;
+  const current = g.current;
   if (typeof current === 'number' && current >= 1 && current <= weeks) {
     out.push(
       `<g class="current-week"><rect class="current" x="${n(m.left + (current - 1) * band)}" y="${m.top}" width="${n(band)}" height="${n(plotH)}"><title>This week of the quarter: week ${current}</title></rect>`,
       `<text x="${n(cx(current))}" y="${m.top - 6}" text-anchor="middle">this week</text></g>`,
     );
   }
+}
+
+function wapeBars(out: string[], g: AccuracyGeometry, points: readonly AccuracyPoint[]): void {
+  const { lo, y, cx, band } = g;
   // WAPE bars.
   const zero = y(Math.max(lo, 0));
   out.push('<g class="series wape">');
@@ -105,6 +160,10 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
     );
   }
   out.push('</g>');
+}
+
+function accuracyLine(out: string[], g: AccuracyGeometry, points: readonly AccuracyPoint[]): void {
+  const { weeks, cx, y, current } = g;
   // Accuracy line and points; the line breaks where a week has no value.
   let d = '';
   let pen = false;
@@ -126,6 +185,10 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
     );
   }
   out.push('</g>');
+}
+
+function accuracyLegend(out: string[], g: AccuracyGeometry): void {
+  const { m } = g;
   // Legend.
   out.push(
     `<g class="legend" transform="translate(${m.left},${14})">`,
@@ -133,8 +196,6 @@ export function accuracyChart(points: readonly AccuracyPoint[], options: Accurac
     `<rect class="bar wape" x="150" y="-6" width="12" height="12"/><text x="168" y="4">WAPE (lower is better)</text>`,
     '</g>',
   );
-  out.push('</svg>');
-  return out.join('');
 }
 
 export interface CoverageChartOptions {

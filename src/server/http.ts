@@ -69,14 +69,36 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
     throw new UsageError(`--port must be a whole number from 0 to 65535, got ${port}`);
   const token = options.token === undefined || options.token === '' ? undefined : options.token;
   checkExposure(host, token);
-  const app = createServerApp({ ...options, token });
+  const running = await serveApp(createServerApp({ ...options, token }), host, port, listenError);
+  return { ...running, url: `${running.url}/` };
+}
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:8080, without a trailing slash. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a Hono app on host:port with @hono/node-server (the dashboard, the scheduler's health
+ * server): bounded timeouts, and a close that finishes requests in flight, drops idle keep-alive
+ * sockets at once and anything left after 3 s. `failure` names a listen error for the user.
+ */
+export async function serveApp(
+  app: { fetch: (request: Request) => Response | Promise<Response> },
+  host: string,
+  port: number,
+  failure: (error: NodeJS.ErrnoException, host: string, port: number) => Error,
+): Promise<RunningServer> {
   // overrideGlobalObjects: false keeps the process's own Request/Response untouched.
   const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 15_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => reject(listenError(error, host, port));
+    const onError = (error: NodeJS.ErrnoException): void => reject(failure(error, host, port));
     server.once('error', onError);
     server.listen(port, host.replace(/^\[(.*)\]$/, '$1'), () => {
       server.off('error', onError);
@@ -86,12 +108,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   const bound = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    url: `${origin(host, bound)}/`,
+    url: origin(host, bound),
     host,
     port: bound,
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
-        // Finish requests in flight, drop idle keep-alive sockets now, and anything left after 3 s.
         const force = setTimeout(() => server.closeAllConnections(), 3_000);
         force.unref();
         server.close(() => {

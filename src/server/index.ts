@@ -7,3 +7,4 @@ export * from './charts.js';
 export * from './format.js';
 export * from './http.js';
 export * from './page.js';
+export * from './status.js';

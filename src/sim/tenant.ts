@@ -270,156 +270,194 @@ export interface PeriodData {
   readonly present: Uint8Array;
 }
 
+/** A period being computed: its weeks and the arrays every step fills. */
+interface PeriodWork extends PeriodData {
+  readonly tenant: Tenant;
+  readonly qStart: number;
+  readonly qEnd: number;
+  /** The day each week's value is read at: its last day, or today for the current week. */
+  readonly weekEnd: readonly number[];
+  readonly lastDay: number;
+  /** The forecast's size relative to the first one. */
+  readonly scale: number;
+  readonly periodIndex: number;
+}
+
 function computePeriod(tenant: Tenant, forecastId: string, periodId: string, day: number): PeriodData {
-  const { fiscal, weekStartDay, seed } = tenant.options;
-  const range = periodRange(periodId, fiscal);
-  const qStart = toEpochDay(range.startDate);
-  const qEnd = toEpochDay(range.endDate);
-  const weeks = weeksOfPeriod(periodId, fiscal, weekStartDay).filter((w) => toEpochDay(w.startDate) <= day);
-  const nW = weeks.length;
-  const users = tenant.users;
-  const nU = users.length;
-  const size = nU * nW;
-  const nan = (): Float64Array => new Float64Array(size).fill(NaN);
-  const call = CALL_FIELDS.map(nan);
-  const crmTotal = CALL_FIELDS.map(nan);
-  const updatedOn = CALL_FIELDS.map(nan);
-  const adjustment = nan();
-  const quota = nan();
-  const closed = nan();
-  const present = new Uint8Array(size);
-  const fIndex = FORECAST_IDS.indexOf(forecastId as (typeof FORECAST_IDS)[number]);
-  const scale = [1, 0.45, 0.3, 0.12, 0.2, 0.35][Math.max(0, fIndex)] ?? 0.25;
-  const periodIndex = Math.floor(qStart / 91);
-  // The day each week's value is read at: its last day, or today for the current week.
-  const weekEnd = weeks.map((w) => Math.min(toEpochDay(w.endDate), day));
-  const lastDay = weekEnd[nW - 1] ?? qStart - 1;
-  const exported: number[] = [];
-
-  for (const user of users) {
+  const work = periodWork(tenant, forecastId, periodId, day);
+  for (const user of tenant.users) {
     if (!tenant.isActive(user, day)) continue;
-    exported.push(user.index);
-    for (let w = 0; w < nW; w++) if (user.joinDay <= weekEnd[w]!) present[user.index * nW + w] = 1;
+    (work.exported as number[]).push(user.index);
+    for (let w = 0; w < work.weeks.length; w++)
+      if (user.joinDay <= work.weekEnd[w]!) work.present[user.index * work.weeks.length + w] = 1;
   }
-
   // Reps: a seeded walk per call field from the first day of the quarter to `lastDay`.
-  for (const user of users) {
-    if (user.level !== 3) continue;
-    const base = `${seed}|${forecastId}|${periodId}|${user.userId}`;
-    const r = seededRandom(base);
-    const q = Math.round(((150_000 + r() * 1_050_000) * scale * (1 + 0.015 * (periodIndex % 40))) / 1000) * 1000;
-    const attainment = 0.45 + r() * 0.95;
-    const finalClosed = q * attainment;
-    const adjFactor = 0.85 + r() * 0.25;
-    const slot0 = user.index * nW;
-    for (let w = 0; w < nW; w++) quota[slot0 + w] = q;
-    const closedAt = (d: number): number =>
-      finalClosed * Math.pow(Math.min(1, Math.max(0, (d - qStart + 1) / (qEnd - qStart + 1))), 1.6);
-    for (let w = 0; w < nW; w++) {
-      const c = closedAt(weekEnd[w]!);
-      closed[slot0 + w] = round2(c);
-    }
-    CALL_FIELDS.forEach((_, f) => {
-      const walk = seededRandom(`${base}|${f}`);
-      const ratio = f === 0 ? 1 : f === 1 ? 1.2 + walk() * 0.3 : 1.7 + walk() * 0.9;
-      const target = (d: number): number => {
-        const c = closedAt(d);
-        const commit = c + Math.max(0, finalClosed - c) * user.bias * 0.85;
-        return commit * ratio;
-      };
-      let value = target(qStart) * (0.9 + walk() * 0.2);
-      let changedAt = qStart;
-      let w = 0;
-      for (let d = qStart - 7; d <= lastDay; d++) {
-        // The walk starts a week early so week 1 (which may begin before the quarter) has a value.
-        const dow = (((d + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
-        const businessDay = dow !== 0 && dow !== 6;
-        const u1 = walk();
-        const u2 = walk();
-        const u3 = walk();
-        if (businessDay && d >= qStart && d <= qEnd && d < user.staleFrom && u1 < 0.22) {
-          value = target(d) * (1 + (u2 - 0.5) * 0.08);
-          if (u3 < 0.04) value *= u2 < 0.5 ? 0.45 + u2 : 1.25 + u2 * 0.7; // hard swing
-          changedAt = d;
-        }
-        while (w < nW && d === weekEnd[w]) {
-          const slot = slot0 + w;
-          call[f]![slot] = round2(value);
-          crmTotal[f]![slot] = round2(
-            f === 2 ? Math.max(value, closedAt(d) * 1.05) : value * (0.92 + (f === 0 ? 0.05 : 0.1)),
-          );
-          const weekStart = toEpochDay(weeks[w]!.startDate);
-          if (changedAt >= weekStart && changedAt <= d)
-            updatedOn[f]![slot] =
-              changedAt * 86_400_000 + 15 * 3_600_000 + (hashString(`${base}|${f}|${w}`) % 7_200_000);
-          if (f === 0 && user.adjusted && w >= nW / 3) adjustment[slot] = round2(value * adjFactor);
-          w++;
-        }
-      }
-    });
-  }
-
+  for (const user of tenant.users) if (user.level === 3) walkRep(work, user);
   // Managers and VPs: their own calls are the team's, nudged by their judgement; the CRO has no call.
-  // Each level is summed in one pass over its members, using the parent each member had that week.
-  for (const level of [2, 1, 0] as const) {
-    for (const user of users) {
-      if (user.level !== level) continue;
-      for (let w = 0; w < nW; w++) {
-        const s = user.index * nW + w;
-        quota[s] = 0;
-        closed[s] = 0;
-        for (let f = 0; f < 3; f++) {
-          call[f]![s] = 0;
-          crmTotal[f]![s] = 0;
-        }
-      }
-    }
-    for (const member of users) {
-      if (member.level !== level + 1) continue;
-      for (let w = 0; w < nW; w++) {
-        const at = weekEnd[w]!;
-        if (!tenant.isActive(member, at)) continue;
-        const s = member.index * nW + w;
-        const p = tenant.parentAt(member, at) * nW + w;
-        quota[p]! += nz(quota[s]!);
-        closed[p]! += nz(closed[s]!);
-        for (let f = 0; f < 3; f++) {
-          call[f]![p]! += nz(call[f]![s]!);
-          crmTotal[f]![p]! += nz(crmTotal[f]![s]!);
-        }
-      }
-    }
-    for (const user of users) {
-      if (user.level !== level) continue;
-      const r = seededRandom(`${seed}|${forecastId}|${periodId}|${user.userId}|mgr`);
-      const judgement = 0.92 + r() * 0.13;
-      for (let w = 0; w < nW; w++) {
-        const s = user.index * nW + w;
-        quota[s] = round2(quota[s]!);
-        closed[s] = round2(closed[s]!);
-        for (let f = 0; f < 3; f++) {
-          crmTotal[f]![s] = round2(crmTotal[f]![s]!);
-          call[f]![s] = level === 0 ? NaN : round2(call[f]![s]! * judgement);
-          if (level > 0 && r() < 0.8) updatedOn[f]![s] = toEpochDay(weeks[w]!.startDate) * 86_400_000 + 14 * 3_600_000;
-        }
-      }
-    }
-  }
+  for (const level of [2, 1, 0] as const) rollUp(work, level);
   return {
     forecastId,
     periodId,
     day,
-    weeks,
-    nUsers: nU,
-    exported,
-    call,
-    crmTotal,
-    updatedOn,
-    adjustment,
-    quota,
-    closed,
-    present,
+    weeks: work.weeks,
+    nUsers: work.nUsers,
+    exported: work.exported,
+    call: work.call,
+    crmTotal: work.crmTotal,
+    updatedOn: work.updatedOn,
+    adjustment: work.adjustment,
+    quota: work.quota,
+    closed: work.closed,
+    present: work.present,
   };
+}
+
+function periodWork(tenant: Tenant, forecastId: string, periodId: string, day: number): PeriodWork {
+  const { fiscal, weekStartDay } = tenant.options;
+  const range = periodRange(periodId, fiscal);
+  const qStart = toEpochDay(range.startDate);
+  const weeks = weeksOfPeriod(periodId, fiscal, weekStartDay).filter((w) => toEpochDay(w.startDate) <= day);
+  const size = tenant.users.length * weeks.length;
+  const nan = (): Float64Array => new Float64Array(size).fill(NaN);
+  const fIndex = FORECAST_IDS.indexOf(forecastId as (typeof FORECAST_IDS)[number]);
+  const weekEnd = weeks.map((w) => Math.min(toEpochDay(w.endDate), day));
+  return {
+    tenant,
+    forecastId,
+    periodId,
+    day,
+    weeks,
+    nUsers: tenant.users.length,
+    exported: [],
+    call: CALL_FIELDS.map(nan),
+    crmTotal: CALL_FIELDS.map(nan),
+    updatedOn: CALL_FIELDS.map(nan),
+    adjustment: nan(),
+    quota: nan(),
+    closed: nan(),
+    present: new Uint8Array(size),
+    qStart,
+    qEnd: toEpochDay(range.endDate),
+    weekEnd,
+    lastDay: weekEnd[weeks.length - 1] ?? qStart - 1,
+    scale: [1, 0.45, 0.3, 0.12, 0.2, 0.35][Math.max(0, fIndex)] ?? 0.25,
+    periodIndex: Math.floor(qStart / 91),
+  };
+}
+
+/** One rep's quota, closed amounts and, per call field, a seeded walk of the call through the quarter. */
+function walkRep(work: PeriodWork, user: SimUser): void {
+  const { qStart, qEnd, weekEnd, quota, closed } = work;
+  const nW = work.weeks.length;
+  const base = `${work.tenant.options.seed}|${work.forecastId}|${work.periodId}|${user.userId}`;
+  const r = seededRandom(base);
+  const q =
+    Math.round(((150_000 + r() * 1_050_000) * work.scale * (1 + 0.015 * (work.periodIndex % 40))) / 1000) * 1000;
+  const attainment = 0.45 + r() * 0.95;
+  const finalClosed = q * attainment;
+  const adjFactor = 0.85 + r() * 0.25;
+  const slot0 = user.index * nW;
+  for (let w = 0; w < nW; w++) quota[slot0 + w] = q;
+  const closedAt = (d: number): number =>
+    finalClosed * Math.pow(Math.min(1, Math.max(0, (d - qStart + 1) / (qEnd - qStart + 1))), 1.6);
+  for (let w = 0; w < nW; w++) closed[slot0 + w] = round2(closedAt(weekEnd[w]!));
+  CALL_FIELDS.forEach((_, f) => walkCall(work, user, f, { base, slot0, finalClosed, adjFactor, closedAt }));
+}
+
+function walkCall(
+  work: PeriodWork,
+  user: SimUser,
+  f: number,
+  rep: { base: string; slot0: number; finalClosed: number; adjFactor: number; closedAt: (d: number) => number },
+): void {
+  const { qStart, qEnd, weekEnd, weeks } = work;
+  const { base, slot0, finalClosed, closedAt } = rep;
+  const nW = weeks.length;
+  const walk = seededRandom(`${base}|${f}`);
+  const ratio = f === 0 ? 1 : f === 1 ? 1.2 + walk() * 0.3 : 1.7 + walk() * 0.9;
+  const target = (d: number): number => {
+    const c = closedAt(d);
+    const commit = c + Math.max(0, finalClosed - c) * user.bias * 0.85;
+    return commit * ratio;
+  };
+  let value = target(qStart) * (0.9 + walk() * 0.2);
+  let changedAt = qStart;
+  let w = 0;
+  for (let d = qStart - 7; d <= work.lastDay; d++) {
+    // The walk starts a week early so week 1 (which may begin before the quarter) has a value.
+    const dow = (((d + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday
+    const businessDay = dow !== 0 && dow !== 6;
+    const u1 = walk();
+    const u2 = walk();
+    const u3 = walk();
+    if (businessDay && d >= qStart && d <= qEnd && d < user.staleFrom && u1 < 0.22) {
+      value = target(d) * (1 + (u2 - 0.5) * 0.08);
+      if (u3 < 0.04) value *= u2 < 0.5 ? 0.45 + u2 : 1.25 + u2 * 0.7; // hard swing
+      changedAt = d;
+    }
+    while (w < nW && d === weekEnd[w]) {
+      const slot = slot0 + w;
+      work.call[f]![slot] = round2(value);
+      work.crmTotal[f]![slot] = round2(
+        f === 2 ? Math.max(value, closedAt(d) * 1.05) : value * (0.92 + (f === 0 ? 0.05 : 0.1)),
+      );
+      const weekStart = toEpochDay(weeks[w]!.startDate);
+      if (changedAt >= weekStart && changedAt <= d)
+        work.updatedOn[f]![slot] =
+          changedAt * 86_400_000 + 15 * 3_600_000 + (hashString(`${base}|${f}|${w}`) % 7_200_000);
+      if (f === 0 && user.adjusted && w >= nW / 3) work.adjustment[slot] = round2(value * rep.adjFactor);
+      w++;
+    }
+  }
+}
+
+/** One level of managers: each sums its members (by the parent each had that week), then applies its judgement. */
+function rollUp(work: PeriodWork, level: 0 | 1 | 2): void {
+  const { tenant, weeks, weekEnd, quota, closed, call, crmTotal, updatedOn } = work;
+  const users = tenant.users;
+  const nW = weeks.length;
+  for (const user of users) {
+    if (user.level !== level) continue;
+    for (let w = 0; w < nW; w++) {
+      const s = user.index * nW + w;
+      quota[s] = 0;
+      closed[s] = 0;
+      for (let f = 0; f < 3; f++) {
+        call[f]![s] = 0;
+        crmTotal[f]![s] = 0;
+      }
+    }
+  }
+  for (const member of users) {
+    if (member.level !== level + 1) continue;
+    for (let w = 0; w < nW; w++) {
+      const at = weekEnd[w]!;
+      if (!tenant.isActive(member, at)) continue;
+      const s = member.index * nW + w;
+      const p = tenant.parentAt(member, at) * nW + w;
+      quota[p]! += nz(quota[s]!);
+      closed[p]! += nz(closed[s]!);
+      for (let f = 0; f < 3; f++) {
+        call[f]![p]! += nz(call[f]![s]!);
+        crmTotal[f]![p]! += nz(crmTotal[f]![s]!);
+      }
+    }
+  }
+  for (const user of users) {
+    if (user.level !== level) continue;
+    const r = seededRandom(`${tenant.options.seed}|${work.forecastId}|${work.periodId}|${user.userId}|mgr`);
+    const judgement = 0.92 + r() * 0.13;
+    for (let w = 0; w < nW; w++) {
+      const s = user.index * nW + w;
+      quota[s] = round2(quota[s]!);
+      closed[s] = round2(closed[s]!);
+      for (let f = 0; f < 3; f++) {
+        crmTotal[f]![s] = round2(crmTotal[f]![s]!);
+        call[f]![s] = level === 0 ? NaN : round2(call[f]![s]! * judgement);
+        if (level > 0 && r() < 0.8) updatedOn[f]![s] = toEpochDay(weeks[w]!.startDate) * 86_400_000 + 14 * 3_600_000;
+      }
+    }
+  }
 }
 
 const nz = (v: number): number => (Number.isNaN(v) ? 0 : v);

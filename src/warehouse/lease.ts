@@ -7,33 +7,27 @@
  * transaction also locks the row until the commit, so no takeover can slip between check and commit.
  */
 import { AppError } from '../core/index.js';
-import { LEASE_SQL, leaseTable } from './run-lock-sql.js';
-import { pollLock, type WarehouseLock, type WarehouseLockOptions } from './run-lock.js';
+import { pollLock, type WarehouseLock, type WarehouseLockOptions } from './run-lock-poll.js';
+import * as runLocksSql from './sql/run-locks.js';
+import type { LeaseRow } from './sql/run-locks.js';
 import type { Row, SqlValue, StageSpec, Stager, Warehouse } from './types.js';
 
 const LEASE = 'run';
 /** Between two takeover attempts: a statement on a cloud warehouse costs money; a lease is held for minutes. */
 const POLL_MS = 5_000;
 
-interface LeaseRow {
-  readonly token: string | number;
-  readonly holder: string | null;
-  readonly expires_at: string | number;
-}
-
 export async function leaseLock(wh: Warehouse, options: WarehouseLockOptions): Promise<WarehouseLock> {
   const { clock, leaseTtlMs: ttl, holder } = options;
   const side = await options.openSession();
-  const read = (target: Warehouse): Promise<LeaseRow[]> => target.query<LeaseRow & Row>(LEASE_SQL.read, [LEASE]);
+  const read = (target: Warehouse): Promise<LeaseRow[]> => runLocksSql.readLease(target, LEASE);
   const mine = (rows: readonly LeaseRow[], token: number): boolean =>
     rows.length > 0 && rows.every((row) => Number(row.token) === token);
   let token: number;
   try {
-    for (const sql of leaseTable(side.dialect)) await side.exec(sql);
-    await side.exec(LEASE_SQL.seed(side.dialect), [LEASE]);
+    await runLocksSql.ensureLease(side, LEASE);
     token = await pollLock(options, `${wh.description} (lease "${LEASE}" in clari_run_leases)`, POLL_MS, async () => {
       const now = clock.now();
-      await side.exec(LEASE_SQL.take, [LEASE, holder.label, holder.key, now, now + ttl]);
+      await runLocksSql.takeLease(side, LEASE, holder, now, now + ttl);
       const rows = await read(side);
       if (rows.length > 0 && rows.every((row) => row.holder === holder.label)) return { taken: Number(rows[0]!.token) };
       const row = rows.find((r) => r.holder !== holder.label);
@@ -69,7 +63,7 @@ export async function leaseLock(wh: Warehouse, options: WarehouseLockOptions): P
       if (transactions > 0 || clock.now() - lastRenewed < ttl / 3) continue;
       try {
         const at = clock.now();
-        await side.exec(LEASE_SQL.renew, [LEASE, token, at + ttl]);
+        await runLocksSql.renewLease(side, LEASE, token, at + ttl);
         const rows = await read(side);
         if (!mine(rows, token)) {
           options.onLost?.(lost(rows));
@@ -83,7 +77,7 @@ export async function leaseLock(wh: Warehouse, options: WarehouseLockOptions): P
   })();
   const fence = async (tx: Warehouse): Promise<void> => {
     const at = clock.now();
-    await tx.exec(LEASE_SQL.renew, [LEASE, token, at + ttl]);
+    await runLocksSql.renewLease(tx, LEASE, token, at + ttl);
     const rows = await read(tx);
     if (!mine(rows, token)) throw lost(rows);
     lastRenewed = at;
@@ -94,7 +88,7 @@ export async function leaseLock(wh: Warehouse, options: WarehouseLockOptions): P
     release: async () => {
       stop.abort();
       await heartbeat;
-      await side.exec(LEASE_SQL.release, [LEASE, token]).catch(() => undefined);
+      await runLocksSql.releaseLease(side, LEASE, token).catch(() => undefined);
       await side.close();
     },
   };

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SEVERITIES } from '../../src/alerts/index.js';
-import { VIEW_NAMES } from '../../src/analytics/index.js';
+import { viewsSql } from '../../src/warehouse/index.js';
+
+const { VIEW_NAMES } = viewsSql;
 import { CHANGE_KINDS } from '../../src/changes/index.js';
 import { TABLES } from '../../src/warehouse/index.js';
 import { DBT_DIR, generatedFiles, MARTS, stagingModel } from '../../scripts/dbt-generate.js';

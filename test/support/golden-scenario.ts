@@ -20,7 +20,16 @@ import {
 import { metricsText } from '../../src/app/index.js';
 import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
 import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } from '../../src/pipeline/index.js';
-import { checkPrivileges, migrationStatus, type Warehouse } from '../../src/warehouse/index.js';
+import {
+  bundleSql,
+  checkPrivileges,
+  migrationStatus,
+  reportsSql,
+  lockWarehouse,
+  runLocksSql,
+  type Warehouse,
+  type WarehouseLockOptions,
+} from '../../src/warehouse/index.js';
 import { FakeClock } from '../../src/core/index.js';
 import { leaseLock } from '../../src/warehouse/lease.js';
 import { testPipeline } from './pipeline.js';
@@ -78,6 +87,30 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     await loadSignalEvents(wh, { forecastId: FORECAST, period, asOf: DAY2 });
     await backtest(wh, alerts, { period });
     expect(await metricsText(wh)).toContain('clari_exports_total');
+    // `clari-dp changes` and the demo's summary.
+    // Two of each: the BigQuery emulation's transpiler drops the parentheses of a one-element IN list.
+    await reportsSql.listChanges(wh, {
+      since: DAY1,
+      forecasts: [FORECAST, 'other_forecast'],
+      periods: [period, '2020_Q1'],
+      minPct: 1,
+      kind: 'changed',
+      limit: 50,
+    });
+    await reportsSql.tableCounts(wh);
+    await reportsSql.biggestMovesOn(wh, DAY2);
+    // The debug bundle's reads.
+    await bundleSql.peopleValues(wh);
+    await bundleSql.recentRuns(wh, 20);
+    await bundleSql.recentJobs(wh, ['job_id', 'run_id', 'status'], 100);
+    await bundleSql.errorRows(wh, 1000);
+    await bundleSql.runsByStatus(wh);
+    await bundleSql.appliedMigrations(wh);
+    // BigQuery keeps INFORMATION_SCHEMA per dataset: there the bundle reports this section's error instead.
+    await bundleSql.schemaColumns(wh).catch(() => undefined);
+    await bundleSql.rowCount(wh, 'clari_snapshots');
+    await bundleSql.fieldsSeen(wh);
+    await bundleSql.engineVersion(wh);
 
     await rebuildPeriod(p.deps, FORECAST, period, { runId: 'golden-rebuild-period', allowTruncated: false });
     const rebuilt = await rebuildAll(p.deps, { runId: 'golden-rebuild', allowTruncated: false });
@@ -87,16 +120,23 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
 
     // The lease that serialises runs where sessions outlive their clients: take it, commit under its
     // fence, release it. One session plays both (the lease's side session is this one).
-    const lease = await leaseLock(wh, {
+    const leaseOptions: WarehouseLockOptions = {
       mode: 'lease',
       holder: { label: 'golden run', key: 'golden' },
       clock: new FakeClock(),
       waitMs: 0,
       leaseTtlMs: 60_000,
       openSession: () => Promise.resolve(sameSession(wh)),
-    });
-    await lease.warehouse.transaction((tx) => tx.exec('DELETE FROM clari_run_leases WHERE lease = $1', ['none']));
+    };
+    const lease = await leaseLock(wh, leaseOptions);
+    await lease.warehouse.transaction((tx) => runLocksSql.readLease(tx, 'none'));
     await lease.release();
+    if (wh.dialect.name === 'postgres') {
+      // PostgreSQL's own run lock: the advisory lock on the run's session, named for waiting runs.
+      const advisory = await lockWarehouse(wh, { ...leaseOptions, mode: 'auto' });
+      await runLocksSql.advisoryHolder(wh);
+      await advisory.release();
+    }
 
     const status = await migrationStatus(wh, ALL_MIGRATIONS);
     expect(status.pending).toEqual([]);

@@ -26,11 +26,14 @@ export function callerSource(): string {
     .split('\n')
     .map((line) => FRAME.exec(line.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ file: m[2]!, fn: (m[1] ?? '').replace(/^(Object|Array)\./, '') }));
+    .map((m) => ({ file: m[2]!, fn: (m[1] ?? '').replace(/^(Object|Array|Module)\./, '') }));
   // Callbacks have no name: an anonymous frame takes the name of the next named frame of its file.
   const outside = frames.filter(
     (f) =>
-      !f.file.startsWith('warehouse/') || f.file === 'warehouse/migrations.ts' || f.file === 'warehouse/privileges.ts',
+      !f.file.startsWith('warehouse/') ||
+      f.file.startsWith('warehouse/sql/') ||
+      f.file === 'warehouse/migrations.ts' ||
+      f.file === 'warehouse/privileges.ts',
   );
   const first = outside[0] ?? frames[0];
   if (!first) return 'test';
@@ -84,12 +87,18 @@ export class RecordingWarehouse implements Warehouse {
     });
   }
 
+  /** BEGIN and COMMIT are the adapter's own statements; those of `work` are tagged by their callers. */
   transaction<T>(work: (tx: Warehouse) => Promise<T>): Promise<T> {
-    return this.tagged(() => this.inner.transaction((tx) => work(new RecordingWarehouse(tx, this.log))));
+    return sources.run(`warehouse/${this.inner.dialect.name} transaction`, () =>
+      this.inner.transaction((tx) => work(new RecordingWarehouse(tx, this.log))),
+    );
   }
 
+  /** Bulk loads are the adapter's own statements: they are filed under its bulk path, whoever opened the stage. */
   async openStage(spec: StageSpec): Promise<Stager> {
-    const stager = await this.tagged((source) => {
+    const source = `warehouse/${this.inner.dialect.name} bulk load`;
+    const bulk = <T>(work: () => Promise<T>): Promise<T> => sources.run(source, work);
+    const stager = await bulk(() => {
       this.log?.push({
         sql: `-- bulk load into ${spec.name} (${this.inner.dialect.name} adapter: ${this.inner.dialect.name === 'duckdb' ? 'appender' : 'COPY FROM STDIN'})`,
         source,
@@ -97,9 +106,9 @@ export class RecordingWarehouse implements Warehouse {
       return this.inner.openStage(spec);
     });
     return {
-      append: (batch) => this.tagged(() => stager.append(batch)),
-      close: () => this.tagged(() => stager.close()),
-      drop: () => this.tagged(() => stager.drop()),
+      append: (batch) => bulk(() => stager.append(batch)),
+      close: () => bulk(() => stager.close()),
+      drop: () => bulk(() => stager.drop()),
     };
   }
 

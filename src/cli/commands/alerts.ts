@@ -6,7 +6,7 @@ import { isPeriodId } from '../../domain/index.js';
 import { backtest } from '../../pipeline/index.js';
 import { migrateWarehouse } from '../../analytics/index.js';
 import { sqlTimestamp } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { render } from '../render.js';
 import { formatOf } from './changes.js';

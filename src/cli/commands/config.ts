@@ -1,7 +1,7 @@
 /** `clari-dp config show`: the effective configuration with each value's origin; secrets masked. */
 import { configLines, describeOrigin } from '../../config/index.js';
 import { UsageError } from '../../core/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, table } from '../output.js';
 
 export const config: CommandAction = (context, _o, args) => {

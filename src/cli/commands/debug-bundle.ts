@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { collectDebugBundle, debugBundleArchive } from '../../app/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 
 export const debugBundle: CommandAction = async (context, o) => {

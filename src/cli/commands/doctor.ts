@@ -1,6 +1,6 @@
 /** `clari-dp doctor`: readiness checks, one PASS/WARN/FAIL line each; exit 1 on any FAIL. */
 import { alertSetup, createClariClient, doctorChecks, formatChecks, openConfiguredWarehouse } from '../../app/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 
 export const doctor: CommandAction = async (context, o) => {

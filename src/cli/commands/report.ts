@@ -15,7 +15,7 @@ import {
 } from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
 import { formatOf } from './changes.js';
@@ -57,122 +57,149 @@ async function selection(wh: Warehouse, o: Record<string, unknown>): Promise<Sel
   return chosen;
 }
 
-async function build(
+type Format = 'table' | 'csv' | 'json';
+
+/** A report's title line, on a terminal only. */
+const heading =
+  (format: Format) =>
+  (text: string): string =>
+    format === 'table' ? `${text}\n\n` : '';
+
+const BUILDERS: Record<
+  (typeof REPORTS)[number],
+  (wh: Warehouse, o: Record<string, unknown>, format: Format) => Promise<string>
+> = {
+  accuracy: accuracyReport,
+  coverage: coverageReport,
+  reps: repsReport,
+  changes: changesReport,
+  health: healthReport,
+};
+
+function build(
   wh: Warehouse,
   name: (typeof REPORTS)[number],
   o: Record<string, unknown>,
-  format: 'table' | 'csv' | 'json',
+  format: Format,
 ): Promise<string> {
-  const title = (text: string): string => (format === 'table' ? `${text}\n\n` : '');
-  switch (name) {
-    case 'accuracy': {
-      const s = await selection(wh, o);
-      const rows = await accuracyByWeek(wh, s.forecast, s.field);
-      return (
-        title(`Forecast accuracy of ${s.fieldName} on ${s.forecast} by week of quarter (reps, closed periods)`) +
-        render(
-          rows,
-          [
-            ['week', (r) => String(r.weekIndex)],
-            ['accuracy', (r) => pct(r.accuracyPct)],
-            ['WAPE', (r) => pct(r.wapePct)],
-            ['bias', (r) => pct(r.biasPct)],
-            ['periods', (r) => String(r.periods)],
-          ],
-          format,
-        )
-      );
-    }
-    case 'coverage': {
-      const s = await selection(wh, o);
-      const rows = await coverageByTeam(wh, s);
-      return (
-        title(`Pipeline coverage by team: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`) +
-        render(
-          rows,
-          [
-            ['team', (r) => r.manager],
-            ['pipeline', (r) => money(r.pipeline)],
-            ['quota left', (r) => money(r.remainingQuota)],
-            ['coverage', (r) => plain(r.coverage)],
-            ['required', (r) => plain(r.requiredCoverage)],
-          ],
-          format,
-        )
-      );
-    }
-    case 'reps': {
-      const s = await selection(wh, o);
-      const rows = await reps(wh, s);
-      return (
-        title(`Rep performance: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`) +
-        render(
-          rows,
-          [
-            ['owner', (r) => r.owner],
-            ['manager', (r) => r.manager ?? ''],
-            ['forecast', (r) => money(r.forecastAmount)],
-            ['quota', (r) => money(r.quota)],
-            ['closed', (r) => money(r.closed)],
-            ['attainment', (r) => pct(r.attainmentPct)],
-            ['fcst/quota', (r) => pct(r.forecastToQuotaPct)],
-            ['bias', (r) => pct(r.biasPct)],
-            ['weeks stale', (r) => plain(r.weeksSinceUpdate)],
-            ['largest move 7d', (r) => money(r.largestMove7d)],
-          ],
-          format,
-        )
-      );
-    }
-    case 'changes': {
-      const rows = await biggestChanges(wh, {
-        forecast: o.forecast as string | undefined,
-        period: o.period as string | undefined,
-        days: typeof o.days === 'number' ? o.days : 7,
-        limit: typeof o.limit === 'number' ? o.limit : 50,
-      });
-      return (
-        title('Biggest forecast changes of the last 7 days') +
-        render(
-          rows,
-          [
-            ['snapshot', (r) => r.snapshot],
-            ['forecast', (r) => r.forecast],
-            ['period', (r) => r.period],
-            ['owner', (r) => r.owner],
-            ['field', (r) => r.field],
-            ['previous', (r) => money(r.previous)],
-            ['current', (r) => money(r.current)],
-            ['change', (r) => money(r.change)],
-            ['change %', (r) => pct(r.changePct)],
-          ],
-          format,
-        )
-      );
-    }
-    case 'health': {
-      const h = await health(wh, typeof o.limit === 'number' ? o.limit : 20);
-      if (format === 'json') return `${JSON.stringify(h)}\n`;
-      const summary = `completion ${pct(h.completionPct)} · avg export latency ${h.avgLatencyMs === null ? '–' : `${(h.avgLatencyMs / 1000).toFixed(1)} s`} · last success ${h.lastSuccessAt ?? 'never'} · quota left ${h.quotaLeft ?? '–'}/${h.quotaLimit ?? '–'}`;
-      return (
-        title(`Pipeline health: ${summary}`) +
-        render(
-          h.runs,
-          [
-            ['started', (r) => r.startedAt],
-            ['status', (r) => r.status],
-            ['trigger', (r) => r.trigger],
-            ['as of', (r) => r.asOf],
-            ['exports', (r) => String(r.exports)],
-            ['failed', (r) => String(r.exportsFailed)],
-            ['rows', (r) => plain(r.rowsLoaded)],
-            ['changes', (r) => plain(r.changes)],
-            ['alerts', (r) => plain(r.alerts)],
-            ['duration', (r) => (r.durationMs === null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`)],
-          ],
-          format,
-        )
-      );
-    }
-  }
+  return BUILDERS[name](wh, o, format);
+}
+
+async function accuracyReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
+  const title = heading(format);
+  const s = await selection(wh, o);
+  const rows = await accuracyByWeek(wh, s.forecast, s.field);
+  return (
+    title(`Forecast accuracy of ${s.fieldName} on ${s.forecast} by week of quarter (reps, closed periods)`) +
+    render(
+      rows,
+      [
+        ['week', (r) => String(r.weekIndex)],
+        ['accuracy', (r) => pct(r.accuracyPct)],
+        ['WAPE', (r) => pct(r.wapePct)],
+        ['bias', (r) => pct(r.biasPct)],
+        ['periods', (r) => String(r.periods)],
+      ],
+      format,
+    )
+  );
+}
+
+async function coverageReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
+  const title = heading(format);
+  const s = await selection(wh, o);
+  const rows = await coverageByTeam(wh, s);
+  return (
+    title(`Pipeline coverage by team: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`) +
+    render(
+      rows,
+      [
+        ['team', (r) => r.manager],
+        ['pipeline', (r) => money(r.pipeline)],
+        ['quota left', (r) => money(r.remainingQuota)],
+        ['coverage', (r) => plain(r.coverage)],
+        ['required', (r) => plain(r.requiredCoverage)],
+      ],
+      format,
+    )
+  );
+}
+
+async function repsReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
+  const title = heading(format);
+  const s = await selection(wh, o);
+  const rows = await reps(wh, s);
+  return (
+    title(`Rep performance: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`) +
+    render(
+      rows,
+      [
+        ['owner', (r) => r.owner],
+        ['manager', (r) => r.manager ?? ''],
+        ['forecast', (r) => money(r.forecastAmount)],
+        ['quota', (r) => money(r.quota)],
+        ['closed', (r) => money(r.closed)],
+        ['attainment', (r) => pct(r.attainmentPct)],
+        ['fcst/quota', (r) => pct(r.forecastToQuotaPct)],
+        ['bias', (r) => pct(r.biasPct)],
+        ['weeks stale', (r) => plain(r.weeksSinceUpdate)],
+        ['largest move 7d', (r) => money(r.largestMove7d)],
+      ],
+      format,
+    )
+  );
+}
+
+async function changesReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
+  const title = heading(format);
+  const rows = await biggestChanges(wh, {
+    forecast: o.forecast as string | undefined,
+    period: o.period as string | undefined,
+    days: typeof o.days === 'number' ? o.days : 7,
+    limit: typeof o.limit === 'number' ? o.limit : 50,
+  });
+  return (
+    title('Biggest forecast changes of the last 7 days') +
+    render(
+      rows,
+      [
+        ['snapshot', (r) => r.snapshot],
+        ['forecast', (r) => r.forecast],
+        ['period', (r) => r.period],
+        ['owner', (r) => r.owner],
+        ['field', (r) => r.field],
+        ['previous', (r) => money(r.previous)],
+        ['current', (r) => money(r.current)],
+        ['change', (r) => money(r.change)],
+        ['change %', (r) => pct(r.changePct)],
+      ],
+      format,
+    )
+  );
+}
+
+async function healthReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
+  const title = heading(format);
+  const h = await health(wh, typeof o.limit === 'number' ? o.limit : 20);
+  if (format === 'json') return `${JSON.stringify(h)}\n`;
+  const summary = `completion ${pct(h.completionPct)} · avg export latency ${h.avgLatencyMs === null ? '–' : `${(h.avgLatencyMs / 1000).toFixed(1)} s`} · last success ${h.lastSuccessAt ?? 'never'} · quota left ${h.quotaLeft ?? '–'}/${h.quotaLimit ?? '–'}`;
+  return (
+    title(`Pipeline health: ${summary}`) +
+    render(
+      h.runs,
+      [
+        ['started', (r) => r.startedAt],
+        ['status', (r) => r.status],
+        ['trigger', (r) => r.trigger],
+        ['as of', (r) => r.asOf],
+        ['exports', (r) => String(r.exports)],
+        ['failed', (r) => String(r.exportsFailed)],
+        ['rows', (r) => plain(r.rowsLoaded)],
+        ['changes', (r) => plain(r.changes)],
+        ['alerts', (r) => plain(r.alerts)],
+        ['duration', (r) => (r.durationMs === null ? '' : `${(r.durationMs / 1000).toFixed(1)} s`)],
+      ],
+      format,
+    )
+  );
 }

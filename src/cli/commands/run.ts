@@ -8,10 +8,19 @@ import {
   runSettings,
   startRun,
 } from '../../app/index.js';
-import { UsageError } from '../../core/index.js';
-import { periodOfDate, shiftPeriod } from '../../domain/index.js';
-import { JobState, Landing, planExports, type PlannedExport, runPipeline } from '../../pipeline/index.js';
-import type { CommandAction } from '../main.js';
+import {
+  backfillPeriods,
+  budgetBackfill,
+  type ExportDecision,
+  JobState,
+  Landing,
+  planExports,
+  type PlannedExport,
+  planRun,
+  quotaCost,
+  runPipeline,
+} from '../../pipeline/index.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode, table } from '../output.js';
 import { progress } from '../progress.js';
 import { summaryJson, summaryText } from '../summary.js';
@@ -25,12 +34,8 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
   const asOf = resolveAsOf(o.asOf, ctx);
   const fiscal = { startMonth: config.fiscalYearStartMonth };
   let periods = config.periods.list;
-  if (command === 'backfill' && !periods) {
-    // Past quarters only: the `quarters` before the current one.
-    const current = periodOfDate(asOf, fiscal);
-    const quarters = typeof o.quarters === 'number' ? o.quarters : 8;
-    periods = Array.from({ length: quarters }, (_, i) => shiftPeriod(current, -(i + 1)));
-  }
+  if (command === 'backfill' && !periods)
+    periods = backfillPeriods(asOf, fiscal, typeof o.quarters === 'number' ? o.quarters : 8);
   let planned = planExports({
     forecasts: forecastSpecs(config),
     periods,
@@ -55,19 +60,10 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
   try {
     let deferred: PlannedExport[] = [];
     if (command === 'backfill') {
-      // Quota-aware: spend at most what is left, keeping a reserve for daily runs; the rest waits.
       const limits = await pipelineDeps(ctx, warehouse).client.getLimits();
-      const reserve = typeof o.reserve === 'number' ? o.reserve : Math.ceil(limits.monthlyQuota * 0.1);
-      const budget = Math.max(0, limits.availableMonthlyQuota - reserve);
-      if (planned.length > budget) {
-        deferred = planned.slice(budget);
-        planned = planned.slice(0, budget);
-      }
-      if (planned.length === 0)
-        throw new UsageError(
-          `No export quota to spare for a backfill: ${limits.availableMonthlyQuota} left, ${reserve} kept in reserve`,
-          'Lower --reserve, or run again when quota frees up (rolling 30 days).',
-        );
+      const budget = budgetBackfill(planned, limits, typeof o.reserve === 'number' ? o.reserve : undefined);
+      planned = budget.now;
+      deferred = budget.deferred;
     }
     const bar = progress(ctx.io.stderr, ctx.io.isTTY && !ctx.json, planned.length);
     const summary = await runPipeline(
@@ -89,6 +85,14 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
   }
 }
 
+/** How the dry run names each source (`run --dry-run --json` prints these). */
+const SOURCE_LABEL: Record<ExportDecision['source'], (d: ExportDecision) => string> = {
+  landed: () => 'landing (unloaded)',
+  cache: () => 'landing (cache)',
+  resume: (d) => (d.resumeJobId ? `resume job ${d.resumeJobId}` : 'resume the job an interrupted run posted'),
+  new: () => 'new export',
+};
+
 async function dryRun(
   ctx: AppContext,
   planned: readonly PlannedExport[],
@@ -96,22 +100,12 @@ async function dryRun(
   noCache: boolean,
 ): Promise<ExitCode> {
   const { dataDir } = ctx.loaded.config;
-  const landing = new Landing(dataDir, ctx.clock);
-  const jobs = new JobState(dataDir);
-  const rows = planned.map((task) => {
-    const pending = jobs.get(JobState.key(task.fingerprint, task.asOf));
-    const cached =
-      !noCache && landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, cacheTtlMs);
-    const source = pending?.landedPath
-      ? 'landing (unloaded)'
-      : cached
-        ? 'landing (cache)'
-        : pending
-          ? `resume job ${pending.jobId}`
-          : 'new export';
-    return { task, source, cost: source === 'new export' ? 1 : 0 };
+  const decisions = planRun({ landing: new Landing(dataDir, ctx.clock), jobs: new JobState(dataDir) }, planned, {
+    noCache,
+    cacheTtlMs,
   });
-  const cost = rows.reduce((n, r) => n + r.cost, 0);
+  const rows = decisions.map((d) => ({ task: d.task, source: SOURCE_LABEL[d.source](d) }));
+  const cost = quotaCost(decisions);
   let limits:
     | { availableMonthlyQuota: number; monthlyQuota: number; availableConcurrentLimit: number; concurrentLimit: number }
     | undefined;

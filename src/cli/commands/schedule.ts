@@ -1,10 +1,9 @@
 /**
  * `clari-dp schedule`: a long-running process that runs exactly what `clari-dp run` runs on a cron
- * expression (app/scheduler.ts), with a tiny node:http server for `/healthz` (and `/metrics` once
- * the metrics module plugs in `metricsText`). SIGTERM/SIGINT stop it gracefully: the current run
+ * expression (app/scheduler.ts), with `/healthz` and `/metrics` on the dashboard's server stack
+ * (server/status.ts). SIGTERM/SIGINT stop it gracefully: the current run
  * finishes (never killed mid-transaction), then the process exits 0.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import {
   acquireLock,
@@ -18,7 +17,8 @@ import {
   type SchedulerEvent,
 } from '../../app/index.js';
 import { describeError, UsageError } from '../../core/index.js';
-import type { CommandAction } from '../main.js';
+import { createStatusApp, type RunningServer, serveApp } from '../../server/index.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode } from '../output.js';
 import { run } from './run.js';
 
@@ -76,15 +76,59 @@ export async function runSchedule(
   const port = typeof o.port === 'number' ? o.port : DEFAULT_PORT;
   const host = typeof o.host === 'string' && o.host !== '' ? o.host : '127.0.0.1';
   const { dataDir } = ctx.loaded.config;
-  const print = (line: string, fields: Record<string, unknown>): void =>
+  const print: Print = (line, fields) =>
     ctx.io.stderr(
       ctx.redactor.redact(
         ctx.json ? `${JSON.stringify({ event: line, ...fields })}\n` : `clari-dp schedule: ${sentence(line, fields)}\n`,
       ),
     );
 
-  // Each fire runs `run` with this command's flags (forecasts, periods, warehouse, cache); the
-  // business date is "today" at fire time, and clari_sync_runs records trigger "schedule".
+  const scheduler = createScheduler(ctx, { ...o, cron: o.cron }, hooks, timezone, print);
+
+  // One scheduler per data dir: a second one would only find every run locked.
+  const lock = acquireLock(join(dataDir, 'state', 'scheduler'), 'schedule', () => ctx.clock.now());
+  let server: RunningServer | undefined;
+  let unwire: (() => void) | undefined;
+  try {
+    const health = healthOf(scheduler, ctx.clock.now(), () => ctx.clock.now());
+    const listening = await serveApp(
+      createStatusApp({ health, metricsText: hooks.metricsText }),
+      host,
+      port,
+      listenError,
+    );
+    server = listening;
+    hooks.onListening?.(listening.url);
+
+    const stopped = new Promise<void>((resolve) => {
+      unwire = hooks.onStopRequest(stopRequests(scheduler, print, resolve));
+    });
+    scheduler.start();
+    const next = scheduler.nextRuns(3).map((d) => d.toISOString());
+    ctx.io.stdout(
+      ctx.json
+        ? `${JSON.stringify({ event: 'schedule.started', url: listening.url, cron: o.cron, timezone, nextRuns: next })}\n`
+        : `listening on ${listening.url} (GET /healthz)\nschedule "${o.cron}" in ${timezone}; next runs ${next.join(', ')}\n`,
+    );
+    await stopped;
+    print('stopped', {});
+    return EXIT.ok;
+  } finally {
+    unwire?.();
+    if (server) await server.close();
+    lock.release();
+  }
+}
+
+/** The scheduler of this command: each fire runs `run` with this command's flags. */
+function createScheduler(
+  ctx: AppContext,
+  o: Record<string, unknown> & { cron: string },
+  hooks: ScheduleHooks,
+  timezone: string,
+  print: Print,
+): Scheduler {
+  // The business date is "today" at fire time, and clari_sync_runs records trigger "schedule".
   const runOptions: Record<string, unknown> = { ...o, trigger: typeof o.trigger === 'string' ? o.trigger : 'schedule' };
   delete runOptions.asOf;
   delete runOptions.dryRun;
@@ -95,12 +139,11 @@ export async function runSchedule(
     loaded: { ...ctx.loaded, config: { ...config, run: { ...config.run, lockWaitMs: config.schedule.lockWaitMs } } },
   };
   const runOnce = hooks.runOnce ?? (() => run(() => runCtx, runOptions, []));
-
-  const scheduler = new Scheduler({
+  return new Scheduler({
     cron: o.cron,
     timezone,
     clock: ctx.clock,
-    stateFile: join(dataDir, 'state', 'schedule.json'),
+    stateFile: join(ctx.loaded.config.dataDir, 'state', 'schedule.json'),
     catchUp: o.catchUp !== false,
     logger: ctx.logger,
     job: async (fire) => {
@@ -118,66 +161,48 @@ export async function runSchedule(
       hooks.onEvent?.(event);
     },
   });
-
-  // One scheduler per data dir: a second one would only find every run locked.
-  const lock = acquireLock(join(dataDir, 'state', 'scheduler'), 'schedule', () => ctx.clock.now());
-  let server: Server | undefined;
-  let unwire: (() => void) | undefined;
-  try {
-    const started = ctx.clock.now();
-    const health = (): { code: number; body: unknown } => {
-      const s = scheduler.status();
-      const up = s.state !== 'stopping' && s.state !== 'stopped';
-      return {
-        code: up ? 200 : 503,
-        body: {
-          status: up ? 'ok' : s.state,
-          schedule: { cron: s.cron, timezone: s.timezone },
-          running: s.current,
-          lastRun: s.lastRun,
-          lastSuccessFireAt: s.lastSuccessFireAt,
-          nextRun: s.nextRunAt,
-          nextRuns: up ? scheduler.nextRuns(3).map((d) => d.toISOString()) : [],
-          runs: s.runs,
-          failures: s.failures,
-          skipped: s.skipped,
-          uptimeSeconds: Math.round((ctx.clock.now() - started) / 1000),
-        },
-      };
-    };
-    const listening = await listen(host, port, (req, res) => serve(req, res, health, hooks.metricsText));
-    server = listening.server;
-    hooks.onListening?.(listening.url);
-
-    const stopped = new Promise<void>((resolve) => {
-      let requests = 0;
-      unwire = hooks.onStopRequest((reason) => {
-        requests++;
-        if (requests > 1) {
-          const running = scheduler.status().current;
-          if (running) print('still-stopping', { reason, running: running.fireAt });
-          return;
-        }
-        print('stopping', { reason, waitingForRun: scheduler.status().current !== null });
-        void scheduler.stop().then(resolve);
-      });
-    });
-    scheduler.start();
-    const next = scheduler.nextRuns(3).map((d) => d.toISOString());
-    ctx.io.stdout(
-      ctx.json
-        ? `${JSON.stringify({ event: 'schedule.started', url: listening.url, cron: o.cron, timezone, nextRuns: next })}\n`
-        : `listening on ${listening.url} (GET /healthz)\nschedule "${o.cron}" in ${timezone}; next runs ${next.join(', ')}\n`,
-    );
-    await stopped;
-    print('stopped', {});
-    return EXIT.ok;
-  } finally {
-    unwire?.();
-    if (server) await close(server);
-    lock.release();
-  }
 }
+
+/** The /healthz answer: 200 while the scheduler runs, 503 once it stops. */
+function healthOf(scheduler: Scheduler, started: number, now: () => number): () => { code: number; body: unknown } {
+  return () => {
+    const s = scheduler.status();
+    const up = s.state !== 'stopping' && s.state !== 'stopped';
+    return {
+      code: up ? 200 : 503,
+      body: {
+        status: up ? 'ok' : s.state,
+        schedule: { cron: s.cron, timezone: s.timezone },
+        running: s.current,
+        lastRun: s.lastRun,
+        lastSuccessFireAt: s.lastSuccessFireAt,
+        nextRun: s.nextRunAt,
+        nextRuns: up ? scheduler.nextRuns(3).map((d) => d.toISOString()) : [],
+        runs: s.runs,
+        failures: s.failures,
+        skipped: s.skipped,
+        uptimeSeconds: Math.round((now() - started) / 1000),
+      },
+    };
+  };
+}
+
+/** The first stop request stops the scheduler after its current run; later ones say what it waits for. */
+function stopRequests(scheduler: Scheduler, print: Print, stopped: () => void): (reason: string) => void {
+  let requests = 0;
+  return (reason) => {
+    requests++;
+    if (requests > 1) {
+      const running = scheduler.status().current;
+      if (running) print('still-stopping', { reason, running: running.fireAt });
+      return;
+    }
+    print('stopping', { reason, waitingForRun: scheduler.status().current !== null });
+    void scheduler.stop().then(stopped);
+  };
+}
+
+type Print = (line: string, fields: Record<string, unknown>) => void;
 
 function statusOf(code: ExitCode): RunStatus {
   return code === EXIT.ok ? 'success' : code === EXIT.partial ? 'partial' : 'failed';
@@ -236,69 +261,11 @@ function sentence(event: string, f: Record<string, unknown>): string {
   }
 }
 
-function serve(
-  req: IncomingMessage,
-  res: ServerResponse,
-  health: () => { code: number; body: unknown },
-  metricsText: (() => Promise<string>) | undefined,
-): void {
-  const path = (req.url ?? '/').split('?')[0];
-  const send = (code: number, type: string, body: string): void => {
-    res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store' });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  };
-  const json = (code: number, body: unknown): void =>
-    send(code, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.setHeader('allow', 'GET, HEAD');
-    json(405, { error: 'method not allowed' });
-    return;
-  }
-  const work =
-    path === '/healthz'
-      ? Promise.resolve(health()).then((h) => json(h.code, h.body))
-      : path === '/metrics' && metricsText
-        ? metricsText().then((text) => send(200, 'text/plain; version=0.0.4; charset=utf-8', text))
-        : Promise.resolve(
-            json(404, {
-              error: path === '/metrics' ? 'metrics are not available in this version' : 'not found',
-              paths: ['/healthz'],
-            }),
-          );
-  work.catch(() => {
-    if (!res.headersSent) json(500, { error: 'internal error' });
-    else res.destroy();
-  });
-}
-
-function listen(
-  host: string,
-  port: number,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(handler);
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
-          ? new UsageError(
-              `The health server cannot listen on ${host}:${port} (${error.code})`,
-              'Pick another --port (0 picks a free one) or --host.',
-            )
-          : error,
-      );
-    });
-    server.listen(port, host, () => {
-      const address = server.address();
-      const actual = typeof address === 'object' && address ? address.port : port;
-      resolve({ server, url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}` });
-    });
-  });
-}
-
-function close(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  return error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+    ? new UsageError(
+        `The health server cannot listen on ${host}:${port} (${error.code})`,
+        'Pick another --port (0 picks a free one) or --host.',
+      )
+    : error;
 }

@@ -8,7 +8,7 @@ import { migrateWarehouse } from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
 import { checkExposure, DEFAULT_HOST, DEFAULT_PORT, startDashboard } from '../../server/index.js';
 import { parseWarehouseUrl, sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 
 export const serve: CommandAction = async (context, o) => {

@@ -2,7 +2,7 @@
 import { systemClock } from '../../core/index.js';
 import { FAULT_KINDS, type FaultKind, startSimulator } from '../../sim/index.js';
 import { UsageError } from '../../core/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT } from '../output.js';
 
 export const sim: CommandAction = async (ctx, o) => {

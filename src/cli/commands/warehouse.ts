@@ -4,7 +4,7 @@ import { randomHex } from '../../core/index.js';
 import { Landing, applyRetention, rebuildAll } from '../../pipeline/index.js';
 import { migrateWarehouse as applyMigrations } from '../../analytics/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
-import type { CommandAction } from '../main.js';
+import type { CommandAction } from '../command.js';
 import { EXIT, type ExitCode } from '../output.js';
 
 async function withWarehouse(

@@ -9,12 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import { DeferredTransaction } from '../deferred-transaction.js';
 import type { Dialect } from '../dialect.js';
-import { fileStager } from '../ndjson-file.js';
 import { rewritePlaceholders } from '../placeholders.js';
 import { normaliseTimestamp } from '../results.js';
-import type { Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
+import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
 import { bigqueryDialect } from './dialect.js';
 import { classifyBigquery } from './errors.js';
+import { openBigqueryStage } from './stage.js';
 import type { BigquerySettings } from './config.js';
 
 /** A result column: name, GoogleSQL type (STRING, INT64, NUMERIC, TIMESTAMP, ...), scale when declared. */
@@ -47,8 +47,6 @@ export interface BigqueryClient {
   /** Ends the session and releases the client. */
   close(): Promise<void>;
 }
-
-const STAGE_TYPES: Record<StageType, string> = { text: 'STRING', double: 'FLOAT64', bigint: 'INT64', boolean: 'BOOL' };
 
 /** A statement with `$n` turned into `@pn`, NULLs inlined (an untyped NULL parameter is an error). */
 export function bindQuery(sql: string, values: readonly SqlValue[], session: boolean): BigqueryQuery {
@@ -140,41 +138,26 @@ export class BigqueryWarehouse implements Warehouse {
     return this.tx.splits;
   }
 
-  async openStage(spec: StageSpec): Promise<Stager> {
-    await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
-    await this.exec(
-      this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')),
-    );
-    return fileStager(
+  openStage(spec: StageSpec): Promise<Stager> {
+    return openBigqueryStage(
+      {
+        exec: (sql) => this.exec(sql),
+        run: (sql) => this.run(sql, [], false).then(() => undefined),
+        runInSession: (sql) => this.run(sql).then(() => undefined),
+        load: (path, table, fields) =>
+          this.client.load(path, table, fields).catch((error: unknown) => {
+            throw classifyBigquery(error, this.description);
+          }),
+        createStage: (name, columns) => this.dialect.createStage(name, columns),
+        table: (name) => this.dialect.table(name),
+        token: this.token,
+      },
       spec,
-      (path) => this.loadInto(spec, path),
-      () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
     );
   }
 
   async close(): Promise<void> {
     await this.client.close().catch(() => undefined);
-  }
-
-  /** Load job into a scratch table outside the session, then one INSERT into the session temp table. */
-  private async loadInto(spec: StageSpec, path: string): Promise<void> {
-    const scratch = `clari_dp_stage_${this.token}_${spec.name}`;
-    const qualified = this.dialect.table(scratch);
-    const fields = spec.columns.map((c) => ({ name: c.name, type: STAGE_TYPES[c.type] }));
-    const columns = spec.columns.map((c) => c.name).join(', ');
-    await this.run(
-      `CREATE OR REPLACE TABLE ${qualified} (${fields.map((f) => `${f.name} ${f.type}`).join(', ')}) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY))`,
-      [],
-      false,
-    );
-    try {
-      await this.client.load(path, scratch, fields).catch((error: unknown) => {
-        throw classifyBigquery(error, this.description);
-      });
-      await this.run(`INSERT INTO ${spec.name} (${columns}) SELECT ${columns} FROM ${qualified}`);
-    } finally {
-      await this.run(`DROP TABLE IF EXISTS ${qualified}`, [], false).catch(() => undefined);
-    }
   }
 
   private async run(sql: string, params: readonly SqlValue[] = [], session = true): Promise<BigqueryResult> {

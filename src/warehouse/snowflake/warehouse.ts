@@ -1,17 +1,16 @@
 /**
  * The Warehouse port on Snowflake, over a small client port (adapter.ts wraps snowflake-sdk in it,
- * tests use a fake). Bulk loads stream into a gzipped NDJSON file, PUT it to a temporary internal
- * stage and COPY INTO the staging table: one round trip per table instead of one per row. Results
+ * tests use a fake). Bulk loads are stage.ts (PUT to a temporary internal stage, COPY INTO). Results
  * come back with lower-case column names and the port's value shapes. Transactions defer BEGIN to
  * the first write, because DDL (the staging tables) would commit an open one.
  */
 import { DeferredTransaction } from '../deferred-transaction.js';
-import { fileStager } from '../ndjson-file.js';
 import { bindPlaceholders } from '../placeholders.js';
 import { normaliseTimestamp } from '../results.js';
-import type { Row, SqlValue, StageSpec, StageType, Stager, Warehouse } from '../types.js';
+import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
 import { snowflakeDialect } from './dialect.js';
 import { classifySnowflake } from './errors.js';
+import { openSnowflakeStage } from './stage.js';
 
 export type SnowflakeBind = string | number | boolean | null;
 
@@ -36,34 +35,6 @@ export interface SnowflakeClient {
 /** Session settings that make results and names predictable whatever the account's defaults are. */
 export const SESSION_SETTINGS =
   "ALTER SESSION SET TIMEZONE = 'UTC', DATE_OUTPUT_FORMAT = 'YYYY-MM-DD', TIMESTAMP_NTZ_OUTPUT_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF3', TIMESTAMP_TYPE_MAPPING = 'TIMESTAMP_NTZ', QUOTED_IDENTIFIERS_IGNORE_CASE = FALSE, AUTOCOMMIT = TRUE";
-
-/** The temporary internal stage bulk loads go through; it disappears with the session. */
-export const LOAD_STAGE = 'clari_dp_load';
-
-const STAGE_TYPES: Record<StageType, string> = {
-  text: 'VARCHAR',
-  double: 'DOUBLE',
-  bigint: 'BIGINT',
-  boolean: 'BOOLEAN',
-};
-
-/** Creates the load stage; DDL, so it goes through the transaction logic like any other. */
-export const CREATE_LOAD_STAGE = `CREATE TEMPORARY STAGE IF NOT EXISTS ${LOAD_STAGE}`;
-
-/** The statements that move a staged file into a staging table. */
-export function copyStatements(spec: StageSpec, file: string): string[] {
-  const target = `@${LOAD_STAGE}/${spec.name}/`;
-  return [
-    `PUT '${pathUrl(file)}' ${target} AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE`,
-    // FORCE: the staging table is new for every load, but load metadata would skip a re-used file name.
-    `COPY INTO ${spec.name} FROM ${target} FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE`,
-  ];
-}
-
-/** `file://` URL for PUT; quotes are doubled because the path sits in a string literal. */
-function pathUrl(path: string): string {
-  return `file://${path.replace(/\\/g, '/').replace(/'/g, "''")}`;
-}
 
 function bindValue(value: SqlValue): SnowflakeBind {
   return typeof value === 'bigint' ? value.toString() : value;
@@ -122,22 +93,17 @@ export class SnowflakeWarehouse implements Warehouse {
   }
 
   async openStage(spec: StageSpec): Promise<Stager> {
-    await this.exec(`DROP TABLE IF EXISTS ${spec.name}`);
-    await this.exec(
-      this.dialect.createStage(spec.name, spec.columns.map((c) => `${c.name} ${STAGE_TYPES[c.type]}`).join(', ')),
-    );
-    if (!this.stageReady) {
-      await this.exec(CREATE_LOAD_STAGE);
-      this.stageReady = true;
-    }
-    // PUT and COPY bypass the transaction logic: the staging table is temporary and new.
-    return fileStager(
-      spec,
-      async (path) => {
-        for (const sql of copyStatements(spec, path)) await this.run(sql);
+    const stager = await openSnowflakeStage(
+      {
+        exec: (sql) => this.exec(sql),
+        run: (sql) => this.run(sql).then(() => undefined),
+        createStage: (name, columns) => this.dialect.createStage(name, columns),
+        loadStageReady: this.stageReady,
       },
-      () => this.exec(`DROP TABLE IF EXISTS ${spec.name}`),
+      spec,
     );
+    this.stageReady = true;
+    return stager;
   }
 
   async close(): Promise<void> {

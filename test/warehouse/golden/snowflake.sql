@@ -1,5 +1,7 @@
--- Golden SQL, snowflake: every distinct statement clari-dp sent in test/support/golden-scenario.ts,
--- grouped by the function that sent it (163 statements). Regenerate: npx vitest run test/warehouse/golden.test.ts -u
+-- Golden SQL, snowflake: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
+-- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
+-- migrations, privilege probes and the adapter's bulk path besides) (174 statements).
+-- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
 CREATE TABLE IF NOT EXISTS clari_schema_migrations (
@@ -361,53 +363,16 @@ SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j
   j.latency_ms, j."rows", j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
 FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id;
 
--- ===== pipeline/run.ts runPipeline =====
+-- ===== warehouse/sql/runs.ts markInterruptedRuns =====
 UPDATE clari_sync_runs SET status = 'failed', error = :1 WHERE status = 'running';
 
+-- ===== warehouse/sql/runs.ts insertRun =====
 INSERT INTO clari_sync_runs (run_id, started_at, status, as_of, "trigger", exports) VALUES (:1, :2, :3, :4, :5, :6);
 
-UPDATE clari_sync_runs SET finished_at = :2, status = :3, error = :4, exports_failed = :5, rows_loaded = :6, changes = :7, alerts = :8, duration_ms = :9, quota_left = :10, quota_limit = :11, concurrency_limit = :12 WHERE run_id = :1;
-
--- ===== pipeline/load.ts loadSnapshot =====
+-- ===== warehouse/sql/load.ts latestSnapshotDate =====
 SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2;
 
-SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2 AND snapshot_date < :3 ORDER BY snapshot_date DESC LIMIT 1;
-
-SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL LIMIT 1;
-
-BEGIN TRANSACTION;
-
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries s;
-
-INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
-     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
-            CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), q.quota, CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)),
-            :2, :1, :3, :4, s.time_frame_id, s.is_updated, s.currency, :5
-     FROM stage_entries s
-     LEFT JOIN stage_fields f ON f.field_id = s.field_id
-     LEFT JOIN stage_users u ON u.user_id = s.user_id
-     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
-     LEFT JOIN (SELECT qs.user_id, max(CAST(CAST(qs.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2))) AS quota
-                FROM stage_entries qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
-                WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
-     WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
-
-INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
-     VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10);
-
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
-       FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
-
-UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
-
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
-
--- ===== pipeline/load.ts stagePayload =====
+-- ===== warehouse/snowflake bulk load =====
 DROP TABLE IF EXISTS stage_entries;
 
 CREATE TEMPORARY TABLE stage_entries (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR);
@@ -442,16 +407,36 @@ PUT 'file://<tmp>/stage_frames.json.gz' @clari_dp_load/stage_frames/ AUTO_COMPRE
 
 COPY INTO stage_frames FROM @clari_dp_load/stage_frames/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
 
+COMMIT;
+
+DROP TABLE IF EXISTS clari_dp_probe_stage;
+
+CREATE TEMPORARY TABLE clari_dp_probe_stage (id BIGINT);
+
+PUT 'file://<tmp>/clari_dp_probe_stage.json.gz' @clari_dp_load/clari_dp_probe_stage/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
+
+COPY INTO clari_dp_probe_stage FROM @clari_dp_load/clari_dp_probe_stage/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
+
+-- ===== warehouse/sql/load.ts repeatedKeys =====
+SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/load.ts createDiffStage =====
 DROP TABLE IF EXISTS stage_entries_diff;
 
 CREATE TEMPORARY TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR);
 
-COMMIT;
+-- ===== warehouse/sql/load.ts previousSnapshot =====
+SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2 AND snapshot_date < :3 ORDER BY snapshot_date DESC LIMIT 1;
 
--- ===== pipeline/load.ts mergePartialRows =====
-SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
+-- ===== warehouse/sql/load.ts hasCurrentVersions =====
+SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL LIMIT 1;
 
--- ===== pipeline/load.ts applyUsers =====
+-- ===== warehouse/sql/load.ts insertFirstVersions =====
+BEGIN TRANSACTION;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries s;
+
+-- ===== warehouse/sql/load.ts applyUsers =====
 UPDATE clari_users t SET name = s.name, email = s.email, crm_id = s.crm_id, hierarchy_id = s.hierarchy_id, hierarchy_name = s.hierarchy_name, parent_hierarchy_id = s.parent_hierarchy_id, parent_hierarchy_name = s.parent_hierarchy_name, scope_id = s.scope_id
      FROM stage_users s WHERE t.user_id = s.user_id AND t.valid_to IS NULL AND t.valid_from = :1 AND (s.name IS DISTINCT FROM t.name OR s.email IS DISTINCT FROM t.email OR s.crm_id IS DISTINCT FROM t.crm_id OR s.hierarchy_id IS DISTINCT FROM t.hierarchy_id OR s.hierarchy_name IS DISTINCT FROM t.hierarchy_name OR s.parent_hierarchy_id IS DISTINCT FROM t.parent_hierarchy_id OR s.parent_hierarchy_name IS DISTINCT FROM t.parent_hierarchy_name OR s.scope_id IS DISTINCT FROM t.scope_id);
 
@@ -462,7 +447,7 @@ INSERT INTO clari_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_n
      SELECT s.user_id, s.name, s.email, s.crm_id, s.hierarchy_id, s.hierarchy_name, s.parent_hierarchy_id, s.parent_hierarchy_name, s.scope_id, :1, NULL FROM stage_users s
      WHERE NOT EXISTS (SELECT 1 FROM clari_users t WHERE t.user_id = s.user_id AND t.valid_to IS NULL);
 
--- ===== pipeline/load.ts applyDimensions =====
+-- ===== warehouse/sql/load.ts applyDimensions =====
 DELETE FROM clari_fields WHERE forecast_id = :1 AND field_id IN (SELECT field_id FROM stage_fields);
 
 INSERT INTO clari_fields (forecast_id, field_id, field_name, field_type, is_quota, last_seen) SELECT :1, field_id, field_name, field_type, is_quota, :2 FROM stage_fields;
@@ -475,40 +460,76 @@ DELETE FROM clari_time_periods WHERE time_period = :1;
 
 INSERT INTO clari_time_periods (time_period, start_date, end_date, label, year) VALUES (:1, CAST(:2 AS DATE), CAST(:3 AS DATE), :4, :5);
 
--- ===== pipeline/load.ts reconcile =====
+-- ===== warehouse/sql/load.ts insertDailyForecasts =====
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), q.quota, CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)),
+            :2, :1, :3, :4, s.time_frame_id, s.is_updated, s.currency, :5
+     FROM stage_entries s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(CAST(CAST(qs.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2))) AS quota
+                FROM stage_entries qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
+
+-- ===== warehouse/sql/load.ts insertSnapshotLedger =====
+INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
+     VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10);
+
+-- ===== warehouse/sql/load.ts loadedSums =====
 SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value
      FROM clari_forecast_entries
      WHERE forecast_id = :1 AND time_period = :2 AND valid_from <= :3 AND (valid_to IS NULL OR valid_to > :3);
 
--- ===== pipeline/run.ts recordJob =====
+-- ===== warehouse/sql/runs.ts recordExportJob =====
 DELETE FROM clari_export_jobs WHERE run_id = :1 AND forecast_id = :2 AND time_period = :3;
 
 INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, "rows", payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
      VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10, :11, :12, :13, :14, :15, :16, :17, :18, :19, :20, :21, :22, CAST(:23 AS DECIMAL(18,2)), CAST(:24 AS DECIMAL(18,2)), :25, :26);
 
--- ===== pipeline/run.ts loadOne =====
+-- ===== warehouse/snowflake transaction =====
 COMMIT;
 
--- ===== changes/events.ts loadChangeEvents =====
+-- ===== warehouse/sql/changes.ts changeRows =====
 SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
             c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
             (SELECT max(f.quota_amount) FROM clari_forecasts f WHERE f.forecast_name = c.forecast_name AND f.time_period = c.time_period AND f.snapshot_date = c.current_snapshot AND f.user_id = c.user_id) AS quota
      FROM clari_forecast_changes c WHERE c.forecast_name = :1 AND c.time_period = :2 AND c.current_snapshot = :3
      ORDER BY c.forecast_name, c.time_period, c.user_id, c.field_id, c.change_kind;
 
--- ===== pipeline/notify.ts ownerPlaces =====
+-- ===== warehouse/sql/alerts.ts currentUserPlaces =====
 SELECT user_id, email, hierarchy_id, hierarchy_name, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL;
 
--- ===== pipeline/notify.ts sentLog =====
+-- ===== warehouse/sql/alerts.ts sentSince =====
 SELECT fingerprint, channel, max(created_at) AS last FROM clari_alerts WHERE status = 'sent' AND created_at >= :1 GROUP BY fingerprint, channel;
 
--- ===== pipeline/notify.ts undeliveredEarlier =====
+-- ===== warehouse/sql/alerts.ts undeliveredSince =====
 SELECT channel, payload FROM clari_alerts WHERE status IN ('failed', 'pending') AND created_at >= :1 AND run_id <> :2;
 
--- ===== pipeline/notify.ts sentForDate =====
+-- ===== warehouse/sql/alerts.ts sentForDate =====
 SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_runs r ON r.run_id = a.run_id WHERE a.status = 'sent' AND r.as_of = :1 AND a.run_id <> :2;
 
--- ===== changes/detect.ts detectChanges =====
+-- ===== warehouse/sql/runs.ts finishRun =====
+UPDATE clari_sync_runs SET finished_at = :2, status = :3, error = :4, exports_failed = :5, rows_loaded = :6, changes = :7, alerts = :8, duration_ms = :9, quota_left = :10, quota_limit = :11, concurrency_limit = :12 WHERE run_id = :1;
+
+-- ===== warehouse/sql/load.ts applyVersionChanges =====
+BEGIN TRANSACTION;
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
+
+UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d
+       WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+
+-- ===== warehouse/sql/changes.ts detectChanges =====
 DELETE FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot = :3;
 
 INSERT INTO clari_forecast_changes (owner_email, owner_name, field_id, forecast_name, time_period, previous_amount, current_amount, change_amount, change_pct, previous_snapshot, current_snapshot, detected_at, user_id, field_name, change_kind, run_id)
@@ -539,7 +560,7 @@ INSERT INTO clari_forecast_changes (owner_email, owner_name, field_id, forecast_
 
 SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot = :3;
 
--- ===== pipeline/retention.ts applyRetention =====
+-- ===== warehouse/sql/maintenance.ts deleteBeforePeriod =====
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < :1;
 
 SELECT count(*) AS n FROM clari_forecasts WHERE time_period < :1;
@@ -564,30 +585,24 @@ DELETE FROM clari_time_frames WHERE time_period < :1;
 
 DELETE FROM clari_time_periods WHERE time_period < :1;
 
-COMMIT;
-
--- ===== pipeline/notify.ts recordPlan =====
+-- ===== warehouse/sql/alerts.ts replaceAlert =====
 BEGIN TRANSACTION;
 
 DELETE FROM clari_alerts WHERE alert_id = :1 AND channel = :2;
 
 INSERT INTO clari_alerts (alert_id, rule, severity, channel, status, fingerprint, created_at, payload, run_id, error) VALUES (:1, :2, :3, :4, :5, :6, :7, :8, :9, :10);
 
-COMMIT;
-
--- ===== pipeline/notify.ts recordOutcome =====
+-- ===== warehouse/sql/alerts.ts updateAlertOutcome =====
 BEGIN TRANSACTION;
 
 UPDATE clari_alerts SET status = :3, error = :4, payload = :5 WHERE alert_id = :1 AND channel = :2;
 
-COMMIT;
-
--- ===== pipeline/load.ts alreadyLoaded =====
+-- ===== warehouse/sql/load.ts ledgerOfPayload =====
 SELECT s.entries, s.users, (SELECT max(j.payload_sum) FROM clari_export_jobs j
                                  WHERE j.forecast_id = s.forecast_id AND j.time_period = s.time_period AND j.snapshot_date = s.snapshot_date AND j.payload_sha256 = s.payload_sha256) AS payload_sum
      FROM clari_snapshots s WHERE s.forecast_id = :1 AND s.time_period = :2 AND s.snapshot_date = :3 AND s.payload_sha256 = :4;
 
--- ===== pipeline/load.ts undoSnapshot =====
+-- ===== warehouse/sql/load.ts undoSnapshot =====
 BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_from = :3;
@@ -600,42 +615,47 @@ DELETE FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2
 
 DELETE FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2 AND snapshot_date = :3;
 
--- ===== analytics/queries.ts options =====
+-- ===== warehouse/sql/reports.ts forecastNames =====
 SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
 
+-- ===== warehouse/sql/reports.ts periodsOf =====
 SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = :1 ORDER BY p DESC;
 
+-- ===== warehouse/sql/reports.ts callFieldsOf =====
 SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = :1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
 
--- ===== analytics/queries.ts select =====
+-- ===== warehouse/sql/reports.ts latestSnapshotOf =====
 SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2;
 
--- ===== analytics/queries.ts headline =====
+-- ===== warehouse/sql/reports.ts topCoverage =====
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3),
      tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
             (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
 
+-- ===== warehouse/sql/reports.ts topCall =====
 SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3 AND p.manager_user_id IS NULL) AS own,
             (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3
                AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = :1 AND t.time_period = :2 AND t.field_id = :3 AND t.manager_user_id IS NULL)) AS reports;
 
+-- ===== warehouse/sql/reports.ts currentWeek =====
 SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = :2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2);
 
+-- ===== warehouse/sql/reports.ts accuracyAtWeek =====
 SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = :1 AND field_id = :2 AND week_index = :3 AND period_status = 'closed' AND is_rep;
 
--- ===== analytics/queries.ts accuracyByWeek =====
+-- ===== warehouse/sql/reports.ts accuracyByWeek =====
 SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = :1 AND field_id = :2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
--- ===== analytics/queries.ts coverageByTeam =====
+-- ===== warehouse/sql/reports.ts teamCoverage =====
 SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
      FROM v_pipeline_coverage WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3 AND NOT is_rep AND manager_user_id IS NOT NULL
      ORDER BY coverage ASC NULLS LAST, owner_name;
 
--- ===== analytics/queries.ts biggestChanges =====
+-- ===== warehouse/sql/reports.ts biggestChanges =====
 SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND change_kind = :2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
@@ -644,7 +664,7 @@ SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_na
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND forecast_name = :2 AND time_period = :3 AND change_kind = :4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
--- ===== analytics/queries.ts reps =====
+-- ===== warehouse/sql/reports.ts reps =====
 SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
@@ -652,12 +672,13 @@ SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forec
      WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3
      ORDER BY p.owner_name, p.user_id;
 
--- ===== analytics/queries.ts health =====
+-- ===== warehouse/sql/reports.ts recentRuns =====
 SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
 
+-- ===== warehouse/sql/reports.ts lastSuccessAt =====
 SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
 
--- ===== changes/signals.ts weeklySignals =====
+-- ===== warehouse/sql/changes.ts weeklySignalRows =====
 WITH w AS (
        SELECT e.time_period, e.user_id, e.field_id, e.time_frame_id, CAST(e.forecast_value AS DOUBLE) AS v, e.is_updated,
               dense_rank() OVER (PARTITION BY e.time_period ORDER BY e.time_frame_id) AS wk
@@ -682,13 +703,13 @@ WITH w AS (
      LEFT JOIN hist h ON h.user_id = c.user_id AND h.field_id = c.field_id AND h.wk = c.wk
      LEFT JOIN spread s ON s.user_id = c.user_id AND s.field_id = c.field_id AND s.wk = c.wk;
 
--- ===== changes/events.ts loadSignalEvents =====
+-- ===== warehouse/sql/changes.ts snapshotOwners =====
 SELECT user_id, field_id, owner_name, owner_email, field_name, quota_amount FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2 AND snapshot_date = :3;
 
--- ===== pipeline/backtest.ts backtest =====
+-- ===== warehouse/sql/alerts.ts snapshotsOfPeriod =====
 SELECT forecast_id, snapshot_date FROM clari_snapshots WHERE time_period = :1 ORDER BY snapshot_date, forecast_id;
 
--- ===== app/metrics.ts warehouseMetrics =====
+-- ===== warehouse/sql/metrics.ts metricFacts =====
 SELECT forecast_id, latency_ms FROM clari_export_jobs WHERE latency_ms IS NOT NULL AND NOT coalesce(cached, FALSE);
 
 SELECT status, coalesce(cached, FALSE) AS cached, forecast_id, count(*) AS n, sum(coalesce(loaded_rows, 0)) AS loaded FROM clari_export_jobs GROUP BY status, coalesce(cached, FALSE), forecast_id;
@@ -707,7 +728,63 @@ SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL
 
 SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id;
 
--- ===== pipeline/rebuild.ts replay =====
+-- ===== warehouse/sql/reports.ts listChanges =====
+SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot >= :1 AND forecast_name IN (:2, :3) AND time_period IN (:4, :5) AND abs(change_pct) >= :6 AND change_kind = :7
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ===== warehouse/sql/reports.ts tableCounts =====
+SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+
+-- ===== warehouse/sql/reports.ts biggestMovesOn =====
+SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = :1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8;
+
+-- ===== warehouse/sql/bundle.ts peopleValues =====
+SELECT DISTINCT name, email FROM clari_users;
+
+SELECT DISTINCT owner_name, owner_email FROM clari_forecasts;
+
+-- ===== warehouse/sql/bundle.ts recentRuns =====
+SELECT run_id, started_at, finished_at, status, as_of, "trigger", error, exports, exports_failed, rows_loaded, changes, alerts, duration_ms, quota_left, quota_limit, concurrency_limit FROM clari_sync_runs ORDER BY started_at DESC LIMIT 20;
+
+-- ===== warehouse/sql/bundle.ts recentJobs =====
+SELECT j.job_id, j.run_id, j.status
+     FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
+     ORDER BY r.started_at DESC, j.forecast_id, j.time_period LIMIT 100;
+
+-- ===== warehouse/sql/bundle.ts errorRows =====
+SELECT j.error_code, j.error, j.run_id, j.forecast_id, r.started_at
+     FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id
+     WHERE j.error_code IS NOT NULL OR j.error IS NOT NULL
+     ORDER BY r.started_at DESC LIMIT 1000;
+
+-- ===== warehouse/sql/bundle.ts runsByStatus =====
+SELECT status, count(*) AS n FROM clari_sync_runs GROUP BY status ORDER BY status;
+
+-- ===== warehouse/sql/bundle.ts appliedMigrations =====
+SELECT version, name, applied_at, checksum FROM clari_schema_migrations ORDER BY version;
+
+-- ===== warehouse/sql/bundle.ts schemaColumns =====
+SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_schema = current_schema() AND (table_name LIKE 'clari%' OR table_name LIKE 'v%')
+       ORDER BY table_name, ordinal_position;
+
+-- ===== warehouse/sql/bundle.ts rowCount =====
+SELECT count(*) AS n FROM clari_snapshots;
+
+-- ===== warehouse/sql/bundle.ts fieldsSeen =====
+SELECT forecast_id, field_id, field_type, is_quota, last_seen FROM clari_fields ORDER BY forecast_id, field_id;
+
+-- ===== warehouse/sql/bundle.ts engineVersion =====
+SELECT version() AS v;
+
+-- ===== warehouse/sql/maintenance.ts clearPeriod =====
 BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2;
@@ -718,7 +795,8 @@ DELETE FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2
 
 DELETE FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2;
 
-COMMIT;
+-- ===== warehouse/sql/maintenance.ts clearDerived =====
+BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE TRUE;
 
@@ -736,7 +814,7 @@ DELETE FROM clari_time_frames WHERE TRUE;
 
 DELETE FROM clari_time_periods WHERE TRUE;
 
--- ===== warehouse/lease.ts leaseLock =====
+-- ===== warehouse/sql/run-locks.ts ensureLease =====
 CREATE TABLE IF NOT EXISTS clari_run_leases (
   lease VARCHAR NOT NULL,
   token BIGINT NOT NULL,
@@ -751,23 +829,19 @@ INSERT INTO clari_run_leases (lease, token, holder, holder_key, acquired_at, exp
     SELECT CAST(:1 AS VARCHAR), 0, NULL, NULL, 0, 0 FROM (SELECT 1 AS one) seed
     WHERE NOT EXISTS (SELECT 1 FROM clari_run_leases WHERE lease = :1);
 
+-- ===== warehouse/sql/run-locks.ts takeLease =====
 UPDATE clari_run_leases SET token = token + 1, holder = :2, holder_key = :3, acquired_at = :4, expires_at = :5
     WHERE lease = :1 AND (holder IS NULL OR expires_at < :4 OR holder_key = :3);
 
--- ===== warehouse/lease.ts read =====
+-- ===== warehouse/sql/run-locks.ts readLease =====
 SELECT token, holder, holder_key, acquired_at, expires_at FROM clari_run_leases WHERE lease = :1;
 
--- ===== warehouse/lease.ts FencedWarehouse.transaction =====
+-- ===== warehouse/sql/run-locks.ts renewLease =====
 BEGIN TRANSACTION;
 
-DELETE FROM clari_run_leases WHERE lease = :1;
-
-COMMIT;
-
--- ===== warehouse/lease.ts FencedWarehouse.fence =====
 UPDATE clari_run_leases SET expires_at = :3 WHERE lease = :1 AND token = :2;
 
--- ===== warehouse/lease.ts release =====
+-- ===== warehouse/sql/run-locks.ts releaseLease =====
 UPDATE clari_run_leases SET holder = NULL, holder_key = NULL, expires_at = 0 WHERE lease = :1 AND token = :2;
 
 -- ===== warehouse/privileges.ts execAll =====
@@ -788,12 +862,6 @@ DELETE FROM clari_snapshots WHERE 1 = 0;
 
 -- ===== warehouse/privileges.ts run =====
 DROP TABLE IF EXISTS clari_dp_probe_stage;
-
-CREATE TEMPORARY TABLE clari_dp_probe_stage (id BIGINT);
-
-PUT 'file://<tmp>/clari_dp_probe_stage.json.gz' @clari_dp_load/clari_dp_probe_stage/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
-
-COPY INTO clari_dp_probe_stage FROM @clari_dp_load/clari_dp_probe_stage/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
 
 -- ===== test =====
 SELECT count(*) AS n FROM clari_forecast_entries;

@@ -7,7 +7,7 @@
  * periods (a snapshot exists after the period's end); hierarchy columns come as-was (the user
  * versions valid at the period's latest snapshot) and as-is.
  */
-import type { Dialect } from '../warehouse/index.js';
+import type { Dialect } from '../dialect.js';
 
 export const VIEW_NAMES = [
   'v_forecast_accuracy',
@@ -52,20 +52,49 @@ const MANAGER_COLUMNS = `uw.hierarchy_name, mw.user_id AS manager_user_id, mw.na
   lr.hierarchy_id IS NULL AS is_rep`;
 
 /** The SELECT of each view, for `dialect`. */
+/** What every view's text is built with, for one dialect. */
+interface ViewHelpers {
+  readonly t: (table: string) => string;
+  readonly col: (name: string) => string;
+  /** A ratio as an exact decimal (round() works on it on every engine); NULL when the divisor is 0. */
+  readonly ratio: (numerator: string, denominator: string) => string;
+  readonly ctes: string;
+  /** greatest() skips NULLs on DuckDB and PostgreSQL only; coalesce first so every engine agrees. */
+  readonly remaining: string;
+  readonly double: string;
+  readonly exact: string;
+  readonly minusDays: Dialect['minusDays'];
+}
+
+/** The SELECT of each view, for `dialect`. */
 export function viewStatements(dialect: Dialect): Record<ViewName, string> {
   const { double, ratio: exact } = dialect.types;
   const t = (table: string): string => dialect.table(table);
-  const col = (name: string): string => dialect.ident(name);
-  /** A ratio as an exact decimal (round() works on it on every engine); NULL when the divisor is 0. */
-  const ratio = (numerator: string, denominator: string): string =>
-    `CAST(${numerator} AS ${exact}) / NULLIF(CAST(${denominator} AS ${exact}), 0)`;
-  const commonCtesSql = commonCtes(t);
-  // greatest() skips NULLs on DuckDB and PostgreSQL only; coalesce first so every engine agrees.
-  const remaining = 'greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0)';
+  const h: ViewHelpers = {
+    t,
+    col: (name) => dialect.ident(name),
+    ratio: (numerator, denominator) => `CAST(${numerator} AS ${exact}) / NULLIF(CAST(${denominator} AS ${exact}), 0)`,
+    ctes: commonCtes(t),
+    remaining: 'greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0)',
+    double,
+    exact,
+    minusDays: (date, days) => dialect.minusDays(date, days),
+  };
   return {
-    // Call at week N of each owner and call field, against what closed; the seed's accuracy
-    // percentage (1 - |F - A| / F), signed error (bias: > 0 means over-forecast) and WAPE across reps.
-    v_forecast_accuracy: `WITH ${commonCtesSql},
+    v_forecast_accuracy: forecastAccuracyView(h),
+    v_pipeline_coverage: pipelineCoverageView(h),
+    v_rep_performance: repPerformanceView(h),
+    v_pipeline_health: pipelineHealthView(h),
+    v_export_health: exportHealthView(h),
+  };
+}
+
+/**
+ * Call at week N of each owner and call field, against what closed; the seed's accuracy
+ * percentage (1 - |F - A| / F), signed error (bias: > 0 means over-forecast) and WAPE across reps.
+ */
+function forecastAccuracyView({ t, ratio, ctes, exact }: ViewHelpers): string {
+  return `WITH ${ctes},
   calls AS (
     SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, f.week_index, e.time_frame_id, e.forecast_value AS forecast_amount
     FROM ${t('clari_forecast_entries')} e
@@ -94,12 +123,16 @@ SELECT scored.*,
     'sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index)',
     'sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index)',
   )} * 100 AS ${exact}), 1) AS wape_pct
-FROM scored`,
+FROM scored`;
+}
 
-    // Open pipeline (CRM total minus closed) over the quota still to close, per owner and call field
-    // in each period's latest snapshot; manager rows are their team's totals (Clari rolls them up).
-    // Required coverage is 1 / the owner's historical win rate (closed / week-1 CRM total, closed periods).
-    v_pipeline_coverage: `WITH ${commonCtesSql},
+/**
+ * Open pipeline (CRM total minus closed) over the quota still to close, per owner and call field
+ * in each period's latest snapshot; manager rows are their team's totals (Clari rolls them up).
+ * Required coverage is 1 / the owner's historical win rate (closed / week-1 CRM total, closed periods).
+ */
+function pipelineCoverageView({ t, ratio, ctes, remaining, exact }: ViewHelpers): string {
+  return `WITH ${ctes},
   week_one AS (
     SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
     FROM ${t('clari_forecast_entries')} e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
@@ -123,12 +156,16 @@ FROM ${t('clari_forecasts')} c
 JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
 LEFT JOIN period_status s ON s.time_period = c.time_period
 LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
-${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`,
+${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`;
+}
 
-    // Per owner and call field in each period's latest snapshot: attainment, forecast vs quota, bias
-    // over up to four previous closed quarters (final call vs closed), submission hygiene, and the
-    // largest move of the last 7 days.
-    v_rep_performance: `WITH ${commonCtesSql},
+/**
+ * Per owner and call field in each period's latest snapshot: attainment, forecast vs quota, bias
+ * over up to four previous closed quarters (final call vs closed), submission hygiene, and the
+ * largest move of the last 7 days.
+ */
+function repPerformanceView({ t, ratio, ctes, exact, minusDays }: ViewHelpers): string {
+  return `WITH ${ctes},
   finals AS (
     SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.forecast_amount, c.crm_closed,
            dense_rank() OVER (PARTITION BY c.forecast_name, c.user_id, c.field_id ORDER BY c.time_period DESC) AS recency
@@ -146,7 +183,7 @@ ${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`,
   moves AS (
     SELECT ch.forecast_name, ch.time_period, ch.user_id, ch.field_id, max(abs(ch.change_amount)) AS largest_move
     FROM ${t('clari_forecast_changes')} ch JOIN latest l ON l.forecast_name = ch.forecast_name AND l.time_period = ch.time_period
-    WHERE ch.change_kind = 'changed' AND ch.current_snapshot > ${dialect.minusDays('l.snapshot_date', '7')}
+    WHERE ch.change_kind = 'changed' AND ch.current_snapshot > ${minusDays('l.snapshot_date', '7')}
     GROUP BY ch.forecast_name, ch.time_period, ch.user_id, ch.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, ${MANAGER_COLUMNS},
@@ -162,11 +199,15 @@ LEFT JOIN period_status s ON s.time_period = c.time_period
 LEFT JOIN bias b ON b.forecast_name = c.forecast_name AND b.user_id = c.user_id AND b.field_id = c.field_id
 LEFT JOIN weekly w ON w.forecast_id = c.forecast_name AND w.time_period = c.time_period AND w.user_id = c.user_id AND w.field_id = c.field_id
 LEFT JOIN moves m ON m.forecast_name = c.forecast_name AND m.time_period = c.time_period AND m.user_id = c.user_id AND m.field_id = c.field_id
-${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`,
+${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`;
+}
 
-    // One row per run: completion rate, export latency, rows, failures, and the previous success (a
-    // join, not a correlated subquery, which Snowflake cannot run in a SELECT list).
-    v_pipeline_health: `WITH jobs AS (
+/**
+ * One row per run: completion rate, export latency, rows, failures, and the previous success (a
+ * join, not a correlated subquery, which Snowflake cannot run in a SELECT list).
+ */
+function pipelineHealthView({ t, col, ratio, double, exact }: ViewHelpers): string {
+  return `WITH jobs AS (
   SELECT run_id, count(*) AS exports, sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
          sum(CASE WHEN cached THEN 1 ELSE 0 END) AS cached, avg(CAST(latency_ms AS ${double})) AS avg_latency_ms, max(latency_ms) AS max_latency_ms,
          sum(coalesce(poll_count, 0)) AS polls
@@ -180,13 +221,16 @@ SELECT r.run_id, r.started_at, r.finished_at, r.status, r.${col('trigger')}, r.a
   round(CAST(${ratio('coalesce(j.exports, 0) - coalesce(j.failed, 0)', 'j.exports')} * 100 AS ${exact}), 1) AS completion_pct,
   round(CAST(j.avg_latency_ms AS ${exact}), 0) AS avg_latency_ms, j.max_latency_ms, j.polls,
   r.rows_loaded, r.changes, r.alerts, r.duration_ms, r.quota_left, r.quota_limit, r.error, s.last_success_at
-FROM ${t('clari_sync_runs')} r LEFT JOIN jobs j ON j.run_id = r.run_id LEFT JOIN successes s ON s.run_id = r.run_id`,
+FROM ${t('clari_sync_runs')} r LEFT JOIN jobs j ON j.run_id = r.run_id LEFT JOIN successes s ON s.run_id = r.run_id`;
+}
 
-    // One row per export of every run.
-    v_export_health: `SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j.snapshot_date, j.job_id, j.status, j.cached, j.attempts, j.poll_count,
+/**
+ * One row per export of every run.
+ */
+function exportHealthView({ t, col }: ViewHelpers): string {
+  return `SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j.snapshot_date, j.job_id, j.status, j.cached, j.attempts, j.poll_count,
   j.latency_ms, j.${col('rows')}, j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
-FROM ${t('clari_export_jobs')} j LEFT JOIN ${t('clari_sync_runs')} r ON r.run_id = j.run_id`,
-  };
+FROM ${t('clari_export_jobs')} j LEFT JOIN ${t('clari_sync_runs')} r ON r.run_id = j.run_id`;
 }
 
 /** Statements replacing every view, in the dialect's form (drop and create, or CREATE OR REPLACE). */

@@ -1,0 +1,194 @@
+/**
+ * The extract and land stages of a run: the exports the planner could not serve from the landing
+ * go to Clari through the ExportRunner (quota-aware, resumable), and each result is downloaded
+ * straight into the landing. The job is persisted before the POST and again once it has an id, so
+ * a run that dies at any point resumes it instead of paying for a second one.
+ */
+import {
+  type ClariClient,
+  type ExportApi,
+  type ExportJob,
+  type ExportOutcome,
+  ExportRunner,
+  type ExportTask,
+  isClariError,
+} from '../clari/index.js';
+import { JobState } from './job-state.js';
+import type { Landed } from './landing.js';
+import { toAppError } from './load-export.js';
+import type { PlannedExport } from './plan.js';
+import type { ExportDecision } from './planner.js';
+import type { RunScope } from './run-record.js';
+import { cancelUnfinished, stopReason } from './stop.js';
+import type { PipelineDeps, RunSettings } from './types.js';
+
+export interface Extracted {
+  readonly landed: Landed;
+  readonly job: ExportJob;
+}
+
+export type ExtractOutcome = ExportOutcome<Extracted>;
+
+/** Exports, polls and lands every decision (`resume` or `new`); one outcome per decision, failures included. */
+export async function extractAndLand(
+  deps: PipelineDeps,
+  scope: RunScope,
+  decisions: readonly ExportDecision[],
+  settings: RunSettings,
+): Promise<{ task: PlannedExport; outcome: ExtractOutcome }[]> {
+  const byKey = new Map(decisions.map((d) => [d.task.key, d.task]));
+  const taskOf = (key: string): PlannedExport => byKey.get(key) ?? unknownTask(key);
+  const runner = exportRunner(deps, scope, settings, taskOf);
+  const tasks: ExportTask[] = decisions.map((d) => ({
+    key: d.task.key,
+    forecastId: d.task.forecastId,
+    request: d.task.request,
+    resumeJobId: d.resumeJobId,
+    postedSince: d.postedSince,
+  }));
+  let outcomes = await runner
+    .run(tasks, async (task, job) => ({ landed: await landResults(deps, scope, taskOf(task.key), job), job }))
+    .catch((error: unknown): ExtractOutcome[] => {
+      // The runner could not even start (the limits call failed after its retries, the circuit
+      // is open): every export failed, and the run still records and alerts on each of them.
+      const appError = toAppError(error);
+      return tasks.map((task) => ({
+        status: 'failed',
+        task,
+        error: appError,
+        jobId: task.resumeJobId,
+        attempts: 0,
+        polls: 0,
+        latencyMs: 0,
+        createdAt: undefined,
+        finishedAt: undefined,
+      }));
+    });
+  const stop = stopReason(deps.signal);
+  if (stop)
+    outcomes = await cancelUnfinished(
+      deps,
+      outcomes,
+      (key) => JobState.key(taskOf(key).fingerprint, taskOf(key).asOf),
+      stop,
+    );
+  return outcomes.map((outcome) => ({ task: taskOf(outcome.task.key), outcome }));
+}
+
+function exportRunner(
+  deps: PipelineDeps,
+  scope: RunScope,
+  settings: RunSettings,
+  taskOf: (key: string) => PlannedExport,
+): ExportRunner {
+  const pendingOf = (task: PlannedExport) => ({
+    forecastId: task.forecastId,
+    period: task.period,
+    asOf: task.asOf,
+    fingerprint: task.fingerprint,
+  });
+  return new ExportRunner({
+    api: dropRejectedTypes(deps.client, (message) => {
+      scope.warnings.push(message);
+      scope.log.warn({}, message);
+    }),
+    clock: deps.clock,
+    logger: scope.log.child({ component: 'export' }),
+    pollIntervalMs: settings.pollIntervalMs,
+    jobTimeoutMs: settings.jobTimeoutMs,
+    maxRequeues: settings.maxRequeues,
+    maxConcurrency: settings.maxConcurrency,
+    capacityWaitMs: settings.capacityWaitMs,
+    signal: deps.signal,
+    // Written before the POST: if the process dies before the answer, the next run looks the job
+    // up in Clari's list instead of paying for a second one.
+    beforeCreate: (task, sentAt) => {
+      const planned = taskOf(task.key);
+      return deps.jobs.record(JobState.key(planned.fingerprint, planned.asOf), {
+        ...pendingOf(planned),
+        createdAt: sentAt,
+        postedAt: sentAt,
+      });
+    },
+    onJobCreated: async (task, jobId) => {
+      await scope.checkpoint('export.posted');
+      const planned = taskOf(task.key);
+      await deps.jobs.record(JobState.key(planned.fingerprint, planned.asOf), {
+        jobId,
+        ...pendingOf(planned),
+        createdAt: deps.clock.now(),
+      });
+      await scope.checkpoint('export.created');
+    },
+    onEvent: (event) => {
+      if (event.type === 'status') void scope.checkpoint('export.polled');
+      deps.onEvent?.({ type: 'export', event });
+    },
+  });
+}
+
+/** Downloads results straight into the landing, then notes the landed path on the pending job. */
+async function landResults(deps: PipelineDeps, scope: RunScope, task: PlannedExport, job: ExportJob): Promise<Landed> {
+  const results = await deps.client.downloadResults(job.jobId, deps.signal);
+  const landed = await deps.landing.land(
+    {
+      forecastId: task.forecastId,
+      period: task.period,
+      asOf: task.asOf,
+      jobId: job.jobId,
+      fingerprint: task.fingerprint,
+      request: task.request,
+      format: results.format,
+      job,
+    },
+    results.body,
+  );
+  await scope.checkpoint('land.written');
+  const key = JobState.key(task.fingerprint, task.asOf);
+  const pending = deps.jobs.get(key);
+  if (pending) await deps.jobs.record(key, { ...pending, landedPath: landed.path });
+  await scope.checkpoint('land.recorded');
+  return landed;
+}
+
+/** Types Clari may reject with type_not_supported (clari-api.md C4). */
+const CRM_TYPES = new Set(['crm_total', 'crm_closed']);
+
+/**
+ * Wraps the client so a tenant that rejects crm_total/crm_closed (400 type_not_supported) gets the
+ * export without them, once, for the rest of the run, and the run says so.
+ */
+function dropRejectedTypes(client: ClariClient, warn: (message: string) => void): ExportApi {
+  let rejected = false;
+  const strip = <R extends { typesToExport?: readonly string[] | undefined }>(request: R): R =>
+    rejected && request.typesToExport
+      ? { ...request, typesToExport: request.typesToExport.filter((t) => !CRM_TYPES.has(t)) }
+      : request;
+  return {
+    getLimits: (signal) => client.getLimits(signal),
+    getJob: (jobId, signal) => client.getJob(jobId, signal),
+    listJobs: (signal) => client.listJobs(signal),
+    cancelJob: (jobId, signal) => client.cancelJob(jobId, signal),
+    serverSkewMs: () => client.serverSkewMs(),
+    createExport: async (forecastId, request, signal) => {
+      try {
+        return await client.createExport(forecastId, strip(request), signal);
+      } catch (error) {
+        if (isClariError(error, 'clari.type_not_supported') && request.typesToExport?.some((t) => CRM_TYPES.has(t))) {
+          // Exports already in flight may meet the same rejection: each retries once, the warning is said once.
+          if (!rejected)
+            warn(
+              'Clari rejected crm_total/crm_closed for this tenant (type_not_supported); exporting without them for the rest of the run. Remove them from export.types to silence this.',
+            );
+          rejected = true;
+          return client.createExport(forecastId, strip(request), signal);
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+function unknownTask(key: string): never {
+  throw new Error(`unknown task ${key}`);
+}

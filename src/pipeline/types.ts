@@ -1,0 +1,86 @@
+/**
+ * The shapes a pipeline run is built from and reports: its ports (PipelineDeps), its settings, the
+ * events it emits while it works and the summary it returns (the `run --json` shape of design.md
+ * section 2). Every stage module imports these from here, never from run.ts.
+ */
+import type { ClariClient, RunnerEvent } from '../clari/index.js';
+import type { Checkpoint, Clock, Logger, Random } from '../core/index.js';
+import type { FiscalCalendar } from '../domain/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+import type { JobState } from './job-state.js';
+import type { Landing } from './landing.js';
+import type { AlertSetup } from './notify.js';
+
+export interface PipelineDeps {
+  readonly client: ClariClient;
+  readonly warehouse: Warehouse;
+  readonly landing: Landing;
+  readonly jobs: JobState;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  readonly onEvent?: ((event: PipelineEvent) => void) | undefined;
+  /** Rules and channels; without it the run detects changes but sends no alerts. */
+  readonly alerts?: AlertSetup | undefined;
+  /** Called at each named point of the run (core/checkpoint.ts); a no-op unless crash tests wire one. */
+  readonly checkpoint?: Checkpoint | undefined;
+  /**
+   * Aborted to stop the run (its deadline passed, it lost the warehouse lease): in-flight Clari jobs
+   * are cancelled, no further load starts, and the run is recorded failed with the reason (stop.ts).
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface RunSettings {
+  readonly pollIntervalMs: number;
+  readonly jobTimeoutMs: number;
+  readonly maxRequeues: number;
+  readonly maxConcurrency?: number | undefined;
+  readonly capacityWaitMs: number;
+  readonly cacheTtlMs: number;
+  readonly noCache: boolean;
+  readonly allowTruncated: boolean;
+  /** Quarters kept by retention at the end of the run; 0 skips it. */
+  readonly retentionQuarters: number;
+  readonly fiscal: FiscalCalendar;
+  readonly trigger: string;
+}
+
+export type PipelineEvent =
+  | { readonly type: 'export'; readonly event: RunnerEvent }
+  | { readonly type: 'cached'; readonly key: string }
+  | { readonly type: 'loaded'; readonly key: string; readonly rows: number; readonly changes: number }
+  | { readonly type: 'failed'; readonly key: string; readonly code: string; readonly message: string };
+
+export type ExportStatus = 'loaded' | 'empty' | 'failed';
+
+export interface ExportSummary {
+  readonly forecastId: string;
+  readonly timePeriod: string;
+  readonly jobId: string | null;
+  readonly status: ExportStatus;
+  readonly rows: number;
+  readonly cached: boolean;
+  readonly latencyMs: number | null;
+  readonly changes: number;
+  /** The snapshot already held this exact payload; nothing was rewritten. */
+  readonly unchanged?: boolean | undefined;
+  readonly error?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly warnings: readonly string[];
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: 'success' | 'partial' | 'failed';
+  readonly asOf: string;
+  readonly exports: readonly ExportSummary[];
+  readonly rowsLoaded: number;
+  readonly changes: number;
+  readonly alerts: number;
+  readonly durationMs: number;
+  readonly warnings: readonly string[];
+  readonly quota?: { readonly left: number; readonly limit: number; readonly concurrency: number } | undefined;
+  /** Alert decisions of this run. */
+  readonly alertDecisions?: { readonly sent: number; readonly suppressed: number; readonly failed: number } | undefined;
+}

@@ -1,0 +1,226 @@
+/**
+ * The reads behind the CLI reports, the JSON API and the dashboard (analytics/queries.ts shapes
+ * their rows): small aggregates over the analytics views and the daily tables, never raw entries.
+ */
+import type { SqlValue, Warehouse } from '../types.js';
+
+type Rows = Record<string, string | number | null>[];
+
+export async function forecastNames(wh: Warehouse): Promise<string[]> {
+  const rows = await wh.query<{ f: string }>('SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f');
+  return rows.map((r) => r.f);
+}
+
+/** Periods of a forecast, newest first. */
+export async function periodsOf(wh: Warehouse, forecast: string): Promise<string[]> {
+  const rows = await wh.query<{ p: string }>(
+    'SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY p DESC',
+    [forecast],
+  );
+  return rows.map((r) => r.p);
+}
+
+/** Call fields of a forecast (quota fields left out). */
+export async function callFieldsOf(wh: Warehouse, forecast: string): Promise<{ id: string; name: string }[]> {
+  const rows = await wh.query<{ id: string; name: string }>(
+    'SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = $1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id',
+    [forecast],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name }));
+}
+
+/** The period of the forecast's latest snapshot. */
+export async function latestPeriod(wh: Warehouse, forecast: string): Promise<string | undefined> {
+  const [row] = await wh.query<{ p: string }>(
+    'SELECT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY snapshot_date DESC, time_period DESC LIMIT 1',
+    [forecast],
+  );
+  return row?.p;
+}
+
+export async function latestSnapshotOf(wh: Warehouse, forecast: string, period: string): Promise<string | undefined> {
+  const [latest] = await wh.query<{ d: string }>(
+    'SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2',
+    [forecast, period],
+  );
+  return latest?.d;
+}
+
+/** The top of the hierarchy's coverage figures, and how many owners the selection has. */
+export async function topCoverage(wh: Warehouse, params: readonly SqlValue[]): Promise<Rows[number] | undefined> {
+  const [top] = await wh.query<Rows[number]>(
+    `WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners`,
+    params,
+  );
+  return top;
+}
+
+/** The top's own call, and the sum of its direct reports' calls (for a top without one). */
+export async function topCall(
+  wh: Warehouse,
+  params: readonly SqlValue[],
+): Promise<{ own: string | null; reports: string | null } | undefined> {
+  const [call] = await wh.query<{ own: string | null; reports: string | null }>(
+    `SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3 AND p.manager_user_id IS NULL) AS own,
+            (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3
+               AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = $1 AND t.time_period = $2 AND t.field_id = $3 AND t.manager_user_id IS NULL)) AS reports`,
+    params,
+  );
+  return call;
+}
+
+/** The week of the quarter the forecast's latest data is in. */
+export async function currentWeek(wh: Warehouse, forecast: string, period: string): Promise<number | string | null> {
+  const [week] = await wh.query<{ w: number | string | null }>(
+    `SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+     WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2)`,
+    [forecast, period],
+  );
+  return week?.w ?? null;
+}
+
+/** Mean accuracy of reps at this week of the quarter over closed periods. */
+export async function accuracyAtWeek(
+  wh: Warehouse,
+  forecast: string,
+  field: string,
+  weekIndex: number,
+): Promise<string | null> {
+  const [accuracy] = await wh.query<{ a: string | null }>(
+    "SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND week_index = $3 AND period_status = 'closed' AND is_rep",
+    [forecast, field, weekIndex],
+  );
+  return accuracy?.a ?? null;
+}
+
+export function accuracyByWeek(wh: Warehouse, forecast: string, field: string): Promise<Rows> {
+  return wh.query(
+    `SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+     FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
+     GROUP BY week_index ORDER BY week_index`,
+    [forecast, field],
+  );
+}
+
+/** The rows of managers (who are not reps), which hold their team's totals. */
+export function teamCoverage(wh: Warehouse, forecast: string, period: string, field: string): Promise<Rows> {
+  return wh.query(
+    `SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
+     FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND NOT is_rep AND manager_user_id IS NOT NULL
+     ORDER BY coverage ASC NULLS LAST, owner_name`,
+    [forecast, period, field],
+  );
+}
+
+export interface ChangeFilters {
+  readonly forecast?: string | undefined;
+  readonly period?: string | undefined;
+  readonly days?: number | undefined;
+  readonly limit?: number | undefined;
+  readonly kind?: string | undefined;
+}
+
+/** The biggest moves of the last `days` days (by absolute amount). */
+export function biggestChanges(wh: Warehouse, filters: ChangeFilters): Promise<Rows> {
+  const params: SqlValue[] = [filters.days ?? 7];
+  const where = [
+    `current_snapshot > ${wh.dialect.minusDays('(SELECT max(current_snapshot) FROM clari_forecast_changes)', `CAST($1 AS ${wh.dialect.types.int})`)}`,
+  ];
+  if (filters.forecast) where.push(`forecast_name = $${params.push(filters.forecast)}`);
+  if (filters.period) where.push(`time_period = $${params.push(filters.period)}`);
+  where.push(`change_kind = $${params.push(filters.kind ?? 'changed')}`);
+  return wh.query(
+    `SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE ${where.join(' AND ')}
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT ${Math.max(1, Math.min(1000, filters.limit ?? 10))}`,
+    params,
+  );
+}
+
+/** One row per owner for the call field: the rep table. */
+export function reps(
+  wh: Warehouse,
+  forecast: string,
+  period: string,
+  field: string,
+): Promise<Record<string, string | number | boolean | null>[]> {
+  return wh.query(
+    `SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+            p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
+     FROM v_rep_performance p
+     LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
+     WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3
+     ORDER BY p.owner_name, p.user_id`,
+    [forecast, period, field],
+  );
+}
+
+/** The last runs, newest first. */
+export function recentRuns(wh: Warehouse, limit: number): Promise<Rows> {
+  return wh.query(
+    `SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT ${Math.max(1, Math.min(500, limit))}`,
+  );
+}
+
+/** When a run last loaded something. */
+export async function lastSuccessAt(wh: Warehouse): Promise<string | null> {
+  const [last] = await wh.query<{ t: string | null }>(
+    "SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial')",
+  );
+  return last?.t ?? null;
+}
+
+export interface ChangeListFilter {
+  readonly since?: string | undefined;
+  readonly forecasts: readonly string[];
+  readonly periods: readonly string[];
+  readonly minPct?: number | undefined;
+  readonly kind?: string | undefined;
+  readonly limit: number;
+}
+
+/** `clari-dp changes`: detected changes, newest snapshot first, biggest moves first. */
+export function listChanges(wh: Warehouse, filter: ChangeListFilter): Promise<Rows> {
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  const add = (sql: string, value: SqlValue): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  const list = (values: readonly string[]): string => values.map((v) => `$${params.push(v)}`).join(', ');
+  if (filter.since !== undefined) add('current_snapshot >= ?', filter.since);
+  if (filter.forecasts.length > 0) where.push(`forecast_name IN (${list(filter.forecasts)})`);
+  if (filter.periods.length > 0) where.push(`time_period IN (${list(filter.periods)})`);
+  if (filter.minPct !== undefined) add('abs(change_pct) >= ?', filter.minPct);
+  if (filter.kind !== undefined) add('change_kind = ?', filter.kind);
+  return wh.query(
+    `SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT ${filter.limit}`,
+    params,
+  );
+}
+
+/** Rows per main table, for the demo's summary. */
+export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> {
+  return wh.query<{ t: string; n: string }>(
+    `SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots`,
+  );
+}
+
+/** The biggest relative moves of one snapshot date, for the demo's summary. */
+export function biggestMovesOn(wh: Warehouse, snapshot: string): Promise<Record<string, string | null>[]> {
+  return wh.query<Record<string, string | null>>(
+    `SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8`,
+    [snapshot],
+  );
+}

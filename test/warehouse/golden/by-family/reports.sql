@@ -1,0 +1,356 @@
+-- Golden SQL, reports: what each function sends, on each engine. Generated with the per-dialect files
+-- (npx vitest run test/warehouse/golden.test.ts -u) from the same run.
+
+-- ===== warehouse/sql/reports.ts accuracyAtWeek =====
+
+-- ----- duckdb -----
+SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND week_index = $3 AND period_status = 'closed' AND is_rep;
+
+-- ----- postgres -----
+SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND week_index = $3 AND period_status = 'closed' AND is_rep;
+
+-- ----- snowflake -----
+SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = :1 AND field_id = :2 AND week_index = :3 AND period_status = 'closed' AND is_rep;
+
+-- ----- bigquery -----
+SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND week_index = @p3 AND period_status = 'closed' AND is_rep;
+
+-- ===== warehouse/sql/reports.ts accuracyByWeek =====
+
+-- ----- duckdb -----
+SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+     FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
+     GROUP BY week_index ORDER BY week_index;
+
+-- ----- postgres -----
+SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+     FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
+     GROUP BY week_index ORDER BY week_index;
+
+-- ----- snowflake -----
+SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+     FROM v_forecast_accuracy WHERE forecast_name = :1 AND field_id = :2 AND period_status = 'closed' AND is_rep
+     GROUP BY week_index ORDER BY week_index;
+
+-- ----- bigquery -----
+SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+     FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND period_status = 'closed' AND is_rep
+     GROUP BY week_index ORDER BY week_index;
+
+-- ===== warehouse/sql/reports.ts biggestChanges =====
+
+-- ----- duckdb -----
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+
+-- ----- postgres -----
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+
+-- ----- snowflake -----
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND change_kind = :2
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND forecast_name = :2 AND time_period = :3 AND change_kind = :4
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+
+-- ----- bigquery -----
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND change_kind = @p2
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+     FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND forecast_name = @p2 AND time_period = @p3 AND change_kind = @p4
+     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+
+-- ===== warehouse/sql/reports.ts biggestMovesOn =====
+
+-- ----- duckdb -----
+SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8;
+
+-- ----- postgres -----
+SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8;
+
+-- ----- snowflake -----
+SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = :1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8;
+
+-- ----- bigquery -----
+SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = @p1 AND change_pct IS NOT NULL
+       ORDER BY abs(change_amount) DESC LIMIT 8;
+
+-- ===== warehouse/sql/reports.ts callFieldsOf =====
+
+-- ----- duckdb -----
+SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = $1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
+
+-- ----- postgres -----
+SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = $1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
+
+-- ----- snowflake -----
+SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = :1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
+
+-- ----- bigquery -----
+SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = @p1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
+
+-- ===== warehouse/sql/reports.ts currentWeek =====
+
+-- ----- duckdb -----
+SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+     WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2);
+
+-- ----- postgres -----
+SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+     WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2);
+
+-- ----- snowflake -----
+SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = :2) f
+     WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2);
+
+-- ----- bigquery -----
+SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = @p2) f
+     WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2);
+
+-- ===== warehouse/sql/reports.ts forecastNames =====
+
+-- ----- duckdb -----
+SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
+
+-- ----- postgres -----
+SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
+
+-- ----- snowflake -----
+SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
+
+-- ----- bigquery -----
+SELECT DISTINCT forecast_name AS f FROM clari_forecasts ORDER BY f;
+
+-- ===== warehouse/sql/reports.ts lastSuccessAt =====
+
+-- ----- duckdb -----
+SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
+
+-- ----- postgres -----
+SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
+
+-- ----- snowflake -----
+SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
+
+-- ----- bigquery -----
+SELECT max(finished_at) AS t FROM clari_sync_runs WHERE status IN ('success', 'partial');
+
+-- ===== warehouse/sql/reports.ts latestSnapshotOf =====
+
+-- ----- duckdb -----
+SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2;
+
+-- ----- postgres -----
+SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2;
+
+-- ----- snowflake -----
+SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2;
+
+-- ----- bigquery -----
+SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2;
+
+-- ===== warehouse/sql/reports.ts listChanges =====
+
+-- ----- duckdb -----
+SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ----- postgres -----
+SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ----- snowflake -----
+SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot >= :1 AND forecast_name IN (:2, :3) AND time_period IN (:4, :5) AND abs(change_pct) >= :6 AND change_kind = :7
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ----- bigquery -----
+SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot >= @p1 AND forecast_name IN (@p2, @p3) AND time_period IN (@p4, @p5) AND abs(change_pct) >= @p6 AND change_kind = @p7
+       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ===== warehouse/sql/reports.ts periodsOf =====
+
+-- ----- duckdb -----
+SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY p DESC;
+
+-- ----- postgres -----
+SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = $1 ORDER BY p DESC;
+
+-- ----- snowflake -----
+SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = :1 ORDER BY p DESC;
+
+-- ----- bigquery -----
+SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = @p1 ORDER BY p DESC;
+
+-- ===== warehouse/sql/reports.ts recentRuns =====
+
+-- ----- duckdb -----
+SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
+
+-- ----- postgres -----
+SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
+
+-- ----- snowflake -----
+SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
+
+-- ----- bigquery -----
+SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
+
+-- ===== warehouse/sql/reports.ts reps =====
+
+-- ----- duckdb -----
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+            p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
+     FROM v_rep_performance p
+     LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
+     WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3
+     ORDER BY p.owner_name, p.user_id;
+
+-- ----- postgres -----
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+            p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
+     FROM v_rep_performance p
+     LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
+     WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3
+     ORDER BY p.owner_name, p.user_id;
+
+-- ----- snowflake -----
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+            p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
+     FROM v_rep_performance p
+     LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
+     WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3
+     ORDER BY p.owner_name, p.user_id;
+
+-- ----- bigquery -----
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+            p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
+     FROM v_rep_performance p
+     LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
+     WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3
+     ORDER BY p.owner_name, p.user_id;
+
+-- ===== warehouse/sql/reports.ts tableCounts =====
+
+-- ----- duckdb -----
+SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+
+-- ----- postgres -----
+SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+
+-- ----- snowflake -----
+SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+
+-- ----- bigquery -----
+SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
+       UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
+       UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
+       UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+
+-- ===== warehouse/sql/reports.ts teamCoverage =====
+
+-- ----- duckdb -----
+SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
+     FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND NOT is_rep AND manager_user_id IS NOT NULL
+     ORDER BY coverage ASC NULLS LAST, owner_name;
+
+-- ----- postgres -----
+SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
+     FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND NOT is_rep AND manager_user_id IS NOT NULL
+     ORDER BY coverage ASC NULLS LAST, owner_name;
+
+-- ----- snowflake -----
+SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
+     FROM v_pipeline_coverage WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3 AND NOT is_rep AND manager_user_id IS NOT NULL
+     ORDER BY coverage ASC NULLS LAST, owner_name;
+
+-- ----- bigquery -----
+SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_closed, coverage, required_coverage
+     FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3 AND NOT is_rep AND manager_user_id IS NOT NULL
+     ORDER BY coverage ASC NULLS LAST, owner_name;
+
+-- ===== warehouse/sql/reports.ts topCall =====
+
+-- ----- duckdb -----
+SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3 AND p.manager_user_id IS NULL) AS own,
+            (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3
+               AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = $1 AND t.time_period = $2 AND t.field_id = $3 AND t.manager_user_id IS NULL)) AS reports;
+
+-- ----- postgres -----
+SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3 AND p.manager_user_id IS NULL) AS own,
+            (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3
+               AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = $1 AND t.time_period = $2 AND t.field_id = $3 AND t.manager_user_id IS NULL)) AS reports;
+
+-- ----- snowflake -----
+SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3 AND p.manager_user_id IS NULL) AS own,
+            (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3
+               AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = :1 AND t.time_period = :2 AND t.field_id = :3 AND t.manager_user_id IS NULL)) AS reports;
+
+-- ----- bigquery -----
+SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3 AND p.manager_user_id IS NULL) AS own,
+            (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3
+               AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = @p1 AND t.time_period = @p2 AND t.field_id = @p3 AND t.manager_user_id IS NULL)) AS reports;
+
+-- ===== warehouse/sql/reports.ts topCoverage =====
+
+-- ----- duckdb -----
+WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+
+-- ----- postgres -----
+WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+
+-- ----- snowflake -----
+WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+
+-- ----- bigquery -----
+WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3),
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
