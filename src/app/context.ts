@@ -36,6 +36,11 @@ export interface AppContext {
   readonly json: boolean;
   /** Live Prometheus series of a long-running process (schedule); absent for one-shot commands. */
   readonly metrics?: LiveMetrics | undefined;
+  /**
+   * Aborted when the process is asked to stop before a run got going (the scheduler stopping): a
+   * run still waiting for a lock gives up at once instead of waiting out --lock-wait.
+   */
+  readonly stopSignal?: AbortSignal | undefined;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];

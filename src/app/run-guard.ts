@@ -44,12 +44,15 @@ export async function startRun(
     command,
     clock,
     waitMs,
+    signal: ctx.stopSignal,
     onWait: (owner, path, ms) =>
       say(
         owner
           ? `${upTo(ms)} for the clari-dp ${owner.command} using ${path} (pid ${owner.pid} on ${owner.host}, since ${owner.since}) to finish`
           : `${upTo(ms)} for the process taking ${path}`,
       ),
+  }).catch((error: unknown) => {
+    throw stoppedWhileWaiting(ctx, error);
   });
   const undo: (() => unknown)[] = [() => dirLock.release()];
   const release = async (): Promise<void> => {
@@ -73,6 +76,7 @@ export async function startRun(
       waitMs: left(),
       leaseTtlMs: config.run.leaseTtlMs,
       openSession: () => openConfiguredWarehouse(ctx),
+      signal: ctx.stopSignal,
       onWait: (holder, ms) => say(`${upTo(ms)} for the run holding ${wh.description}: ${holder}`),
       onLost: (error) => stop.abort(error),
     });
@@ -100,6 +104,16 @@ export async function startRun(
     return { warehouse: lock.warehouse, signal: stop.signal, release };
   } catch (error) {
     await release();
-    throw error;
+    throw stoppedWhileWaiting(ctx, error);
   }
+}
+
+/** A wait the process's stop signal ended (the scheduler stopping) is said as such, not as its abort reason. */
+function stoppedWhileWaiting(ctx: AppContext, error: unknown): unknown {
+  if (!ctx.stopSignal?.aborted || error !== ctx.stopSignal.reason) return error;
+  return new AppError('The run did not start: clari-dp was asked to stop while it waited for a run lock', {
+    code: 'run.stopped',
+    kind: 'transient',
+    hint: 'Nothing was exported or loaded; the next run picks up from where the last one left off.',
+  });
 }

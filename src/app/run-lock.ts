@@ -88,6 +88,8 @@ export interface WaitOptions extends LockOptions {
   readonly waitMs: number;
   /** Told once per holder that this process waits for it, and until when. */
   readonly onWait?: ((owner: LockOwner | undefined, path: string, waitMs: number) => void) | undefined;
+  /** Ends the wait early: the sleep rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Between two looks at a held lock, ms. */
@@ -117,7 +119,7 @@ export async function waitForLock(dir: string, options: WaitOptions): Promise<Lo
       announced = who;
       options.onWait?.(got.owner, path, left);
     }
-    await clock.sleep(Math.min(POLL_MS, left));
+    await clock.sleep(Math.min(POLL_MS, left), options.signal);
   }
 }
 

@@ -41,6 +41,23 @@ const duration =
     return ms;
   };
 
+const lockWaitOption = (): Option =>
+  new Option(
+    '--lock-wait <duration>',
+    'how long to wait for another run holding the data dir or warehouse, e.g. 10m (default: run.lockWaitMs, 5m; 30m for schedule)',
+  ).argParser(duration('--lock-wait'));
+
+/** migrate, retention and rebuild take a run's locks: the warehouse and --lock-wait. */
+const maintenanceOptions = (): Option[] => [
+  new Option('--warehouse <url>', 'duckdb:PATH, postgres://..., snowflake://..., bigquery://PROJECT/DATASET'),
+  lockWaitOption(),
+];
+
+const maintenanceFlags = (o: Record<string, unknown>): Record<string, unknown> => ({
+  warehouse: o.warehouse,
+  'run.lockWaitMs': o.lockWait,
+});
+
 const runOptions = (): Option[] => [
   new Option('--forecast <id>', 'forecast id (repeatable; default: from config)').argParser(collect),
   new Option('--period <YYYY_QN>', 'fiscal period (repeatable; default: current + 4 previous)').argParser(collect),
@@ -48,10 +65,7 @@ const runOptions = (): Option[] => [
   new Option('--warehouse <url>', 'duckdb:PATH, postgres://..., snowflake://..., bigquery://PROJECT/DATASET'),
   new Option('--dry-run', 'print the plan and its quota cost; spend nothing'),
   new Option('--no-cache', 'ignore landed exports within the cache TTL'),
-  new Option(
-    '--lock-wait <duration>',
-    'how long to wait for another run holding the data dir or warehouse, e.g. 10m (default: run.lockWaitMs, 5m; 30m for schedule)',
-  ).argParser(duration('--lock-wait')),
+  lockWaitOption(),
   new Option(
     '--deadline <duration>',
     'stop a run still going after this, e.g. 2h (default: run.deadlineMs, 4h)',
@@ -259,8 +273,8 @@ const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'migrate',
     summary: 'apply pending warehouse schema migrations',
-    options: [new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
-    flags: (o) => ({ warehouse: o.warehouse }),
+    options: maintenanceOptions(),
+    flags: maintenanceFlags,
     load: async () => (await import('./commands/warehouse.js')).migrate,
   },
   {
@@ -269,16 +283,16 @@ const COMMANDS: readonly CommandSpec[] = [
     options: [
       new Option('--quarters <n>', 'quarters to keep').argParser(num('--quarters')),
       new Option('--as-of <YYYY-MM-DD>', 'business date'),
-      new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
+      ...maintenanceOptions(),
     ],
-    flags: (o) => ({ warehouse: o.warehouse }),
+    flags: maintenanceFlags,
     load: async () => (await import('./commands/warehouse.js')).retention,
   },
   {
     name: 'rebuild',
     summary: 're-derive all tables from the raw landing',
-    options: [new Option('--warehouse <url>', 'duckdb:PATH or postgres://...')],
-    flags: (o) => ({ warehouse: o.warehouse }),
+    options: maintenanceOptions(),
+    flags: maintenanceFlags,
     load: async () => (await import('./commands/warehouse.js')).rebuild,
   },
 ];

@@ -27,6 +27,8 @@ export interface WarehouseLockOptions {
   readonly leaseTtlMs: number;
   /** Lease: a second session for takeover, renewal and release (the run's own session is busy loading). */
   readonly openSession: () => Promise<Warehouse>;
+  /** Ends the wait early: the sleep rejects with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
   /** Told once per holder that this run waits for it. */
   readonly onWait?: ((holder: string, waitMs: number) => void) | undefined;
   /** The lease was taken over by another run (this one stalled past its expiry): stop the run. */
@@ -56,7 +58,7 @@ export class WarehouseLockedError extends AppError {
 
 /** Polls `attempt` until it takes the lock or the wait is over; shared by the advisory lock and the lease. */
 export async function pollLock<T>(
-  options: Pick<WarehouseLockOptions, 'clock' | 'waitMs' | 'onWait'>,
+  options: Pick<WarehouseLockOptions, 'clock' | 'waitMs' | 'onWait' | 'signal'>,
   where: string,
   everyMs: number,
   attempt: () => Promise<{ readonly taken: T } | { readonly holder: string }>,
@@ -73,6 +75,6 @@ export async function pollLock<T>(
       announced = got.holder;
       options.onWait?.(got.holder, left);
     }
-    await clock.sleep(Math.min(everyMs, left));
+    await clock.sleep(Math.min(everyMs, left), options.signal);
   }
 }

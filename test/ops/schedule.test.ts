@@ -7,13 +7,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AppContext, createContext, type Io, type SchedulerEvent } from '../../src/app/index.js';
+import { type AppContext, createContext, type Io, type SchedulerEvent, waitForLock } from '../../src/app/index.js';
 import { runSchedule, type ScheduleHooks } from '../../src/cli/commands/schedule.js';
 import { EXIT, type ExitCode } from '../../src/cli/output.js';
 import { FakeClock, isAppError } from '../../src/core/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
-import { startTestSim } from '../support/sim.js';
+import { simStats, startTestSim } from '../support/sim.js';
 
 const KEY = 'schedule-test-key-0042';
 
@@ -319,6 +319,46 @@ describe('clari-dp schedule', () => {
       ]);
     } finally {
       await wh.close();
+    }
+  });
+
+  it('a stop ends a fired run that still waits for the run lock, at once, without running it', async () => {
+    sim = await startTestSim({ apiKey: KEY, asOf: undefined });
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-schedule-wait-'));
+    writeFileSync(join(dir, 'clari-dp.yaml'), 'export:\n  pollIntervalMs: 20\nperiods:\n  count: 1\n');
+    const warehouse = `duckdb:${join(dir, 'wh.duckdb')}`;
+    const dataDir = join(dir, 'data');
+    const { ctx, err } = context(
+      {
+        CLARI_API_KEY: KEY,
+        CLARI_BASE_URL: sim.url,
+        CLARI_DP_FORECASTS: 'net_new_arr',
+        CLARI_DP_WAREHOUSE: warehouse,
+        CLARI_DP_DATA_DIR: dataDir,
+      },
+      true,
+      dir,
+    );
+    mkdirSync(join(dataDir, 'state'), { recursive: true });
+    writeFileSync(join(dataDir, 'state', 'schedule.json'), JSON.stringify({ lastFireAt: '2020-01-01T00:00:00.000Z' }));
+    // A manual run holds the data dir: the catch-up run waits for it (up to schedule.lockWaitMs, 30 min).
+    const manual = await waitForLock(dataDir, { command: 'run', clock: ctx.clock, waitMs: 0 });
+    try {
+      let finished!: (e: SchedulerEvent) => void;
+      const runFinished = new Promise<SchedulerEvent>((resolve) => (finished = resolve));
+      const s = await start(
+        ctx,
+        { cron: '0 0 1 1 *', tz: 'UTC' },
+        { onEvent: (e) => e.type === 'run-finished' && finished(e) },
+      );
+      while (!err.join('').includes('waiting up to 30m')) await new Promise((resolve) => setImmediate(resolve));
+      s.stop();
+      expect(await s.done).toBe(EXIT.ok);
+      expect(await runFinished).toMatchObject({ type: 'run-finished', record: { status: 'failed' } });
+      expect(err.join('')).toContain('run.stopped');
+      expect((await simStats(sim)).exportsCreated).toBe(0);
+    } finally {
+      manual.release();
     }
   });
 });

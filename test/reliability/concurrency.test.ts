@@ -186,3 +186,51 @@ describe('two data dirs, one PostgreSQL database', () => {
     expect(waiting, [r1.stderr, r2.stderr].join('\n---\n')).toHaveLength(1);
   });
 });
+
+describe('maintenance commands take the locks of a run', () => {
+  /** A PostgreSQL session of the test holding the warehouse's run lock, as a run from another data dir would. */
+  async function holdAdvisoryLock(url: string): Promise<pg.Client> {
+    const holder = new pg.Client({ connectionString: url, application_name: 'clari-dp run pid 1 on elsewhere' });
+    await holder.connect();
+    await holder.query('SELECT pg_advisory_lock(793153, hashtext(current_schema()))'); // 0x0c1a41, run-locks.ts
+    return holder;
+  }
+
+  it('migrate, retention and rebuild wait for a run holding the warehouse, or exit 1 with run.locked', async () => {
+    const admin = new pg.Client({ connectionString: inject('pgUrl') });
+    const name = `clari_maintenance_${process.pid}`;
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = inject('pgUrl').replace(/\/[^/]*$/, `/${name}`);
+    const dir = tempDir('pg-maintenance');
+    writeRunConfig(dir);
+    const holder = await holdAdvisoryLock(url);
+    try {
+      for (const command of ['migrate', 'retention', 'rebuild']) {
+        const refused = await runCli([command, '--json', '--lock-wait', '0'], envFor(dir, url), dir);
+        expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+        const error = JSON.parse(refused.stdout) as { code: string; error: string };
+        expect(error.code).toBe('run.locked');
+        expect(error.error).toContain('clari-dp run pid 1 on elsewhere');
+      }
+      // With time to wait, it waits, then runs once the lock is free. It has found the lock taken
+      // once its session (named in pg_stat_activity) has asked who holds it.
+      const waiting = runCli(['rebuild', '--json', '--lock-wait', '2m'], envFor(dir, url), dir);
+      for (;;) {
+        const { rows } = await holder.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name LIKE 'clari-dp rebuild pid %' AND query LIKE '%FROM pg_locks%'",
+        );
+        if (rows[0]?.n !== '0') break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await holder.query('SELECT pg_advisory_unlock(793153, hashtext(current_schema()))');
+      const rebuilt = await waiting;
+      expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
+      expect(rebuilt.stderr).toMatch(/waiting up to \S+ \(--lock-wait\) for the run holding postgres:/);
+    } finally {
+      await holder.end();
+    }
+  });
+});

@@ -138,7 +138,8 @@ function createScheduler(
     ...ctx,
     loaded: { ...ctx.loaded, config: { ...config, run: { ...config.run, lockWaitMs: config.schedule.lockWaitMs } } },
   };
-  const runOnce = hooks.runOnce ?? (() => run(() => runCtx, runOptions, []));
+  // A stop while the fired run still waits for a lock ends the wait (a started run finishes).
+  const runOnce = hooks.runOnce ?? ((fire) => run(() => ({ ...runCtx, stopSignal: fire.signal }), runOptions, []));
   return new Scheduler({
     cron: o.cron,
     timezone,

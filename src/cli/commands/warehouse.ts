@@ -1,5 +1,5 @@
 /** `clari-dp migrate`, `retention` and `rebuild`: warehouse maintenance. */
-import { acquireLock, type AppContext, openConfiguredWarehouse, resolveAsOf } from '../../app/index.js';
+import { type AppContext, resolveAsOf, startRun } from '../../app/index.js';
 import { randomHex } from '../../core/index.js';
 import { Landing, applyRetention, rebuildAll } from '../../pipeline/index.js';
 import { migrateWarehouse as applyMigrations } from '../../analytics/index.js';
@@ -12,16 +12,13 @@ async function withWarehouse(
   command: string,
   work: (wh: Warehouse) => Promise<ExitCode>,
 ): Promise<ExitCode> {
-  const lock = acquireLock(ctx.loaded.config.dataDir, command, () => ctx.clock.now());
+  // The same locks as a run (the data dir's, then the warehouse's, waiting up to --lock-wait): a
+  // migration, retention or rebuild never runs beside a load, from this data dir or another.
+  const guard = await startRun(ctx, command);
   try {
-    const wh = await openConfiguredWarehouse(ctx);
-    try {
-      return await work(wh);
-    } finally {
-      await wh.close();
-    }
+    return await work(guard.warehouse);
   } finally {
-    lock.release();
+    await guard.release();
   }
 }
 
