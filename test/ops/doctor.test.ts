@@ -23,7 +23,14 @@ const KEY = 'doctor-test-key-0123456789';
 let sim: RunningSimulator;
 
 beforeAll(async () => {
-  sim = await startTestSim({ apiKey: KEY, forecasts: 2, asOf: new Date().toISOString().slice(0, 10) });
+  // Probe exports must still be running when doctor cancels them: with the helpers' 30 ms jobs a
+  // loaded CI machine finished one before its cancel arrived (then doctor rightly says "it used 1").
+  sim = await startTestSim({
+    apiKey: KEY,
+    forecasts: 2,
+    asOf: new Date().toISOString().slice(0, 10),
+    jobDurationMs: 60_000,
+  });
 });
 afterAll(async () => {
   await runCleanups();
