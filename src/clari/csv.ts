@@ -147,16 +147,104 @@ export interface CsvDecodeOptions {
 
 type MutableEntry = { -readonly [K in keyof WireEntry]: WireEntry[K] };
 
+/** One CSV row, checked and named: which user, field, period and week it is about, and its value. */
+interface CsvRow {
+  readonly where: string;
+  readonly user: WireUser;
+  readonly field: string;
+  readonly period: string;
+  readonly label: string;
+  readonly frame: { readonly timeFrameId: string; readonly startDate: string; readonly endDate: string | null };
+  readonly typeLabel: string;
+  readonly valueKey: string;
+  readonly raw: string;
+}
+
+function readRow(
+  row: string[],
+  columns: Map<string, number>,
+  where: string,
+  options: CsvDecodeOptions,
+  drift: DriftCollector,
+): CsvRow | undefined {
+  const col = (name: (typeof CSV_HEADER)[number]): string => row[columns.get(name)!] ?? '';
+  const crm = col('CRM User ID');
+  const role = col('Role');
+  const email = col('Email');
+  if (crm === '' && email === '') throw csvError(where, 'has neither CRM User ID nor Email');
+  const start = usDate(col('Start Day'));
+  if (!start) throw csvError(where, `has an unreadable Start Day "${col('Start Day')}"`);
+  const field = col('Field');
+  if (field === '') throw csvError(where, 'has no Field');
+  const label = col('Timeframe');
+  const period = periodFromLabel(label) ?? options.requestedPeriod;
+  if (!period) throw csvError(where, `has a Timeframe "${label}" that is not a quarter`);
+  const typeLabel = col('Data Type');
+  const valueKey = (CSV_DATA_TYPES as Record<string, string>)[typeLabel];
+  if (!valueKey) {
+    drift.note(`csv.dataType:${typeLabel}`);
+    return undefined;
+  }
+  const user: WireUser = {
+    userId: `csv:${crm || email}:${role}`,
+    name: col('User'),
+    email,
+    crmId: crm || null,
+    scopeId: null,
+    hierarchyId: null,
+    hierarchyName: role || null,
+    parentHierarchyId: null,
+    parentHierarchyName: col('Parent Role') || null,
+  };
+  const frame = { timeFrameId: `TF:${start}`, startDate: start, endDate: usDate(col('End Day')) ?? null };
+  return { where, user, field, period, label, frame, typeLabel, valueKey, raw: col('Data Value') };
+}
+
+/** Users, fields, weeks and periods as first seen: each goes out once, before the entries that use it. */
+class Dimensions {
+  private readonly seen = new Set<string>();
+
+  note(row: CsvRow, out: DocumentPart[], newUsers: WireUser[]): void {
+    if (this.first(`user|${row.user.userId}`)) newUsers.push(row.user);
+    if (this.first(`field|${row.field}`))
+      out.push({ kind: 'fields', rows: [{ fieldId: row.field, fieldName: row.field, fieldType: null }] });
+    if (this.first(`frame|${row.period}|${row.frame.timeFrameId}`)) out.push({ kind: 'timeFrames', rows: [row.frame] });
+    if (this.first(`period|${row.period}`))
+      out.push({
+        kind: 'timePeriods',
+        rows: [{ timePeriodId: row.period, label: row.label, startDate: null, endDate: null }],
+      });
+  }
+
+  private first(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
+  }
+}
+
+/** Sets one row's value on its entry (a CSV row carries one value; an entry gathers a week's values). */
+function applyValue(entry: MutableEntry, row: CsvRow, options: CsvDecodeOptions): void {
+  if (row.valueKey === 'isUpdated') {
+    const flag = parseYesNo(row.raw);
+    if (flag === undefined) throw csvError(row.where, `has a Forecast Updated value "${row.raw}" that is not Yes/No`);
+    entry.isUpdated = flag;
+    return;
+  }
+  const money = parseMoney(row.raw);
+  if (!money) throw csvError(row.where, `has a ${row.typeLabel} "${row.raw}" that is not an amount`);
+  entry[row.valueKey as 'forecastValue'] = money.value;
+  if (money.value !== null && options.currencyCode)
+    entry.currency = { code: options.currencyCode, symbol: money.symbol };
+}
+
 export async function* decodeForecastCsv(
   source: AsyncIterable<Uint8Array>,
   options: CsvDecodeOptions = {},
 ): AsyncGenerator<DocumentPart, DocumentSummary> {
   const drift = new DriftCollector();
   const counts = { entries: 0, users: 0, fields: 0, timePeriods: 0, timeFrames: 0 };
-  const users = new Set<string>();
-  const fields = new Set<string>();
-  const frames = new Set<string>();
-  const periods = new Set<string>();
+  const dimensions = new Dimensions();
   let columns: Map<string, number> | undefined;
   let current: MutableEntry | undefined;
   let currentKey = '';
@@ -166,78 +254,23 @@ export async function* decodeForecastCsv(
   const handle = (rows: string[][], out: DocumentPart[]): void => {
     const entries: WireEntry[] = [];
     const newUsers: WireUser[] = [];
-    for (const row of rows) {
+    for (const cells of rows) {
       rowNumber++;
       if (!columns) {
-        columns = readHeader(row, drift);
+        columns = readHeader(cells, drift);
         continue;
       }
-      const col = (name: (typeof CSV_HEADER)[number]): string => row[columns!.get(name)!] ?? '';
-      const where = `CSV row ${rowNumber}`;
-      const crm = col('CRM User ID');
-      const role = col('Role');
-      const email = col('Email');
-      if (crm === '' && email === '') throw csvError(where, 'has neither CRM User ID nor Email');
-      const userId = `csv:${crm || email}:${role}`;
-      const start = usDate(col('Start Day'));
-      if (!start) throw csvError(where, `has an unreadable Start Day "${col('Start Day')}"`);
-      const end = usDate(col('End Day'));
-      const field = col('Field');
-      if (field === '') throw csvError(where, 'has no Field');
-      const label = col('Timeframe');
-      const period = periodFromLabel(label) ?? options.requestedPeriod;
-      if (!period) throw csvError(where, `has a Timeframe "${label}" that is not a quarter`);
-      const frameId = `TF:${start}`;
-      const typeLabel = col('Data Type');
-      const valueKey = (CSV_DATA_TYPES as Record<string, string>)[typeLabel];
-      if (!valueKey) {
-        drift.note(`csv.dataType:${typeLabel}`);
-        continue;
-      }
-      if (!users.has(userId)) {
-        users.add(userId);
-        newUsers.push({
-          userId,
-          name: col('User'),
-          email,
-          crmId: crm || null,
-          scopeId: null,
-          hierarchyId: null,
-          hierarchyName: role || null,
-          parentHierarchyId: null,
-          parentHierarchyName: col('Parent Role') || null,
-        });
-      }
-      if (!fields.has(field)) {
-        fields.add(field);
-        out.push({ kind: 'fields', rows: [{ fieldId: field, fieldName: field, fieldType: null }] });
-      }
-      if (!frames.has(`${period}|${frameId}`)) {
-        frames.add(`${period}|${frameId}`);
-        out.push({ kind: 'timeFrames', rows: [{ timeFrameId: frameId, startDate: start, endDate: end ?? null }] });
-      }
-      if (!periods.has(period)) {
-        periods.add(period);
-        out.push({ kind: 'timePeriods', rows: [{ timePeriodId: period, label, startDate: null, endDate: null }] });
-      }
-      const key = `${period}|${frameId}|${userId}|${field}`;
+      const row = readRow(cells, columns, `CSV row ${rowNumber}`, options, drift);
+      if (!row) continue;
+      dimensions.note(row, out, newUsers);
+      const { userId } = row.user;
+      const key = `${row.period}|${row.frame.timeFrameId}|${userId}|${row.field}`;
       if (!current || key !== currentKey) {
         if (current) entries.push(current);
-        current = { userId, fieldId: field, timePeriodId: period, timeFrameId: frameId };
+        current = { userId, fieldId: row.field, timePeriodId: row.period, timeFrameId: row.frame.timeFrameId };
         currentKey = key;
       }
-      const raw = col('Data Value');
-      if (valueKey === 'isUpdated') {
-        const flag = parseYesNo(raw);
-        if (flag === undefined) throw csvError(where, `has a Forecast Updated value "${raw}" that is not Yes/No`);
-        current.isUpdated = flag;
-      } else {
-        const money = parseMoney(raw);
-        if (!money) throw csvError(where, `has a ${typeLabel} "${raw}" that is not an amount`);
-        current[valueKey as 'forecastValue'] = money.value;
-        if (money.value !== null && options.currencyCode)
-          current.currency = { code: options.currencyCode, symbol: money.symbol };
-      }
+      applyValue(current, row, options);
     }
     if (newUsers.length > 0) out.push({ kind: 'users', rows: newUsers });
     if (entries.length > 0) out.push({ kind: 'entries', rows: entries });
