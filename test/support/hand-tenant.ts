@@ -197,6 +197,7 @@ export const HAND_SNAPSHOT = '2026-05-15';
 
 async function* bytes(text: string): AsyncGenerator<Uint8Array> {
   yield new TextEncoder().encode(text);
+  await Promise.resolve();
 }
 
 /** Migrates `wh` and loads both quarters as of 2026-05-15. */
