@@ -351,7 +351,7 @@ export class ClariHttp {
   }
 
   private unreachableError(spec: RequestSpec, failure: ClariError): ClariError {
-    const code = String(failure.details.networkCode ?? '');
+    const code = typeof failure.details.networkCode === 'string' ? failure.details.networkCode : '';
     const what =
       code === 'ECONNREFUSED'
         ? 'connection refused'
@@ -434,7 +434,7 @@ const UNREACHABLE_RETRY_MS = 500;
 /** A call that never got a response because the host refused, does not resolve, or fails TLS. */
 function isUnreachable(error: ClariError): boolean {
   if (error.code !== 'clari.network') return false;
-  const code = String(error.details.networkCode ?? '');
+  const code = typeof error.details.networkCode === 'string' ? error.details.networkCode : '';
   return (
     [
       'ECONNREFUSED',
