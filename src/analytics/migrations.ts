@@ -9,6 +9,9 @@ export const ANALYTICS_MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)',
     statements: viewsSql.createViews,
+    // Views are replaced whenever their text changes: a warehouse migrated by an older release
+    // gets the corrected definitions (docs/analytics.md) on its next command.
+    replaceable: true,
   },
 ];
 

@@ -32,6 +32,19 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 const text = (v: unknown): string =>
   v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 
+/**
+ * How an owner is shown: the name, with the e-mail when another current user has the same name
+ * (two "Sam Lee" are different people; a reader must be able to tell which one moved).
+ */
+export function ownerLabel(name: string, email: string, namesakes: ReadonlySet<string>): string {
+  return namesakes.has(name) && email !== '' ? `${name} (${email})` : name;
+}
+
+/** Names more than one current user has. */
+export async function namesakes(wh: Warehouse): Promise<ReadonlySet<string>> {
+  return new Set(await reportsSql.namesakes(wh));
+}
+
 /** What can be chosen: forecasts, periods (newest first) and call fields. */
 export async function options(wh: Warehouse, forecast?: string): Promise<Options> {
   const forecasts = await reportsSql.forecastNames(wh);
@@ -76,7 +89,10 @@ export interface Headline {
   /** Mean accuracy of reps at this week of the quarter over closed periods. */
   readonly accuracyPct: number | null;
   readonly weekIndex: number | null;
+  /** Owners with a row for this forecast, period and field. */
   readonly owners: number;
+  /** Users in the hierarchy now; owners can be fewer (a user with no forecast row: not opted in, or left). */
+  readonly users: number;
 }
 
 /** The org's numbers: forecast vs quota, closed, coverage, and accuracy at this week historically. */
@@ -106,7 +122,37 @@ export async function headline(wh: Warehouse, selection: Selection): Promise<Hea
     accuracyPct: accuracy === null ? null : Math.round(Number(accuracy) * 10) / 10,
     weekIndex,
     owners: Number(top?.owners ?? 0),
+    users: await reportsSql.currentUsers(wh),
   };
+}
+
+export interface TrendPoint {
+  readonly weekIndex: number;
+  readonly call: number | null;
+  readonly quota: number | null;
+  readonly closed: number | null;
+}
+
+export interface Trend {
+  readonly selection: Selection;
+  readonly points: readonly TrendPoint[];
+}
+
+/**
+ * Week over week of the selected period: the org's call on the field (the top's own, or its direct
+ * reports' summed when it has none), its quota and what has closed; the forecast call's first chart.
+ */
+export async function trend(wh: Warehouse, selection: Selection): Promise<Trend> {
+  const rows = await reportsSql.trendByWeek(wh, selection.forecast, selection.period, selection.field);
+  const points = rows
+    .map((r) => ({
+      weekIndex: Number(r.week_index),
+      call: num(r.own_call) ?? num(r.reports_call),
+      quota: num(r.quota),
+      closed: num(r.closed),
+    }))
+    .filter((p) => p.call !== null || p.quota !== null || p.closed !== null);
+  return { selection, points };
 }
 
 export interface AccuracyPoint {
@@ -132,6 +178,8 @@ export async function accuracyByWeek(wh: Warehouse, forecast: string, field: str
 
 export interface TeamCoverage {
   readonly manager: string;
+  /** The manager's name, with the e-mail when it is not unique. */
+  readonly label: string;
   readonly managerEmail: string;
   readonly pipeline: number | null;
   readonly remainingQuota: number | null;
@@ -144,8 +192,10 @@ export interface TeamCoverage {
 /** Coverage of each team: the rows of managers (who are not reps), which hold their team's totals. */
 export async function coverageByTeam(wh: Warehouse, selection: Selection): Promise<TeamCoverage[]> {
   const rows = await reportsSql.teamCoverage(wh, selection.forecast, selection.period, selection.field);
+  const same = await namesakes(wh);
   return rows.map((r) => ({
     manager: text(r.owner_name),
+    label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
     managerEmail: text(r.owner_email),
     pipeline: num(r.pipeline),
     remainingQuota: num(r.remaining_quota),
@@ -163,6 +213,8 @@ export interface ChangeRow {
   readonly period: string;
   readonly owner: string;
   readonly ownerEmail: string;
+  /** The owner's name, with the e-mail when it is not unique. */
+  readonly label: string;
   readonly field: string;
   readonly kind: string;
   readonly previous: number | null;
@@ -180,10 +232,13 @@ export async function biggestChanges(
     days?: number | undefined;
     limit?: number | undefined;
     kind?: string | undefined;
+    level?: reportsSql.OwnerLevel | undefined;
   },
 ): Promise<ChangeRow[]> {
   const rows = await reportsSql.biggestChanges(wh, filters);
+  const same = await namesakes(wh);
   return rows.map((r) => ({
+    label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
     snapshot: text(r.current_snapshot),
     previousSnapshot: r.previous_snapshot === null ? null : text(r.previous_snapshot),
     forecast: text(r.forecast_name),
@@ -203,6 +258,8 @@ export interface RepRow {
   readonly userId: string;
   readonly owner: string;
   readonly ownerEmail: string;
+  /** The owner's name, with the e-mail when it is not unique. */
+  readonly label: string;
   readonly manager: string | null;
   readonly isRep: boolean;
   readonly forecastAmount: number | null;
@@ -219,10 +276,12 @@ export interface RepRow {
 /** One row per owner for the selected call field: the rep table. */
 export async function reps(wh: Warehouse, selection: Selection): Promise<RepRow[]> {
   const rows = await reportsSql.reps(wh, selection.forecast, selection.period, selection.field);
+  const same = await namesakes(wh);
   return rows.map((r) => ({
     userId: text(r.user_id),
     owner: text(r.owner_name),
     ownerEmail: text(r.owner_email),
+    label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
     manager: r.manager_name === null ? null : text(r.manager_name),
     isRep: r.is_rep === true,
     forecastAmount: num(r.forecast_amount),

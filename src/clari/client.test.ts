@@ -302,3 +302,36 @@ describe('safety', () => {
     await expect(clock.run(read)).rejects.toMatchObject({ code: 'clari.timeout' });
   });
 });
+
+describe('Clari unreachable', () => {
+  for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']) {
+    it(`fails fast on ${code} before any response: one quick retry, then clari.unreachable naming the URL`, async () => {
+      const clock = new FakeClock();
+      const { fetch, calls } = script([netError(code), netError(code), json(200, limitsBody)]);
+      const started = clock.now();
+      const error = await clock.run(client(fetch, clock).getLimits()).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'clari.unreachable', kind: 'input' });
+      expect((error as Error).message).toContain('https://api.clari.test/v4');
+      expect((error as { hint: string }).hint).toContain('CLARI_BASE_URL');
+      expect(calls).toHaveLength(2);
+      expect(clock.now() - started).toBeLessThan(1000);
+    });
+  }
+
+  it('keeps the patient retries once Clari has answered (a reset or refusal mid-run), and for 5xx', async () => {
+    const clock = new FakeClock();
+    const { fetch, calls } = script([
+      json(503, { code: 'unavailable', message: 'x' }),
+      json(200, limitsBody),
+      netError('ECONNREFUSED'),
+      netError('ECONNREFUSED'),
+      netError('ECONNRESET'),
+      json(200, limitsBody),
+    ]);
+    const c = client(fetch, clock);
+    await clock.run(c.getLimits());
+    expect(calls).toHaveLength(2);
+    await clock.run(c.getLimits());
+    expect(calls).toHaveLength(6);
+  });
+});

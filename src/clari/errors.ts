@@ -52,6 +52,7 @@ export type ClariErrorCode =
   | 'clari.rate_limited'
   | 'clari.server'
   | 'clari.network'
+  | 'clari.unreachable'
   | 'clari.timeout'
   | 'clari.circuit_open'
   | 'clari.decode'

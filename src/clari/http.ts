@@ -72,6 +72,8 @@ const MAX_ERROR_BODY = 64 * 1024;
 export class ClariHttp {
   private readonly base: URL;
   private skewMs: number | undefined;
+  /** Whether Clari ever answered this client: a connection refused before that is a wrong URL or network, not a blip. */
+  private reached = false;
 
   constructor(private readonly options: HttpOptions) {
     const base = options.baseUrl.replace(/\/+$/, '');
@@ -159,6 +161,13 @@ export class ClariHttp {
       } catch (error) {
         if (spec.signal?.aborted) throw abortReason(spec.signal);
         const failure = isClariError(error) ? error : this.unexpected(error, spec.endpoint);
+        if (!this.reached && isUnreachable(failure)) {
+          // Never answered: one quick second try (a server still starting), then fail once, fast.
+          if (attempt > 1) throw this.unreachableError(spec, failure);
+          this.emit(spec, undefined, started, attempt, failure.code, true);
+          await clock.sleep(UNREACHABLE_RETRY_MS, spec.signal);
+          continue;
+        }
         if (failure.code !== 'clari.circuit_open') {
           if (failure.kind === 'transient') breaker.failure();
           else breaker.success();
@@ -236,6 +245,7 @@ export class ClariHttp {
         signal: controller.signal,
         redirect: 'manual',
       });
+      this.reached = true;
       onStatus(response.status);
       const serverDate = Date.parse(response.headers.get('date') ?? '');
       if (!Number.isNaN(serverDate)) this.skewMs = serverDate - clock.now();
@@ -340,12 +350,35 @@ export class ClariHttp {
     return headers;
   }
 
+  private unreachableError(spec: RequestSpec, failure: ClariError): ClariError {
+    const code = typeof failure.details.networkCode === 'string' ? failure.details.networkCode : '';
+    const what =
+      code === 'ECONNREFUSED'
+        ? 'connection refused'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'host name not found'
+          : code === 'ERR_BAD_PORT'
+            ? 'fetch refuses that port'
+            : 'TLS handshake failed';
+    const url = this.options.redactor.redact(this.base.toString().replace(/\/$/, ''));
+    return new ClariError('clari.unreachable', `Cannot reach Clari at ${url}: ${what} (${code}, ${spec.endpoint})`, {
+      kind: 'input',
+      endpoint: spec.endpoint,
+      cause: failure,
+      details: { networkCode: code, url },
+      hint: `Check CLARI_BASE_URL (${url}): Clari's is https://api.clari.com/v4, the simulator's is printed by \`clari-dp sim\`; and that this machine can reach it (proxy, firewall, DNS, certificates). Nothing was exported.`,
+    });
+  }
+
   private unexpected(error: unknown, endpoint: string): ClariError {
     return this.networkError(error, endpoint, false);
   }
 
   private networkError(error: unknown, endpoint: string, midBody: boolean): ClariError {
-    const code = causeCode(error);
+    // fetch refuses some ports outright (6000, 1, ...) with a bare "bad port" cause.
+    const code =
+      causeCode(error) ??
+      ((error as { cause?: { message?: unknown } }).cause?.message === 'bad port' ? 'ERR_BAD_PORT' : undefined);
     const text = this.options.redactor.redact(error instanceof Error ? error.message : String(error));
     return new ClariError(
       midBody ? 'clari.truncated_body' : 'clari.network',
@@ -394,6 +427,24 @@ export class ClariHttp {
       retrying,
     });
   }
+}
+
+const UNREACHABLE_RETRY_MS = 500;
+
+/** A call that never got a response because the host refused, does not resolve, or fails TLS. */
+function isUnreachable(error: ClariError): boolean {
+  if (error.code !== 'clari.network') return false;
+  const code = typeof error.details.networkCode === 'string' ? error.details.networkCode : '';
+  return (
+    [
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'EAI_AGAIN',
+      'ERR_BAD_PORT',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+    ].includes(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_)/.test(code)
+  );
 }
 
 function isConnectFailure(error: ClariError): boolean {

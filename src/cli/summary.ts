@@ -42,8 +42,23 @@ export function summaryText(summary: RunSummary): string {
   out += `\nrows loaded ${summary.rowsLoaded.toLocaleString('en-US')} · changes ${summary.changes}`;
   if (summary.quota) out += ` · export quota left ${summary.quota.left}/${summary.quota.limit}`;
   out += '\n';
-  for (const e of summary.exports.filter((x) => x.error))
-    out += `\nFAILED ${e.forecastId} ${e.timePeriod}: ${e.error}\n`;
+  // Exports that failed the same way (Clari unreachable fails them all) are one line.
+  const failures = new Map<string, { which: string[]; hint: string | undefined }>();
+  for (const e of summary.exports.filter((x) => x.error)) {
+    const seen = failures.get(e.error!) ?? {
+      which: [],
+      hint: e.errorCode === 'clari.unreachable' ? e.errorHint : undefined,
+    };
+    seen.which.push(`${e.forecastId} ${e.timePeriod}`);
+    failures.set(e.error!, seen);
+  }
+  for (const [error, { which, hint }] of failures) {
+    out +=
+      which.length === 1
+        ? `\nFAILED ${which[0]}: ${error}\n`
+        : `\nFAILED ${which.length} exports (${which.join(', ')}): ${error}\n`;
+    if (hint) out += `  hint: ${hint}\n`;
+  }
   for (const w of summary.warnings) out += `warning: ${w}\n`;
   return out;
 }

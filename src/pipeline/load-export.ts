@@ -45,8 +45,14 @@ export interface FailureContext {
 
 export function exportLoader(deps: PipelineDeps, scope: RunScope, settings: RunSettings): ExportLoader {
   const serial = serialiser();
+  // One log line per distinct failure: Clari unreachable fails every export the same way.
+  const logged = new Set<string>();
   const fail = (task: PlannedExport, error: AppError, context: FailureContext): Promise<ExportSummary> =>
-    serial(() => recordFailure(deps, task, scope.runId, error, context));
+    serial(() => {
+      const first = !logged.has(`${error.code}|${error.message}`);
+      logged.add(`${error.code}|${error.message}`);
+      return recordFailure(deps, task, scope.runId, error, context, first);
+    });
   const load = async (task: PlannedExport, landed: Landed, context: JobContext): Promise<ExportSummary> => {
     try {
       const outcome = await serial(() => {
@@ -231,8 +237,9 @@ async function recordFailure(
   runId: string,
   error: AppError,
   context: FailureContext,
+  log: boolean,
 ): Promise<ExportSummary> {
-  deps.logger.warn({ forecast: task.forecastId, period: task.period, code: error.code }, error.message);
+  if (log) deps.logger.warn({ forecast: task.forecastId, period: task.period, code: error.code }, error.message);
   deps.onEvent?.({ type: 'failed', key: task.key, code: error.code, message: error.message });
   await recordJob(
     deps.warehouse,
@@ -260,6 +267,7 @@ async function recordFailure(
     changes: 0,
     error: error.message,
     errorCode: error.code,
+    errorHint: error.hint,
     warnings: [],
   };
 }

@@ -46,7 +46,9 @@ export async function runPipeline(
   //    from the landing makes no API call at all), alerts and the run's record.
   await maintainAfterLoads(deps, scope, settings, results.size > 0);
   const exports = planned.map((task) => results.get(task.key)!);
-  const quota = toExport.length === 0 || stopReason(deps.signal) ? undefined : await readQuota(deps);
+  // Clari unreachable: asking it for the quota would only wait for the same failure again.
+  const unreachable = exports.some((e) => e.errorCode === 'clari.unreachable');
+  const quota = toExport.length === 0 || stopReason(deps.signal) || unreachable ? undefined : await readQuota(deps);
   const alertDecisions = await alertRun(deps, scope, planned, exports, quota, settings);
   return closeRun(deps, scope, exports, quota, alertDecisions);
 }

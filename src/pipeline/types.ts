@@ -67,6 +67,8 @@ export interface ExportSummary {
   readonly unchanged?: boolean | undefined;
   readonly error?: string | undefined;
   readonly errorCode?: string | undefined;
+  /** What to do about the error, when it says. */
+  readonly errorHint?: string | undefined;
   readonly warnings: readonly string[];
 }
 

@@ -15,6 +15,11 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   statements(dialect: Dialect): string[];
+  /**
+   * Safe to run again (views: drop and create, or CREATE OR REPLACE): applied again whenever its
+   * statements change, so a warehouse migrated by an older release gets the current definitions.
+   */
+  readonly replaceable?: boolean | undefined;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,14 +35,24 @@ export interface MigrationStatus {
   readonly pending: readonly Migration[];
 }
 
+const checksumOf = (statements: readonly string[]): string => sha256Hex(statements.join(';\n'));
+
 export async function migrationStatus(
   wh: Warehouse,
   migrations: readonly Migration[] = MIGRATIONS,
 ): Promise<MigrationStatus> {
   await ensureLedger(wh);
-  const rows = await wh.query<{ version: number | string }>(`SELECT version FROM ${LEDGER.name} ORDER BY version`);
+  const rows = await wh.query<{ version: number | string; checksum: string }>(
+    `SELECT version, checksum FROM ${LEDGER.name} ORDER BY version`,
+  );
   const applied = rows.map((r) => Number(r.version));
-  return { applied, pending: migrations.filter((m) => !applied.includes(m.version)) };
+  const checksums = new Map(rows.map((r) => [Number(r.version), r.checksum]));
+  const stale = (m: Migration): boolean =>
+    m.replaceable === true && checksums.get(m.version) !== checksumOf(m.statements(wh.dialect));
+  return {
+    applied,
+    pending: migrations.filter((m) => !applied.includes(m.version) || stale(m)),
+  };
 }
 
 /** Applies pending migrations in order; returns the versions applied now. */
@@ -52,11 +67,13 @@ export async function migrate(
     const statements = migration.statements(wh.dialect);
     const apply = async (target: Warehouse): Promise<void> => {
       for (const sql of statements) await target.exec(sql);
+      // A replaceable migration applied again replaces its ledger row.
+      await target.exec(`DELETE FROM ${LEDGER.name} WHERE version = $1`, [migration.version]);
       await target.exec(`INSERT INTO ${LEDGER.name} (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4)`, [
         migration.version,
         migration.name,
         now(),
-        sha256Hex(statements.join(';\n')),
+        checksumOf(statements),
       ]);
     };
     try {

@@ -1,6 +1,7 @@
 /** The built CLI running the pipeline as a user would: run (--json, --dry-run, partial), migrate, rebuild, retention, demo. */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,27 @@ describe('clari-dp run', () => {
     const bad = await runCli(['run', '--warehouse', 'mysql://x'], env(dir));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Unknown warehouse');
+  });
+
+  it('fails in seconds, once, naming the URL, when Clari refuses the connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    // A port that was just free: nothing listens there, so connecting is refused.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve));
+    const base = `http://127.0.0.1:${port}/v4`;
+    const started = Date.now();
+    const result = await runCli(['run', '--as-of', '2026-11-23'], { ...env(dir), CLARI_BASE_URL: base });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.code).toBe(1);
+    expect(result.stdout.match(/^FAILED/gm)).toHaveLength(1);
+    expect(result.stdout).toContain(`FAILED 5 exports`);
+    expect(result.stdout).toContain(`Cannot reach Clari at ${base}: connection refused`);
+    expect(result.stdout).toContain('hint: Check CLARI_BASE_URL');
+    // One warning line on stderr, no retry noise.
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toContain('retrying');
   });
 
   it('reports an unreachable PostgreSQL clearly, with exit 1 and no password', async () => {

@@ -126,7 +126,12 @@ describe('doctor', () => {
   it.each([
     ['no key', { CLARI_API_KEY: '' }, 'API key', /no Clari API key/],
     ['a revoked key', { CLARI_API_KEY: 'revoked-key-000000000000' }, 'Clari API', /rejected the API key/],
-    ['an unreachable API', { CLARI_BASE_URL: 'http://127.0.0.1:1/v4' }, 'Clari API', /Network error/],
+    [
+      'an unreachable API',
+      { CLARI_BASE_URL: 'http://127.0.0.1:1/v4' },
+      'Clari API',
+      /Cannot reach Clari at http:\/\/127.0.0.1:1\/v4/,
+    ],
     ['a wrong forecast id', { CLARI_DP_FORECASTS: 'deal_owner' }, 'Forecast deal_owner', /does not exist/],
     ['a warehouse that is down', { CLARI_DP_WAREHOUSE: 'postgres://u:pw@127.0.0.1:1/db' }, 'Warehouse', /unreachable/],
     ['a channel without its secret', {}, 'Alert channels', /needs SLACK_WEBHOOK_URL/],

@@ -72,10 +72,10 @@ export async function topCall(
   return call;
 }
 
-/** The week of the quarter the forecast's latest data is in. */
+/** The week of the quarter the forecast's latest data is in (1-13; a 14th calendar frame is week 13, as in the views). */
 export async function currentWeek(wh: Warehouse, forecast: string, period: string): Promise<number | string | null> {
   const [week] = await wh.query<{ w: number | string | null }>(
-    `SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+    `SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2)`,
     [forecast, period],
   );
@@ -96,9 +96,14 @@ export async function accuracyAtWeek(
   return accuracy?.a ?? null;
 }
 
+/**
+ * Per week of quarter over closed periods (reps): mean point accuracy, WAPE (sum |F - A| / sum A)
+ * and bias ratio (sum (F - A) / sum A, > 0 over-forecast), pooled over every period.
+ */
 export function accuracyByWeek(wh: Warehouse, forecast: string, field: string): Promise<Rows> {
   return wh.query(
-    `SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+    `SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
+            100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index`,
     [forecast, field],
@@ -121,6 +126,17 @@ export interface ChangeFilters {
   readonly days?: number | undefined;
   readonly limit?: number | undefined;
   readonly kind?: string | undefined;
+  /** `rep`: owners nobody reports to; `manager`: roll-up rows (a manager's team total); default both. */
+  readonly level?: OwnerLevel | undefined;
+}
+
+export const OWNER_LEVELS = ['rep', 'manager', 'all'] as const;
+export type OwnerLevel = (typeof OWNER_LEVELS)[number];
+
+/** The condition keeping changes of one level of owner: managers are the users someone reports to now. */
+function levelCondition(level: OwnerLevel | undefined): string | undefined {
+  if (level === undefined || level === 'all') return undefined;
+  return `user_id ${level === 'rep' ? 'NOT ' : ''}IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)`;
 }
 
 /** The biggest moves of the last `days` days (by absolute amount). */
@@ -132,8 +148,10 @@ export function biggestChanges(wh: Warehouse, filters: ChangeFilters): Promise<R
   if (filters.forecast) where.push(`forecast_name = $${params.push(filters.forecast)}`);
   if (filters.period) where.push(`time_period = $${params.push(filters.period)}`);
   where.push(`change_kind = $${params.push(filters.kind ?? 'changed')}`);
+  const level = levelCondition(filters.level);
+  if (level) where.push(level);
   return wh.query(
-    `SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+    `SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE ${where.join(' AND ')}
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT ${Math.max(1, Math.min(1000, filters.limit ?? 10))}`,
     params,
@@ -179,6 +197,7 @@ export interface ChangeListFilter {
   readonly periods: readonly string[];
   readonly minPct?: number | undefined;
   readonly kind?: string | undefined;
+  readonly level?: OwnerLevel | undefined;
   readonly limit: number;
 }
 
@@ -196,8 +215,10 @@ export function listChanges(wh: Warehouse, filter: ChangeListFilter): Promise<Ro
   if (filter.periods.length > 0) where.push(`time_period IN (${list(filter.periods)})`);
   if (filter.minPct !== undefined) add('abs(change_pct) >= ?', filter.minPct);
   if (filter.kind !== undefined) add('change_kind = ?', filter.kind);
+  const level = levelCondition(filter.level);
+  if (level) where.push(level);
   return wh.query(
-    `SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+    `SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT ${filter.limit}`,
     params,
@@ -215,12 +236,59 @@ export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> 
   );
 }
 
-/** The biggest relative moves of one snapshot date, for the demo's summary. */
+/** The biggest moves of reps (not roll-ups) on one snapshot date, for the demo's summary. */
 export function biggestMovesOn(wh: Warehouse, snapshot: string): Promise<Record<string, string | null>[]> {
   return wh.query<Record<string, string | null>>(
-    `SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+    `SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND ${levelCondition('rep')}
        ORDER BY abs(change_amount) DESC LIMIT 8`,
     [snapshot],
+  );
+}
+
+/** Names that more than one current user has: shown with an e-mail wherever a name is shown. */
+export async function namesakes(wh: Warehouse): Promise<string[]> {
+  const rows = await wh.query<{ name: string }>(
+    'SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1',
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Users in the hierarchy now (current versions). */
+export async function currentUsers(wh: Warehouse): Promise<number> {
+  const [row] = await wh.query<{ n: number | string }>('SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL');
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Week by week of one period (weeks folded to 13 as in the views): the top of the hierarchy's call
+ * on the field, the sum of its direct reports' calls (for a top without a call), its quota and closed.
+ */
+export function trendByWeek(wh: Warehouse, forecast: string, period: string, field: string): Promise<Rows> {
+  return wh.query(
+    `WITH ranked AS (
+       SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
+       FROM clari_time_frames WHERE time_period = $2),
+     frames AS (
+       SELECT time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM ranked
+       WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
+     tops AS (
+       SELECT DISTINCT user_id FROM v_rep_performance WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND manager_user_id IS NULL),
+     heads AS (
+       SELECT DISTINCT p.user_id FROM v_rep_performance p JOIN tops t ON t.user_id = p.manager_user_id
+       WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3)
+     SELECT f.week_index,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.forecast_value END) AS own_call,
+       sum(CASE WHEN e.field_id = $3 AND h.user_id IS NOT NULL THEN e.forecast_value END) AS reports_call,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.crm_closed_value END) AS closed,
+       sum(CASE WHEN q.is_quota AND t.user_id IS NOT NULL THEN e.quota_value END) AS quota
+     FROM clari_forecast_entries e
+     JOIN frames f ON f.time_frame_id = e.time_frame_id
+     JOIN clari_fields q ON q.forecast_id = e.forecast_id AND q.field_id = e.field_id
+     LEFT JOIN tops t ON t.user_id = e.user_id
+     LEFT JOIN heads h ON h.user_id = e.user_id
+     WHERE e.valid_to IS NULL AND e.forecast_id = $1 AND e.time_period = $2
+     GROUP BY f.week_index ORDER BY f.week_index`,
+    [forecast, period, field],
   );
 }

@@ -19,10 +19,18 @@ export const VIEW_NAMES = [
 
 export type ViewName = (typeof VIEW_NAMES)[number];
 
-/** Shared building blocks: week numbers, latest snapshots, period status, one user per hierarchy node, nodes that lead others. */
+/**
+ * Shared building blocks: week numbers, latest snapshots, period status, one user per hierarchy node, nodes that lead others.
+ * A quarter has 13 weeks: when its calendar has 14 frames (Monday weeks cut at both ends of the
+ * quarter), the last frame is week 13 and the one before it is left out, so week 13 is the final call.
+ */
 function commonCtes(t: (table: string) => string): string {
   return `frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM ${t('clari_time_frames')}),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM ${t('clari_time_frames')}) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM ${t('clari_forecasts')} GROUP BY forecast_name, time_period),
   period_status AS (
@@ -90,8 +98,9 @@ export function viewStatements(dialect: Dialect): Record<ViewName, string> {
 }
 
 /**
- * Call at week N of each owner and call field, against what closed; the seed's accuracy
- * percentage (1 - |F - A| / F), signed error (bias: > 0 means over-forecast) and WAPE across reps.
+ * Call at week N of each owner and call field, against what closed: point accuracy
+ * (1 - |F - A| / A, floored at 0, revops-domain.md 2.1), signed error (bias: > 0 means
+ * over-forecast) and WAPE across reps (sum |F - A| / sum A).
  */
 function forecastAccuracyView({ t, ratio, ctes, exact }: ViewHelpers): string {
   return `WITH ${ctes},
@@ -116,7 +125,8 @@ function forecastAccuracyView({ t, ratio, ctes, exact }: ViewHelpers): string {
     LEFT JOIN ${t('clari_fields')} fl ON fl.forecast_id = k.forecast_id AND fl.field_id = k.field_id
     ${managerJoins(t, 'k.user_id', 'a.snapshot_date')})
 SELECT scored.*,
-  round(CAST((1 - ${ratio('abs(forecast_amount - actual_closed)', 'forecast_amount')}) * 100 AS ${exact}), 1) AS accuracy_pct,
+  round(CAST(CASE WHEN ${ratio('abs(forecast_amount - actual_closed)', 'actual_closed')} > 1 THEN 0
+    ELSE (1 - ${ratio('abs(forecast_amount - actual_closed)', 'actual_closed')}) * 100 END AS ${exact}), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
   round(CAST(${ratio('forecast_amount - actual_closed', 'actual_closed')} * 100 AS ${exact}), 1) AS bias_pct,
   round(CAST(${ratio(
@@ -127,35 +137,54 @@ FROM scored`;
 }
 
 /**
- * Open pipeline (CRM total minus closed) over the quota still to close, per owner and call field
- * in each period's latest snapshot; manager rows are their team's totals (Clari rolls them up).
- * Required coverage is 1 / the owner's historical win rate (closed / week-1 CRM total, closed periods).
+ * Coverage per owner and call field in each period's latest snapshot (revops-domain.md 2.4, 2.5):
+ * open pipeline (the Pipeline field's CRM total minus closed, whichever call field the row is for;
+ * a forecast without a field named like "Pipeline" uses the row's own field) over the quota still
+ * to close. Manager rows are their team's totals (Clari rolls them up). Required coverage is
+ * 1 / win rate, the win rate being what closed in each of the owner's last four closed quarters
+ * over the open pipeline of that quarter's week 1: the share of starting pipeline that was won.
  */
 function pipelineCoverageView({ t, ratio, ctes, remaining, exact }: ViewHelpers): string {
   return `WITH ${ctes},
+  pipe_field AS (
+    SELECT forecast_id, min(field_id) AS field_id FROM ${t('clari_fields')}
+    WHERE NOT coalesce(is_quota, FALSE) AND lower(coalesce(field_name, field_id)) LIKE '%pipeline%' GROUP BY forecast_id),
   week_one AS (
-    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    SELECT e.forecast_id, e.time_period, e.user_id, e.crm_total_value - coalesce(e.crm_closed_value, 0) AS start_pipeline
     FROM ${t('clari_forecast_entries')} e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    JOIN pipe_field pf ON pf.forecast_id = e.forecast_id AND pf.field_id = e.field_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
-    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    SELECT c.forecast_name, c.time_period, c.user_id, max(c.crm_closed) AS closed_won
     FROM ${t('clari_forecasts')} c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
-    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    GROUP BY c.forecast_name, c.time_period, c.user_id),
+  win_periods AS (
+    SELECT f.forecast_name, f.user_id, f.closed_won, w.start_pipeline,
+           dense_rank() OVER (PARTITION BY f.forecast_name, f.user_id ORDER BY f.time_period DESC) AS recency
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id
+    WHERE w.start_pipeline > 0 AND f.closed_won IS NOT NULL),
   win AS (
-    SELECT f.forecast_name, f.user_id, f.field_id, ${ratio('sum(f.crm_closed)', 'sum(w.start_total)')} AS win_rate, count(*) AS periods
-    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
-    GROUP BY f.forecast_name, f.user_id, f.field_id)
+    SELECT forecast_name, user_id, ${ratio('sum(closed_won)', 'sum(start_pipeline)')} AS win_rate, count(*) AS periods
+    FROM win_periods WHERE recency <= 4 GROUP BY forecast_name, user_id),
+  rows_in AS (
+    SELECT c.*, coalesce(p.crm_total, c.crm_total) - c.crm_closed AS open_pipeline,
+           ${remaining} AS quota_left, coalesce(pf.field_id, c.field_id) AS pipeline_field_id
+    FROM ${t('clari_forecasts')} c
+    JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    LEFT JOIN pipe_field pf ON pf.forecast_id = c.forecast_name
+    LEFT JOIN ${t('clari_forecasts')} p ON p.forecast_name = c.forecast_name AND p.time_period = c.time_period AND p.snapshot_date = c.snapshot_date
+      AND p.user_id = c.user_id AND p.field_id = pf.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, ${MANAGER_COLUMNS},
-  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  ${remaining} AS remaining_quota,
-  round(CAST(${ratio('c.crm_total - c.crm_closed', remaining)} AS ${exact}), 2) AS coverage,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.open_pipeline AS pipeline, c.pipeline_field_id, c.quota_amount,
+  c.quota_left AS remaining_quota,
+  round(CAST(${ratio('c.open_pipeline', 'c.quota_left')} AS ${exact}), 2) AS coverage,
   round(CAST(win.win_rate AS ${exact}), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
   round(CAST(${ratio('1', 'win.win_rate')} AS ${exact}), 2) AS required_coverage
-FROM ${t('clari_forecasts')} c
-JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+FROM rows_in c
 LEFT JOIN period_status s ON s.time_period = c.time_period
-LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id
 ${managerJoins(t, 'c.user_id', 'c.snapshot_date')}`;
 }
 

@@ -1,6 +1,6 @@
 -- Golden SQL, postgres: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (167 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (170 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS clari_schema_migrations (
 );
 
 -- ===== warehouse/migrations.ts migrationStatus =====
-SELECT version FROM clari_schema_migrations ORDER BY version;
+SELECT version, checksum FROM clari_schema_migrations ORDER BY version;
 
 -- ===== warehouse/migrations.ts apply =====
 CREATE TABLE IF NOT EXISTS clari_sync_runs (
@@ -205,13 +205,19 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
   PRIMARY KEY (time_period)
 );
 
+DELETE FROM clari_schema_migrations WHERE version = $1;
+
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
 CREATE VIEW v_forecast_accuracy AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -249,7 +255,8 @@ WITH frames AS (
   LEFT JOIN clari_users mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
   LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id)
 SELECT scored.*,
-  round(CAST((1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(forecast_amount AS DECIMAL(38,6)), 0)) * 100 AS DECIMAL(38,6)), 1) AS accuracy_pct,
+  round(CAST(CASE WHEN CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) > 1 THEN 0
+    ELSE (1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0)) * 100 END AS DECIMAL(38,6)), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
   round(CAST(CAST(forecast_amount - actual_closed AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS bias_pct,
   round(CAST(CAST(sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)) / NULLIF(CAST(sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS wape_pct
@@ -259,7 +266,11 @@ DROP VIEW IF EXISTS v_pipeline_coverage;
 
 CREATE VIEW v_pipeline_coverage AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -269,30 +280,46 @@ WITH frames AS (
     SELECT hierarchy_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
   leads AS (
     SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM clari_users WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  pipe_field AS (
+    SELECT forecast_id, min(field_id) AS field_id FROM clari_fields
+    WHERE NOT coalesce(is_quota, FALSE) AND lower(coalesce(field_name, field_id)) LIKE '%pipeline%' GROUP BY forecast_id),
   week_one AS (
-    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    SELECT e.forecast_id, e.time_period, e.user_id, e.crm_total_value - coalesce(e.crm_closed_value, 0) AS start_pipeline
     FROM clari_forecast_entries e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    JOIN pipe_field pf ON pf.forecast_id = e.forecast_id AND pf.field_id = e.field_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
-    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    SELECT c.forecast_name, c.time_period, c.user_id, max(c.crm_closed) AS closed_won
     FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
-    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    GROUP BY c.forecast_name, c.time_period, c.user_id),
+  win_periods AS (
+    SELECT f.forecast_name, f.user_id, f.closed_won, w.start_pipeline,
+           dense_rank() OVER (PARTITION BY f.forecast_name, f.user_id ORDER BY f.time_period DESC) AS recency
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id
+    WHERE w.start_pipeline > 0 AND f.closed_won IS NOT NULL),
   win AS (
-    SELECT f.forecast_name, f.user_id, f.field_id, CAST(sum(f.crm_closed) AS DECIMAL(38,6)) / NULLIF(CAST(sum(w.start_total) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
-    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
-    GROUP BY f.forecast_name, f.user_id, f.field_id)
+    SELECT forecast_name, user_id, CAST(sum(closed_won) AS DECIMAL(38,6)) / NULLIF(CAST(sum(start_pipeline) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
+    FROM win_periods WHERE recency <= 4 GROUP BY forecast_name, user_id),
+  rows_in AS (
+    SELECT c.*, coalesce(p.crm_total, c.crm_total) - c.crm_closed AS open_pipeline,
+           greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS quota_left, coalesce(pf.field_id, c.field_id) AS pipeline_field_id
+    FROM clari_forecasts c
+    JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    LEFT JOIN pipe_field pf ON pf.forecast_id = c.forecast_name
+    LEFT JOIN clari_forecasts p ON p.forecast_name = c.forecast_name AND p.time_period = c.time_period AND p.snapshot_date = c.snapshot_date
+      AND p.user_id = c.user_id AND p.field_id = pf.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
   lr.hierarchy_id IS NULL AS is_rep,
-  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS remaining_quota,
-  round(CAST(CAST(c.crm_total - c.crm_closed AS DECIMAL(38,6)) / NULLIF(CAST(greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.open_pipeline AS pipeline, c.pipeline_field_id, c.quota_amount,
+  c.quota_left AS remaining_quota,
+  round(CAST(CAST(c.open_pipeline AS DECIMAL(38,6)) / NULLIF(CAST(c.quota_left AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
   round(CAST(win.win_rate AS DECIMAL(38,6)), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
   round(CAST(CAST(1 AS DECIMAL(38,6)) / NULLIF(CAST(win.win_rate AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS required_coverage
-FROM clari_forecasts c
-JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+FROM rows_in c
 LEFT JOIN period_status s ON s.time_period = c.time_period
-LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id
 LEFT JOIN clari_users uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
   LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
   LEFT JOIN clari_users mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
@@ -305,7 +332,11 @@ DROP VIEW IF EXISTS v_rep_performance;
 
 CREATE VIEW v_rep_performance AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -616,14 +647,18 @@ SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_
                AND p.manager_user_id IN (SELECT t.user_id FROM v_rep_performance t WHERE t.forecast_name = $1 AND t.time_period = $2 AND t.field_id = $3 AND t.manager_user_id IS NULL)) AS reports;
 
 -- ===== warehouse/sql/reports.ts currentWeek =====
-SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2);
 
 -- ===== warehouse/sql/reports.ts accuracyAtWeek =====
 SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND week_index = $3 AND period_status = 'closed' AND is_rep;
 
+-- ===== warehouse/sql/reports.ts currentUsers =====
+SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL;
+
 -- ===== warehouse/sql/reports.ts accuracyByWeek =====
-SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
+            100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
@@ -632,12 +667,15 @@ SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_clo
      FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND NOT is_rep AND manager_user_id IS NOT NULL
      ORDER BY coverage ASC NULLS LAST, owner_name;
 
+-- ===== warehouse/sql/reports.ts namesakes =====
+SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
+
 -- ===== warehouse/sql/reports.ts biggestChanges =====
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
@@ -706,7 +744,7 @@ SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL
 SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id;
 
 -- ===== warehouse/sql/reports.ts listChanges =====
-SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
        ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
 
@@ -718,8 +756,8 @@ SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_foreca
        UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
 
 -- ===== warehouse/sql/reports.ts biggestMovesOn =====
-SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
        ORDER BY abs(change_amount) DESC LIMIT 8;
 
 -- ===== warehouse/sql/bundle.ts peopleValues =====

@@ -183,13 +183,19 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
   PRIMARY KEY (time_period)
 );
 
+DELETE FROM clari_schema_migrations WHERE version = $1;
+
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
 CREATE VIEW v_forecast_accuracy AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -227,7 +233,8 @@ WITH frames AS (
   LEFT JOIN clari_users mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
   LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id)
 SELECT scored.*,
-  round(CAST((1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(forecast_amount AS DECIMAL(38,6)), 0)) * 100 AS DECIMAL(38,6)), 1) AS accuracy_pct,
+  round(CAST(CASE WHEN CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) > 1 THEN 0
+    ELSE (1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0)) * 100 END AS DECIMAL(38,6)), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
   round(CAST(CAST(forecast_amount - actual_closed AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS bias_pct,
   round(CAST(CAST(sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)) / NULLIF(CAST(sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS wape_pct
@@ -237,7 +244,11 @@ DROP VIEW IF EXISTS v_pipeline_coverage;
 
 CREATE VIEW v_pipeline_coverage AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -247,30 +258,46 @@ WITH frames AS (
     SELECT hierarchy_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
   leads AS (
     SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM clari_users WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  pipe_field AS (
+    SELECT forecast_id, min(field_id) AS field_id FROM clari_fields
+    WHERE NOT coalesce(is_quota, FALSE) AND lower(coalesce(field_name, field_id)) LIKE '%pipeline%' GROUP BY forecast_id),
   week_one AS (
-    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    SELECT e.forecast_id, e.time_period, e.user_id, e.crm_total_value - coalesce(e.crm_closed_value, 0) AS start_pipeline
     FROM clari_forecast_entries e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    JOIN pipe_field pf ON pf.forecast_id = e.forecast_id AND pf.field_id = e.field_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
-    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    SELECT c.forecast_name, c.time_period, c.user_id, max(c.crm_closed) AS closed_won
     FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
-    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    GROUP BY c.forecast_name, c.time_period, c.user_id),
+  win_periods AS (
+    SELECT f.forecast_name, f.user_id, f.closed_won, w.start_pipeline,
+           dense_rank() OVER (PARTITION BY f.forecast_name, f.user_id ORDER BY f.time_period DESC) AS recency
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id
+    WHERE w.start_pipeline > 0 AND f.closed_won IS NOT NULL),
   win AS (
-    SELECT f.forecast_name, f.user_id, f.field_id, CAST(sum(f.crm_closed) AS DECIMAL(38,6)) / NULLIF(CAST(sum(w.start_total) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
-    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
-    GROUP BY f.forecast_name, f.user_id, f.field_id)
+    SELECT forecast_name, user_id, CAST(sum(closed_won) AS DECIMAL(38,6)) / NULLIF(CAST(sum(start_pipeline) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
+    FROM win_periods WHERE recency <= 4 GROUP BY forecast_name, user_id),
+  rows_in AS (
+    SELECT c.*, coalesce(p.crm_total, c.crm_total) - c.crm_closed AS open_pipeline,
+           greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS quota_left, coalesce(pf.field_id, c.field_id) AS pipeline_field_id
+    FROM clari_forecasts c
+    JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    LEFT JOIN pipe_field pf ON pf.forecast_id = c.forecast_name
+    LEFT JOIN clari_forecasts p ON p.forecast_name = c.forecast_name AND p.time_period = c.time_period AND p.snapshot_date = c.snapshot_date
+      AND p.user_id = c.user_id AND p.field_id = pf.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
   lr.hierarchy_id IS NULL AS is_rep,
-  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS remaining_quota,
-  round(CAST(CAST(c.crm_total - c.crm_closed AS DECIMAL(38,6)) / NULLIF(CAST(greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.open_pipeline AS pipeline, c.pipeline_field_id, c.quota_amount,
+  c.quota_left AS remaining_quota,
+  round(CAST(CAST(c.open_pipeline AS DECIMAL(38,6)) / NULLIF(CAST(c.quota_left AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
   round(CAST(win.win_rate AS DECIMAL(38,6)), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
   round(CAST(CAST(1 AS DECIMAL(38,6)) / NULLIF(CAST(win.win_rate AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS required_coverage
-FROM clari_forecasts c
-JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+FROM rows_in c
 LEFT JOIN period_status s ON s.time_period = c.time_period
-LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id
 LEFT JOIN clari_users uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
   LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
   LEFT JOIN clari_users mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
@@ -283,7 +310,11 @@ DROP VIEW IF EXISTS v_rep_performance;
 
 CREATE VIEW v_rep_performance AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -551,13 +582,19 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
   PRIMARY KEY (time_period)
 );
 
+DELETE FROM clari_schema_migrations WHERE version = $1;
+
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
 CREATE VIEW v_forecast_accuracy AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -595,7 +632,8 @@ WITH frames AS (
   LEFT JOIN clari_users mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
   LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id)
 SELECT scored.*,
-  round(CAST((1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(forecast_amount AS DECIMAL(38,6)), 0)) * 100 AS DECIMAL(38,6)), 1) AS accuracy_pct,
+  round(CAST(CASE WHEN CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) > 1 THEN 0
+    ELSE (1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0)) * 100 END AS DECIMAL(38,6)), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
   round(CAST(CAST(forecast_amount - actual_closed AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS bias_pct,
   round(CAST(CAST(sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)) / NULLIF(CAST(sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS wape_pct
@@ -605,7 +643,11 @@ DROP VIEW IF EXISTS v_pipeline_coverage;
 
 CREATE VIEW v_pipeline_coverage AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -615,30 +657,46 @@ WITH frames AS (
     SELECT hierarchy_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
   leads AS (
     SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM clari_users WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  pipe_field AS (
+    SELECT forecast_id, min(field_id) AS field_id FROM clari_fields
+    WHERE NOT coalesce(is_quota, FALSE) AND lower(coalesce(field_name, field_id)) LIKE '%pipeline%' GROUP BY forecast_id),
   week_one AS (
-    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    SELECT e.forecast_id, e.time_period, e.user_id, e.crm_total_value - coalesce(e.crm_closed_value, 0) AS start_pipeline
     FROM clari_forecast_entries e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    JOIN pipe_field pf ON pf.forecast_id = e.forecast_id AND pf.field_id = e.field_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
-    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    SELECT c.forecast_name, c.time_period, c.user_id, max(c.crm_closed) AS closed_won
     FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
-    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    GROUP BY c.forecast_name, c.time_period, c.user_id),
+  win_periods AS (
+    SELECT f.forecast_name, f.user_id, f.closed_won, w.start_pipeline,
+           dense_rank() OVER (PARTITION BY f.forecast_name, f.user_id ORDER BY f.time_period DESC) AS recency
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id
+    WHERE w.start_pipeline > 0 AND f.closed_won IS NOT NULL),
   win AS (
-    SELECT f.forecast_name, f.user_id, f.field_id, CAST(sum(f.crm_closed) AS DECIMAL(38,6)) / NULLIF(CAST(sum(w.start_total) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
-    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
-    GROUP BY f.forecast_name, f.user_id, f.field_id)
+    SELECT forecast_name, user_id, CAST(sum(closed_won) AS DECIMAL(38,6)) / NULLIF(CAST(sum(start_pipeline) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
+    FROM win_periods WHERE recency <= 4 GROUP BY forecast_name, user_id),
+  rows_in AS (
+    SELECT c.*, coalesce(p.crm_total, c.crm_total) - c.crm_closed AS open_pipeline,
+           greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS quota_left, coalesce(pf.field_id, c.field_id) AS pipeline_field_id
+    FROM clari_forecasts c
+    JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    LEFT JOIN pipe_field pf ON pf.forecast_id = c.forecast_name
+    LEFT JOIN clari_forecasts p ON p.forecast_name = c.forecast_name AND p.time_period = c.time_period AND p.snapshot_date = c.snapshot_date
+      AND p.user_id = c.user_id AND p.field_id = pf.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
   lr.hierarchy_id IS NULL AS is_rep,
-  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS remaining_quota,
-  round(CAST(CAST(c.crm_total - c.crm_closed AS DECIMAL(38,6)) / NULLIF(CAST(greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.open_pipeline AS pipeline, c.pipeline_field_id, c.quota_amount,
+  c.quota_left AS remaining_quota,
+  round(CAST(CAST(c.open_pipeline AS DECIMAL(38,6)) / NULLIF(CAST(c.quota_left AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
   round(CAST(win.win_rate AS DECIMAL(38,6)), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
   round(CAST(CAST(1 AS DECIMAL(38,6)) / NULLIF(CAST(win.win_rate AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS required_coverage
-FROM clari_forecasts c
-JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+FROM rows_in c
 LEFT JOIN period_status s ON s.time_period = c.time_period
-LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id
 LEFT JOIN clari_users uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
   LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
   LEFT JOIN clari_users mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
@@ -651,7 +709,11 @@ DROP VIEW IF EXISTS v_rep_performance;
 
 CREATE VIEW v_rep_performance AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -909,11 +971,17 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
   PRIMARY KEY (time_period)
 );
 
+DELETE FROM clari_schema_migrations WHERE version = :1;
+
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (:1, :2, :3, :4);
 
 CREATE OR REPLACE VIEW v_forecast_accuracy AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -951,7 +1019,8 @@ WITH frames AS (
   LEFT JOIN clari_users mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
   LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id)
 SELECT scored.*,
-  round(CAST((1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(forecast_amount AS DECIMAL(38,6)), 0)) * 100 AS DECIMAL(38,6)), 1) AS accuracy_pct,
+  round(CAST(CASE WHEN CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) > 1 THEN 0
+    ELSE (1 - CAST(abs(forecast_amount - actual_closed) AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0)) * 100 END AS DECIMAL(38,6)), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
   round(CAST(CAST(forecast_amount - actual_closed AS DECIMAL(38,6)) / NULLIF(CAST(actual_closed AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS bias_pct,
   round(CAST(CAST(sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)) / NULLIF(CAST(sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS wape_pct
@@ -959,7 +1028,11 @@ FROM scored;
 
 CREATE OR REPLACE VIEW v_pipeline_coverage AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -969,30 +1042,46 @@ WITH frames AS (
     SELECT hierarchy_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
   leads AS (
     SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM clari_users WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  pipe_field AS (
+    SELECT forecast_id, min(field_id) AS field_id FROM clari_fields
+    WHERE NOT coalesce(is_quota, FALSE) AND lower(coalesce(field_name, field_id)) LIKE '%pipeline%' GROUP BY forecast_id),
   week_one AS (
-    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    SELECT e.forecast_id, e.time_period, e.user_id, e.crm_total_value - coalesce(e.crm_closed_value, 0) AS start_pipeline
     FROM clari_forecast_entries e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    JOIN pipe_field pf ON pf.forecast_id = e.forecast_id AND pf.field_id = e.field_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
-    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    SELECT c.forecast_name, c.time_period, c.user_id, max(c.crm_closed) AS closed_won
     FROM clari_forecasts c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
-    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    GROUP BY c.forecast_name, c.time_period, c.user_id),
+  win_periods AS (
+    SELECT f.forecast_name, f.user_id, f.closed_won, w.start_pipeline,
+           dense_rank() OVER (PARTITION BY f.forecast_name, f.user_id ORDER BY f.time_period DESC) AS recency
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id
+    WHERE w.start_pipeline > 0 AND f.closed_won IS NOT NULL),
   win AS (
-    SELECT f.forecast_name, f.user_id, f.field_id, CAST(sum(f.crm_closed) AS DECIMAL(38,6)) / NULLIF(CAST(sum(w.start_total) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
-    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
-    GROUP BY f.forecast_name, f.user_id, f.field_id)
+    SELECT forecast_name, user_id, CAST(sum(closed_won) AS DECIMAL(38,6)) / NULLIF(CAST(sum(start_pipeline) AS DECIMAL(38,6)), 0) AS win_rate, count(*) AS periods
+    FROM win_periods WHERE recency <= 4 GROUP BY forecast_name, user_id),
+  rows_in AS (
+    SELECT c.*, coalesce(p.crm_total, c.crm_total) - c.crm_closed AS open_pipeline,
+           greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS quota_left, coalesce(pf.field_id, c.field_id) AS pipeline_field_id
+    FROM clari_forecasts c
+    JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    LEFT JOIN pipe_field pf ON pf.forecast_id = c.forecast_name
+    LEFT JOIN clari_forecasts p ON p.forecast_name = c.forecast_name AND p.time_period = c.time_period AND p.snapshot_date = c.snapshot_date
+      AND p.user_id = c.user_id AND p.field_id = pf.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
   lr.hierarchy_id IS NULL AS is_rep,
-  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS remaining_quota,
-  round(CAST(CAST(c.crm_total - c.crm_closed AS DECIMAL(38,6)) / NULLIF(CAST(greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.open_pipeline AS pipeline, c.pipeline_field_id, c.quota_amount,
+  c.quota_left AS remaining_quota,
+  round(CAST(CAST(c.open_pipeline AS DECIMAL(38,6)) / NULLIF(CAST(c.quota_left AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS coverage,
   round(CAST(win.win_rate AS DECIMAL(38,6)), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
   round(CAST(CAST(1 AS DECIMAL(38,6)) / NULLIF(CAST(win.win_rate AS DECIMAL(38,6)), 0) AS DECIMAL(38,6)), 2) AS required_coverage
-FROM clari_forecasts c
-JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+FROM rows_in c
 LEFT JOIN period_status s ON s.time_period = c.time_period
-LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id
 LEFT JOIN clari_users uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
   LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
   LEFT JOIN clari_users mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
@@ -1003,7 +1092,11 @@ LEFT JOIN clari_users uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapsh
 
 CREATE OR REPLACE VIEW v_rep_performance AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM clari_time_frames),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM clari_time_frames) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM clari_forecasts GROUP BY forecast_name, time_period),
   period_status AS (
@@ -1257,11 +1350,17 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_time_periods` (
   PRIMARY KEY (time_period) NOT ENFORCED
 );
 
+DELETE FROM clari_schema_migrations WHERE version = @p1;
+
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (@p1, @p2, @p3, @p4);
 
 CREATE OR REPLACE VIEW `my-project.clari.v_forecast_accuracy` AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM `my-project.clari.clari_time_frames`),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM `my-project.clari.clari_time_frames`) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM `my-project.clari.clari_forecasts` GROUP BY forecast_name, time_period),
   period_status AS (
@@ -1299,7 +1398,8 @@ WITH frames AS (
   LEFT JOIN `my-project.clari.clari_users` mi ON mi.user_id = ni.user_id AND mi.valid_to IS NULL
   LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id)
 SELECT scored.*,
-  round(CAST((1 - CAST(abs(forecast_amount - actual_closed) AS NUMERIC) / NULLIF(CAST(forecast_amount AS NUMERIC), 0)) * 100 AS NUMERIC), 1) AS accuracy_pct,
+  round(CAST(CASE WHEN CAST(abs(forecast_amount - actual_closed) AS NUMERIC) / NULLIF(CAST(actual_closed AS NUMERIC), 0) > 1 THEN 0
+    ELSE (1 - CAST(abs(forecast_amount - actual_closed) AS NUMERIC) / NULLIF(CAST(actual_closed AS NUMERIC), 0)) * 100 END AS NUMERIC), 1) AS accuracy_pct,
   forecast_amount - actual_closed AS error_amount,
   round(CAST(CAST(forecast_amount - actual_closed AS NUMERIC) / NULLIF(CAST(actual_closed AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS bias_pct,
   round(CAST(CAST(sum(CASE WHEN is_rep THEN abs(forecast_amount - actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS NUMERIC) / NULLIF(CAST(sum(CASE WHEN is_rep THEN abs(actual_closed) END) OVER (PARTITION BY forecast_name, time_period, field_id, week_index) AS NUMERIC), 0) * 100 AS NUMERIC), 1) AS wape_pct
@@ -1307,7 +1407,11 @@ FROM scored;
 
 CREATE OR REPLACE VIEW `my-project.clari.v_pipeline_coverage` AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM `my-project.clari.clari_time_frames`),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM `my-project.clari.clari_time_frames`) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM `my-project.clari.clari_forecasts` GROUP BY forecast_name, time_period),
   period_status AS (
@@ -1317,30 +1421,46 @@ WITH frames AS (
     SELECT hierarchy_id, min(user_id) AS user_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL GROUP BY hierarchy_id),
   leads AS (
     SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM `my-project.clari.clari_users` WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL),
+  pipe_field AS (
+    SELECT forecast_id, min(field_id) AS field_id FROM `my-project.clari.clari_fields`
+    WHERE NOT coalesce(is_quota, FALSE) AND lower(coalesce(field_name, field_id)) LIKE '%pipeline%' GROUP BY forecast_id),
   week_one AS (
-    SELECT e.forecast_id, e.time_period, e.user_id, e.field_id, e.crm_total_value AS start_total
+    SELECT e.forecast_id, e.time_period, e.user_id, e.crm_total_value - coalesce(e.crm_closed_value, 0) AS start_pipeline
     FROM `my-project.clari.clari_forecast_entries` e JOIN frames f ON f.time_period = e.time_period AND f.time_frame_id = e.time_frame_id
+    JOIN pipe_field pf ON pf.forecast_id = e.forecast_id AND pf.field_id = e.field_id
     WHERE e.valid_to IS NULL AND f.week_index = 1),
   finals AS (
-    SELECT c.forecast_name, c.time_period, c.user_id, c.field_id, c.crm_closed
+    SELECT c.forecast_name, c.time_period, c.user_id, max(c.crm_closed) AS closed_won
     FROM `my-project.clari.clari_forecasts` c JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
-    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'),
+    JOIN period_status s ON s.time_period = c.time_period AND s.status = 'closed'
+    GROUP BY c.forecast_name, c.time_period, c.user_id),
+  win_periods AS (
+    SELECT f.forecast_name, f.user_id, f.closed_won, w.start_pipeline,
+           dense_rank() OVER (PARTITION BY f.forecast_name, f.user_id ORDER BY f.time_period DESC) AS recency
+    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id
+    WHERE w.start_pipeline > 0 AND f.closed_won IS NOT NULL),
   win AS (
-    SELECT f.forecast_name, f.user_id, f.field_id, CAST(sum(f.crm_closed) AS NUMERIC) / NULLIF(CAST(sum(w.start_total) AS NUMERIC), 0) AS win_rate, count(*) AS periods
-    FROM finals f JOIN week_one w ON w.forecast_id = f.forecast_name AND w.time_period = f.time_period AND w.user_id = f.user_id AND w.field_id = f.field_id
-    GROUP BY f.forecast_name, f.user_id, f.field_id)
+    SELECT forecast_name, user_id, CAST(sum(closed_won) AS NUMERIC) / NULLIF(CAST(sum(start_pipeline) AS NUMERIC), 0) AS win_rate, count(*) AS periods
+    FROM win_periods WHERE recency <= 4 GROUP BY forecast_name, user_id),
+  rows_in AS (
+    SELECT c.*, coalesce(p.crm_total, c.crm_total) - c.crm_closed AS open_pipeline,
+           greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS quota_left, coalesce(pf.field_id, c.field_id) AS pipeline_field_id
+    FROM `my-project.clari.clari_forecasts` c
+    JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+    LEFT JOIN pipe_field pf ON pf.forecast_id = c.forecast_name
+    LEFT JOIN `my-project.clari.clari_forecasts` p ON p.forecast_name = c.forecast_name AND p.time_period = c.time_period AND p.snapshot_date = c.snapshot_date
+      AND p.user_id = c.user_id AND p.field_id = pf.field_id)
 SELECT c.forecast_name, c.time_period, c.snapshot_date, coalesce(s.status, 'in progress') AS period_status,
   c.user_id, c.owner_name, c.owner_email, uw.hierarchy_name, mw.user_id AS manager_user_id, mw.name AS manager_name, mi.name AS manager_name_as_is,
   lr.hierarchy_id IS NULL AS is_rep,
-  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.crm_total - c.crm_closed AS pipeline, c.quota_amount,
-  greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS remaining_quota,
-  round(CAST(CAST(c.crm_total - c.crm_closed AS NUMERIC) / NULLIF(CAST(greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0) AS NUMERIC), 0) AS NUMERIC), 2) AS coverage,
+  c.field_id, c.field_name, c.crm_total, c.crm_closed, c.open_pipeline AS pipeline, c.pipeline_field_id, c.quota_amount,
+  c.quota_left AS remaining_quota,
+  round(CAST(CAST(c.open_pipeline AS NUMERIC) / NULLIF(CAST(c.quota_left AS NUMERIC), 0) AS NUMERIC), 2) AS coverage,
   round(CAST(win.win_rate AS NUMERIC), 4) AS win_rate, coalesce(win.periods, 0) AS win_rate_periods,
   round(CAST(CAST(1 AS NUMERIC) / NULLIF(CAST(win.win_rate AS NUMERIC), 0) AS NUMERIC), 2) AS required_coverage
-FROM `my-project.clari.clari_forecasts` c
-JOIN latest l ON l.forecast_name = c.forecast_name AND l.time_period = c.time_period AND l.snapshot_date = c.snapshot_date
+FROM rows_in c
 LEFT JOIN period_status s ON s.time_period = c.time_period
-LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id AND win.field_id = c.field_id
+LEFT JOIN win ON win.forecast_name = c.forecast_name AND win.user_id = c.user_id
 LEFT JOIN `my-project.clari.clari_users` uw ON uw.user_id = c.user_id AND uw.valid_from <= c.snapshot_date AND (uw.valid_to IS NULL OR uw.valid_to > c.snapshot_date)
   LEFT JOIN nodes nw ON nw.hierarchy_id = uw.parent_hierarchy_id
   LEFT JOIN `my-project.clari.clari_users` mw ON mw.user_id = nw.user_id AND mw.valid_to IS NULL
@@ -1351,7 +1471,11 @@ LEFT JOIN `my-project.clari.clari_users` uw ON uw.user_id = c.user_id AND uw.val
 
 CREATE OR REPLACE VIEW `my-project.clari.v_rep_performance` AS
 WITH frames AS (
-    SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS week_index FROM `my-project.clari.clari_time_frames`),
+    SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
+      SELECT time_period, time_frame_id, dense_rank() OVER (PARTITION BY time_period ORDER BY time_frame_id) AS frame_rank,
+             count(*) OVER (PARTITION BY time_period) AS frame_count
+      FROM `my-project.clari.clari_time_frames`) ranked
+    WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
   latest AS (
     SELECT forecast_name, time_period, max(snapshot_date) AS snapshot_date FROM `my-project.clari.clari_forecasts` GROUP BY forecast_name, time_period),
   period_status AS (
@@ -1466,13 +1590,13 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_schema_migrations` (
 -- ===== warehouse/migrations.ts migrationStatus =====
 
 -- ----- duckdb -----
-SELECT version FROM clari_schema_migrations ORDER BY version;
+SELECT version, checksum FROM clari_schema_migrations ORDER BY version;
 
 -- ----- postgres -----
-SELECT version FROM clari_schema_migrations ORDER BY version;
+SELECT version, checksum FROM clari_schema_migrations ORDER BY version;
 
 -- ----- snowflake -----
-SELECT version FROM clari_schema_migrations ORDER BY version;
+SELECT version, checksum FROM clari_schema_migrations ORDER BY version;
 
 -- ----- bigquery -----
-SELECT version FROM clari_schema_migrations ORDER BY version;
+SELECT version, checksum FROM clari_schema_migrations ORDER BY version;

@@ -18,83 +18,87 @@ SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = @p1
 -- ===== warehouse/sql/reports.ts accuracyByWeek =====
 
 -- ----- duckdb -----
-SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
+            100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
 -- ----- postgres -----
-SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
+            100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = $1 AND field_id = $2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
 -- ----- snowflake -----
-SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
+            100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = :1 AND field_id = :2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
 -- ----- bigquery -----
-SELECT week_index, avg(accuracy_pct) AS accuracy, avg(wape_pct) AS wape, avg(bias_pct) AS bias, count(DISTINCT time_period) AS periods
+SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
+            100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
      FROM v_forecast_accuracy WHERE forecast_name = @p1 AND field_id = @p2 AND period_status = 'closed' AND is_rep
      GROUP BY week_index ORDER BY week_index;
 
 -- ===== warehouse/sql/reports.ts biggestChanges =====
 
 -- ----- duckdb -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
 -- ----- postgres -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
 -- ----- snowflake -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND change_kind = :2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND forecast_name = :2 AND time_period = :3 AND change_kind = :4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
 -- ----- bigquery -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND change_kind = @p2
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
      FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND forecast_name = @p2 AND time_period = @p3 AND change_kind = @p4
      ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
 
 -- ===== warehouse/sql/reports.ts biggestMovesOn =====
 
 -- ----- duckdb -----
-SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
        ORDER BY abs(change_amount) DESC LIMIT 8;
 
 -- ----- postgres -----
-SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL
+SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
        ORDER BY abs(change_amount) DESC LIMIT 8;
 
 -- ----- snowflake -----
-SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = :1 AND change_pct IS NOT NULL
+SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = :1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
        ORDER BY abs(change_amount) DESC LIMIT 8;
 
 -- ----- bigquery -----
-SELECT owner_name, forecast_name, time_period, field_name, previous_amount, current_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = @p1 AND change_pct IS NOT NULL
+SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
+       FROM clari_forecast_changes WHERE current_snapshot = @p1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
        ORDER BY abs(change_amount) DESC LIMIT 8;
 
 -- ===== warehouse/sql/reports.ts callFieldsOf =====
@@ -111,22 +115,36 @@ SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields 
 -- ----- bigquery -----
 SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = @p1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
 
+-- ===== warehouse/sql/reports.ts currentUsers =====
+
+-- ----- duckdb -----
+SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL;
+
+-- ----- postgres -----
+SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL;
+
+-- ----- snowflake -----
+SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL;
+
+-- ----- bigquery -----
+SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL;
+
 -- ===== warehouse/sql/reports.ts currentWeek =====
 
 -- ----- duckdb -----
-SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2);
 
 -- ----- postgres -----
-SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
+SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = $2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2);
 
 -- ----- snowflake -----
-SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = :2) f
+SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = :2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2);
 
 -- ----- bigquery -----
-SELECT max(f.week_index) AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = @p2) f
+SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = @p2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2);
 
 -- ===== warehouse/sql/reports.ts forecastNames =====
@@ -174,24 +192,38 @@ SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = @p1 AN
 -- ===== warehouse/sql/reports.ts listChanges =====
 
 -- ----- duckdb -----
-SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
        ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
 
 -- ----- postgres -----
-SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
        ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
 
 -- ----- snowflake -----
-SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes WHERE current_snapshot >= :1 AND forecast_name IN (:2, :3) AND time_period IN (:4, :5) AND abs(change_pct) >= :6 AND change_kind = :7
        ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
 
 -- ----- bigquery -----
-SELECT current_snapshot, forecast_name, time_period, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
+SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
        FROM clari_forecast_changes WHERE current_snapshot >= @p1 AND forecast_name IN (@p2, @p3) AND time_period IN (@p4, @p5) AND abs(change_pct) >= @p6 AND change_kind = @p7
        ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+
+-- ===== warehouse/sql/reports.ts namesakes =====
+
+-- ----- duckdb -----
+SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
+
+-- ----- postgres -----
+SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
+
+-- ----- snowflake -----
+SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
+
+-- ----- bigquery -----
+SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
 
 -- ===== warehouse/sql/reports.ts periodsOf =====
 

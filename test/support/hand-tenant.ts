@@ -1,0 +1,223 @@
+/**
+ * A tenant small enough to compute every derived number by hand (test/analytics/definitions.test.ts
+ * does, in its comments): one manager, Mia Chen, and two reps who share a name, Sam Lee (east and
+ * west, told apart by e-mail), in one forecast with a Commit, a Pipeline and a Quota field.
+ *
+ * 2026_Q1 is closed (the 2026-05-15 snapshot is after its end). Its calendar has 14 Monday frames
+ * (2025-12-29 to 2026-03-30, cut at both ends), so week 13 is the last frame (2026-03-30) and the
+ * 13th frame (2026-03-23) is left out. 2026_Q2 is in progress: 7 frames to 2026-05-11 (week 7).
+ *
+ * Values per owner (k = $1,000), Q1 closed:
+ *
+ *   owner          quota  week 1: commit / pipeline total / closed   week 7: commit   frame 13: commit   week 13: commit / pipeline total / closed
+ *   Sam Lee east   100k   80k / 300k / 0                            85k              95k (left out)     90k / 250k / 100k
+ *   Sam Lee west   200k   150k / 500k / 0                           165k             170k (left out)    180k / 400k / 150k
+ *   Mia Chen       300k   230k / 800k / 0                           250k             265k (left out)    280k / 650k / 250k
+ *
+ * Q2 in progress (snapshot 2026-05-15):
+ *
+ *   owner          quota  week 1: commit / closed     week 7: commit / commit total / pipeline total / closed
+ *   Sam Lee east   120k   50k / 0                    60k / 60k / 340k / 40k
+ *   Sam Lee west   200k   140k / 0                   150k / 150k / 350k / 50k
+ *   Mia Chen       320k   200k / 0                   230k / 230k / 690k / 90k
+ */
+import { migrateWarehouse } from '../../src/analytics/index.js';
+import { decodeResults } from '../../src/clari/index.js';
+import { loadSnapshot } from '../../src/pipeline/index.js';
+import type { Warehouse } from '../../src/warehouse/index.js';
+
+export const HAND_FORECAST = 'hand_arr';
+export const EAST = 'u-east';
+export const WEST = 'u-west';
+export const MIA = 'u-mia';
+
+const k = (n: number): number => n * 1000;
+
+const users = [
+  {
+    userId: MIA,
+    name: 'Mia Chen',
+    email: 'mia.chen@example.com',
+    crmId: null,
+    scopeId: 'h-mia::MGR',
+    hierarchyId: 'h-mia',
+    hierarchyName: 'VP Sales',
+    parentHierarchyId: null,
+    parentHierarchyName: null,
+  },
+  {
+    userId: EAST,
+    name: 'Sam Lee',
+    email: 'sam.lee@east.example.com',
+    crmId: null,
+    scopeId: 'h-east::MGR',
+    hierarchyId: 'h-east',
+    hierarchyName: 'AE East',
+    parentHierarchyId: 'h-mia',
+    parentHierarchyName: 'VP Sales',
+  },
+  {
+    userId: WEST,
+    name: 'Sam Lee',
+    email: 'sam.lee@west.example.com',
+    crmId: null,
+    scopeId: 'h-west::MGR',
+    hierarchyId: 'h-west',
+    hierarchyName: 'AE West',
+    parentHierarchyId: 'h-mia',
+    parentHierarchyName: 'VP Sales',
+  },
+];
+
+const fields = [
+  { fieldId: 'commit', fieldName: 'Commit', fieldType: 'forecast' },
+  { fieldId: 'pipeline', fieldName: 'Pipeline', fieldType: 'forecast' },
+  { fieldId: 'quota', fieldName: 'Quota', fieldType: 'quota' },
+];
+
+/** Monday frames from `first`, `count` of them. */
+function frames(first: string, count: number): { timeFrameId: string; startDate: string; endDate: string }[] {
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const start = new Date(Date.parse(`${first}T00:00:00Z`) + i * 7 * 86_400_000);
+    const end = new Date(start.getTime() + 6 * 86_400_000);
+    const day = (d: Date): string => d.toISOString().slice(0, 10);
+    out.push({ timeFrameId: `TF:${day(start)}`, startDate: day(start), endDate: day(end) });
+  }
+  return out;
+}
+
+interface Week {
+  readonly frame: string;
+  /** Per user: commit, and optionally commit CRM total, pipeline CRM total, closed. */
+  readonly values: Record<string, { commit: number; commitTotal?: number; pipeTotal?: number; closed: number }>;
+}
+
+function entries(period: string, quota: Record<string, number>, weeks: readonly Week[]): unknown[] {
+  const out: unknown[] = [];
+  for (const week of weeks) {
+    for (const [userId, v] of Object.entries(week.values)) {
+      const base = { userId, timePeriodId: period, timeFrameId: week.frame };
+      out.push({
+        ...base,
+        fieldId: 'commit',
+        forecastValue: v.commit,
+        crmTotalValue: v.commitTotal ?? v.commit,
+        crmClosedValue: v.closed,
+        isUpdated: true,
+      });
+      if (v.pipeTotal !== undefined)
+        out.push({
+          ...base,
+          fieldId: 'pipeline',
+          forecastValue: v.pipeTotal,
+          crmTotalValue: v.pipeTotal,
+          crmClosedValue: v.closed,
+          isUpdated: true,
+        });
+      out.push({ ...base, fieldId: 'quota', quotaValue: quota[userId] });
+    }
+  }
+  return out;
+}
+
+const Q1 = {
+  period: '2026_Q1',
+  doc: {
+    entries: entries('2026_Q1', { [EAST]: k(100), [WEST]: k(200), [MIA]: k(300) }, [
+      {
+        frame: 'TF:2025-12-29',
+        values: {
+          [EAST]: { commit: k(80), pipeTotal: k(300), closed: 0 },
+          [WEST]: { commit: k(150), pipeTotal: k(500), closed: 0 },
+          [MIA]: { commit: k(230), pipeTotal: k(800), closed: 0 },
+        },
+      },
+      {
+        frame: 'TF:2026-02-09',
+        values: {
+          [EAST]: { commit: k(85), closed: k(30) },
+          [WEST]: { commit: k(165), closed: k(60) },
+          [MIA]: { commit: k(250), closed: k(90) },
+        },
+      },
+      {
+        frame: 'TF:2026-03-23',
+        values: {
+          [EAST]: { commit: k(95), closed: k(90) },
+          [WEST]: { commit: k(170), closed: k(140) },
+          [MIA]: { commit: k(265), closed: k(230) },
+        },
+      },
+      {
+        frame: 'TF:2026-03-30',
+        values: {
+          [EAST]: { commit: k(90), pipeTotal: k(250), closed: k(100) },
+          [WEST]: { commit: k(180), pipeTotal: k(400), closed: k(150) },
+          [MIA]: { commit: k(280), pipeTotal: k(650), closed: k(250) },
+        },
+      },
+    ]),
+    users,
+    fields,
+    timePeriods: [{ timePeriodId: '2026_Q1', startDate: '2026-01-01', endDate: '2026-03-31', label: 'Quarter 1' }],
+    timeFrames: frames('2025-12-29', 14),
+  },
+};
+
+const Q2 = {
+  period: '2026_Q2',
+  doc: {
+    entries: entries('2026_Q2', { [EAST]: k(120), [WEST]: k(200), [MIA]: k(320) }, [
+      {
+        frame: 'TF:2026-03-30',
+        values: {
+          [EAST]: { commit: k(50), closed: 0 },
+          [WEST]: { commit: k(140), closed: 0 },
+          [MIA]: { commit: k(200), closed: 0 },
+        },
+      },
+      {
+        frame: 'TF:2026-05-11',
+        values: {
+          [EAST]: { commit: k(60), commitTotal: k(60), pipeTotal: k(340), closed: k(40) },
+          [WEST]: { commit: k(150), commitTotal: k(150), pipeTotal: k(350), closed: k(50) },
+          [MIA]: { commit: k(230), commitTotal: k(230), pipeTotal: k(690), closed: k(90) },
+        },
+      },
+    ]),
+    users,
+    fields,
+    timePeriods: [{ timePeriodId: '2026_Q2', startDate: '2026-04-01', endDate: '2026-06-30', label: 'Quarter 2' }],
+    timeFrames: frames('2026-03-30', 7),
+  },
+};
+
+export const HAND_SNAPSHOT = '2026-05-15';
+
+async function* bytes(text: string): AsyncGenerator<Uint8Array> {
+  yield new TextEncoder().encode(text);
+  await Promise.resolve();
+}
+
+/** Migrates `wh` and loads both quarters as of 2026-05-15. */
+export async function loadHandTenant(wh: Warehouse): Promise<void> {
+  await migrateWarehouse(wh, () => '2026-05-15 06:00:00');
+  for (const { period, doc } of [Q1, Q2]) {
+    await wh.transaction((tx) =>
+      loadSnapshot(tx, {
+        snapshot: { forecastId: HAND_FORECAST, period, asOf: HAND_SNAPSHOT },
+        runId: `hand-${period}`,
+        jobId: `job-${period}`,
+        payloadSha256: undefined,
+        exportedAt: Date.parse('2026-05-15T06:00:00Z'),
+        now: Date.parse('2026-05-15T06:00:00Z'),
+        allowTruncated: false,
+        parts: decodeResults(
+          { format: 'JSON', body: bytes(JSON.stringify(doc)), status: 200, headers: new Headers() },
+          { requestedPeriod: period },
+        ),
+      }),
+    );
+  }
+}
