@@ -125,7 +125,8 @@ export function offsetDateTime(date: string, offsetMinutes = 0): string {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
 function bad(endpoint: string, problem: string): ClariError {
   return new ClariError('clari.decode', `Unexpected answer from ${endpoint}: ${problem}`, {

@@ -175,7 +175,7 @@ function opportunityJson(sim: SimCore, deal: SimDeal, asOf: number): Record<stri
       id !== 'opportunity.amount' || !last ? 'FLAT' : Number(last.newValue) > Number(last.oldValue) ? 'UP' : 'DOWN';
     return { id, alias, imageUrl: null, trend, value, originalValue: original, trendHistory };
   };
-  const first = (id: string, fallback: string): string => String(history(id)[0]?.oldValue ?? fallback);
+  const first = (id: string, fallback: string): string => points.find((p) => p.field === id)?.oldValue ?? fallback;
   return {
     id: deal.opportunityId,
     crmScore: { message: state.scoreMessage, score: state.score },
