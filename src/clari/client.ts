@@ -14,9 +14,19 @@ import {
   silentLogger,
 } from '../core/index.js';
 import { decodeForecastCsv } from './csv.js';
+import {
+  type ActivityExportRequest,
+  ACTIVITY_TYPES,
+  decodeActivityResults,
+  decodeOpportunities,
+  MAX_OPPORTUNITY_IDS,
+  parseOffsetDateTime,
+  type WireActivity,
+  type WireOpportunity,
+} from './activity.js';
 import { decodeCancel, decodeCreated, decodeJob, decodeJobList, decodeLimits } from './decode.js';
 import { decodeForecastJson, type DocumentPart, type DocumentSummary } from './document.js';
-import { ClariError } from './errors.js';
+import { ClariError, errorFromResponse } from './errors.js';
 import { ClariHttp, type RequestEvent, type StreamResponse } from './http.js';
 import { type BreakerOptions, type BreakerState, CircuitBreaker, DEFAULT_BREAKER, RateLimiter } from './resilience.js';
 import type {
@@ -135,6 +145,73 @@ export class ClariClient {
       signal,
     });
     return decodeCreated(body, endpoint);
+  }
+
+  /**
+   * POST /export/activity (clari-api.md 2.8): a job like the forecast export, never retried blindly.
+   * The request is checked first: upper-case types only, dates with a UTC offset (Clari refuses bare dates).
+   */
+  async createActivityExport(request: ActivityExportRequest, signal?: AbortSignal): Promise<{ jobId: string }> {
+    checkActivityRequest(request);
+    const endpoint = 'POST /export/activity';
+    const body = await this.http.json({
+      method: 'POST',
+      path: '/export/activity',
+      endpoint,
+      body: { exportFormat: 'JSON', ...request },
+      idempotent: false,
+      subject: 'activity',
+      signal,
+    });
+    return decodeCreated(body, endpoint);
+  }
+
+  /**
+   * GET /opportunity for at most 100 ids (clari-api.md 2.10). Returns the parsed body as Clari sent it
+   * (for the landing) and the decoded opportunities; Clari's error array (with its `reaspnPhrase`)
+   * becomes a ClariError whether it came with an error status or a 200.
+   */
+  async getOpportunityBatch(
+    ids: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<{ body: unknown; opportunities: WireOpportunity[] }> {
+    const endpoint = 'GET /opportunity';
+    if (ids.length === 0) return { body: [], opportunities: [] };
+    if (ids.length > MAX_OPPORTUNITY_IDS)
+      throw new ClariError(
+        'clari.bad_request',
+        `GET /opportunity takes at most ${MAX_OPPORTUNITY_IDS} ids, got ${ids.length}`,
+        {
+          kind: 'input',
+          hint: 'Use ClariClient.opportunities(), which sends the ids in batches of 100.',
+        },
+      );
+    const query = new URLSearchParams();
+    for (const id of ids) query.append('oppId', id);
+    query.set('mode', 'OPPORTUNITY_MODE_ID');
+    const body = await this.http.json({
+      method: 'GET',
+      path: '/opportunity',
+      endpoint,
+      query,
+      idempotent: true,
+      signal,
+    });
+    if (isErrorArray(body)) throw errorFromResponse(400, JSON.stringify(body), { endpoint });
+    return { body, opportunities: decodeOpportunities(body) };
+  }
+
+  /** Every requested opportunity, in batches of at most 100 ids; ids Clari does not know are simply absent. */
+  async *opportunities(ids: readonly string[], signal?: AbortSignal): AsyncGenerator<WireOpportunity[]> {
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += MAX_OPPORTUNITY_IDS)
+      yield (await this.getOpportunityBatch(unique.slice(i, i + MAX_OPPORTUNITY_IDS), signal)).opportunities;
+  }
+
+  /** Downloads an activity export's results and decodes them. */
+  async readActivityResults(jobId: string, signal?: AbortSignal): Promise<WireActivity[]> {
+    const results = await this.downloadResults(jobId, signal);
+    return decodeActivityStream(results.body);
   }
 
   /** GET /export/jobs/{jobId}, unwrapping `{job: ...}`. */
@@ -288,6 +365,58 @@ async function sniffFormat(response: StreamResponse): Promise<ResultsStream> {
     }
   }
   return { ...response, format, body: replay() };
+}
+
+/** An activity export's results, read whole (one JSON document) and decoded. */
+export async function decodeActivityStream(body: AsyncIterable<Uint8Array>): Promise<WireActivity[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new ClariError('clari.truncated_body', `Activity results are not valid JSON (${text.length} bytes)`, {
+      kind: 'transient',
+      cause,
+      hint: 'Usually a cut-off download; fetched again automatically.',
+    });
+  }
+  return decodeActivityResults(parsed);
+}
+
+function checkActivityRequest(request: ActivityExportRequest): void {
+  const bad = (message: string, hint: string): ClariError =>
+    new ClariError('clari.bad_request', message, { kind: 'input', hint });
+  if (request.activityTypes.length === 0 || request.activityTypes.some((t) => !ACTIVITY_TYPES.includes(t)))
+    throw bad(
+      `Activity types must be drawn from ${ACTIVITY_TYPES.join(', ')}`,
+      'Clari returns only the types listed, so list all five unless you mean to filter.',
+    );
+  for (const [name, value] of [
+    ['startDate', request.startDate],
+    ['endDate', request.endDate],
+  ] as const) {
+    if (!parseOffsetDateTime(value))
+      throw bad(
+        `Activity export ${name} '${value}' is not an ISO date-time with a UTC offset`,
+        'Write it like 2026-10-01T00:00:00+00:00; Clari refuses bare dates.',
+      );
+  }
+}
+
+/** Clari's opportunity error array: `[{statusCode, reaspnPhrase, description, details}]`. */
+function isErrorArray(body: unknown): boolean {
+  if (!Array.isArray(body) || body.length === 0) return false;
+  const first: unknown = body[0];
+  return (
+    typeof first === 'object' &&
+    first !== null &&
+    !('id' in first) &&
+    ('reaspnPhrase' in first || 'statusCode' in first)
+  );
 }
 
 function decodeAuditPage(body: unknown): AuditEventPage {

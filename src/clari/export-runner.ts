@@ -7,6 +7,7 @@
  */
 import { type AppError, type Clock, isAppError, type Logger, silentLogger } from '../core/index.js';
 import { ClariError, isClariError } from './errors.js';
+import type { ActivityExportRequest } from './activity.js';
 import type { ExportJob, ExportLimits, ExportRequest } from './wire.js';
 import { TERMINAL_STATUSES } from './wire.js';
 
@@ -17,6 +18,8 @@ export interface ExportApi {
   getJob(jobId: string, signal?: AbortSignal): Promise<ExportJob>;
   listJobs(signal?: AbortSignal): Promise<ExportJob[]>;
   cancelJob(jobId: string, signal?: AbortSignal): Promise<unknown>;
+  /** POST /export/activity; needed only for activity tasks. */
+  createActivityExport?(request: ActivityExportRequest, signal?: AbortSignal): Promise<{ jobId: string }>;
   /** Server clock minus ours, when known: job times are server times. */
   serverSkewMs?(): number | undefined;
 }
@@ -26,6 +29,12 @@ export interface ExportTask {
   readonly key: string;
   readonly forecastId: string;
   readonly request: ExportRequest;
+  /**
+   * An activity export instead of a forecast export (clari-api.md 2.8): the same job machinery
+   * (limits, persisted ids, polling, re-queues); `forecastId` is then `activity`, matched against
+   * the job list's file names after an unknown outcome.
+   */
+  readonly activity?: ActivityExportRequest | undefined;
   /** A job an earlier process created for this task: polled instead of exporting again. */
   readonly resumeJobId?: string | undefined;
   /**
@@ -356,7 +365,7 @@ export class ExportRunner {
       await this.options.beforeCreate?.(task, sentAt);
       try {
         this.quotaLeft--;
-        const { jobId } = await api.createExport(task.forecastId, task.request, signal);
+        const { jobId } = await this.post(task);
         this.owned.add(jobId);
         await this.options.onJobCreated(task, jobId);
         return jobId;
@@ -403,6 +412,13 @@ export class ExportRunner {
         throw error;
       }
     }
+  }
+
+  private post(task: ExportTask): Promise<{ jobId: string }> {
+    const { api, signal } = this.options;
+    if (!task.activity) return api.createExport(task.forecastId, task.request, signal);
+    if (!api.createActivityExport) throw new Error('this export API cannot create activity exports');
+    return api.createActivityExport(task.activity, signal);
   }
 
   /** After an unknown outcome: a job we do not own, created since the request, for this forecast and period. */

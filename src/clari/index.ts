@@ -1,3 +1,4 @@
+export * from './activity.js';
 export * from './client.js';
 export * from './csv.js';
 export * from './decode.js';

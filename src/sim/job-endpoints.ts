@@ -3,6 +3,7 @@
  * each for the job's own user only.
  */
 import type { SimCore } from './core.js';
+import { activityBody } from './deal-endpoints.js';
 import type { FaultKind } from './faults.js';
 import type { SimJob } from './jobs.js';
 import { renderCsv, renderJson } from './render.js';
@@ -19,13 +20,13 @@ export function jobObject(sim: SimCore, job: SimJob): Record<string, unknown> {
     jobId: job.jobId,
     userId: job.userId,
     orgId: sim.options.orgId ?? 101,
-    title: 'Forecast Export',
-    module: 'FORECAST',
+    title: job.activity ? 'Activity Export' : 'Forecast Export',
+    module: job.activity ? 'ACTIVITY' : 'FORECAST',
     startTime: job.createdAt,
     endTime,
     expiredTime: endTime === null ? null : endTime + WINDOW_MS,
     version: 1,
-    fileName: `clari_export_${job.forecastId}_${job.periodId}_${created.slice(0, 10).replace(/-/g, '')}_${created.slice(11, 19).replace(/:/g, '')}.${job.format.toLowerCase()}`,
+    fileName: `clari_export_${job.forecastId}_${job.periodId}${job.periodId ? '_' : ''}${created.slice(0, 10).replace(/-/g, '')}_${created.slice(11, 19).replace(/:/g, '')}.${job.format.toLowerCase()}`,
     fileType: job.format,
     status,
     viewed: job.downloads > 0,
@@ -94,6 +95,13 @@ export function jobResults(sim: SimCore, job: SimJob, fault: FaultKind | undefin
     return sim.replies.exportError(400, 'invalid_jobId', 'exports', 'The results of this job have expired.');
   job.downloads++;
   sim.counters.downloads++;
+  if (job.activity)
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: activityBody(sim, job, job.activity),
+      fault: fault === 'truncated_body' ? 'truncate' : undefined,
+    };
   const data = sim.tenant.period(job.forecastId, job.periodId, job.day);
   const body =
     job.format === 'CSV' ? renderCsv(sim.tenant, data, job.render) : renderJson(sim.tenant, data, job.render);

@@ -6,6 +6,14 @@
 import type { JobFault } from './faults.js';
 import type { RenderRequest } from './render.js';
 
+/** The window of an activity export: types asked for, local dates (epoch days, inclusive) in the request's zone. */
+export interface ActivityWindow {
+  readonly types: ReadonlySet<string>;
+  readonly fromDay: number;
+  readonly toDay: number;
+  readonly offsetMinutes: number;
+}
+
 export interface SimJob {
   readonly jobId: string;
   readonly userId: number;
@@ -24,6 +32,8 @@ export interface SimJob {
   cancelledAt?: number;
   cancelStatus?: 'CANCELLED' | 'ABORTED';
   downloads: number;
+  /** An activity export (POST /export/activity) and its window; forecast jobs have none. */
+  readonly activity?: ActivityWindow | undefined;
 }
 
 export type JobStatus = 'SCHEDULED' | 'STARTED' | 'DONE' | 'FAILED' | 'CANCELLED' | 'ABORTED';

@@ -4,7 +4,7 @@
  */
 export type Route =
   | { name: 'create' | 'job' | 'cancel' | 'results' | 'forecast'; param: string }
-  | { name: 'list' | 'limits' | 'audit'; param?: undefined };
+  | { name: 'list' | 'limits' | 'audit' | 'activity' | 'opportunity'; param?: undefined };
 
 export function matchRoute(method: string, path: string): Route | undefined {
   let m: RegExpExecArray | null;
@@ -17,6 +17,8 @@ export function matchRoute(method: string, path: string): Route | undefined {
     if (method === 'PATCH') return { name: 'cancel', param: m[1]! };
   }
   if (path === '/export/jobs' && method === 'GET') return { name: 'list' };
+  if (path === '/export/activity' && method === 'POST') return { name: 'activity' };
+  if (path === '/opportunity' && method === 'GET') return { name: 'opportunity' };
   if (path === '/admin/limits' && method === 'GET') return { name: 'limits' };
   if (path === '/audit/events' && method === 'GET') return { name: 'audit' };
   if (method === 'GET' && (m = /^\/forecast\/([^/]+)$/.exec(path)))
@@ -32,6 +34,8 @@ const TEMPLATES: Record<Route['name'], string> = {
   list: '/export/jobs',
   limits: '/admin/limits',
   audit: '/audit/events',
+  activity: '/export/activity',
+  opportunity: '/opportunity',
   forecast: '/forecast/{forecastId}',
 };
 

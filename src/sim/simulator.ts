@@ -13,6 +13,7 @@ import { control } from './control.js';
 import { createExport, legacyForecast } from './exports.js';
 import { FAULT_KINDS, type FaultKind, FaultPlan } from './faults.js';
 import type { SimCore, SimCounters } from './core.js';
+import { createActivityExport, getOpportunities } from './deal-endpoints.js';
 import { cancelJob, jobObject, jobResults, withJob } from './job-endpoints.js';
 import { JobBook } from './jobs.js';
 import { Limits } from './limits.js';
@@ -132,8 +133,9 @@ export class Simulator implements SimCore {
     if (limited) return limited;
     const fault = this.faults.forRequest(route.name === 'results');
     if (fault === 'rate_limit') return this.replies.tooMany();
-    if (fault === 'reset' && route.name !== 'create') return { status: 0, fault: 'reset' };
-    if (fault === 'server_error' && route.name !== 'create') return this.replies.serverError();
+    const posts = route.name === 'create' || route.name === 'activity';
+    if (fault === 'reset' && !posts) return { status: 0, fault: 'reset' };
+    if (fault === 'server_error' && !posts) return this.replies.serverError();
     const delayMs =
       fault === 'slow' ? (this.options.slowMs ?? Math.max(1500, 3 * (this.options.latencyMs ?? 0))) : undefined;
     const response = this.dispatch(route, request, userId, fault);
@@ -163,6 +165,10 @@ export class Simulator implements SimCore {
         return legacyForecast(this, route.param, request, userId);
       case 'audit':
         return this.audit.page(request);
+      case 'activity':
+        return createActivityExport(this, request, userId, fault);
+      case 'opportunity':
+        return getOpportunities(this, request);
     }
   }
 }
