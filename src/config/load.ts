@@ -152,7 +152,7 @@ function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): Load
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0)
     throw new ConfigError(
-      `${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`,
+      `${path} is not valid YAML:\n  ${doc.errors[0]!.message.split('\n')[0]}`,
       'Fix the YAML syntax at the line shown.',
     );
   const raw: unknown = doc.toJS() ?? {};
@@ -237,7 +237,7 @@ function readFileLayers(
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
-      `${path} is not valid YAML:\n  ${doc.errors.map((e) => e.message.split('\n')[0]).join('\n  ')}`,
+      `${path} is not valid YAML:\n  ${doc.errors[0]!.message.split('\n')[0]}`,
       'Fix the YAML syntax at the line shown.',
     );
   }

@@ -9,6 +9,7 @@ import {
   coverageByTeam,
   health,
   migrateWarehouse,
+  options,
   reps,
   select,
   type Selection,
@@ -29,7 +30,7 @@ const plain = (v: number | string | null): string => (v === null ? '' : String(v
 export const report: CommandAction = async (context, o, args) => {
   const name = args[0];
   if (!(REPORTS as readonly string[]).includes(name ?? ''))
-    throw new UsageError(`clari-dp report: unknown report "${name ?? ''}"`, `Use one of ${REPORTS.join(', ')}.`);
+    throw new UsageError(`unknown report "${name ?? ''}"`, `Use one of ${REPORTS.join(', ')}.`);
   const ctx = context();
   const format = formatOf(ctx, o);
   const wh = await openConfiguredWarehouse(ctx);
@@ -43,7 +44,32 @@ export const report: CommandAction = async (context, o, args) => {
   }
 };
 
+/** Says what exists when --forecast, --period or --field names nothing in the warehouse. */
+async function checkFilters(wh: Warehouse, o: Record<string, unknown>): Promise<void> {
+  const forecast = o.forecast as string | undefined;
+  const period = o.period as string | undefined;
+  const field = o.field as string | undefined;
+  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period))
+    throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
+  const all = await options(wh);
+  if (all.forecasts.length === 0) return;
+  if (forecast !== undefined && !all.forecasts.includes(forecast))
+    throw new UsageError(`unknown forecast "${forecast}"`, `The warehouse has ${all.forecasts.join(', ')}.`);
+  const chosen = await options(wh, forecast ?? all.forecasts[0]);
+  if (period !== undefined && !chosen.periods.includes(period))
+    throw new UsageError(
+      `no snapshots of ${forecast ?? all.forecasts[0]} for ${period}`,
+      `Periods loaded: ${chosen.periods.join(', ') || 'none'}.`,
+    );
+  if (field !== undefined && !chosen.fields.some((f) => f.id === field || f.name === field))
+    throw new UsageError(
+      `unknown call field "${field}"`,
+      `Choose one of ${chosen.fields.map((f) => `${f.id} (${f.name})`).join(', ')}.`,
+    );
+}
+
 async function selection(wh: Warehouse, o: Record<string, unknown>): Promise<Selection> {
+  await checkFilters(wh, o);
   const chosen = await select(wh, {
     forecast: o.forecast as string | undefined,
     period: o.period as string | undefined,
