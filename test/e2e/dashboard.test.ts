@@ -128,11 +128,14 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     const [db] = await wh.query<Record<string, string | null>>(
       `WITH cur AS (SELECT * FROM clari_users WHERE valid_to IS NULL),
             top AS (SELECT user_id, hierarchy_id FROM cur WHERE parent_hierarchy_id IS NULL),
-            snap AS (SELECT * FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3
-                     AND snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2))
+            day AS (SELECT * FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2
+                     AND snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2)),
+            snap AS (SELECT * FROM day WHERE field_id = $3),
+            -- Open pipeline is the CRM total of the "Pipeline" call field less what closed (revops-domain.md 2.2).
+            pipe AS (SELECT * FROM day WHERE lower(field_name) LIKE '%pipeline%')
        SELECT (SELECT sum(quota_amount) FROM snap WHERE user_id IN (SELECT user_id FROM top)) AS quota,
               (SELECT sum(crm_closed) FROM snap WHERE user_id IN (SELECT user_id FROM top)) AS closed,
-              (SELECT sum(crm_total - crm_closed) FROM snap WHERE user_id IN (SELECT user_id FROM top)) AS pipeline,
+              (SELECT sum(p.crm_total - s.crm_closed) FROM snap s JOIN pipe p ON p.user_id = s.user_id WHERE s.user_id IN (SELECT user_id FROM top)) AS pipeline,
               (SELECT sum(forecast_amount) FROM snap WHERE user_id IN (SELECT user_id FROM top)) AS own_call,
               (SELECT sum(forecast_amount) FROM snap WHERE user_id IN (SELECT c.user_id FROM cur c JOIN top t ON c.parent_hierarchy_id = t.hierarchy_id)) AS reports_call,
               (SELECT max(snapshot_date) FROM snap) AS snapshot`,
