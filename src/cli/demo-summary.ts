@@ -165,15 +165,17 @@ export function alertDigest(
   let out =
     `Alerts: ${count(alerts.length)} fired over ${days} day${days === 1 ? '' : 's'}, by rule ` +
     '(the demo prints them here; a real setup sends them to Slack, e-mail or a webhook, docs/alerts.md):\n';
+  // "other": alerts about the pipeline itself (a failed export), shown only when there are some.
+  const other = [...byRule.values()].some((e) => e.other > 0);
   out += table(
-    ['rule', 'severity', 'alerts', 'on reps', 'on managers', 'other'],
+    ['rule', 'severity', 'alerts', 'on reps', 'on managers', ...(other ? ['other'] : [])],
     [...byRule].map(([rule, e]) => [
       rule,
       e.severity,
       count(e.reps + e.managers + e.other),
       count(e.reps),
       count(e.managers),
-      count(e.other),
+      ...(other ? [count(e.other)] : []),
     ]),
   );
   const top = alerts
