@@ -92,6 +92,8 @@ export interface Headline {
   readonly closed: number | null;
   readonly pipeline: number | null;
   readonly forecastToQuotaPct: number | null;
+  /** Quota − call: how far the call is from quota (negative: above it). */
+  readonly gapToQuota: number | null;
   readonly attainmentPct: number | null;
   readonly coverage: number | null;
   readonly requiredCoverage: number | null;
@@ -137,6 +139,7 @@ export async function headline(wh: Warehouse, selection: Selection): Promise<Hea
     closed,
     pipeline,
     forecastToQuotaPct: pct(forecastAmount, quota),
+    gapToQuota: quota === null || forecastAmount === null ? null : Math.round((quota - forecastAmount) * 100) / 100,
     attainmentPct: pct(closed, quota),
     coverage: pipeline === null || !remaining ? null : Math.round((pipeline / remaining) * 100) / 100,
     requiredCoverage: num(top?.required),

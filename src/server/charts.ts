@@ -337,7 +337,7 @@ export function trendChart(points: readonly TrendPoint[], options: TrendChartOpt
   const current = options.currentWeek;
   if (typeof current === 'number' && current >= 1 && current <= QUARTER_WEEKS)
     out.push(
-      `<g class="current-week"><rect class="current" x="${n(g.cx(current) - g.band / 2)}" y="${g.m.top}" width="${n(g.band)}" height="${n(g.plotH)}"><title>This week of the quarter: week ${current}</title></rect>`,
+      `<g class="current-week"><line class="now" x1="${n(g.cx(current))}" x2="${n(g.cx(current))}" y1="${g.m.top}" y2="${n(g.m.top + g.plotH)}"><title>This week of the quarter: week ${current}</title></line>`,
       `<text x="${n(g.cx(current))}" y="${g.m.top - 6}" text-anchor="middle">this week</text></g>`,
     );
   closedArea(out, g, points);

@@ -159,7 +159,7 @@ function cards(model: DashboardModel): string {
   return `<section class="cards" aria-label="Headline numbers">
 <article class="card" data-card="forecast" title="${esc(DEFINITIONS.call)}"><h2>${esc(model.selection.fieldName)} vs quota</h2>
 <p class="big">${metric('forecastAmount', h.forecastAmount, money(h.forecastAmount))}</p>
-<p class="detail">${metric('forecastToQuotaPct', h.forecastToQuotaPct, pct(h.forecastToQuotaPct))} of ${metric('quota', h.quota, money(h.quota))} quota</p>
+<p class="detail">${metric('forecastToQuotaPct', h.forecastToQuotaPct, pct(h.forecastToQuotaPct))} of ${metric('quota', h.quota, money(h.quota))} quota${h.gapToQuota !== null && h.gapToQuota > 0 ? ` · ${metric('gapToQuota', h.gapToQuota, money(h.gapToQuota))} short` : ''}</p>
 ${progress(h.forecastToQuotaPct, 'forecast as a share of quota')}</article>
 <article class="card" data-card="closed" title="${esc(DEFINITIONS.attainment)}"><h2>Closed · attainment</h2>
 <p class="big">${metric('attainmentPct', h.attainmentPct, pct(h.attainmentPct))}</p>
@@ -595,6 +595,7 @@ main>*,.grid2>*{min-width:0}
 .chart .line.closed{fill:none;stroke:var(--good);stroke-width:2}
 .chart .point.closed{fill:var(--good)}
 .chart .area.closed{fill:var(--good);fill-opacity:.16}
+.chart .now{stroke:var(--accent);stroke-width:1.2;stroke-dasharray:2 3}
 .chart .end{font-size:11.5px;font-weight:600}.chart .end.call{fill:var(--accent)}.chart .end.quota{fill:var(--text)}.chart .end.closed{fill:var(--good)}
 #definitions summary{cursor:pointer}#definitions summary h2{display:inline;font-size:15px}
 .definitions{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:10px 24px;margin:12px 0 6px}

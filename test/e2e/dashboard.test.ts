@@ -154,6 +154,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     expect(await metric('quota')).toEqual({ text: money(quota), value: String(quota) });
     expect(await metric('closed')).toEqual({ text: money(closed), value: String(closed) });
     expect((await metric('forecastToQuotaPct')).text).toBe(`${((call / quota) * 100).toFixed(1)}%`);
+    const gap = Math.round((quota - call) * 100) / 100;
+    if (gap > 0) expect(await metric('gapToQuota')).toEqual({ text: money(gap), value: String(gap) });
     expect((await metric('attainmentPct')).text).toBe(`${((closed / quota) * 100).toFixed(1)}%`);
     expect(await metric('pipeline')).toEqual({ text: money(pipeline), value: String(pipeline) });
     expect((await metric('coverage')).text).toBe(`${(pipeline / Math.max(quota - closed, 0)).toFixed(2)}x`);
