@@ -62,8 +62,10 @@ function titleSection(input: DemoSummaryInput, users: number): string {
   return (
     `clari-dp demo: ${days.length} business days (${days[0]!.asOf} to ${days[days.length - 1]!.asOf}) into ${input.warehouse.description}: ` +
     `${outcome}, ${count(changes)} forecast changes detected, ${count(input.alerts.length)} alerts.\n` +
-    `The simulated tenant has ${count(input.tenantUsers)} people over its history; Clari's export lists the ${count(users)} ` +
-    `active in the hierarchy on the last day (joiners and leavers are not exported before or after their time).\n`
+    (users === input.tenantUsers
+      ? `Clari exported all ${count(users)} people of the simulated tenant on the last day.\n`
+      : `Clari exported ${count(users)} of the simulated tenant's ${count(input.tenantUsers)} people on the last day: ` +
+        'the others had left or not joined yet (Clari exports only the users in its hierarchy at the time).\n')
   );
 }
 
