@@ -56,6 +56,19 @@ describe('engines', () => {
     expect(refusing).toEqual([]);
   });
 
+  it('the README explains, where a user sees it, the EBADENGINE warning of each package listed', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Node versions'));
+    expect(section.startsWith('## Node versions')).toBe(true);
+    expect(section).toContain('EBADENGINE');
+    for (const name of Object.keys(ACCEPTED)) {
+      expect(section, name).toContain(name);
+      const dev = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: object })
+        .devDependencies;
+      expect(Object.keys(dev), `${name} must stay a development dependency`).toContain(name);
+    }
+  });
+
   it('lists only packages that are installed and still refuse Node 20', () => {
     const installed = [...packages(join(ROOT, 'node_modules'))];
     for (const name of Object.keys(ACCEPTED)) {

@@ -40,6 +40,15 @@ export function ownerLabel(name: string, email: string, namesakes: ReadonlySet<s
   return namesakes.has(name) && email !== '' ? `${name} (${email})` : name;
 }
 
+/** Which owners a list shows: reps (nobody reports to them), managers (their rows roll up their team), or both. */
+export type OwnerLevel = reportsSql.OwnerLevel;
+export const OWNER_LEVELS = reportsSql.OWNER_LEVELS;
+/**
+ * What a reader expects from a list of forecast moves or owners: reps. A manager's row is their
+ * team's roll-up, so listing it beside the reps counts every rep's move twice.
+ */
+export const DEFAULT_LEVEL: OwnerLevel = 'rep';
+
 /** Names more than one current user has. */
 export async function namesakes(wh: Warehouse): Promise<ReadonlySet<string>> {
   return new Set(await reportsSql.namesakes(wh));
@@ -83,6 +92,8 @@ export interface Headline {
   readonly closed: number | null;
   readonly pipeline: number | null;
   readonly forecastToQuotaPct: number | null;
+  /** Quota − call: how far the call is from quota (negative: above it). */
+  readonly gapToQuota: number | null;
   readonly attainmentPct: number | null;
   readonly coverage: number | null;
   readonly requiredCoverage: number | null;
@@ -91,9 +102,18 @@ export interface Headline {
   readonly weekIndex: number | null;
   /** Owners with a row for this forecast, period and field. */
   readonly owners: number;
+  /** Of the owners: reps (nobody reports to them); the rest are managers, whose rows roll up their team. */
+  readonly reps: number;
+  readonly managers: number;
   /** Users in the hierarchy now; owners can be fewer (a user with no forecast row: not opted in, or left). */
   readonly users: number;
+  /** Current users without a row for the selection, and the first few of their names. */
+  readonly absent: number;
+  readonly absentNames: readonly string[];
 }
+
+/** How many names of users without a row the headline carries. */
+const ABSENT_NAMES = 5;
 
 /** The org's numbers: forecast vs quota, closed, coverage, and accuracy at this week historically. */
 export async function headline(wh: Warehouse, selection: Selection): Promise<Headline> {
@@ -109,6 +129,9 @@ export async function headline(wh: Warehouse, selection: Selection): Promise<Hea
   const accuracy = await reportsSql.accuracyAtWeek(wh, selection.forecast, selection.field, weekIndex ?? -1);
   const pct = (a: number | null, b: number | null): number | null =>
     a === null || !b ? null : Math.round((a / b) * 1000) / 10;
+  const owners = Number(top?.owners ?? 0);
+  const reps = Number(top?.reps ?? 0);
+  const absent = Number(top?.absent ?? 0);
   return {
     selection,
     forecastAmount,
@@ -116,13 +139,18 @@ export async function headline(wh: Warehouse, selection: Selection): Promise<Hea
     closed,
     pipeline,
     forecastToQuotaPct: pct(forecastAmount, quota),
+    gapToQuota: quota === null || forecastAmount === null ? null : Math.round((quota - forecastAmount) * 100) / 100,
     attainmentPct: pct(closed, quota),
     coverage: pipeline === null || !remaining ? null : Math.round((pipeline / remaining) * 100) / 100,
     requiredCoverage: num(top?.required),
     accuracyPct: accuracy === null ? null : Math.round(Number(accuracy) * 10) / 10,
     weekIndex,
-    owners: Number(top?.owners ?? 0),
+    owners,
+    reps,
+    managers: owners - reps,
     users: await reportsSql.currentUsers(wh),
+    absent,
+    absentNames: absent === 0 ? [] : await reportsSql.absentUsers(wh, params, ABSENT_NAMES),
   };
 }
 
@@ -207,6 +235,9 @@ export async function coverageByTeam(wh: Warehouse, selection: Selection): Promi
 }
 
 export interface ChangeRow {
+  readonly userId: string;
+  /** `manager`: the owner's row is their team's roll-up. */
+  readonly level: 'rep' | 'manager';
   readonly snapshot: string;
   readonly previousSnapshot: string | null;
   readonly forecast: string;
@@ -232,12 +263,14 @@ export async function biggestChanges(
     days?: number | undefined;
     limit?: number | undefined;
     kind?: string | undefined;
-    level?: reportsSql.OwnerLevel | undefined;
+    level?: OwnerLevel | undefined;
   },
 ): Promise<ChangeRow[]> {
   const rows = await reportsSql.biggestChanges(wh, filters);
   const same = await namesakes(wh);
   return rows.map((r) => ({
+    userId: text(r.user_id),
+    level: r.owner_level === 'manager' ? 'manager' : 'rep',
     label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
     snapshot: text(r.current_snapshot),
     previousSnapshot: r.previous_snapshot === null ? null : text(r.previous_snapshot),
@@ -261,6 +294,9 @@ export interface RepRow {
   /** The owner's name, with the e-mail when it is not unique. */
   readonly label: string;
   readonly manager: string | null;
+  readonly managerUserId: string | null;
+  /** The manager's name, with the e-mail when it is not unique. */
+  readonly managerLabel: string | null;
   readonly isRep: boolean;
   readonly forecastAmount: number | null;
   readonly quota: number | null;
@@ -273,27 +309,56 @@ export interface RepRow {
   readonly coverage: number | null;
 }
 
-/** One row per owner for the selected call field: the rep table. */
-export async function reps(wh: Warehouse, selection: Selection): Promise<RepRow[]> {
+/**
+ * One row per owner for the selected call field: the rep table. `level` keeps reps, managers or
+ * both (the default: every owner, each row saying which it is).
+ */
+export async function reps(wh: Warehouse, selection: Selection, level: OwnerLevel = 'all'): Promise<RepRow[]> {
   const rows = await reportsSql.reps(wh, selection.forecast, selection.period, selection.field);
   const same = await namesakes(wh);
-  return rows.map((r) => ({
-    userId: text(r.user_id),
-    owner: text(r.owner_name),
-    ownerEmail: text(r.owner_email),
-    label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
-    manager: r.manager_name === null ? null : text(r.manager_name),
-    isRep: r.is_rep === true,
-    forecastAmount: num(r.forecast_amount),
-    quota: num(r.quota_amount),
-    closed: num(r.crm_closed),
-    attainmentPct: num(r.attainment_pct),
-    forecastToQuotaPct: num(r.forecast_to_quota_pct),
-    biasPct: num(r.bias_pct),
-    weeksSinceUpdate: num(r.weeks_since_update),
-    largestMove7d: num(r.largest_move_7d),
-    coverage: num(r.coverage),
-  }));
+  const emails = new Map(rows.map((r) => [text(r.user_id), text(r.owner_email)]));
+  const all = rows.map((r): RepRow => {
+    const manager = r.manager_name === null ? null : text(r.manager_name);
+    const managerUserId = r.manager_user_id === null ? null : text(r.manager_user_id);
+    return {
+      userId: text(r.user_id),
+      owner: text(r.owner_name),
+      ownerEmail: text(r.owner_email),
+      label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
+      manager,
+      managerUserId,
+      managerLabel:
+        manager === null
+          ? null
+          : ownerLabel(manager, managerUserId === null ? '' : (emails.get(managerUserId) ?? ''), same),
+      isRep: r.is_rep === true,
+      forecastAmount: num(r.forecast_amount),
+      quota: num(r.quota_amount),
+      closed: num(r.crm_closed),
+      attainmentPct: num(r.attainment_pct),
+      forecastToQuotaPct: num(r.forecast_to_quota_pct),
+      biasPct: num(r.bias_pct),
+      weeksSinceUpdate: num(r.weeks_since_update),
+      largestMove7d: num(r.largest_move_7d),
+      coverage: num(r.coverage),
+    };
+  });
+  return level === 'all' ? all : all.filter((r) => r.isRep === (level === 'rep'));
+}
+
+export type ChangeListFilter = reportsSql.ChangeListFilter;
+
+/**
+ * `clari-dp changes`: the detected changes as stored (snake_case columns), each with `owner_level`
+ * and `owner_label` (the name, with the e-mail when another current user has the same name).
+ */
+export async function changeList(
+  wh: Warehouse,
+  filter: ChangeListFilter,
+): Promise<Record<string, string | number | null>[]> {
+  const rows = await reportsSql.listChanges(wh, filter);
+  const same = await namesakes(wh);
+  return rows.map((r) => ({ ...r, owner_label: ownerLabel(text(r.owner_name), text(r.owner_email), same) }));
 }
 
 export interface RunHealth {

@@ -58,6 +58,13 @@ const maintenanceFlags = (o: Record<string, unknown>): Record<string, unknown> =
   'run.lockWaitMs': o.lockWait,
 });
 
+/** Which owners a list shows; managers' rows are their team's roll-ups, so reps by default. */
+const levelOption = (which?: string): Option =>
+  new Option(
+    '--level <level>',
+    `owners to list${which ? ` (${which})` : ''}: rep, manager (team roll-ups) or all; default rep`,
+  ).choices(['rep', 'manager', 'all']);
+
 const runOptions = (): Option[] => [
   new Option('--forecast <id>', 'forecast id (repeatable; default: from config)').argParser(collect),
   new Option('--period <YYYY_QN>', 'fiscal period (repeatable; default: current + 4 previous)').argParser(collect),
@@ -128,6 +135,7 @@ const COMMANDS: readonly CommandSpec[] = [
       new Option('--period <YYYY_QN>', 'period (repeatable)').argParser(collect),
       new Option('--min-pct <n>', 'only moves of at least this percent').argParser(num('--min-pct')),
       new Option('--kind <kind>', 'changed, new_owner, removed_owner, quota_changed, adjustment_changed'),
+      levelOption(),
       new Option('--limit <n>', 'rows (default 50)').argParser(num('--limit')),
       new Option('--format <format>', 'table, csv or json').default('table'),
       new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
@@ -143,6 +151,7 @@ const COMMANDS: readonly CommandSpec[] = [
       new Option('--forecast <id>', 'forecast id (default: the first)'),
       new Option('--period <YYYY_QN>', 'period (default: the latest loaded)'),
       new Option('--field <id|name>', 'call field (default: Commit)'),
+      levelOption('reps, changes'),
       new Option('--limit <n>', 'rows (changes, health)').argParser(num('--limit')),
       new Option('--format <format>', 'table, csv or json').default('table'),
       new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),

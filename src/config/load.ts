@@ -150,11 +150,7 @@ function loadAlerts(inputs: ConfigInputs, name: string, explicit: boolean): Load
     return { file: undefined, config: alertsFileSchema.parse({}) };
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0)
-    throw new ConfigError(
-      `${path} is not valid YAML:\n  ${doc.errors[0]!.message.split('\n')[0]}`,
-      'Fix the YAML syntax at the line shown.',
-    );
+  if (doc.errors.length > 0) throw yamlSyntaxError(path, doc.errors[0]!.message);
   const raw: unknown = doc.toJS() ?? {};
   refuseInlineSecrets(raw, path, '');
   const parsed = alertsFileSchema.safeParse(raw);
@@ -235,12 +231,7 @@ function readFileLayers(
     return { file: undefined, base: {}, section: {} };
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      `${path} is not valid YAML:\n  ${doc.errors[0]!.message.split('\n')[0]}`,
-      'Fix the YAML syntax at the line shown.',
-    );
-  }
+  if (doc.errors.length > 0) throw yamlSyntaxError(path, doc.errors[0]!.message);
   const raw: unknown = doc.toJS() ?? {};
   if (!isObj(raw))
     throw new ConfigError(`${path} must hold a mapping of settings, not ${Array.isArray(raw) ? 'a list' : typeof raw}`);
@@ -382,4 +373,17 @@ function unflatten(flat: Readonly<Record<string, unknown>>): Obj {
   const out: Obj = {};
   for (const [path, value] of Object.entries(flat)) if (value !== undefined) setPath(out, path, value);
   return out;
+}
+
+/**
+ * A YAML syntax error as one message: the parser's first error with the lines it points at. The
+ * errors after the first mostly follow from it (an unclosed bracket upsets everything below).
+ */
+function yamlSyntaxError(path: string, message: string): ConfigError {
+  const [first = '', ...frame] = message.split('\n');
+  const shown = frame.filter((line) => line.trim() !== '').map((line) => `    ${line}`);
+  return new ConfigError(
+    `${path} is not valid YAML:\n  ${shown.length > 0 ? first : first.replace(/:$/, '')}${shown.length > 0 ? `\n${shown.join('\n')}` : ''}`,
+    'Fix the YAML syntax at the line shown; errors further down often follow from this one.',
+  );
 }

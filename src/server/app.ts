@@ -11,17 +11,21 @@ import {
   accuracyByWeek,
   biggestChanges,
   coverageByTeam,
+  DEFAULT_LEVEL,
   headline,
   health,
   options,
+  OWNER_LEVELS,
+  type OwnerLevel,
   reps,
   select,
   type Selection,
+  trend,
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
-import { NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
+import { type DashboardModel, NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
 
 export interface ServerDeps {
   readonly warehouse: Warehouse;
@@ -69,6 +73,14 @@ function intParam(c: Context, name: string, min: number, max: number, fallback: 
   if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max)
     throw new BadRequest(`${name} must be a whole number from ${min} to ${max}, got "${clip(value)}"`);
   return Number(value);
+}
+
+/** `level`: which owners lists show; reps unless asked (a manager's row is their team's roll-up). */
+function levelParam(c: Context): OwnerLevel {
+  const level = textParam(c, 'level') ?? DEFAULT_LEVEL;
+  if (!(OWNER_LEVELS as readonly string[]).includes(level))
+    throw new BadRequest(`level must be one of ${OWNER_LEVELS.join(', ')}, got "${clip(level)}"`);
+  return level as OwnerLevel;
 }
 
 function selectionQuery(c: Context): SelectionQuery {
@@ -290,8 +302,10 @@ function pageRoute(app: Hono, x: AppScope): void {
         400,
       );
     let query: SelectionQuery;
+    let level: OwnerLevel;
     try {
       query = selectionQuery(c);
+      level = levelParam(c);
     } catch (error) {
       if (error instanceof BadRequest) return badSelection(error);
       throw error;
@@ -306,27 +320,40 @@ function pageRoute(app: Hono, x: AppScope): void {
       }
       const now = x.deps.clock.now();
       if (!selection) return x.html(c, nonce, renderEmpty({ health: await health(wh, 10), now }, frame));
-      const model = {
-        title: x.title,
-        options: await options(wh, selection.forecast),
-        selection,
-        headline: await headline(wh, selection),
-        accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
-        coverage: await coverageByTeam(wh, selection),
-        changes: await biggestChanges(wh, {
-          forecast: selection.forecast,
-          period: selection.period,
-          days: CHANGE_DAYS,
-          limit: CHANGE_LIMIT,
-        }),
-        changeDays: CHANGE_DAYS,
-        reps: await reps(wh, selection),
-        health: await health(wh, 10),
-        now,
-      };
-      return x.html(c, nonce, renderDashboard(model, frame));
+      return x.html(c, nonce, renderDashboard(await dashboardModel(wh, x.title, selection, level, now), frame));
     });
   });
+}
+
+/** Everything the page shows for one selection, read in one go (each part is one service call). */
+async function dashboardModel(
+  wh: Warehouse,
+  title: string,
+  selection: Selection,
+  level: OwnerLevel,
+  now: number,
+): Promise<DashboardModel> {
+  return {
+    title,
+    options: await options(wh, selection.forecast),
+    selection,
+    headline: await headline(wh, selection),
+    level,
+    trend: (await trend(wh, selection)).points,
+    accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
+    coverage: await coverageByTeam(wh, selection),
+    changes: await biggestChanges(wh, {
+      forecast: selection.forecast,
+      period: selection.period,
+      days: CHANGE_DAYS,
+      limit: CHANGE_LIMIT,
+      level,
+    }),
+    changeDays: CHANGE_DAYS,
+    reps: await reps(wh, selection, level),
+    health: await health(wh, 10),
+    now,
+  };
 }
 
 /** The JSON API: the read services as they are, so scripts and the page agree. */
@@ -370,12 +397,19 @@ function apiRoutes(app: Hono, x: AppScope): void {
     withSelection(async (s) => ({ selection: s, teams: await coverageByTeam(wh, s) })),
   );
   app.get(
-    '/api/reps',
-    withSelection(async (s) => ({ selection: s, reps: await reps(wh, s) })),
+    '/api/trend',
+    withSelection((s) => trend(wh, s)),
   );
+  // `level` (rep, manager, all) as on the page and the CLI: reps unless asked.
+  app.get('/api/reps', async (c) => {
+    const level = levelParam(c);
+    return withSelection(async (s) => ({ selection: s, level, reps: await reps(wh, s, level) }))(c);
+  });
   // Changes cover every call field of the forecast and period: `field` is accepted and not applied.
+  // `level` as on the page: reps unless asked.
   app.get('/api/changes', async (c) => {
     const query = selectionQuery(c);
+    const level = levelParam(c);
     const days = intParam(c, 'days', 1, 366, CHANGE_DAYS);
     const limit = intParam(c, 'limit', 1, 1000, CHANGE_LIMIT);
     const kind = textParam(c, 'kind') ?? 'changed';
@@ -383,9 +417,9 @@ function apiRoutes(app: Hono, x: AppScope): void {
       throw new BadRequest(`kind must be one of ${CHANGE_KINDS.join(', ')}, got "${clip(kind)}"`);
     const rows = await exclusive(async () => {
       if (query.forecast !== undefined) await knownForecast(query.forecast);
-      return biggestChanges(wh, { forecast: query.forecast, period: query.period, days, limit, kind });
+      return biggestChanges(wh, { forecast: query.forecast, period: query.period, days, limit, kind, level });
     });
-    return json(c, { days, limit, kind, rows });
+    return json(c, { days, limit, kind, level, rows });
   });
   app.get('/api/health', async (c) => {
     const limit = intParam(c, 'limit', 1, 500, 20);

@@ -4,8 +4,8 @@
  * `data-series` and `data-value`, so the page works without JavaScript and tests can read the marks.
  * Colours come from CSS classes, so the page's stylesheet themes them (light and dark).
  */
-import type { AccuracyPoint, TeamCoverage } from '../analytics/index.js';
-import { esc, money, pct, ratio } from './format.js';
+import type { AccuracyPoint, TeamCoverage, TrendPoint } from '../analytics/index.js';
+import { compactMoney, esc, money, pct, ratio } from './format.js';
 
 /** A number for SVG geometry: two decimals at most, no exponent. */
 const n = (value: number): string => (Math.round(value * 100) / 100).toString();
@@ -20,6 +20,14 @@ export function niceTicks(lo: number, hi: number, max = 5): number[] {
   const ticks: number[] = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) ticks.push(Math.round(t * 1e6) / 1e6);
   return ticks;
+}
+
+/** The first "nice" tick at or above `value` (the top of an axis that starts at 0). */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const ticks = niceTicks(0, value, 5);
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : value;
+  return Math.ceil(value / step - 1e-9) * step;
 }
 
 function truncate(text: string, max: number): string {
@@ -212,9 +220,12 @@ export function coverageChart(teams: readonly TeamCoverage[], options: CoverageC
   if (teams.length === 0) return emptyChart('coverage', 'No teams in this snapshot: coverage is shown per manager.');
   const maxTeams = options.maxTeams ?? 30;
   const shown = teams.slice(0, maxTeams);
-  const width = options.width ?? 600;
+  // Room for the longest label (a namesake carries an e-mail), up to a limit.
+  const longest = Math.max(...shown.map((t) => t.label.length));
+  const labelChars = Math.min(longest, 44);
+  const m = { top: 26, right: 56, bottom: 30, left: Math.max(150, Math.round(labelChars * 6.6) + 16) };
+  const width = (options.width ?? 600) + Math.max(0, m.left - 170);
   const row = 28;
-  const m = { top: 26, right: 56, bottom: 30, left: 170 };
   const height = m.top + m.bottom + row * shown.length;
   const plotW = width - m.left - m.right;
   const values = shown
@@ -242,9 +253,9 @@ export function coverageChart(teams: readonly TeamCoverage[], options: CoverageC
     const top = m.top + i * row;
     const mid = top + row / 2;
     const low = t.coverage !== null && t.requiredCoverage !== null && t.coverage < t.requiredCoverage;
-    const tip = `${t.manager}: coverage ${ratio(t.coverage)}, required ${ratio(t.requiredCoverage)}; open pipeline ${money(t.pipeline)} for ${money(t.remainingQuota)} of quota still to close (quota ${money(t.quota)}, closed ${money(t.closed)})`;
+    const tip = `${t.label}: coverage ${ratio(t.coverage)}, required ${ratio(t.requiredCoverage)}; open pipeline ${money(t.pipeline)} for ${money(t.remainingQuota)} of quota still to close (quota ${money(t.quota)}, closed ${money(t.closed)})`;
     out.push(
-      `<g class="team" data-manager="${esc(t.manager)}"><text class="label" x="${m.left - 8}" y="${n(mid + 4)}" text-anchor="end">${esc(truncate(t.manager, 22))}<title>${esc(t.manager)}</title></text>`,
+      `<g class="team" data-manager="${esc(t.manager)}" data-email="${esc(t.managerEmail)}"><text class="label" x="${m.left - 8}" y="${n(mid + 4)}" text-anchor="end">${esc(truncate(t.label, labelChars))}<title>${esc(t.label)}</title></text>`,
     );
     if (t.coverage !== null && Number.isFinite(t.coverage)) {
       out.push(
@@ -258,7 +269,7 @@ export function coverageChart(teams: readonly TeamCoverage[], options: CoverageC
     }
     if (t.requiredCoverage !== null && Number.isFinite(t.requiredCoverage)) {
       out.push(
-        `<line class="required" x1="${n(x(t.requiredCoverage))}" x2="${n(x(t.requiredCoverage))}" y1="${n(top + 2)}" y2="${n(top + row - 2)}"><title>${esc(`${t.manager}: required ${ratio(t.requiredCoverage)}`)}</title></line>`,
+        `<line class="required" x1="${n(x(t.requiredCoverage))}" x2="${n(x(t.requiredCoverage))}" y1="${n(top + 2)}" y2="${n(top + row - 2)}"><title>${esc(`${t.label}: required ${ratio(t.requiredCoverage)}`)}</title></line>`,
       );
     }
     out.push('</g>');
@@ -270,5 +281,194 @@ export function coverageChart(teams: readonly TeamCoverage[], options: CoverageC
     (more > 0
       ? `<p class="note">and ${more} more team${more === 1 ? '' : 's'} with higher coverage: see the rep table.</p>`
       : '')
+  );
+}
+
+export interface TrendChartOptions {
+  /** The call field's name, for the legend and tooltips ("Commit"). */
+  readonly fieldName: string;
+  /** The week of the quarter the selected snapshot is in: marked on the chart. */
+  readonly currentWeek?: number | null | undefined;
+  readonly width?: number | undefined;
+  readonly height?: number | undefined;
+}
+
+/** Weeks in a quarter: the trend's X axis always spans the whole quarter, so the weeks left show. */
+const QUARTER_WEEKS = 13;
+
+type TrendSeries = 'call' | 'quota' | 'closed';
+
+const TREND_LABELS: Record<TrendSeries, (field: string) => string> = {
+  call: (field) => `${field} call`,
+  quota: () => 'quota',
+  closed: () => 'closed',
+};
+
+/** Sizes and scales of the trend chart. */
+interface TrendGeometry {
+  readonly width: number;
+  readonly height: number;
+  readonly m: { readonly top: number; readonly right: number; readonly bottom: number; readonly left: number };
+  readonly plotW: number;
+  readonly plotH: number;
+  readonly hi: number;
+  readonly y: (v: number) => number;
+  readonly band: number;
+  readonly cx: (week: number) => number;
+}
+
+/**
+ * The forecast call's first chart: week by week of the quarter, the org's call on the field against
+ * its quota (dashed) and what has closed (a filled line). One point per week and series carries
+ * `data-series`, `data-week` and `data-value`; the weeks still to come are left empty.
+ */
+export function trendChart(points: readonly TrendPoint[], options: TrendChartOptions): string {
+  const values = points
+    .flatMap((p) => [p.call, p.quota, p.closed])
+    .filter((v): v is number => v !== null && Number.isFinite(v));
+  if (points.length === 0 || values.length === 0)
+    return emptyChart('trend', 'No weekly values for this period yet: the trend starts with its first snapshot.');
+  const g = trendGeometry(points, values, options);
+  const out: string[] = [
+    `<svg class="chart" data-chart="trend" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-labelledby="chart-trend-title" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="chart-trend-title">${esc(options.fieldName)} call against quota and closed, week by week of the quarter</title>`,
+  ];
+  trendAxes(out, g);
+  const current = options.currentWeek;
+  if (typeof current === 'number' && current >= 1 && current <= QUARTER_WEEKS)
+    out.push(
+      `<g class="current-week"><line class="now" x1="${n(g.cx(current))}" x2="${n(g.cx(current))}" y1="${g.m.top}" y2="${n(g.m.top + g.plotH)}"><title>This week of the quarter: week ${current}</title></line>`,
+      `<text x="${n(g.cx(current))}" y="${g.m.top - 6}" text-anchor="middle">this week</text></g>`,
+    );
+  closedArea(out, g, points);
+  for (const series of ['quota', 'closed', 'call'] as const) trendLine(out, g, points, series, options.fieldName);
+  trendEndLabels(out, g, points);
+  trendLegend(out, g, options.fieldName);
+  out.push('</svg>');
+  return out.join('');
+}
+
+function trendGeometry(
+  points: readonly TrendPoint[],
+  values: readonly number[],
+  options: TrendChartOptions,
+): TrendGeometry {
+  const width = options.width ?? 640;
+  const height = options.height ?? 290;
+  const m = { top: 34, right: 64, bottom: 40, left: 60 };
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const hi = niceCeiling(Math.max(...values) * 1.05);
+  const weeks = Math.max(QUARTER_WEEKS, ...points.map((p) => p.weekIndex));
+  const band = plotW / weeks;
+  return {
+    width,
+    height,
+    m,
+    plotW,
+    plotH,
+    hi,
+    y: (v) => m.top + plotH - (Math.max(0, v) / hi) * plotH,
+    band,
+    cx: (week) => m.left + (week - 0.5) * band,
+  };
+}
+
+function trendAxes(out: string[], g: TrendGeometry): void {
+  const { m, width, height, hi, y, cx, plotW } = g;
+  out.push('<g class="axis y">');
+  for (const t of niceTicks(0, hi, 5)) {
+    out.push(`<line class="grid" x1="${m.left}" x2="${width - m.right}" y1="${n(y(t))}" y2="${n(y(t))}"/>`);
+    out.push(`<text x="${m.left - 6}" y="${n(y(t) + 4)}" text-anchor="end">${esc(compactMoney(t))}</text>`);
+  }
+  out.push(
+    '</g>',
+    `<g class="axis x"><line class="baseline" x1="${m.left}" x2="${width - m.right}" y1="${n(y(0))}" y2="${n(y(0))}"/>`,
+  );
+  for (let w = 1; w <= QUARTER_WEEKS; w++)
+    out.push(`<text x="${n(cx(w))}" y="${height - m.bottom + 16}" text-anchor="middle">W${w}</text>`);
+  out.push(
+    `<text class="axis-label" x="${n(m.left + plotW / 2)}" y="${height - 6}" text-anchor="middle">week of quarter</text></g>`,
+  );
+}
+
+/** The path through a series' weeks; it breaks where a week has no value. */
+function trendPath(g: TrendGeometry, points: readonly TrendPoint[], series: TrendSeries): string {
+  let d = '';
+  let pen = false;
+  let previous = 0;
+  for (const p of [...points].sort((a, b) => a.weekIndex - b.weekIndex)) {
+    const v = p[series];
+    if (v === null || !Number.isFinite(v) || (pen && p.weekIndex !== previous + 1)) pen = false;
+    if (v === null || !Number.isFinite(v)) continue;
+    d += `${pen ? 'L' : 'M'}${n(g.cx(p.weekIndex))} ${n(g.y(v))} `;
+    pen = true;
+    previous = p.weekIndex;
+  }
+  return d.trim();
+}
+
+function closedArea(out: string[], g: TrendGeometry, points: readonly TrendPoint[]): void {
+  const closed = [...points]
+    .filter((p) => p.closed !== null && Number.isFinite(p.closed))
+    .sort((a, b) => a.weekIndex - b.weekIndex);
+  if (closed.length < 2) return;
+  const first = closed[0]!;
+  const last = closed[closed.length - 1]!;
+  const line = closed.map((p) => `L${n(g.cx(p.weekIndex))} ${n(g.y(p.closed!))}`).join(' ');
+  out.push(
+    `<path class="area closed" d="M${n(g.cx(first.weekIndex))} ${n(g.y(0))} ${line} L${n(g.cx(last.weekIndex))} ${n(g.y(0))} Z"/>`,
+  );
+}
+
+function trendLine(
+  out: string[],
+  g: TrendGeometry,
+  points: readonly TrendPoint[],
+  series: TrendSeries,
+  fieldName: string,
+): void {
+  const label = TREND_LABELS[series](fieldName);
+  out.push(`<g class="series ${series}"><path class="line ${series}" d="${trendPath(g, points, series)}"/>`);
+  for (const p of points) {
+    const v = p[series];
+    if (v === null || !Number.isFinite(v)) continue;
+    const tip = `Week ${p.weekIndex}: ${label} ${money(v)}${series === 'call' && p.quota ? ` (${pct((v / p.quota) * 100)} of quota)` : ''}`;
+    out.push(
+      `<circle class="point ${series}" data-series="${series}" data-week="${p.weekIndex}" data-value="${v}" cx="${n(g.cx(p.weekIndex))}" cy="${n(g.y(v))}" r="${series === 'call' ? 4 : 3}"><title>${esc(tip)}</title></circle>`,
+    );
+  }
+  out.push('</g>');
+}
+
+/** The latest value of each series at the right end of its line, so the chart reads without hovering. */
+function trendEndLabels(out: string[], g: TrendGeometry, points: readonly TrendPoint[]): void {
+  const placed: number[] = [];
+  out.push('<g class="end-labels">');
+  for (const series of ['call', 'quota', 'closed'] as const) {
+    const last = [...points]
+      .filter((p) => p[series] !== null && Number.isFinite(p[series]))
+      .sort((a, b) => b.weekIndex - a.weekIndex)[0];
+    if (!last) continue;
+    let yy = g.y(last[series]!) + 4;
+    // Keep labels of nearly equal values apart.
+    while (placed.some((p) => Math.abs(p - yy) < 12)) yy += 12;
+    placed.push(yy);
+    out.push(
+      `<text class="end ${series}" x="${n(g.cx(last.weekIndex) + 8)}" y="${n(yy)}">${esc(compactMoney(last[series]))}</text>`,
+    );
+  }
+  out.push('</g>');
+}
+
+function trendLegend(out: string[], g: TrendGeometry, fieldName: string): void {
+  const call = `${fieldName} call`;
+  const quotaX = 30 + call.length * 6.4 + 16;
+  out.push(
+    `<g class="legend" transform="translate(${g.m.left},14)">`,
+    `<line class="line call" x1="0" x2="18" y1="0" y2="0"/><circle class="point call" cx="9" cy="0" r="3.5"/><text x="24" y="4">${esc(call)}</text>`,
+    `<line class="line quota" x1="${n(quotaX)}" x2="${n(quotaX + 18)}" y1="0" y2="0"/><text x="${n(quotaX + 24)}" y="4">quota</text>`,
+    `<rect class="area closed" x="${n(quotaX + 76)}" y="-6" width="12" height="12"/><text x="${n(quotaX + 94)}" y="4">closed</text>`,
+    '</g>',
   );
 }

@@ -44,6 +44,21 @@ export function money(value: number | null | undefined): string {
   return finite(value) ? MONEY.format(Math.round(value) === 0 ? 0 : value) : NULL_TEXT;
 }
 
+/** $75.4M, $920K, $640: an axis label or a chart's end label. */
+export function compactMoney(value: number | null | undefined): string {
+  if (!finite(value)) return NULL_TEXT;
+  const abs = Math.abs(value);
+  const sign = value < 0 ? '-' : '';
+  const scaled = (n: number, unit: string): string => {
+    const text = n >= 100 ? n.toFixed(0) : n.toFixed(1).replace(/\.0$/, '');
+    return `${sign}$${text}${unit}`;
+  };
+  if (abs >= 1e9) return scaled(abs / 1e9, 'B');
+  if (abs >= 1e6) return scaled(abs / 1e6, 'M');
+  if (abs >= 1e3) return scaled(abs / 1e3, 'K');
+  return `${sign}$${Math.round(abs)}`;
+}
+
 /** +$12,345 / -$12,345: a change. */
 export function signedMoney(value: number | null | undefined): string {
   if (!finite(value)) return NULL_TEXT;

@@ -10,11 +10,13 @@ import type {
   Headline,
   Health,
   Options,
+  OwnerLevel,
   RepRow,
   Selection,
   TeamCoverage,
+  TrendPoint,
 } from '../analytics/index.js';
-import { accuracyChart, coverageChart } from './charts.js';
+import { accuracyChart, coverageChart, trendChart } from './charts.js';
 import {
   ago,
   count,
@@ -35,10 +37,15 @@ export interface DashboardModel {
   readonly options: Options;
   readonly selection: Selection;
   readonly headline: Headline;
+  /** Which owners the changes and the rep table list (reps by default: a manager's row is a roll-up). */
+  readonly level: OwnerLevel;
+  /** Week by week of the period: the org's call, quota and closed. */
+  readonly trend: readonly TrendPoint[];
   readonly accuracy: readonly AccuracyPoint[];
   readonly coverage: readonly TeamCoverage[];
   readonly changes: readonly ChangeRow[];
   readonly changeDays: number;
+  /** The owners of the selected level (the service filters; the header counts every owner). */
   readonly reps: readonly RepRow[];
   readonly health: Health;
   /** Epoch ms from the injected clock. */
@@ -69,6 +76,14 @@ function progress(value: number | null, label: string): string {
   return `<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect class="track" width="100" height="6" rx="3"/><rect class="fill" width="${width.toFixed(1)}" height="6" rx="3"/></svg>`;
 }
 
+/** A bar for a ratio against what it needs: the fill is the value, the tick is the target. */
+function gauge(value: number | null, target: number | null, label: string): string {
+  if (value === null || target === null || !Number.isFinite(value) || !Number.isFinite(target)) return '';
+  const max = Math.max(value, target, 0.01) * 1.25;
+  const at = (v: number): string => ((Math.max(0, v) / max) * 100).toFixed(1);
+  return `<svg class="progress gauge" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label="${esc(label)}"><rect class="track" y="2" width="100" height="6" rx="3"/><rect class="fill${value < target ? ' low' : ''}" y="2" width="${at(value)}" height="6" rx="3"/><rect class="target" x="${at(target)}" y="0" width="0.8" height="10"/></svg>`;
+}
+
 function select(
   name: string,
   label: string,
@@ -81,12 +96,37 @@ function select(
   return `<label>${esc(label)} <select name="${esc(name)}" id="select-${esc(name)}">${opts}</select></label>`;
 }
 
+/** The level selector's choices, in the words a reader of the page uses. */
+const LEVEL_CHOICES: readonly { value: OwnerLevel; label: string }[] = [
+  { value: 'rep', label: 'Reps' },
+  { value: 'manager', label: 'Managers (team roll-ups)' },
+  { value: 'all', label: 'Reps and managers' },
+];
+
+/**
+ * Who the selection counts, in words: owners are the users with a row for this forecast, period and
+ * call field; the rest of Clari's current users are named (not opted in, or no entries yet).
+ */
+function ownersText(h: Headline, period: string): { text: string; title: string } {
+  const split = `${count(h.owners)} owners: ${count(h.reps)} reps, ${count(h.managers)} managers`;
+  if (h.absent === 0)
+    return { text: split, title: `Every one of the ${count(h.users)} users in Clari's hierarchy has a row here.` };
+  const names = h.absentNames.join(', ') + (h.absent > h.absentNames.length ? ', ...' : '');
+  const who = `${count(h.absent)} of the ${count(h.users)} users in Clari's hierarchy ${h.absent === 1 ? 'has' : 'have'} no row for ${periodLabel(period)}`;
+  return {
+    text: `${split} · ${who} (${names})`,
+    title: `${who}: not opted in to this forecast, or no entries for the period yet. Users who have left are not in Clari's export at all.`,
+  };
+}
+
 function headerBlock(model: DashboardModel): string {
   const { selection, options, headline } = model;
-  const week = headline.weekIndex === null ? '' : ` · week ${headline.weekIndex} of the quarter`;
+  const week = headline.weekIndex === null ? '' : ` · week ${headline.weekIndex} of 13`;
+  const owners = ownersText(headline, selection.period);
   return `<header class="top">
 <div class="brand"><h1>${esc(model.title)}</h1>
-<p class="sub"><span data-selection="forecast">${esc(selection.forecast)}</span> · <span data-selection="period">${esc(periodLabel(selection.period))}</span> · <span data-selection="field">${esc(selection.fieldName)}</span> · snapshot <time data-snapshot="${esc(selection.snapshotDate)}" datetime="${esc(selection.snapshotDate)}">${esc(selection.snapshotDate)}</time>${esc(week)} · ${esc(count(headline.owners))} owners</p></div>
+<p class="sub"><span data-selection="forecast">${esc(selection.forecast)}</span> · <span data-selection="period">${esc(periodLabel(selection.period))}</span> · <span data-selection="field">${esc(selection.fieldName)}</span> · snapshot <time data-snapshot="${esc(selection.snapshotDate)}" datetime="${esc(selection.snapshotDate)}">${esc(selection.snapshotDate)}</time>${esc(week)}</p>
+<p class="sub owners" data-owners="${headline.owners}" data-reps="${headline.reps}" data-managers="${headline.managers}" data-users="${headline.users}" data-absent="${headline.absent}" title="${esc(owners.title)}">${esc(owners.text)}</p></div>
 <form id="selectors" class="selectors" method="get" action="/">
 ${select(
   'forecast',
@@ -106,6 +146,7 @@ ${select(
   selection.field,
   options.fields.map((f) => ({ value: f.id, label: f.name })),
 )}
+${select('level', 'Owners', model.level, LEVEL_CHOICES)}
 <noscript><button type="submit">Show</button></noscript>
 </form>
 </header>`;
@@ -116,32 +157,79 @@ function cards(model: DashboardModel): string {
   const below = h.coverage !== null && h.requiredCoverage !== null && h.coverage < h.requiredCoverage;
   const weekText = h.weekIndex === null ? 'this week' : `week ${h.weekIndex}`;
   return `<section class="cards" aria-label="Headline numbers">
-<article class="card" data-card="forecast"><h2>${esc(model.selection.fieldName)} vs quota</h2>
+<article class="card" data-card="forecast" title="${esc(DEFINITIONS.call)}"><h2>${esc(model.selection.fieldName)} vs quota</h2>
 <p class="big">${metric('forecastAmount', h.forecastAmount, money(h.forecastAmount))}</p>
-<p class="detail">${metric('forecastToQuotaPct', h.forecastToQuotaPct, pct(h.forecastToQuotaPct))} of ${metric('quota', h.quota, money(h.quota))} quota</p>
+<p class="detail">${metric('forecastToQuotaPct', h.forecastToQuotaPct, pct(h.forecastToQuotaPct))} of ${metric('quota', h.quota, money(h.quota))} quota${h.gapToQuota !== null && h.gapToQuota > 0 ? ` · ${metric('gapToQuota', h.gapToQuota, money(h.gapToQuota))} short` : ''}</p>
 ${progress(h.forecastToQuotaPct, 'forecast as a share of quota')}</article>
-<article class="card" data-card="closed"><h2>Closed · attainment</h2>
+<article class="card" data-card="closed" title="${esc(DEFINITIONS.attainment)}"><h2>Closed · attainment</h2>
 <p class="big">${metric('attainmentPct', h.attainmentPct, pct(h.attainmentPct))}</p>
 <p class="detail">${metric('closed', h.closed, money(h.closed))} closed of ${money(h.quota)}</p>
 ${progress(h.attainmentPct, 'closed as a share of quota')}</article>
-<article class="card${below ? ' warn' : ''}" data-card="coverage"><h2>Pipeline coverage</h2>
+<article class="card${below ? ' warn' : ''}" data-card="coverage" title="${esc(`${DEFINITIONS.coverage} ${DEFINITIONS.required}`)}"><h2>Pipeline coverage</h2>
 <p class="big">${metric('coverage', h.coverage, ratio(h.coverage))}</p>
-<p class="detail">required ${metric('requiredCoverage', h.requiredCoverage, ratio(h.requiredCoverage))}${below ? ' <strong class="flag">short</strong>' : ''} · ${metric('pipeline', h.pipeline, money(h.pipeline))} open pipeline</p></article>
-<article class="card" data-card="accuracy"><h2>Accuracy at ${esc(weekText)}</h2>
+<p class="detail">required ${metric('requiredCoverage', h.requiredCoverage, ratio(h.requiredCoverage))}${below ? ' <strong class="flag">short</strong>' : ''} · ${metric('pipeline', h.pipeline, money(h.pipeline))} open pipeline</p>
+${gauge(h.coverage, h.requiredCoverage, 'coverage against the coverage required (the tick)')}</article>
+<article class="card" data-card="accuracy" title="${esc(DEFINITIONS.accuracy)}"><h2>Accuracy at ${esc(weekText)}</h2>
 <p class="big">${metric('accuracyPct', h.accuracyPct, pct(h.accuracyPct))}</p>
-<p class="detail">${h.accuracyPct === null ? 'no closed quarter to compare with yet' : `mean rep accuracy at ${esc(weekText)} in past quarters`}</p></article>
+<p class="detail">${h.accuracyPct === null ? 'no closed quarter to compare with yet' : `mean rep accuracy at ${esc(weekText)} in past quarters`}</p>
+${progress(h.accuracyPct, 'accuracy at this week in past quarters')}</article>
 </section>`;
 }
 
-function changesTable(rows: readonly ChangeRow[], days: number): string {
+/**
+ * What every derived number on the page means (docs/analytics.md says the same at length): shown
+ * under the charts, in the cards' tooltips, and in full at the foot of the page.
+ */
+export const DEFINITIONS = {
+  call: 'The call is the top of the hierarchy’s own call on the field, or the sum of its direct reports’ calls when it has none (a CRO often has none). Call / quota = call ÷ quota.',
+  attainment: 'Attainment = closed-won ÷ quota, for the top of the hierarchy (its row is the org’s roll-up).',
+  coverage:
+    'Coverage = open pipeline ÷ quota still to close. Open pipeline is the CRM total of the Pipeline call field less what has closed; quota still to close is quota less closed.',
+  required:
+    'Required coverage = 1 ÷ win rate; the win rate is closed-won ÷ the open pipeline at week 1 of the quarter, over the owner’s last four closed quarters (about 33% gives the usual 3x).',
+  accuracy:
+    'Accuracy = 1 − |call − closed| ÷ closed (0 when the call is off by more than what closed), for each rep’s call at that week of past, closed quarters, averaged over reps.',
+  wape: 'WAPE = Σ|call − closed| ÷ Σ closed over reps (lower is better); bias = Σ(call − closed) ÷ Σ closed (above 0: calls ran high).',
+  owners:
+    'Owners are the users with a row for this forecast, period and call field in the latest snapshot. A rep has nobody reporting to them; a manager’s row is their team’s roll-up, so lists of moves show reps unless “Owners” says otherwise.',
+  changes:
+    'A change is a call that differs between two consecutive snapshots (business days) of the same owner, field and period.',
+  bias: 'Bias (rep table) = Σ(final call − closed) ÷ Σ closed over the owner’s last four closed quarters.',
+} as const;
+
+function definitionsPanel(): string {
+  const items: [string, string][] = [
+    ['Call and call / quota', DEFINITIONS.call],
+    ['Attainment', DEFINITIONS.attainment],
+    ['Pipeline coverage', DEFINITIONS.coverage],
+    ['Required coverage and win rate', DEFINITIONS.required],
+    ['Accuracy', DEFINITIONS.accuracy],
+    ['WAPE and bias by week', DEFINITIONS.wape],
+    ['Bias (rep table)', DEFINITIONS.bias],
+    ['Owners, reps and managers', DEFINITIONS.owners],
+    ['Changes', DEFINITIONS.changes],
+  ];
+  return `<section class="panel" id="definitions"><details><summary><h2>How these numbers are defined</h2></summary>
+<dl class="definitions">${items.map(([term, text]) => `<div><dt>${esc(term)}</dt><dd>${esc(text)}</dd></div>`).join('')}</dl>
+<p class="muted">More in docs/analytics.md.</p></details></section>`;
+}
+
+const LEVEL_WORDS: Record<OwnerLevel, string> = {
+  rep: 'reps only (a manager’s row is their team’s roll-up: choose Owners to see managers)',
+  manager: 'managers only (each row is their team’s roll-up)',
+  all: 'reps and managers (a manager’s row is their team’s roll-up)',
+};
+
+function changesTable(rows: readonly ChangeRow[], days: number, level: OwnerLevel): string {
   if (rows.length === 0) return `<p class="empty" data-empty="changes">No forecast moves in the last ${days} days.</p>`;
+  const withLevel = level === 'all';
   const body = rows
     .map((r) => {
       const dir = r.change === null ? '' : r.change > 0 ? 'up' : r.change < 0 ? 'down' : '';
-      return `<tr><td>${esc(r.snapshot)}</td><td title="${esc(r.ownerEmail)}">${esc(r.owner)}</td><td>${esc(r.field)}</td><td class="num">${esc(money(r.previous))}</td><td class="num">${esc(money(r.current))}</td><td class="num ${dir}" data-v="${r.change ?? ''}">${esc(signedMoney(r.change))}</td><td class="num ${dir}">${esc(signedPct(r.changePct))}</td></tr>`;
+      return `<tr data-level="${r.level}"><td>${esc(r.snapshot)}</td><td title="${esc(r.ownerEmail)}" data-owner="${esc(r.userId)}">${esc(r.label)}</td>${withLevel ? `<td>${r.level}</td>` : ''}<td>${esc(r.field)}</td><td class="num">${esc(money(r.previous))}</td><td class="num">${esc(money(r.current))}</td><td class="num ${dir}" data-v="${r.change ?? ''}">${esc(signedMoney(r.change))}</td><td class="num ${dir}">${esc(signedPct(r.changePct))}</td></tr>`;
     })
     .join('\n');
-  return `<div class="scroll"><table class="data" id="changes-table"><thead><tr><th>Snapshot</th><th>Owner</th><th>Call field</th><th class="num">Previous</th><th class="num">Current</th><th class="num">Change</th><th class="num">Change %</th></tr></thead><tbody>
+  return `<div class="scroll"><table class="data" id="changes-table"><thead><tr><th>Snapshot</th><th>Owner</th>${withLevel ? '<th>Level</th>' : ''}<th>Call field</th><th class="num">Previous</th><th class="num">Current</th><th class="num">Change</th><th class="num">Change %</th></tr></thead><tbody>
 ${body}
 </tbody></table></div>`;
 }
@@ -158,7 +246,7 @@ interface RepColumn {
 const REP_COLUMNS: readonly RepColumn[] = [
   { label: 'Owner', width: 190, type: 'text', cell: (r) => ({ text: r.owner }) },
   { label: 'Email', width: 230, type: 'text', cell: (r) => ({ text: r.ownerEmail }) },
-  { label: 'Manager', width: 170, type: 'text', cell: (r) => ({ text: r.manager ?? NULL_TEXT }) },
+  { label: 'Manager', width: 200, type: 'text', cell: (r) => ({ text: r.managerLabel ?? NULL_TEXT }) },
   {
     label: 'Role',
     width: 86,
@@ -225,7 +313,7 @@ function repCountText(matching: number, total: number, limit: number): string {
   return matching > limit ? `${base} · showing the first ${count(limit)}` : base;
 }
 
-function repTable(rows: readonly RepRow[], nonce: string): string {
+function repTable(rows: readonly RepRow[], nonce: string, level: OwnerLevel): string {
   const head = REP_COLUMNS.map(
     (c, i) =>
       `<th scope="col" data-type="${c.type}" aria-sort="none"${c.type === 'num' ? ' class="num"' : ''}${c.title ? ` title="${esc(c.title)}"` : ''}><button type="button" data-col="${i}">${esc(c.label)}</button></th>`,
@@ -237,7 +325,9 @@ function repTable(rows: readonly RepRow[], nonce: string): string {
         const cls = [c.type === 'num' ? 'num' : '', v.className ?? ''].filter(Boolean).join(' ');
         const data =
           c.type === 'num' ? ` data-v="${v.value === null || v.value === undefined ? '' : esc(v.value)}"` : '';
-        return `<td${cls ? ` class="${cls}"` : ''}${data}>${esc(v.text)}</td>`;
+        // Text cells carry their full text as a tooltip: a fixed-width column may cut it short.
+        const title = c.type === 'text' && v.text.length > 20 ? ` title="${esc(v.text)}"` : '';
+        return `<td${cls ? ` class="${cls}"` : ''}${data}${title}>${esc(v.text)}</td>`;
       }).join('');
       return `<tr data-rep="${r.isRep ? 1 : 0}"${i >= REP_PAGE ? ' hidden' : ''}>${cells}</tr>`;
     })
@@ -245,7 +335,7 @@ function repTable(rows: readonly RepRow[], nonce: string): string {
   const paged = rows.length > REP_PAGE;
   return `<div class="table-tools">
 <label class="filter">Filter <input type="search" id="rep-filter" placeholder="owner or manager" autocomplete="off" spellcheck="false"></label>
-<label class="check"><input type="checkbox" id="reps-only"> reps only</label>
+${level === 'all' ? '<label class="check"><input type="checkbox" id="reps-only"> reps only</label>' : ''}
 <span id="rep-count" class="muted" aria-live="polite">${esc(repCountText(rows.length, rows.length, REP_PAGE))}</span>
 <button type="button" id="rep-more"${paged ? '' : ' hidden'}>Show all ${esc(count(rows.length))}</button>
 </div>
@@ -304,29 +394,58 @@ ${script ? `<script nonce="${esc(frame.nonce)}">${SCRIPT}</script>` : `<script n
 `;
 }
 
-/** The full dashboard for one selection. */
+/** The forecast call's first chart: the org's call against quota and closed, week by week. */
+function trendPanel(model: DashboardModel): string {
+  const { selection } = model;
+  return `<article class="panel" id="trend"><h2>${esc(selection.fieldName)} call vs quota and closed, week by week</h2>
+<p class="hint">${esc(periodLabel(selection.period))} of ${esc(selection.forecast)}: the org’s ${esc(selection.fieldName)} call at each week (the top of the hierarchy’s own, or its direct reports’ summed when it has none), its quota and what has closed.</p>
+${trendChart(model.trend, { fieldName: selection.fieldName, currentWeek: model.headline.weekIndex })}</article>`;
+}
+
+function accuracyPanel(model: DashboardModel): string {
+  return `<article class="panel" id="accuracy"><h2>Accuracy by week of quarter</h2>
+<p class="hint">How close reps’ ${esc(model.selection.fieldName)} calls at each week came to what closed, in the closed quarters of ${esc(model.selection.forecast)}. Accuracy = 1 − |call − closed| ÷ closed, averaged over reps; WAPE = Σ|call − closed| ÷ Σ closed.</p>
+${accuracyChart(model.accuracy, { currentWeek: model.headline.weekIndex })}</article>`;
+}
+
+function coveragePanel(model: DashboardModel): string {
+  return `<article class="panel" id="coverage"><h2>Coverage by team</h2>
+<p class="hint">Per manager’s team: open pipeline (the Pipeline field’s CRM total less closed) ÷ the quota still to close. The tick is the coverage the team needs: 1 ÷ its win rate (closed-won ÷ week-1 open pipeline, last four closed quarters).</p>
+${coverageChart(model.coverage)}</article>`;
+}
+
+function changesPanel(model: DashboardModel): string {
+  const { selection } = model;
+  return `<section class="panel" id="changes"><h2>This week’s biggest changes</h2>
+<p class="hint" data-level="${model.level}">Largest moves between consecutive snapshots in the last ${model.changeDays} days, ${esc(selection.forecast)} ${esc(periodLabel(selection.period))}, all call fields; ${esc(LEVEL_WORDS[model.level])}.</p>
+${changesTable(model.changes, model.changeDays, model.level)}</section>`;
+}
+
+function repsPanel(model: DashboardModel, nonce: string): string {
+  const title = model.level === 'rep' ? 'Reps' : model.level === 'manager' ? 'Managers' : 'Reps and managers';
+  return `<section class="panel" id="reps"><h2>${title} · ${esc(model.selection.fieldName)}</h2>
+${repTable(model.reps, nonce, model.level)}</section>`;
+}
+
+/** The full dashboard for one selection: headline, charts, moves, owners, health, definitions. */
 export function renderDashboard(model: DashboardModel, frame: PageFrame): string {
-  const h = model.headline;
   const body = `${headerBlock(model)}
 <main>
 ${cards(model)}
 <section class="grid2">
-<article class="panel" id="accuracy"><h2>Accuracy by week of quarter</h2>
-<p class="hint">How close reps' ${esc(model.selection.fieldName)} calls at each week came to what closed, in the closed quarters of ${esc(model.selection.forecast)}. Accuracy = 1 − |call − closed| / call; WAPE = Σ|call − closed| / Σ closed.</p>
-${accuracyChart(model.accuracy, { currentWeek: h.weekIndex })}</article>
-<article class="panel" id="coverage"><h2>Coverage by team</h2>
-<p class="hint">Open pipeline over the quota still to close, per manager's team; the tick is the coverage their win rate says they need.</p>
-${coverageChart(model.coverage)}</article>
+<div class="stack">
+${trendPanel(model)}
+${accuracyPanel(model)}
+</div>
+${coveragePanel(model)}
 </section>
-<section class="panel" id="changes"><h2>This week's biggest changes</h2>
-<p class="hint">Largest moves between consecutive snapshots in the last ${model.changeDays} days, ${esc(model.selection.forecast)} ${esc(periodLabel(model.selection.period))}, all call fields.</p>
-${changesTable(model.changes, model.changeDays)}</section>
-<section class="panel" id="reps"><h2>Reps and managers · ${esc(model.selection.fieldName)}</h2>
-${repTable(model.reps, frame.nonce)}</section>
+${changesPanel(model)}
+${repsPanel(model, frame.nonce)}
 <section class="panel" id="health"><h2>Pipeline health</h2>
 ${healthPanel(model.health, model.now)}</section>
+${definitionsPanel()}
 </main>
-<footer>Generated ${esc(timestamp(new Date(model.now).toISOString()))} · JSON: <a href="/api/headline">/api/headline</a>, <a href="/api/reps">/api/reps</a>, <a href="/api/health">/api/health</a></footer>`;
+<footer>Generated ${esc(timestamp(new Date(model.now).toISOString()))} · JSON: <a href="/api/headline">/api/headline</a>, <a href="/api/trend">/api/trend</a>, <a href="/api/reps">/api/reps</a>, <a href="/api/health">/api/health</a></footer>`;
   return htmlDocument(frame, body, true);
 }
 
@@ -465,7 +584,22 @@ main>*,.grid2>*{min-width:0}
 .flag{color:var(--bad);font-weight:650}
 .progress{width:100%;height:6px;display:block}
 .progress .track{fill:var(--grid)}.progress .fill{fill:var(--accent)}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:18px}
+.progress.gauge{height:10px}.gauge .fill{fill:var(--good)}.gauge .fill.low{fill:var(--bad)}.gauge .target{fill:var(--text)}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:18px;align-items:start}
+.stack{display:grid;gap:18px}
+.sub.owners{font-size:12.5px}
+.chart .line.call{fill:none;stroke:var(--accent);stroke-width:2.4}
+.chart .point.call{fill:var(--accent);stroke:var(--panel);stroke-width:1.5}
+.chart .line.quota{fill:none;stroke:var(--text);stroke-width:1.6;stroke-dasharray:6 4}
+.chart .point.quota{fill:var(--panel);stroke:var(--text);stroke-width:1.2}
+.chart .line.closed{fill:none;stroke:var(--good);stroke-width:2}
+.chart .point.closed{fill:var(--good)}
+.chart .area.closed{fill:var(--good);fill-opacity:.16}
+.chart .now{stroke:var(--accent);stroke-width:1.2;stroke-dasharray:2 3}
+.chart .end{font-size:11.5px;font-weight:600}.chart .end.call{fill:var(--accent)}.chart .end.quota{fill:var(--text)}.chart .end.closed{fill:var(--good)}
+#definitions summary{cursor:pointer}#definitions summary h2{display:inline;font-size:15px}
+.definitions{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:10px 24px;margin:12px 0 6px}
+.definitions dt{font-weight:600}.definitions dd{margin:2px 0 0;color:var(--muted)}
 .panel h2{margin:0 0 4px;font-size:16px}
 .hint{margin:0 0 10px;color:var(--muted);font-size:12.5px}
 .muted{color:var(--muted)}

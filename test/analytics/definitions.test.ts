@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracyByWeek,
+  biggestChanges,
   headline,
   migrateWarehouse,
   reps,
@@ -14,7 +15,16 @@ import {
   trend,
 } from '../../src/analytics/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
-import { EAST, HAND_FORECAST, HAND_SNAPSHOT, loadHandTenant, MIA, WEST } from '../support/hand-tenant.js';
+import {
+  EAST,
+  HAND_FORECAST,
+  HAND_NEXT_SNAPSHOT,
+  HAND_SNAPSHOT,
+  loadHandNextDay,
+  loadHandTenant,
+  MIA,
+  WEST,
+} from '../support/hand-tenant.js';
 import { ENGINES, type TestWarehouse, testWarehouse } from '../support/warehouses.js';
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -95,14 +105,27 @@ describe.each(ENGINES)('derived numbers on a hand-computed tenant (%s)', (engine
       closed: 90_000,
       pipeline: 600_000,
       forecastToQuotaPct: 71.9, // 230 / 320 = 71.875 %
+      gapToQuota: 90_000, // 320 - 230
       attainmentPct: 28.1, // 90 / 320 = 28.125 %
       coverage: 2.61, // 600 / 230
       requiredCoverage: 3.2, // 1 / (250 / 800)
       weekIndex: 7, // 2026-05-11 is the 7th frame of Q2
       accuracyPct: 87.5, // Q1 week 7, above
       owners: 3,
+      reps: 2, // the two Sam Lees: nobody reports to them
+      managers: 1, // Mia Chen, whose row is the team's roll-up
       users: 3,
+      absent: 0,
+      absentNames: [],
     });
+  });
+
+  it('the rep table by level: reps are the owners nobody reports to, managers the rest', async () => {
+    expect((await reps(wh, current, 'rep')).map((r) => r.userId).sort()).toEqual([EAST, WEST]);
+    expect((await reps(wh, current, 'manager')).map((r) => r.userId)).toEqual([MIA]);
+    expect(await reps(wh, current)).toHaveLength(3);
+    // Both Sam Lees report to Mia Chen, who has no namesake.
+    for (const r of await reps(wh, current, 'rep')) expect(r.managerLabel).toBe('Mia Chen');
   });
 
   it('the rep table: attainment, forecast vs quota and bias over the closed quarter, namesakes told apart', async () => {
@@ -124,6 +147,40 @@ describe.each(ENGINES)('derived numbers on a hand-computed tenant (%s)', (engine
       { weekIndex: 1, call: 200_000, quota: 320_000, closed: 0 },
       { weekIndex: 7, call: 230_000, quota: 320_000, closed: 90_000 },
     ]);
+  });
+
+  it('the next day: changes by level, the largest move of 7 days and weeks since an update', async () => {
+    await loadHandNextDay(wh);
+    const next = (await select(wh, { forecast: HAND_FORECAST, period: '2026_Q2', field: 'commit' }))!;
+    expect(next.snapshotDate).toBe(HAND_NEXT_SNAPSHOT);
+    // East 60k -> 75k (+15k, +25.0 %); Mia's roll-up 230k -> 245k (+15k, +6.5 %): the same move twice.
+    const moves = (level: 'rep' | 'manager' | 'all') =>
+      biggestChanges(wh, { forecast: HAND_FORECAST, period: '2026_Q2', days: 7, limit: 10, level });
+    expect((await moves('rep')).map((c) => [c.userId, c.label, c.change, c.changePct])).toEqual([
+      [EAST, 'Sam Lee (sam.lee@east.example.com)', 15_000, 25],
+    ]);
+    expect((await moves('manager')).map((c) => [c.userId, c.level, c.change, c.changePct])).toEqual([
+      [MIA, 'manager', 15_000, 6.5],
+    ]);
+    expect(await moves('all')).toHaveLength(2);
+    const rows = await reps(wh, next);
+    const by = (user: string) => rows.find((r) => r.userId === user)!;
+    // Largest move of the last 7 days: east 15k, Mia 15k, west none.
+    expect(by(EAST).largestMove7d).toBe(15_000);
+    expect(by(MIA).largestMove7d).toBe(15_000);
+    expect(by(WEST).largestMove7d).toBeNull();
+    // Weeks since update: the latest week (7) less the last week flagged updated: west's is week 1.
+    expect(by(EAST).weeksSinceUpdate).toBe(0);
+    expect(by(WEST).weeksSinceUpdate).toBe(6);
+    // The headline and the trend move with the manager's roll-up: 245k is 76.6 % of 320k.
+    const h = await headline(wh, next);
+    expect(h).toMatchObject({ forecastAmount: 245_000, forecastToQuotaPct: 76.6 });
+    expect((await trend(wh, next)).points.at(-1)).toEqual({
+      weekIndex: 7,
+      call: 245_000,
+      quota: 320_000,
+      closed: 90_000,
+    });
   });
 
   it('a warehouse with the old views gets the current ones on its next migration', async () => {

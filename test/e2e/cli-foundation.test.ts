@@ -96,6 +96,25 @@ describe('clari-dp CLI', () => {
     expect(result.stderr).not.toContain('abcdefgh12345');
   });
 
+  it('shows one message for a YAML syntax error, the first (the rest cascade from it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-'));
+    // An unclosed flow sequence and an unclosed quote: the parser reports several errors for it.
+    writeFileSync(join(dir, 'clari-dp.yaml'), 'export:\n  pollIntervalMs: [1,\n  jobTimeoutMs: 5\nfoo: "bar\n');
+    const result = await runCli(['config', 'show'], {}, dir);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe(`clari-dp: ${join(dir, 'clari-dp.yaml')} is not valid YAML:`);
+    expect(lines[1]).toMatch(/^ {2}Flow sequence .* at line 3, column 3:$/);
+    // The lines it points at, then the hint; the parser's second error is not shown.
+    expect(lines.slice(2)).toEqual([
+      '      pollIntervalMs: [1,',
+      '      jobTimeoutMs: 5',
+      '      ^',
+      '  hint: Fix the YAML syntax at the line shown; errors further down often follow from this one.',
+    ]);
+    expect(result.stderr).not.toContain('quote');
+  });
+
   it('exits 2 when a required option is missing', async () => {
     const result = await runCli(['schedule']);
     expect(result.code).toBe(2);

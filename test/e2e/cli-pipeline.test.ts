@@ -144,12 +144,48 @@ describe('clari-dp run', () => {
 });
 
 describe('clari-dp demo', () => {
-  it('runs simulated business days into ./clari.duckdb', async () => {
+  it('runs simulated business days into ./clari.duckdb and leads with the summary', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-demo-'));
     const result = await runCli(['demo', '--days', '3', '--users', '30'], {}, dir);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/clari-dp demo: 3 business days/);
-    expect(result.stdout).toContain('biggest moves');
+    const out = result.stdout;
+    const lines = out.split('\n');
+    expect(lines[0]).toMatch(
+      /^clari-dp demo: 3 business days .*: every run succeeded, [\d,]+ forecast changes detected, \d+ alerts\.$/,
+    );
+    // Most useful first: where the quarter stands, the biggest moves, the alert digest; then the runs.
+    const order = [
+      'Where the quarter stands',
+      'Biggest moves on',
+      'Alerts:',
+      'Runs, one per business day',
+      'Next:',
+    ].map((heading) => out.indexOf(heading));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(out).toMatch(
+      /^net_new_arr\s+2026_Q\d\s+\d+\s+Commit\s+\$[\d,]+\s+\$[\d,]+\s+[\d.]+%\s+\$[\d,]+\s+[\d.]+%\s+[\d.]+x/m,
+    );
+    // The biggest moves show dollars and percent together.
+    const moves = out.slice(out.indexOf('Biggest moves on'), out.indexOf('Alerts:')).split('\n');
+    expect(moves[1]).toMatch(/previous\s+current\s+change\s+change %$/);
+    const moveRows = moves.filter((l) => /\$[\d,]+\s+\$[\d,]+/.test(l));
+    expect(moveRows.length).toBeGreaterThan(0);
+    for (const row of moveRows) expect(row).toMatch(/[+-]\$[\d,]+\s+[+-]\d+\.\d%$/);
+    // Alerts are one digest, not a line each; its count is the runs' alerts.
+    expect(out).not.toMatch(/^\[WARNING\]/m);
+    const fired = Number(/(\d+) alerts\.$/.exec(lines[0]!)![1]);
+    const runs = out
+      .slice(out.indexOf('Runs, one per business day'))
+      .split('\n')
+      .filter((l) => /^\d{4}-\d\d-\d\d\s+success/.test(l));
+    expect(runs).toHaveLength(3);
+    expect(runs.reduce((n, l) => n + Number(l.split(/\s+/)[5]), 0)).toBe(fired);
+    if (fired > 0) expect(out).toMatch(new RegExp(`^call-swing\\s+warning\\s+${fired}\\s+\\d+\\s+\\d+$`, 'm'));
+    else expect(out).toContain('Alerts: none fired.');
+    // stderr: the start line only; the per-day table is not repeated there.
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^demo: simulator at http:\/\/127\.0\.0\.1:\d+\/v4 \(30 users/);
     const wh = await openWarehouse(`duckdb:${join(dir, 'clari.duckdb')}`);
     try {
       const [row] = await wh.query<{ n: string }>('SELECT count(DISTINCT snapshot_date) AS n FROM clari_forecasts');

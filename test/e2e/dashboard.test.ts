@@ -2,7 +2,8 @@
  * The dashboard in a real browser (Debian's chromium driven by playwright-core) against the server
  * over a warehouse the real pipeline loaded from the simulator: the headline equals what the tables
  * say (queried here, independently of the page), the charts draw the service results, the selectors
- * reload, the rep table filters and sorts (also at 5,000 rows), and the console stays clean.
+ * reload, lists show reps unless asked (a manager's row is a roll-up), namesakes are told apart,
+ * the rep table filters and sorts (also at 5,000 rows), and the console stays clean.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracyByWeek,
+  biggestChanges,
   coverageByTeam,
   headline,
   health,
@@ -19,6 +21,7 @@ import {
   reps,
   select,
   type Selection,
+  trend,
 } from '../../src/analytics/index.js';
 import { Redactor, systemClock } from '../../src/core/index.js';
 import { renderDashboard, type RunningDashboard, startDashboard } from '../../src/server/index.js';
@@ -151,6 +154,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     expect(await metric('quota')).toEqual({ text: money(quota), value: String(quota) });
     expect(await metric('closed')).toEqual({ text: money(closed), value: String(closed) });
     expect((await metric('forecastToQuotaPct')).text).toBe(`${((call / quota) * 100).toFixed(1)}%`);
+    const gap = Math.round((quota - call) * 100) / 100;
+    if (gap > 0) expect(await metric('gapToQuota')).toEqual({ text: money(gap), value: String(gap) });
     expect((await metric('attainmentPct')).text).toBe(`${((closed / quota) * 100).toFixed(1)}%`);
     expect(await metric('pipeline')).toEqual({ text: money(pipeline), value: String(pipeline) });
     expect((await metric('coverage')).text).toBe(`${(pipeline / Math.max(quota - closed, 0)).toFixed(2)}x`);
@@ -197,11 +202,155 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     );
   });
 
-  it('lists every owner in the rep table, filters by text and by reps only', async () => {
+  it('draws the call against quota and closed week by week, ending at the headline', async () => {
+    const t = await trend(wh, selection);
+    expect(t.points.length).toBeGreaterThan(3);
+    const chart = page.locator('svg[data-chart="trend"]');
+    expect((await chart.boundingBox())!.height).toBeGreaterThan(150);
+    for (const series of ['call', 'quota', 'closed'] as const) {
+      const marks = await page.$$eval(`svg[data-chart="trend"] [data-series="${series}"]`, (els) =>
+        els.map((e) => ({ week: Number(e.getAttribute('data-week')), value: Number(e.getAttribute('data-value')) })),
+      );
+      expect(marks, series).toEqual(
+        t.points.filter((p) => p[series] !== null).map((p) => ({ week: p.weekIndex, value: p[series] })),
+      );
+    }
+    // The current week's point is the headline's call, quota and closed; the axis spans the 13 weeks.
+    const h = await headline(wh, selection);
+    const at = t.points.find((p) => p.weekIndex === h.weekIndex)!;
+    expect(at).toEqual({ weekIndex: h.weekIndex, call: h.forecastAmount, quota: h.quota, closed: h.closed });
+    expect(await chart.locator('g.axis.x text', { hasText: /^W\d+$/ }).allTextContents()).toEqual(
+      Array.from({ length: 13 }, (_, i) => `W${i + 1}`),
+    );
+  });
+
+  it('tells namesakes apart by e-mail in the coverage chart, the changes and the rep table', async () => {
+    // Independently of the services: names two current users share.
+    const same = new Set(
+      (
+        await wh.query<{ name: string }>(
+          'SELECT name FROM clari_users WHERE valid_to IS NULL GROUP BY name HAVING count(DISTINCT user_id) > 1',
+        )
+      ).map((r) => r.name),
+    );
+    expect(same.size).toBeGreaterThan(0);
+    const teams = await page.$$eval('svg[data-chart="coverage"] g.team', (els) =>
+      els.map((e) => ({
+        name: e.getAttribute('data-manager')!,
+        email: e.getAttribute('data-email')!,
+        label: e.querySelector('text.label > title')!.textContent!,
+      })),
+    );
+    const namesakeTeams = teams.filter((t) => same.has(t.name));
+    expect(namesakeTeams.length).toBeGreaterThan(0);
+    for (const t of teams) expect(t.label).toBe(same.has(t.name) ? `${t.name} (${t.email})` : t.name);
+    await page.goto(`${server.url}?level=all`);
+    const owners = await page.$$eval('#changes-table tbody td[data-owner]', (cells) =>
+      cells.map((c) => ({ text: c.textContent!, email: c.getAttribute('title')! })),
+    );
+    for (const o of owners) if ([...same].some((n) => o.text.startsWith(n))) expect(o.text).toContain(o.email);
+    // The rep table shows each owner's e-mail beside the name, and a namesake manager with theirs.
+    const managers = await page.$$eval('#rep-table tbody tr', (rows) => rows.map((r) => r.children[2]!.textContent!));
+    for (const m of managers) if (same.has(m)) throw new Error(`manager ${m} shown without an e-mail`);
+    await page.goto(server.url);
+  });
+
+  it('shows reps in the biggest changes unless Owners asks for managers, who are roll-ups', async () => {
+    const rows = async (): Promise<{ owner: string; level: string }[]> =>
+      page.$$eval('#changes-table tbody tr', (trs) =>
+        trs.map((tr) => ({
+          owner: tr.querySelector('td[data-owner]')!.getAttribute('data-owner')!,
+          level: tr.getAttribute('data-level')!,
+        })),
+      );
+    // Managers, independently of the services: current users someone reports to.
+    const managers = new Set(
+      (
+        await wh.query<{ user_id: string }>(
+          'SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL',
+        )
+      ).map((r) => r.user_id),
+    );
+    const filters = { forecast: selection.forecast, period: selection.period, days: 7, limit: 15 };
+    const reps = await rows();
+    expect(reps.length).toBeGreaterThan(0);
+    expect(reps.every((r) => !managers.has(r.owner) && r.level === 'rep')).toBe(true);
+    expect(reps.map((r) => r.owner)).toEqual(
+      (await biggestChanges(wh, { ...filters, level: 'rep' })).map((c) => c.userId),
+    );
+    expect(await page.locator('#changes .hint').textContent()).toContain('reps only');
+    await Promise.all([page.waitForURL(/level=manager/), page.selectOption('#select-level', 'manager')]);
+    const rollUps = await rows();
+    expect(rollUps.length).toBeGreaterThan(0);
+    expect(rollUps.every((r) => managers.has(r.owner) && r.level === 'manager')).toBe(true);
+    await Promise.all([page.waitForURL(/level=all/), page.selectOption('#select-level', 'all')]);
+    const both = await rows();
+    expect(both.map((r) => r.owner)).toEqual(
+      (await biggestChanges(wh, { ...filters, level: 'all' })).map((c) => c.userId),
+    );
+    expect(await page.locator('#changes-table thead th').allTextContents()).toContain('Level');
+    await page.goto(server.url);
+  });
+
+  it('says who the owners are: reps and managers, and the users without a row', async () => {
+    const [db] = await wh.query<Record<string, string>>(
+      `WITH snap AS (SELECT user_id FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3
+                       AND snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2)),
+            cur AS (SELECT * FROM clari_users WHERE valid_to IS NULL),
+            leads AS (SELECT DISTINCT m.user_id FROM cur m JOIN cur r ON r.parent_hierarchy_id = m.hierarchy_id)
+       SELECT (SELECT count(*) FROM snap) AS owners, (SELECT count(*) FROM snap WHERE user_id IN (SELECT user_id FROM leads)) AS managers,
+              (SELECT count(*) FROM cur) AS users, (SELECT count(*) FROM cur WHERE user_id NOT IN (SELECT user_id FROM snap)) AS absent`,
+      [selection.forecast, selection.period, selection.field],
+    );
+    const line = page.locator('.sub.owners');
+    const owners = Number(db!.owners);
+    const managers = Number(db!.managers);
+    expect(await line.getAttribute('data-owners')).toBe(String(owners));
+    expect(await line.getAttribute('data-managers')).toBe(String(managers));
+    expect(await line.getAttribute('data-reps')).toBe(String(owners - managers));
+    expect(await line.getAttribute('data-users')).toBe(db!.users);
+    expect(await line.getAttribute('data-absent')).toBe(db!.absent);
+    const text = (await line.textContent())!;
+    expect(text).toContain(`${owners} owners: ${owners - managers} reps, ${managers} managers`);
+    if (Number(db!.absent) > 0) expect(text).toContain(`${db!.absent} of the ${db!.users} users`);
+    expect(await line.getAttribute('title')).toMatch(/not opted in|Every one of the/);
+  });
+
+  it('states the definitions: accuracy over closed, coverage from the Pipeline field, required from the win rate', async () => {
+    expect(await page.locator('#accuracy .hint').textContent()).toContain('1 − |call − closed| ÷ closed');
+    expect(await page.locator('#coverage .hint').textContent()).toMatch(/Pipeline field.*1 ÷ its win rate.*week-1/);
+    await page.locator('#definitions summary').click();
+    const terms = await page.locator('#definitions dt').allTextContents();
+    expect(terms).toEqual(expect.arrayContaining(['Pipeline coverage', 'Required coverage and win rate', 'Accuracy']));
+    expect(await page.locator('#definitions').textContent()).toContain(
+      'closed-won ÷ the open pipeline at week 1 of the quarter',
+    );
+    for (const card of ['forecast', 'closed', 'coverage', 'accuracy'])
+      expect(await page.locator(`[data-card="${card}"]`).getAttribute('title')).toBeTruthy();
+  });
+
+  it('leaves no large empty area in a panel: each is as tall as what it shows', async () => {
+    for (const id of ['trend', 'accuracy', 'coverage']) {
+      const gap = await page.$eval(`#${id}`, (panel) => {
+        const last = panel.lastElementChild!.getBoundingClientRect().bottom;
+        return panel.getBoundingClientRect().bottom - last;
+      });
+      expect(gap, id).toBeLessThan(40);
+    }
+  });
+
+  it('lists reps in the rep table by default, every owner with Owners set to both, filters by text and by reps only', async () => {
     const all = await reps(wh, selection);
+    const repsOnly = all.filter((r) => r.isRep);
+    expect(repsOnly.length).toBeGreaterThan(0);
+    expect(repsOnly.length).toBeLessThan(all.length);
+    expect(await visibleRows()).toHaveLength(repsOnly.length);
+    expect(await page.locator('#reps h2').textContent()).toMatch(/^Reps ·/);
+    expect(await page.locator('#reps-only').count()).toBe(0);
+    await Promise.all([page.waitForURL(/level=all/), page.selectOption('#select-level', 'all')]);
     expect(await visibleRows()).toHaveLength(all.length);
     await page.fill('#rep-filter', 'KELLY');
-    const matches = (r: RepRow): boolean => `${r.owner} ${r.manager ?? ''}`.toLowerCase().includes('kelly');
+    const matches = (r: RepRow): boolean => `${r.owner} ${r.managerLabel ?? ''}`.toLowerCase().includes('kelly');
     const shown = await visibleRows();
     expect(shown.length).toBe(all.filter(matches).length);
     expect(shown.length).toBeGreaterThan(0);
@@ -211,7 +360,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.check('#reps-only');
     expect((await visibleRows()).length).toBe(all.filter((r) => matches(r) && r.isRep).length);
     await page.fill('#rep-filter', '');
-    expect((await visibleRows()).length).toBe(all.filter((r) => r.isRep).length);
+    expect((await visibleRows()).length).toBe(repsOnly.length);
     await page.uncheck('#reps-only');
     expect(await visibleRows()).toHaveLength(all.length);
   });
@@ -287,6 +436,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
         options: await options(wh, selection.forecast),
         selection,
         headline: await headline(wh, selection),
+        level: 'all',
+        trend: [],
         accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
         coverage: await coverageByTeam(wh, selection),
         changes: [],

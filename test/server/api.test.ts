@@ -19,6 +19,7 @@ import {
   reps,
   select,
   type Selection,
+  trend,
 } from '../../src/analytics/index.js';
 import { createContext, type Io } from '../../src/app/index.js';
 import { serve } from '../../src/cli/commands/serve.js';
@@ -142,30 +143,63 @@ describe('JSON API', () => {
     const coverage = await json(open, '/api/coverage');
     expect(coverage.body).toEqual(plain({ selection, teams: await coverageByTeam(wh, selection) }));
     expect(coverage.body.teams.length).toBeGreaterThan(1);
+    // Reps unless asked, as on the page; `level=all` is every owner.
     const rows = await json(open, '/api/reps');
-    expect(rows.body).toEqual(plain({ selection, reps: await reps(wh, selection) }));
-    expect(rows.body.reps).toHaveLength(30);
+    expect(rows.body).toEqual(plain({ selection, level: 'rep', reps: await reps(wh, selection, 'rep') }));
+    expect(rows.body.reps.every((r: { isRep: boolean }) => r.isRep)).toBe(true);
+    const everyone = await json(open, '/api/reps?level=all');
+    expect(everyone.body).toEqual(plain({ selection, level: 'all', reps: await reps(wh, selection) }));
+    expect(everyone.body.reps).toHaveLength(30);
+    const managers = await json(open, '/api/reps?level=manager');
+    expect(managers.body.reps.length + rows.body.reps.length).toBe(30);
     const q3 = (await select(wh, { period: '2026_Q3', field: 'fc_pipeline' }))!;
-    expect((await json(open, '/api/reps?period=2026_Q3&field=fc_pipeline')).body).toEqual(
-      plain({ selection: q3, reps: await reps(wh, q3) }),
+    expect((await json(open, '/api/reps?period=2026_Q3&field=fc_pipeline&level=all')).body).toEqual(
+      plain({ selection: q3, level: 'all', reps: await reps(wh, q3) }),
     );
   });
 
-  it('/api/changes is biggestChanges() with days, limit and kind', async () => {
+  it('/api/trend is trend(): the call, quota and closed week by week', async () => {
+    const { body } = await json(open, '/api/trend');
+    expect(body).toEqual(plain(await trend(wh, selection)));
+    expect(body.points.length).toBeGreaterThan(3);
+    const q3 = (await select(wh, { period: '2026_Q3' }))!;
+    expect((await json(open, '/api/trend?period=2026_Q3')).body).toEqual(plain(await trend(wh, q3)));
+  });
+
+  it('/api/changes is biggestChanges() with days, limit, kind and level (reps unless asked)', async () => {
     const { body } = await json(open, '/api/changes');
     expect(body).toEqual(
-      plain({ days: 7, limit: 15, kind: 'changed', rows: await biggestChanges(wh, { days: 7, limit: 15 }) }),
+      plain({
+        days: 7,
+        limit: 15,
+        kind: 'changed',
+        level: 'rep',
+        rows: await biggestChanges(wh, { days: 7, limit: 15, level: 'rep' }),
+      }),
     );
     expect(body.rows.length).toBeGreaterThan(0);
+    expect(body.rows.every((r: { level: string }) => r.level === 'rep')).toBe(true);
+    const all = await json(open, '/api/changes?level=all');
+    expect(all.body.rows).toEqual(plain(await biggestChanges(wh, { days: 7, limit: 15, level: 'all' })));
+    expect(all.body.rows.some((r: { level: string }) => r.level === 'manager')).toBe(true);
     const filtered = await json(open, '/api/changes?forecast=net_new_arr&period=2026_Q4&days=30&limit=3&kind=changed');
     expect(filtered.body.rows).toEqual(
       plain(
-        await biggestChanges(wh, { forecast: 'net_new_arr', period: '2026_Q4', days: 30, limit: 3, kind: 'changed' }),
+        await biggestChanges(wh, {
+          forecast: 'net_new_arr',
+          period: '2026_Q4',
+          days: 30,
+          limit: 3,
+          kind: 'changed',
+          level: 'rep',
+        }),
       ),
     );
     expect(filtered.body.rows).toHaveLength(3);
     const quota = await json(open, '/api/changes?kind=quota_changed');
-    expect(quota.body.rows).toEqual(plain(await biggestChanges(wh, { kind: 'quota_changed', days: 7, limit: 15 })));
+    expect(quota.body.rows).toEqual(
+      plain(await biggestChanges(wh, { kind: 'quota_changed', days: 7, limit: 15, level: 'rep' })),
+    );
   });
 
   it('/api/health is health()', async () => {
@@ -189,6 +223,9 @@ describe('JSON API', () => {
       '/api/changes?limit=5000',
       '/api/changes?kind=bogus',
       '/api/changes?forecast=nope',
+      '/api/changes?level=boss',
+      '/api/reps?level=everyone',
+      '/api/trend?period=2031_Q1',
       '/api/health?limit=-1',
     ]) {
       const { status, body } = await json(open, path);
@@ -301,6 +338,8 @@ describe('page', () => {
     for (const marker of [
       'data-chart="accuracy"',
       'data-chart="coverage"',
+      'data-chart="trend"',
+      '<select name="level"',
       'id="changes-table"',
       'id="rep-table"',
       'id="runs-table"',
@@ -324,7 +363,7 @@ describe('page', () => {
     expect(page).not.toContain(`"Z" O'Brien`);
     // In the rep table (owner and manager), the coverage chart and the JSON, unharmed.
     expect(page.split(NASTY_ESCAPED).length - 1).toBeGreaterThanOrEqual(3);
-    const api = await json(open, '/api/reps');
+    const api = await json(open, '/api/reps?level=all');
     expect(api.body.reps.some((r: { owner: string }) => r.owner === NASTY)).toBe(true);
   });
 

@@ -16,6 +16,7 @@ import {
   options,
   reps,
   select,
+  trend,
 } from '../../src/analytics/index.js';
 import { metricsText } from '../../src/app/index.js';
 import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
@@ -79,8 +80,10 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     await headline(wh, selection!);
     await accuracyByWeek(wh, FORECAST, selection!.field);
     await coverageByTeam(wh, selection!);
+    await trend(wh, selection!);
     await biggestChanges(wh, { days: 7, limit: 5 });
-    await biggestChanges(wh, { forecast: FORECAST, period, days: 30, kind: 'new_owner' });
+    await biggestChanges(wh, { forecast: FORECAST, period, days: 30, kind: 'new_owner', level: 'rep' });
+    await biggestChanges(wh, { days: 7, limit: 5, level: 'manager' });
     await reps(wh, selection!);
     await health(wh, 5);
     await loadChangeEvents(wh, { forecastId: FORECAST, period, snapshot: DAY2 });
@@ -95,10 +98,13 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
       periods: [period, '2020_Q1'],
       minPct: 1,
       kind: 'changed',
+      level: 'rep',
       limit: 50,
     });
     await reportsSql.tableCounts(wh);
     await reportsSql.biggestMovesOn(wh, DAY2);
+    await reportsSql.managerIds(wh);
+    await reportsSql.absentUsers(wh, [FORECAST, period, selection!.field], 5);
     // The debug bundle's reads.
     await bundleSql.peopleValues(wh);
     await bundleSql.recentRuns(wh, 20);

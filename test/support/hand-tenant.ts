@@ -200,24 +200,44 @@ async function* bytes(text: string): AsyncGenerator<Uint8Array> {
   await Promise.resolve();
 }
 
+function loadDoc(wh: Warehouse, period: string, doc: unknown, asOf: string): Promise<unknown> {
+  return wh.transaction((tx) =>
+    loadSnapshot(tx, {
+      snapshot: { forecastId: HAND_FORECAST, period, asOf },
+      runId: `hand-${period}-${asOf}`,
+      jobId: `job-${period}-${asOf}`,
+      payloadSha256: undefined,
+      exportedAt: Date.parse(`${asOf}T06:00:00Z`),
+      now: Date.parse(`${asOf}T06:00:00Z`),
+      allowTruncated: false,
+      parts: decodeResults(
+        { format: 'JSON', body: bytes(JSON.stringify(doc)), status: 200, headers: new Headers() },
+        { requestedPeriod: period },
+      ),
+    }),
+  );
+}
+
 /** Migrates `wh` and loads both quarters as of 2026-05-15. */
 export async function loadHandTenant(wh: Warehouse): Promise<void> {
   await migrateWarehouse(wh, () => '2026-05-15 06:00:00');
-  for (const { period, doc } of [Q1, Q2]) {
-    await wh.transaction((tx) =>
-      loadSnapshot(tx, {
-        snapshot: { forecastId: HAND_FORECAST, period, asOf: HAND_SNAPSHOT },
-        runId: `hand-${period}`,
-        jobId: `job-${period}`,
-        payloadSha256: undefined,
-        exportedAt: Date.parse('2026-05-15T06:00:00Z'),
-        now: Date.parse('2026-05-15T06:00:00Z'),
-        allowTruncated: false,
-        parts: decodeResults(
-          { format: 'JSON', body: bytes(JSON.stringify(doc)), status: 200, headers: new Headers() },
-          { requestedPeriod: period },
-        ),
-      }),
-    );
+  for (const { period, doc } of [Q1, Q2]) await loadDoc(wh, period, doc, HAND_SNAPSHOT);
+}
+
+export const HAND_NEXT_SNAPSHOT = '2026-05-18';
+
+/**
+ * The next business day's Q2 export (2026-05-18): Sam Lee east raises the week-7 Commit call from
+ * 60k to 75k; Sam Lee west's week-7 call is no longer flagged as updated (he last touched it in
+ * week 1); Mia Chen's roll-up follows east, 230k -> 245k.
+ */
+export async function loadHandNextDay(wh: Warehouse): Promise<void> {
+  const doc = structuredClone(Q2.doc) as { entries: Record<string, unknown>[] };
+  for (const e of doc.entries) {
+    if (e.timeFrameId !== 'TF:2026-05-11' || e.fieldId !== 'commit') continue;
+    if (e.userId === EAST) Object.assign(e, { forecastValue: k(75), crmTotalValue: k(75) });
+    if (e.userId === MIA) Object.assign(e, { forecastValue: k(245), crmTotalValue: k(245) });
+    if (e.userId === WEST) e.isUpdated = false;
   }
+  await loadDoc(wh, Q2.period, doc, HAND_NEXT_SNAPSHOT);
 }

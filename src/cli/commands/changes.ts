@@ -1,13 +1,24 @@
 /** `clari-dp changes`: detected forecast changes, newest first, biggest moves first. */
 import { type AppContext, openConfiguredWarehouse } from '../../app/index.js';
+import {
+  changeList,
+  type ChangeListFilter,
+  DEFAULT_LEVEL,
+  migrateWarehouse,
+  options,
+  OWNER_LEVELS,
+  type OwnerLevel,
+} from '../../analytics/index.js';
 import { CHANGE_KINDS } from '../../changes/index.js';
 import { UsageError } from '../../core/index.js';
 import { isIsoDate } from '../../domain/index.js';
-import { migrateWarehouse } from '../../analytics/index.js';
-import { reportsSql, sqlTimestamp } from '../../warehouse/index.js';
+import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../command.js';
+import { money, signedMoney, signedPct } from '../format.js';
 import { EXIT } from '../output.js';
-import { render } from '../render.js';
+import { type Column, render } from '../render.js';
+
+type Row = Record<string, string | number | null>;
 
 export const changes: CommandAction = async (context, o) => {
   const ctx: AppContext = context();
@@ -15,44 +26,75 @@ export const changes: CommandAction = async (context, o) => {
     throw new UsageError(`--since must be a date (YYYY-MM-DD), got "${o.since}"`);
   if (typeof o.kind === 'string' && !(CHANGE_KINDS as readonly string[]).includes(o.kind))
     throw new UsageError(`--kind must be one of ${CHANGE_KINDS.join(', ')}`);
-  const filter: reportsSql.ChangeListFilter = {
+  const level = levelOf(o);
+  const filter: ChangeListFilter = {
     since: typeof o.since === 'string' ? o.since : undefined,
     forecasts: (o.forecast as string[] | undefined) ?? [],
     periods: (o.period as string[] | undefined) ?? [],
     minPct: typeof o.minPct === 'number' ? o.minPct : undefined,
     kind: typeof o.kind === 'string' ? o.kind : undefined,
+    level,
     limit: typeof o.limit === 'number' ? Math.max(1, Math.floor(o.limit)) : 50,
   };
+  const format = formatOf(ctx, o);
   const wh = await openConfiguredWarehouse(ctx);
   try {
     await migrateWarehouse(wh, () => sqlTimestamp(ctx.clock.now()));
-    const rows = await reportsSql.listChanges(wh, filter);
-    const pct = (v: unknown): string => (v === null || v === undefined ? '' : `${Number(v).toFixed(1)}%`);
-    ctx.io.stdout(
-      ctx.redactor.redact(
-        render(
-          rows,
-          [
-            ['snapshot', (r) => String(r.current_snapshot)],
-            ['forecast', (r) => String(r.forecast_name)],
-            ['period', (r) => String(r.time_period)],
-            ['owner', (r) => String(r.owner_name)],
-            ['field', (r) => String(r.field_name)],
-            ['kind', (r) => String(r.change_kind)],
-            ['previous', (r) => String(r.previous_amount ?? '')],
-            ['current', (r) => String(r.current_amount ?? '')],
-            ['change', (r) => String(r.change_amount ?? '')],
-            ['change %', (r) => pct(r.change_pct)],
-          ],
-          formatOf(ctx, o),
-        ),
-      ),
-    );
+    await checkChangeFilters(wh, filter);
+    const rows = await changeList(wh, filter);
+    const heading = format === 'table' ? `${levelHeading('Forecast changes', level)}\n\n` : '';
+    ctx.io.stdout(ctx.redactor.redact(heading + render(rows, changeColumns(level), format)));
     return EXIT.ok;
   } finally {
     await wh.close();
   }
 };
+
+/** The columns of `clari-dp changes`: money as in every report, the owner told apart from a namesake. */
+function changeColumns(level: OwnerLevel): Column<Row>[] {
+  const text = (v: string | number | null | undefined): string => (v === null || v === undefined ? '' : String(v));
+  return [
+    ['snapshot', (r) => text(r.current_snapshot)],
+    ['forecast', (r) => text(r.forecast_name)],
+    ['period', (r) => text(r.time_period)],
+    ['owner', (r) => text(r.owner_label)],
+    ...(level === 'all' ? ([['level', (r) => text(r.owner_level)]] as Column<Row>[]) : []),
+    ['field', (r) => text(r.field_name)],
+    ['kind', (r) => text(r.change_kind)],
+    ['previous', (r) => money(r.previous_amount)],
+    ['current', (r) => money(r.current_amount)],
+    ['change', (r) => signedMoney(r.change_amount)],
+    ['change %', (r) => signedPct(r.change_pct)],
+  ];
+}
+
+/** Says what exists when --forecast or --period names nothing in the warehouse (as `report` does). */
+async function checkChangeFilters(wh: Warehouse, filter: ChangeListFilter): Promise<void> {
+  for (const period of filter.periods)
+    if (!/^\d{4}_Q[1-4]$/.test(period))
+      throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
+  const all = await options(wh);
+  if (all.forecasts.length === 0) return;
+  const unknown = filter.forecasts.filter((f) => !all.forecasts.includes(f));
+  if (unknown.length > 0)
+    throw new UsageError(`unknown forecast "${unknown[0]!}"`, `The warehouse has ${all.forecasts.join(', ')}.`);
+}
+
+/** `--level rep|manager|all`; reps unless asked (a manager's row repeats their team's moves). */
+export function levelOf(o: Record<string, unknown>): OwnerLevel {
+  const level = o.level === undefined ? DEFAULT_LEVEL : o.level;
+  if (typeof level !== 'string' || !(OWNER_LEVELS as readonly string[]).includes(level))
+    throw new UsageError(`--level must be one of ${OWNER_LEVELS.join(', ')}`);
+  return level as OwnerLevel;
+}
+
+/** A table's title line saying which owners it lists and how to see the others. */
+export function levelHeading(what: string, level: OwnerLevel): string {
+  if (level === 'rep')
+    return `${what}, reps only (--level manager for managers, whose rows are their team's roll-up; --level all for both)`;
+  if (level === 'manager') return `${what}, managers only (each row is their team's roll-up; --level rep for reps)`;
+  return `${what}, reps and managers (a manager's row is their team's roll-up)`;
+}
 
 export function formatOf(ctx: AppContext, o: Record<string, unknown>): 'table' | 'csv' | 'json' {
   if (ctx.json) return 'json';

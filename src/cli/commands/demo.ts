@@ -1,12 +1,14 @@
 /**
  * `clari-dp demo`: the whole product on a laptop. Starts the simulator in-process, runs the pipeline
  * over several simulated business days into a local DuckDB file (./clari.duckdb unless --warehouse),
- * and prints what was loaded and the biggest forecast moves. Its landing and state live in
- * <dataDir>/demo, apart from real data; re-running it replays the same days and replaces them.
+ * and prints one summary at the end (cli/demo-summary.ts): where the quarter stands, the biggest
+ * moves, the alerts as a digest, the runs. While it loads, a terminal shows one progress line on
+ * stderr. Its landing and state live in <dataDir>/demo, apart from real data; re-running it replays
+ * the same days and replaces them.
  */
 import { join } from 'node:path';
 import { acquireLock, type AppContext, metricsText } from '../../app/index.js';
-import { createConsoleChannel, DEFAULT_RULES } from '../../alerts/index.js';
+import { type Alert, type Channel, DEFAULT_RULES } from '../../alerts/index.js';
 import { ClariClient } from '../../clari/index.js';
 import { systemClock } from '../../core/index.js';
 import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
@@ -21,9 +23,10 @@ import {
 } from '../../pipeline/index.js';
 import { type Simulator, startSimulator } from '../../sim/index.js';
 import { startDashboard } from '../../server/index.js';
-import { openWarehouse, reportsSql, type Warehouse } from '../../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../command.js';
-import { EXIT, table } from '../output.js';
+import { type DemoDay, demoSummary } from '../demo-summary.js';
+import { EXIT } from '../output.js';
 
 const DEMO_KEY = 'demo-sim-key';
 
@@ -60,13 +63,15 @@ export const demo: CommandAction = async (context, o) => {
   });
   const warehouse = await openWarehouse(warehouseUrl);
   try {
+    const tenant = sim.simulator.tenant;
     io.stderr(
-      `demo: simulator at ${sim.url} (${sim.simulator.tenant.users.length} users, forecasts ${sim.simulator.tenant.forecastIds.join(', ')}), warehouse ${warehouse.description}\n`,
+      `demo: simulator at ${sim.url} (${tenant.users.length} users, forecasts ${tenant.forecastIds.join(', ')}), warehouse ${warehouse.description}; loading ${dates.length} business days (about ${Math.ceil(dates.length * 4.5)} s)\n`,
     );
-    const runs = await runDays(ctx, demoDeps(ctx, sim.url, warehouse, dataDir), sim.simulator, dates);
-    io.stdout(await summary(warehouse, warehouseUrl, dates, runs));
+    const alerts: Alert[] = [];
+    const days = await runDays(ctx, demoDeps(ctx, sim.url, warehouse, dataDir, alerts), sim.simulator, dates);
+    io.stdout(await demoSummary({ warehouse, warehouseUrl, days, alerts, tenantUsers: tenant.users.length }));
     if (o.serve === true) await serveUntilSignal(ctx, warehouse, typeof o.port === 'number' ? o.port : 8080);
-    return runs.every((r) => r[1] === 'success') ? EXIT.ok : EXIT.partial;
+    return days.every((d) => d.status === 'success') ? EXIT.ok : EXIT.partial;
   } finally {
     await warehouse.close();
     await sim.close();
@@ -82,7 +87,28 @@ function businessDays(today: string, days: number): string[] {
   return dates;
 }
 
-function demoDeps(ctx: AppContext, simUrl: string, warehouse: Warehouse, dataDir: string): PipelineDeps {
+/**
+ * The demo's console channel: it keeps the alerts for the summary's digest instead of printing a
+ * line per alert while the days load (sixty lines of them would bury the summary).
+ */
+function collectingChannel(into: Alert[]): Channel {
+  return {
+    name: 'console',
+    type: 'console',
+    send: (alerts) => {
+      into.push(...alerts);
+      return Promise.resolve();
+    },
+  };
+}
+
+function demoDeps(
+  ctx: AppContext,
+  simUrl: string,
+  warehouse: Warehouse,
+  dataDir: string,
+  alertsOut: Alert[],
+): PipelineDeps {
   const client = new ClariClient({
     apiKey: DEMO_KEY,
     baseUrl: simUrl,
@@ -96,7 +122,7 @@ function demoDeps(ctx: AppContext, simUrl: string, warehouse: Warehouse, dataDir
   // The seed checklist's rules, to the console only: simulated data never reaches a real Slack or inbox.
   const alerts: AlertSetup = {
     rules: DEFAULT_RULES,
-    routes: [{ channel: createConsoleChannel({ write: ctx.io.stdout, compact: true }), minSeverity: 'info' }],
+    routes: [{ channel: collectingChannel(alertsOut), minSeverity: 'info' }],
     settings: { digest: true, cooldownHours: 24 },
     managerLevels: 0,
   };
@@ -112,16 +138,21 @@ function demoDeps(ctx: AppContext, simUrl: string, warehouse: Warehouse, dataDir
   };
 }
 
-/** One run per business date, the simulator's clock moved to each; a table row per run. */
+/**
+ * One run per business date, the simulator's clock moved to each. On a terminal one progress line
+ * on stderr, rewritten in place and cleared at the end; a failed run's error is printed once.
+ */
 async function runDays(
   ctx: AppContext,
   deps: PipelineDeps,
   simulator: Simulator,
   dates: readonly string[],
-): Promise<string[][]> {
-  const runs: string[][] = [];
+): Promise<DemoDay[]> {
+  const days: DemoDay[] = [];
+  const showProgress = ctx.io.isTTY && !ctx.json;
   let current = dates[0]!;
   for (const asOf of dates) {
+    if (showProgress) ctx.io.stderr(`\r\x1b[2Kdemo: day ${days.length + 1} of ${dates.length} (${asOf})...`);
     if (asOf !== current) simulator.advanceDays(Number((Date.parse(asOf) - Date.parse(current)) / 86_400_000));
     current = asOf;
     const planned = planExports({
@@ -134,54 +165,23 @@ async function runDays(
       format: 'JSON',
     });
     const result = await runPipeline(deps, planned, DEMO_SETTINGS);
-    const failed = result.exports.filter((e) => e.status === 'failed');
-    runs.push([
+    days.push({
       asOf,
-      result.status,
-      String(result.exports.length),
-      result.rowsLoaded.toLocaleString('en-US'),
-      String(result.changes),
-      String(result.alerts),
-      `${(result.durationMs / 1000).toFixed(1)} s`,
-    ]);
-    ctx.io.stderr(
-      `  ${asOf}: ${result.status}, ${result.rowsLoaded.toLocaleString('en-US')} rows, ${result.changes} changes${failed.length ? `, ${failed.length} failed (${failed[0]!.error})` : ''}\n`,
-    );
+      status: result.status,
+      exports: result.exports.length,
+      rows: result.rowsLoaded,
+      changes: result.changes,
+      alerts: result.alerts,
+      durationMs: result.durationMs,
+    });
+    const failed = result.exports.filter((e) => e.status === 'failed');
+    if (failed.length > 0)
+      ctx.io.stderr(
+        `${showProgress ? '\r\x1b[2K' : ''}demo: ${asOf}: ${failed.length} export(s) failed (${failed[0]!.error})\n`,
+      );
   }
-  return runs;
-}
-
-/** The runs, the tables' row counts and the biggest moves of the last day, with where to look next. */
-async function summary(
-  warehouse: Warehouse,
-  warehouseUrl: string,
-  dates: readonly string[],
-  runs: readonly string[][],
-): Promise<string> {
-  const current = dates[dates.length - 1]!;
-  const counts = await reportsSql.tableCounts(warehouse);
-  const moves = await reportsSql.biggestMovesOn(warehouse, current);
-  let out = `clari-dp demo: ${dates.length} business days (${dates[0]} to ${current}) into ${warehouse.description}\n\n`;
-  out += table(['as of', 'status', 'exports', 'rows', 'changes', 'alerts', 'time'], runs);
-  out += `\n${table(
-    ['table', 'rows'],
-    counts.map((c) => [c.t, Number(c.n).toLocaleString('en-US')]),
-  )}`;
-  out += `\nbiggest moves on ${current}:\n${table(
-    ['owner', 'forecast', 'period', 'field', 'previous', 'current', 'change'],
-    moves.map((m) => [
-      m.owner_name ?? '',
-      m.forecast_name ?? '',
-      m.time_period ?? '',
-      m.field_name ?? '',
-      money(m.previous_amount),
-      money(m.current_amount),
-      `${Number(m.change_pct).toFixed(1)}%`,
-    ]),
-  )}`;
-  out += `\nQuery it with any DuckDB client, e.g.: duckdb ${warehouseUrl.replace(/^duckdb:/, '').replace(/\?.*$/, '')} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`;
-  out += `Reports: npx clari-dp report accuracy|coverage|reps|changes|health${warehouseUrl === 'duckdb:./clari.duckdb' ? '' : ` --warehouse ${warehouseUrl}`}\n`;
-  return out;
+  if (showProgress) ctx.io.stderr('\r\x1b[2K');
+  return days;
 }
 
 async function serveUntilSignal(ctx: AppContext, warehouse: Warehouse, port: number): Promise<void> {
@@ -196,12 +196,6 @@ async function serveUntilSignal(ctx: AppContext, warehouse: Warehouse, port: num
   ctx.io.stdout(`dashboard on ${dashboard.url} (Ctrl-C to stop)\n`);
   await untilSignal();
   await dashboard.close();
-}
-
-function money(value: string | null | undefined): string {
-  return value === null || value === undefined
-    ? ''
-    : `$${Number(value).toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 }
 
 function untilSignal(): Promise<void> {

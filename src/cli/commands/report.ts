@@ -6,10 +6,12 @@ import { openConfiguredWarehouse } from '../../app/index.js';
 import {
   accuracyByWeek,
   biggestChanges,
+  type ChangeRow,
   coverageByTeam,
   health,
   migrateWarehouse,
   options,
+  type RepRow,
   reps,
   select,
   type Selection,
@@ -17,14 +19,13 @@ import {
 import { UsageError } from '../../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../command.js';
+import { money, pct, ratio, signedMoney, signedPct } from '../format.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
-import { formatOf } from './changes.js';
+import { formatOf, levelHeading, levelOf } from './changes.js';
 
 export const REPORTS = ['accuracy', 'coverage', 'reps', 'changes', 'health'] as const;
 
-const money = (v: number | null): string => (v === null ? '' : `$${Math.round(v).toLocaleString('en-US')}`);
-const pct = (v: number | null): string => (v === null ? '' : `${v.toFixed(1)}%`);
 const plain = (v: number | string | null): string => (v === null ? '' : String(v));
 
 export const report: CommandAction = async (context, o, args) => {
@@ -123,7 +124,7 @@ async function accuracyReport(wh: Warehouse, o: Record<string, unknown>, format:
         ['week', (r) => String(r.weekIndex)],
         ['accuracy', (r) => pct(r.accuracyPct)],
         ['WAPE', (r) => pct(r.wapePct)],
-        ['bias', (r) => pct(r.biasPct)],
+        ['bias', (r) => signedPct(r.biasPct)],
         ['periods', (r) => String(r.periods)],
       ],
       format,
@@ -136,15 +137,19 @@ async function coverageReport(wh: Warehouse, o: Record<string, unknown>, format:
   const s = await selection(wh, o);
   const rows = await coverageByTeam(wh, s);
   return (
-    title(`Pipeline coverage by team: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`) +
+    title(
+      `Pipeline coverage by team: ${s.forecast} ${s.period} (snapshot ${s.snapshotDate})\n` +
+        'coverage = open pipeline (Pipeline field total less closed) / quota still to close; ' +
+        'required = 1 / win rate (closed-won over week-1 open pipeline, last 4 closed quarters)',
+    ) +
     render(
       rows,
       [
-        ['team', (r) => r.manager],
+        ['team', (r) => r.label],
         ['pipeline', (r) => money(r.pipeline)],
         ['quota left', (r) => money(r.remainingQuota)],
-        ['coverage', (r) => plain(r.coverage)],
-        ['required', (r) => plain(r.requiredCoverage)],
+        ['coverage', (r) => ratio(r.coverage)],
+        ['required', (r) => ratio(r.requiredCoverage)],
       ],
       format,
     )
@@ -154,20 +159,24 @@ async function coverageReport(wh: Warehouse, o: Record<string, unknown>, format:
 async function repsReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
   const title = heading(format);
   const s = await selection(wh, o);
-  const rows = await reps(wh, s);
+  const level = levelOf(o);
+  const rows = await reps(wh, s, level);
   return (
-    title(`Rep performance: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`) +
+    title(
+      levelHeading(`Rep performance: ${s.forecast} ${s.period} (${s.fieldName}, snapshot ${s.snapshotDate})`, level),
+    ) +
     render(
       rows,
       [
-        ['owner', (r) => r.owner],
-        ['manager', (r) => r.manager ?? ''],
+        ['owner', (r) => r.label],
+        ...(level === 'all' ? [['level', (r: RepRow) => (r.isRep ? 'rep' : 'manager')] as const] : []),
+        ['manager', (r) => r.managerLabel ?? ''],
         ['forecast', (r) => money(r.forecastAmount)],
         ['quota', (r) => money(r.quota)],
         ['closed', (r) => money(r.closed)],
         ['attainment', (r) => pct(r.attainmentPct)],
         ['fcst/quota', (r) => pct(r.forecastToQuotaPct)],
-        ['bias', (r) => pct(r.biasPct)],
+        ['bias', (r) => signedPct(r.biasPct)],
         ['weeks stale', (r) => plain(r.weeksSinceUpdate)],
         ['largest move 7d', (r) => money(r.largestMove7d)],
       ],
@@ -178,26 +187,31 @@ async function repsReport(wh: Warehouse, o: Record<string, unknown>, format: For
 
 async function changesReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
   const title = heading(format);
+  await checkFilters(wh, o);
+  const level = levelOf(o);
+  const days = typeof o.days === 'number' ? o.days : 7;
   const rows = await biggestChanges(wh, {
     forecast: o.forecast as string | undefined,
     period: o.period as string | undefined,
-    days: typeof o.days === 'number' ? o.days : 7,
+    days,
     limit: typeof o.limit === 'number' ? o.limit : 50,
+    level,
   });
   return (
-    title('Biggest forecast changes of the last 7 days') +
+    title(levelHeading(`Biggest forecast changes of the last ${days} days`, level)) +
     render(
       rows,
       [
         ['snapshot', (r) => r.snapshot],
         ['forecast', (r) => r.forecast],
         ['period', (r) => r.period],
-        ['owner', (r) => r.owner],
+        ['owner', (r) => r.label],
+        ...(level === 'all' ? [['level', (r: ChangeRow) => r.level] as const] : []),
         ['field', (r) => r.field],
         ['previous', (r) => money(r.previous)],
         ['current', (r) => money(r.current)],
-        ['change', (r) => money(r.change)],
-        ['change %', (r) => pct(r.changePct)],
+        ['change', (r) => signedMoney(r.change)],
+        ['change %', (r) => signedPct(r.changePct)],
       ],
       format,
     )

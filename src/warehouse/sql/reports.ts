@@ -46,16 +46,36 @@ export async function latestSnapshotOf(wh: Warehouse, forecast: string, period: 
   return latest?.d;
 }
 
-/** The top of the hierarchy's coverage figures, and how many owners the selection has. */
+/**
+ * The top of the hierarchy's coverage figures, and who the selection counts: owners (users with a
+ * row for this forecast, period and call field in the latest snapshot), how many of them are reps
+ * (nobody reports to them) and how many current users have no row (not opted in, or no entries yet).
+ */
 export async function topCoverage(wh: Warehouse, params: readonly SqlValue[]): Promise<Rows[number] | undefined> {
   const [top] = await wh.query<Rows[number]>(
     `WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
-     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL),
+     absent AS (SELECT u.user_id FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id WHERE u.valid_to IS NULL AND r.user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners`,
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners,
+            (SELECT sum(CASE WHEN is_rep THEN 1 ELSE 0 END) FROM owner_rows) AS reps, (SELECT count(*) FROM absent) AS absent`,
     params,
   );
   return top;
+}
+
+/** Names of current users without a row for the selection (the first `limit`, by name). */
+export async function absentUsers(wh: Warehouse, params: readonly SqlValue[], limit: number): Promise<string[]> {
+  const rows = await wh.query<{ name: string }>(
+    `WITH owner_rows AS (
+       SELECT c.user_id FROM clari_forecasts c WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.field_id = $3
+         AND c.snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2))
+     SELECT coalesce(u.name, u.email, u.user_id) AS name FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id
+     WHERE u.valid_to IS NULL AND r.user_id IS NULL
+     ORDER BY name LIMIT ${Math.max(1, Math.min(100, limit))}`,
+    params,
+  );
+  return rows.map((r) => r.name);
 }
 
 /** The top's own call, and the sum of its direct reports' calls (for a top without one). */
@@ -133,27 +153,40 @@ export interface ChangeFilters {
 export const OWNER_LEVELS = ['rep', 'manager', 'all'] as const;
 export type OwnerLevel = (typeof OWNER_LEVELS)[number];
 
-/** The condition keeping changes of one level of owner: managers are the users someone reports to now. */
+/**
+ * Managers are the current users someone reports to now: their rows are roll-ups (the team's
+ * totals), so a move of theirs repeats their reps' moves. Joined as `mg`; `owner_level` says which.
+ */
+const MANAGERS = `managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)`;
+const OWNER_LEVEL = "CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level";
+
+/** The condition keeping changes of one level of owner (`mg` is the managers CTE, left-joined). */
 function levelCondition(level: OwnerLevel | undefined): string | undefined {
   if (level === undefined || level === 'all') return undefined;
-  return `user_id ${level === 'rep' ? 'NOT ' : ''}IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)`;
+  return `mg.user_id IS ${level === 'rep' ? '' : 'NOT '}NULL`;
 }
+
+const CHANGE_COLUMNS =
+  'c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct';
 
 /** The biggest moves of the last `days` days (by absolute amount). */
 export function biggestChanges(wh: Warehouse, filters: ChangeFilters): Promise<Rows> {
   const params: SqlValue[] = [filters.days ?? 7];
   const where = [
-    `current_snapshot > ${wh.dialect.minusDays('(SELECT max(current_snapshot) FROM clari_forecast_changes)', `CAST($1 AS ${wh.dialect.types.int})`)}`,
+    `c.current_snapshot > ${wh.dialect.minusDays('(SELECT max(current_snapshot) FROM clari_forecast_changes)', `CAST($1 AS ${wh.dialect.types.int})`)}`,
   ];
-  if (filters.forecast) where.push(`forecast_name = $${params.push(filters.forecast)}`);
-  if (filters.period) where.push(`time_period = $${params.push(filters.period)}`);
-  where.push(`change_kind = $${params.push(filters.kind ?? 'changed')}`);
+  if (filters.forecast) where.push(`c.forecast_name = $${params.push(filters.forecast)}`);
+  if (filters.period) where.push(`c.time_period = $${params.push(filters.period)}`);
+  where.push(`c.change_kind = $${params.push(filters.kind ?? 'changed')}`);
   const level = levelCondition(filters.level);
   if (level) where.push(level);
   return wh.query(
-    `SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE ${where.join(' AND ')}
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT ${Math.max(1, Math.min(1000, filters.limit ?? 10))}`,
+    `WITH ${MANAGERS}
+     SELECT ${CHANGE_COLUMNS}, ${OWNER_LEVEL}
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE ${where.join(' AND ')}
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT ${Math.max(1, Math.min(1000, filters.limit ?? 10))}`,
     params,
   );
 }
@@ -166,7 +199,7 @@ export function reps(
   field: string,
 ): Promise<Record<string, string | number | boolean | null>[]> {
   return wh.query(
-    `SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+    `SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
      LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
@@ -210,17 +243,18 @@ export function listChanges(wh: Warehouse, filter: ChangeListFilter): Promise<Ro
     where.push(sql.replace('?', `$${params.length}`));
   };
   const list = (values: readonly string[]): string => values.map((v) => `$${params.push(v)}`).join(', ');
-  if (filter.since !== undefined) add('current_snapshot >= ?', filter.since);
-  if (filter.forecasts.length > 0) where.push(`forecast_name IN (${list(filter.forecasts)})`);
-  if (filter.periods.length > 0) where.push(`time_period IN (${list(filter.periods)})`);
-  if (filter.minPct !== undefined) add('abs(change_pct) >= ?', filter.minPct);
-  if (filter.kind !== undefined) add('change_kind = ?', filter.kind);
+  if (filter.since !== undefined) add('c.current_snapshot >= ?', filter.since);
+  if (filter.forecasts.length > 0) where.push(`c.forecast_name IN (${list(filter.forecasts)})`);
+  if (filter.periods.length > 0) where.push(`c.time_period IN (${list(filter.periods)})`);
+  if (filter.minPct !== undefined) add('abs(c.change_pct) >= ?', filter.minPct);
+  if (filter.kind !== undefined) add('c.change_kind = ?', filter.kind);
   const level = levelCondition(filter.level);
   if (level) where.push(level);
   return wh.query(
-    `SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT ${filter.limit}`,
+    `WITH ${MANAGERS}
+     SELECT ${CHANGE_COLUMNS.replace('c.previous_snapshot, ', '')}, ${OWNER_LEVEL}
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY c.current_snapshot DESC, abs(coalesce(c.change_amount, 0)) DESC LIMIT ${filter.limit}`,
     params,
   );
 }
@@ -237,13 +271,21 @@ export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> 
 }
 
 /** The biggest moves of reps (not roll-ups) on one snapshot date, for the demo's summary. */
-export function biggestMovesOn(wh: Warehouse, snapshot: string): Promise<Record<string, string | null>[]> {
+export function biggestMovesOn(wh: Warehouse, snapshot: string, limit = 8): Promise<Record<string, string | null>[]> {
   return wh.query<Record<string, string | null>>(
-    `SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND ${levelCondition('rep')}
-       ORDER BY abs(change_amount) DESC LIMIT 8`,
+    `WITH ${MANAGERS}
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+       WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
+       ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT ${Math.max(1, Math.min(100, limit))}`,
     [snapshot],
   );
+}
+
+/** The current users someone reports to (whose rows are their team's roll-ups). */
+export async function managerIds(wh: Warehouse): Promise<string[]> {
+  const rows = await wh.query<{ user_id: string }>(`WITH ${MANAGERS} SELECT user_id FROM managers ORDER BY user_id`);
+  return rows.map((r) => r.user_id);
 }
 
 /** Names that more than one current user has: shown with an e-mail wherever a name is shown. */

@@ -1,6 +1,6 @@
 -- Golden SQL, duckdb: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (156 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (160 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -624,9 +624,11 @@ SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = $1 AND
 
 -- ===== warehouse/sql/reports.ts topCoverage =====
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
-     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL),
+     absent AS (SELECT u.user_id FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id WHERE u.valid_to IS NULL AND r.user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners,
+            (SELECT sum(CASE WHEN is_rep THEN 1 ELSE 0 END) FROM owner_rows) AS reps, (SELECT count(*) FROM absent) AS absent;
 
 -- ===== warehouse/sql/reports.ts topCall =====
 SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3 AND p.manager_user_id IS NULL) AS own,
@@ -643,6 +645,14 @@ SELECT avg(accuracy_pct) AS a FROM v_forecast_accuracy WHERE forecast_name = $1 
 -- ===== warehouse/sql/reports.ts currentUsers =====
 SELECT count(*) AS n FROM clari_users WHERE valid_to IS NULL;
 
+-- ===== warehouse/sql/reports.ts absentUsers =====
+WITH owner_rows AS (
+       SELECT c.user_id FROM clari_forecasts c WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.field_id = $3
+         AND c.snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2))
+     SELECT coalesce(u.name, u.email, u.user_id) AS name FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id
+     WHERE u.valid_to IS NULL AND r.user_id IS NULL
+     ORDER BY name LIMIT 5;
+
 -- ===== warehouse/sql/reports.ts accuracyByWeek =====
 SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount)) / nullif(sum(abs(actual_closed)), 0) AS wape,
             100.0 * sum(error_amount) / nullif(sum(actual_closed), 0) AS bias, count(DISTINCT time_period) AS periods
@@ -657,17 +667,55 @@ SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_clo
 -- ===== warehouse/sql/reports.ts namesakes =====
 SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
 
--- ===== warehouse/sql/reports.ts biggestChanges =====
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+-- ===== warehouse/sql/reports.ts trendByWeek =====
+WITH ranked AS (
+       SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
+       FROM clari_time_frames WHERE time_period = $2),
+     frames AS (
+       SELECT time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM ranked
+       WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
+     tops AS (
+       SELECT DISTINCT user_id FROM v_rep_performance WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND manager_user_id IS NULL),
+     heads AS (
+       SELECT DISTINCT p.user_id FROM v_rep_performance p JOIN tops t ON t.user_id = p.manager_user_id
+       WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3)
+     SELECT f.week_index,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.forecast_value END) AS own_call,
+       sum(CASE WHEN e.field_id = $3 AND h.user_id IS NOT NULL THEN e.forecast_value END) AS reports_call,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.crm_closed_value END) AS closed,
+       sum(CASE WHEN q.is_quota AND t.user_id IS NOT NULL THEN e.quota_value END) AS quota
+     FROM clari_forecast_entries e
+     JOIN frames f ON f.time_frame_id = e.time_frame_id
+     JOIN clari_fields q ON q.forecast_id = e.forecast_id AND q.field_id = e.field_id
+     LEFT JOIN tops t ON t.user_id = e.user_id
+     LEFT JOIN heads h ON h.user_id = e.user_id
+     WHERE e.valid_to IS NULL AND e.forecast_id = $1 AND e.time_period = $2
+     GROUP BY f.week_index ORDER BY f.week_index;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+-- ===== warehouse/sql/reports.ts biggestChanges =====
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.time_period = $3 AND c.change_kind = $4 AND mg.user_id IS NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND mg.user_id IS NOT NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 -- ===== warehouse/sql/reports.ts reps =====
-SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
      LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
@@ -731,9 +779,12 @@ SELECT quota_left, quota_limit FROM clari_sync_runs WHERE quota_left IS NOT NULL
 SELECT forecast_id, max(loaded_at) AS t FROM clari_snapshots GROUP BY forecast_id;
 
 -- ===== warehouse/sql/reports.ts listChanges =====
-SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
-       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot >= $1 AND c.forecast_name IN ($2, $3) AND c.time_period IN ($4, $5) AND abs(c.change_pct) >= $6 AND c.change_kind = $7 AND mg.user_id IS NULL
+       ORDER BY c.current_snapshot DESC, abs(coalesce(c.change_amount, 0)) DESC LIMIT 50;
 
 -- ===== warehouse/sql/reports.ts tableCounts =====
 SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
@@ -743,9 +794,18 @@ SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_foreca
        UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
 
 -- ===== warehouse/sql/reports.ts biggestMovesOn =====
-SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
-       ORDER BY abs(change_amount) DESC LIMIT 8;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+       WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
+       ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
+
+-- ===== warehouse/sql/reports.ts managerIds =====
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL) SELECT user_id FROM managers ORDER BY user_id;
 
 -- ===== warehouse/sql/bundle.ts peopleValues =====
 SELECT DISTINCT name, email FROM clari_users;

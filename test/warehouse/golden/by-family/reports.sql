@@ -1,6 +1,40 @@
 -- Golden SQL, reports: what each function sends, on each engine. Generated with the per-dialect files
 -- (npx vitest run test/warehouse/golden.test.ts -u) from the same run.
 
+-- ===== warehouse/sql/reports.ts absentUsers =====
+
+-- ----- duckdb -----
+WITH owner_rows AS (
+       SELECT c.user_id FROM clari_forecasts c WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.field_id = $3
+         AND c.snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2))
+     SELECT coalesce(u.name, u.email, u.user_id) AS name FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id
+     WHERE u.valid_to IS NULL AND r.user_id IS NULL
+     ORDER BY name LIMIT 5;
+
+-- ----- postgres -----
+WITH owner_rows AS (
+       SELECT c.user_id FROM clari_forecasts c WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.field_id = $3
+         AND c.snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = $1 AND time_period = $2))
+     SELECT coalesce(u.name, u.email, u.user_id) AS name FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id
+     WHERE u.valid_to IS NULL AND r.user_id IS NULL
+     ORDER BY name LIMIT 5;
+
+-- ----- snowflake -----
+WITH owner_rows AS (
+       SELECT c.user_id FROM clari_forecasts c WHERE c.forecast_name = :1 AND c.time_period = :2 AND c.field_id = :3
+         AND c.snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = :1 AND time_period = :2))
+     SELECT coalesce(u.name, u.email, u.user_id) AS name FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id
+     WHERE u.valid_to IS NULL AND r.user_id IS NULL
+     ORDER BY name LIMIT 5;
+
+-- ----- bigquery -----
+WITH owner_rows AS (
+       SELECT c.user_id FROM clari_forecasts c WHERE c.forecast_name = @p1 AND c.time_period = @p2 AND c.field_id = @p3
+         AND c.snapshot_date = (SELECT max(snapshot_date) FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2))
+     SELECT coalesce(u.name, u.email, u.user_id) AS name FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id
+     WHERE u.valid_to IS NULL AND r.user_id IS NULL
+     ORDER BY name LIMIT 5;
+
 -- ===== warehouse/sql/reports.ts accuracyAtWeek =====
 
 -- ----- duckdb -----
@@ -44,62 +78,130 @@ SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount))
 -- ===== warehouse/sql/reports.ts biggestChanges =====
 
 -- ----- duckdb -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.time_period = $3 AND c.change_kind = $4 AND mg.user_id IS NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND mg.user_id IS NOT NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 -- ----- postgres -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND change_kind = $2
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND forecast_name = $2 AND time_period = $3 AND change_kind = $4
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.time_period = $3 AND c.change_kind = $4 AND mg.user_id IS NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND mg.user_id IS NOT NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 -- ----- snowflake -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND change_kind = :2
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND forecast_name = :2 AND time_period = :3 AND change_kind = :4
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.forecast_name = :2 AND c.time_period = :3 AND c.change_kind = :4 AND mg.user_id IS NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2 AND mg.user_id IS NOT NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 -- ----- bigquery -----
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND change_kind = @p2
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 5;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.change_kind = @p2
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
-SELECT current_snapshot, previous_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-     FROM clari_forecast_changes WHERE current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND forecast_name = @p2 AND time_period = @p3 AND change_kind = @p4
-     ORDER BY abs(coalesce(change_amount, 0)) DESC, owner_name LIMIT 10;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.forecast_name = @p2 AND c.time_period = @p3 AND c.change_kind = @p4 AND mg.user_id IS NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.change_kind = @p2 AND mg.user_id IS NOT NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 -- ===== warehouse/sql/reports.ts biggestMovesOn =====
 
 -- ----- duckdb -----
-SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
-       ORDER BY abs(change_amount) DESC LIMIT 8;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+       WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
+       ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
 
 -- ----- postgres -----
-SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = $1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
-       ORDER BY abs(change_amount) DESC LIMIT 8;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+       WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
+       ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
 
 -- ----- snowflake -----
-SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = :1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
-       ORDER BY abs(change_amount) DESC LIMIT 8;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+       WHERE c.current_snapshot = :1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
+       ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
 
 -- ----- bigquery -----
-SELECT owner_name, owner_email, forecast_name, time_period, field_name, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot = @p1 AND change_pct IS NOT NULL AND user_id NOT IN (SELECT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
-       ORDER BY abs(change_amount) DESC LIMIT 8;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+       WHERE c.current_snapshot = @p1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
+       ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
 
 -- ===== warehouse/sql/reports.ts callFieldsOf =====
 
@@ -192,24 +294,58 @@ SELECT max(snapshot_date) AS d FROM clari_forecasts WHERE forecast_name = @p1 AN
 -- ===== warehouse/sql/reports.ts listChanges =====
 
 -- ----- duckdb -----
-SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
-       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot >= $1 AND c.forecast_name IN ($2, $3) AND c.time_period IN ($4, $5) AND abs(c.change_pct) >= $6 AND c.change_kind = $7 AND mg.user_id IS NULL
+       ORDER BY c.current_snapshot DESC, abs(coalesce(c.change_amount, 0)) DESC LIMIT 50;
 
 -- ----- postgres -----
-SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot >= $1 AND forecast_name IN ($2, $3) AND time_period IN ($4, $5) AND abs(change_pct) >= $6 AND change_kind = $7
-       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot >= $1 AND c.forecast_name IN ($2, $3) AND c.time_period IN ($4, $5) AND abs(c.change_pct) >= $6 AND c.change_kind = $7 AND mg.user_id IS NULL
+       ORDER BY c.current_snapshot DESC, abs(coalesce(c.change_amount, 0)) DESC LIMIT 50;
 
 -- ----- snowflake -----
-SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot >= :1 AND forecast_name IN (:2, :3) AND time_period IN (:4, :5) AND abs(change_pct) >= :6 AND change_kind = :7
-       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot >= :1 AND c.forecast_name IN (:2, :3) AND c.time_period IN (:4, :5) AND abs(c.change_pct) >= :6 AND c.change_kind = :7 AND mg.user_id IS NULL
+       ORDER BY c.current_snapshot DESC, abs(coalesce(c.change_amount, 0)) DESC LIMIT 50;
 
 -- ----- bigquery -----
-SELECT current_snapshot, forecast_name, time_period, user_id, owner_name, owner_email, field_name, change_kind, previous_amount, current_amount, change_amount, change_pct
-       FROM clari_forecast_changes WHERE current_snapshot >= @p1 AND forecast_name IN (@p2, @p3) AND time_period IN (@p4, @p5) AND abs(change_pct) >= @p6 AND change_kind = @p7
-       ORDER BY current_snapshot DESC, abs(coalesce(change_amount, 0)) DESC LIMIT 50;
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+       FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot >= @p1 AND c.forecast_name IN (@p2, @p3) AND c.time_period IN (@p4, @p5) AND abs(c.change_pct) >= @p6 AND c.change_kind = @p7 AND mg.user_id IS NULL
+       ORDER BY c.current_snapshot DESC, abs(coalesce(c.change_amount, 0)) DESC LIMIT 50;
+
+-- ===== warehouse/sql/reports.ts managerIds =====
+
+-- ----- duckdb -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL) SELECT user_id FROM managers ORDER BY user_id;
+
+-- ----- postgres -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL) SELECT user_id FROM managers ORDER BY user_id;
+
+-- ----- snowflake -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL) SELECT user_id FROM managers ORDER BY user_id;
+
+-- ----- bigquery -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL) SELECT user_id FROM managers ORDER BY user_id;
 
 -- ===== warehouse/sql/reports.ts namesakes =====
 
@@ -256,7 +392,7 @@ SELECT * FROM v_pipeline_health ORDER BY started_at DESC LIMIT 5;
 -- ===== warehouse/sql/reports.ts reps =====
 
 -- ----- duckdb -----
-SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
      LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
@@ -264,7 +400,7 @@ SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forec
      ORDER BY p.owner_name, p.user_id;
 
 -- ----- postgres -----
-SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
      LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
@@ -272,7 +408,7 @@ SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forec
      ORDER BY p.owner_name, p.user_id;
 
 -- ----- snowflake -----
-SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
      LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
@@ -280,7 +416,7 @@ SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forec
      ORDER BY p.owner_name, p.user_id;
 
 -- ----- bigquery -----
-SELECT p.user_id, p.owner_name, p.owner_email, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
+SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
             p.bias_pct, p.weeks_since_update, p.largest_move_7d, c.coverage
      FROM v_rep_performance p
      LEFT JOIN v_pipeline_coverage c ON c.forecast_name = p.forecast_name AND c.time_period = p.time_period AND c.user_id = p.user_id AND c.field_id = p.field_id
@@ -365,24 +501,134 @@ SELECT (SELECT sum(p.forecast_amount) FROM v_rep_performance p WHERE p.forecast_
 
 -- ----- duckdb -----
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
-     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL),
+     absent AS (SELECT u.user_id FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id WHERE u.valid_to IS NULL AND r.user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners,
+            (SELECT sum(CASE WHEN is_rep THEN 1 ELSE 0 END) FROM owner_rows) AS reps, (SELECT count(*) FROM absent) AS absent;
 
 -- ----- postgres -----
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3),
-     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL),
+     absent AS (SELECT u.user_id FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id WHERE u.valid_to IS NULL AND r.user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners,
+            (SELECT sum(CASE WHEN is_rep THEN 1 ELSE 0 END) FROM owner_rows) AS reps, (SELECT count(*) FROM absent) AS absent;
 
 -- ----- snowflake -----
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3),
-     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL),
+     absent AS (SELECT u.user_id FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id WHERE u.valid_to IS NULL AND r.user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners,
+            (SELECT sum(CASE WHEN is_rep THEN 1 ELSE 0 END) FROM owner_rows) AS reps, (SELECT count(*) FROM absent) AS absent;
 
 -- ----- bigquery -----
 WITH owner_rows AS (SELECT * FROM v_pipeline_coverage WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3),
-     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL)
+     tops AS (SELECT r.* FROM owner_rows r WHERE r.manager_user_id IS NULL),
+     absent AS (SELECT u.user_id FROM clari_users u LEFT JOIN owner_rows r ON r.user_id = u.user_id WHERE u.valid_to IS NULL AND r.user_id IS NULL)
      SELECT (SELECT sum(quota_amount) FROM tops) AS quota, (SELECT sum(crm_closed) FROM tops) AS closed, (SELECT sum(pipeline) FROM tops) AS pipeline,
-            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners;
+            (SELECT sum(remaining_quota) FROM tops) AS remaining, (SELECT max(required_coverage) FROM tops) AS required, (SELECT count(*) FROM owner_rows) AS owners,
+            (SELECT sum(CASE WHEN is_rep THEN 1 ELSE 0 END) FROM owner_rows) AS reps, (SELECT count(*) FROM absent) AS absent;
+
+-- ===== warehouse/sql/reports.ts trendByWeek =====
+
+-- ----- duckdb -----
+WITH ranked AS (
+       SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
+       FROM clari_time_frames WHERE time_period = $2),
+     frames AS (
+       SELECT time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM ranked
+       WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
+     tops AS (
+       SELECT DISTINCT user_id FROM v_rep_performance WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND manager_user_id IS NULL),
+     heads AS (
+       SELECT DISTINCT p.user_id FROM v_rep_performance p JOIN tops t ON t.user_id = p.manager_user_id
+       WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3)
+     SELECT f.week_index,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.forecast_value END) AS own_call,
+       sum(CASE WHEN e.field_id = $3 AND h.user_id IS NOT NULL THEN e.forecast_value END) AS reports_call,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.crm_closed_value END) AS closed,
+       sum(CASE WHEN q.is_quota AND t.user_id IS NOT NULL THEN e.quota_value END) AS quota
+     FROM clari_forecast_entries e
+     JOIN frames f ON f.time_frame_id = e.time_frame_id
+     JOIN clari_fields q ON q.forecast_id = e.forecast_id AND q.field_id = e.field_id
+     LEFT JOIN tops t ON t.user_id = e.user_id
+     LEFT JOIN heads h ON h.user_id = e.user_id
+     WHERE e.valid_to IS NULL AND e.forecast_id = $1 AND e.time_period = $2
+     GROUP BY f.week_index ORDER BY f.week_index;
+
+-- ----- postgres -----
+WITH ranked AS (
+       SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
+       FROM clari_time_frames WHERE time_period = $2),
+     frames AS (
+       SELECT time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM ranked
+       WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
+     tops AS (
+       SELECT DISTINCT user_id FROM v_rep_performance WHERE forecast_name = $1 AND time_period = $2 AND field_id = $3 AND manager_user_id IS NULL),
+     heads AS (
+       SELECT DISTINCT p.user_id FROM v_rep_performance p JOIN tops t ON t.user_id = p.manager_user_id
+       WHERE p.forecast_name = $1 AND p.time_period = $2 AND p.field_id = $3)
+     SELECT f.week_index,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.forecast_value END) AS own_call,
+       sum(CASE WHEN e.field_id = $3 AND h.user_id IS NOT NULL THEN e.forecast_value END) AS reports_call,
+       sum(CASE WHEN e.field_id = $3 AND t.user_id IS NOT NULL THEN e.crm_closed_value END) AS closed,
+       sum(CASE WHEN q.is_quota AND t.user_id IS NOT NULL THEN e.quota_value END) AS quota
+     FROM clari_forecast_entries e
+     JOIN frames f ON f.time_frame_id = e.time_frame_id
+     JOIN clari_fields q ON q.forecast_id = e.forecast_id AND q.field_id = e.field_id
+     LEFT JOIN tops t ON t.user_id = e.user_id
+     LEFT JOIN heads h ON h.user_id = e.user_id
+     WHERE e.valid_to IS NULL AND e.forecast_id = $1 AND e.time_period = $2
+     GROUP BY f.week_index ORDER BY f.week_index;
+
+-- ----- snowflake -----
+WITH ranked AS (
+       SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
+       FROM clari_time_frames WHERE time_period = :2),
+     frames AS (
+       SELECT time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM ranked
+       WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
+     tops AS (
+       SELECT DISTINCT user_id FROM v_rep_performance WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3 AND manager_user_id IS NULL),
+     heads AS (
+       SELECT DISTINCT p.user_id FROM v_rep_performance p JOIN tops t ON t.user_id = p.manager_user_id
+       WHERE p.forecast_name = :1 AND p.time_period = :2 AND p.field_id = :3)
+     SELECT f.week_index,
+       sum(CASE WHEN e.field_id = :3 AND t.user_id IS NOT NULL THEN e.forecast_value END) AS own_call,
+       sum(CASE WHEN e.field_id = :3 AND h.user_id IS NOT NULL THEN e.forecast_value END) AS reports_call,
+       sum(CASE WHEN e.field_id = :3 AND t.user_id IS NOT NULL THEN e.crm_closed_value END) AS closed,
+       sum(CASE WHEN q.is_quota AND t.user_id IS NOT NULL THEN e.quota_value END) AS quota
+     FROM clari_forecast_entries e
+     JOIN frames f ON f.time_frame_id = e.time_frame_id
+     JOIN clari_fields q ON q.forecast_id = e.forecast_id AND q.field_id = e.field_id
+     LEFT JOIN tops t ON t.user_id = e.user_id
+     LEFT JOIN heads h ON h.user_id = e.user_id
+     WHERE e.valid_to IS NULL AND e.forecast_id = :1 AND e.time_period = :2
+     GROUP BY f.week_index ORDER BY f.week_index;
+
+-- ----- bigquery -----
+WITH ranked AS (
+       SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
+       FROM clari_time_frames WHERE time_period = @p2),
+     frames AS (
+       SELECT time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM ranked
+       WHERE frame_count <= 13 OR frame_rank <= 12 OR frame_rank = frame_count),
+     tops AS (
+       SELECT DISTINCT user_id FROM v_rep_performance WHERE forecast_name = @p1 AND time_period = @p2 AND field_id = @p3 AND manager_user_id IS NULL),
+     heads AS (
+       SELECT DISTINCT p.user_id FROM v_rep_performance p JOIN tops t ON t.user_id = p.manager_user_id
+       WHERE p.forecast_name = @p1 AND p.time_period = @p2 AND p.field_id = @p3)
+     SELECT f.week_index,
+       sum(CASE WHEN e.field_id = @p3 AND t.user_id IS NOT NULL THEN e.forecast_value END) AS own_call,
+       sum(CASE WHEN e.field_id = @p3 AND h.user_id IS NOT NULL THEN e.forecast_value END) AS reports_call,
+       sum(CASE WHEN e.field_id = @p3 AND t.user_id IS NOT NULL THEN e.crm_closed_value END) AS closed,
+       sum(CASE WHEN q.is_quota AND t.user_id IS NOT NULL THEN e.quota_value END) AS quota
+     FROM clari_forecast_entries e
+     JOIN frames f ON f.time_frame_id = e.time_frame_id
+     JOIN clari_fields q ON q.forecast_id = e.forecast_id AND q.field_id = e.field_id
+     LEFT JOIN tops t ON t.user_id = e.user_id
+     LEFT JOIN heads h ON h.user_id = e.user_id
+     WHERE e.valid_to IS NULL AND e.forecast_id = @p1 AND e.time_period = @p2
+     GROUP BY f.week_index ORDER BY f.week_index;
