@@ -4,19 +4,11 @@
  * offset (only their date and zone count); activity dates are epoch ms. Results can be large, so
  * the pipeline decodes them as a stream (`decodeActivityJson`), a batch of activities at a time.
  */
-import { isIsoDate } from '../domain/index.js';
+import { ACTIVITY_TYPES, type ActivityType, isIsoDate } from '../domain/index.js';
 import { ClariError } from './errors.js';
 import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
 
-/** The five types Clari knows; the export returns only the types listed, so callers list all five. */
-export const ACTIVITY_TYPES = [
-  'MEETING',
-  'EMAIL_SENT',
-  'EMAIL_RECEIVED',
-  'ATTACHMENT_SENT',
-  'ATTACHMENT_RECEIVED',
-] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export { ACTIVITY_TYPES, type ActivityType } from '../domain/index.js';
 
 /** Body of POST /export/activity. Every field is required by Clari except the format. */
 export interface ActivityExportRequest {

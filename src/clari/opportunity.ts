@@ -7,6 +7,7 @@
  */
 import { parseOffsetDateTime } from './activity.js';
 import { ClariError } from './errors.js';
+import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
 
 export interface WireTrendPoint {
   readonly oldValue: string | number | null;
@@ -193,4 +194,42 @@ export function opportunityRecord(o: WireOpportunity): OpportunityRecord {
     history,
     badDates,
   };
+}
+
+/**
+ * Decodes a document whose `batches` member lists GET /opportunity answers, each as Clari sent it
+ * (how the pipeline lands one refresh), one batch at a time.
+ */
+export async function* decodeOpportunityBatches(
+  source: AsyncIterable<Uint8Array>,
+): AsyncGenerator<WireOpportunity[], { batches: number; opportunities: number }> {
+  const pending: WireOpportunity[][] = [];
+  let batches = 0;
+  let opportunities = 0;
+  let seen = false;
+  const scanner = new JsonTopLevelScanner({
+    arrayBatch(key, items) {
+      if (key !== 'batches') return;
+      seen = true;
+      for (const item of items) {
+        const decoded = decodeOpportunities(item);
+        batches++;
+        opportunities += decoded.length;
+        pending.push(decoded);
+      }
+    },
+    value: () => undefined,
+  });
+  try {
+    for await (const chunk of source) {
+      scanner.write(chunk);
+      while (pending.length > 0) yield pending.shift()!;
+    }
+    scanner.end();
+  } catch (error) {
+    if (!(error instanceof JsonScanError)) throw error;
+    throw bad(`the landed refresh is ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`);
+  }
+  if (!seen) throw bad('the landed refresh has no batches');
+  return { batches, opportunities };
 }
