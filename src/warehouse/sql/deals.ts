@@ -231,18 +231,20 @@ export async function activityReadBack(wh: Warehouse): Promise<ActivityReadBack>
             sum(${d.arrayLength('a.account_ids')}) AS account_ids, sum(${d.arrayLength('a.opportunity_ids')}) AS opportunity_ids
      FROM clari_activities a JOIN ${ACTIVITY_STAGE.name} s ON s.activity_id = a.activity_id AND s.kind = 'activity'`,
   );
-  const n = async (table: string): Promise<number> =>
-    count(
-      await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE activity_id IN ${STAGED_ACTIVITIES}`),
-    );
+  const children = (table: string): string =>
+    `(SELECT count(*) FROM ${table} WHERE activity_id IN ${STAGED_ACTIVITIES})`;
+  const [c] = await wh.query<Record<string, string | null>>(
+    `SELECT ${children('clari_activity_participants')} AS participants, ${children('clari_activity_accounts')} AS accounts,
+            ${children('clari_activity_opportunities')} AS opportunities`,
+  );
   return {
     activities: Number(a?.activities ?? 0),
     same: Number(a?.same ?? 0),
     accountIds: Number(a?.account_ids ?? 0),
     opportunityIds: Number(a?.opportunity_ids ?? 0),
-    participants: await n('clari_activity_participants'),
-    accountLinks: await n('clari_activity_accounts'),
-    opportunityLinks: await n('clari_activity_opportunities'),
+    participants: Number(c?.participants ?? 0),
+    accountLinks: Number(c?.accounts ?? 0),
+    opportunityLinks: Number(c?.opportunities ?? 0),
   };
 }
 
