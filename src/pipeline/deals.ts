@@ -15,7 +15,7 @@
  */
 import { type ExportJob, ExportRunner, type ExportTask, MAX_OPPORTUNITY_IDS } from '../clari/index.js';
 import { type AppError, isAppError } from '../core/index.js';
-import { dealsSql } from '../warehouse/index.js';
+import { dealsSql, type Warehouse } from '../warehouse/index.js';
 import { loadActivityWindow, loadRefresh } from './deal-load.js';
 import {
   activityWindow,
@@ -28,9 +28,9 @@ import {
 } from './deal-plan.js';
 import { landedActivity, landedRefresh, rebuildDeals } from './deal-rebuild.js';
 import { JobState } from './job-state.js';
-import type { Landed } from './landing.js';
+import type { Landed, Landing } from './landing.js';
 import { toAppError } from './load-export.js';
-import { decideSource, type SourceDecision } from './planner.js';
+import { type DealsDecision, decideSource, planDeals, type SourceDecision } from './planner.js';
 import { messageOf, type RunScope } from './run-record.js';
 import { cancelUnfinished, stopReason } from './stop.js';
 import type { DealStepSummary, DealsSummary, PipelineDeps, RunSettings } from './types.js';
@@ -44,6 +44,57 @@ export async function planActivityExport(
 ): Promise<PlannedActivity> {
   const loaded = await dealsSql.windowsBefore(deps.warehouse, asOf);
   return planActivity(asOf, activityWindow(asOf, deal, settings.fiscal, loaded), deal, settings.fiscal);
+}
+
+/** What `run --dry-run` shows of the deals stage: the window, where its payload comes from, the calls. */
+export interface DealsDryRun {
+  readonly planned: PlannedActivity;
+  readonly decision: DealsDecision;
+  /** Opportunities the refresh would ask for, and seen in all; undefined when the warehouse could not be read. */
+  readonly opportunities: { readonly requested: number; readonly seen: number } | undefined;
+  /** Why the window or the opportunities are estimates (the warehouse could not be read). */
+  readonly note?: string | undefined;
+}
+
+/**
+ * The deals stage's plan without running it, through the shared planner: reads the window ledger and
+ * the opportunities seen from the warehouse when it can (read-only), the landing and pending jobs.
+ */
+export async function planDealsRun(
+  state: { readonly warehouse: Warehouse | undefined; readonly landing: Landing; readonly jobs: JobState },
+  asOf: string,
+  deal: DealSettings,
+  settings: Pick<RunSettings, 'fiscal' | 'noCache' | 'cacheTtlMs'>,
+): Promise<DealsDryRun> {
+  let note: string | undefined;
+  const read = async <T>(what: (wh: Warehouse) => Promise<T>): Promise<T | undefined> => {
+    if (!state.warehouse) return undefined;
+    return what(state.warehouse).catch((error: unknown) => {
+      note = `the warehouse could not be read (${messageOf(error)}): the window is the whole configured one`;
+      return undefined;
+    });
+  };
+  const loaded = (await read((wh) => dealsSql.windowsBefore(wh, asOf))) ?? [];
+  const planned = planActivity(asOf, activityWindow(asOf, deal, settings.fiscal, loaded), deal, settings.fiscal);
+  const since = localMidnightMs(windowStart(asOf, deal.window, settings.fiscal).start, deal.timezone);
+  const seen = await read((wh) => dealsSql.opportunitiesSeen(wh, since, deal.maxOpportunities));
+  const batchSize = Math.min(MAX_OPPORTUNITY_IDS, deal.batchSize);
+  const decision = planDeals(
+    { landing: state.landing.deals(), jobs: state.jobs },
+    planned,
+    { fingerprint: refreshFingerprint(seen?.ids ?? [], batchSize), ids: seen?.ids.length ?? 0, batchSize },
+    settings,
+  );
+  return {
+    planned,
+    decision,
+    opportunities: seen ? { requested: seen.ids.length, seen: seen.total } : undefined,
+    note:
+      note ??
+      (state.warehouse
+        ? undefined
+        : 'the warehouse could not be opened read-only (not created yet?): the window is the whole configured one'),
+  };
 }
 
 export async function runDeals(
