@@ -83,7 +83,7 @@ export function createActivityExport(
 }
 
 function activityJob(sim: SimCore, userId: number, window: ActivityWindow): SimJob {
-  const fate = sim.faults.forJob();
+  const fate = sim.faults.hits('activity') ? sim.faults.forJob() : undefined;
   const duration = Math.max(0, sim.options.jobDurationMs ?? 2000);
   return {
     jobId: randomHex(sim.random, 24),

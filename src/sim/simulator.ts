@@ -131,7 +131,9 @@ export class Simulator implements SimCore {
     if (userId === undefined) return json(401, { message: 'Invalid authentication credentials' });
     const limited = this.limits.rateLimit(key, this.options.clock.now(), this.replies);
     if (limited) return limited;
-    const fault = this.faults.forRequest(route.name === 'results' || route.name === 'opportunity');
+    const fault = this.faults.hits(route.name)
+      ? this.faults.forRequest(route.name === 'results' || route.name === 'opportunity')
+      : undefined;
     if (fault === 'rate_limit') return this.replies.tooMany();
     const posts = route.name === 'create' || route.name === 'activity';
     if (fault === 'reset' && !posts) return { status: 0, fault: 'reset' };
