@@ -33,7 +33,8 @@ export interface ServedOpportunity {
 /** Keeps what the simulator served whole: activity results by job id, opportunity answers in order. */
 export class ServedDeals {
   private readonly activities = new Map<string, ServedActivity[]>();
-  readonly opportunityAnswers: { ids: string[]; opportunities: ServedOpportunity[] }[] = [];
+  /** Every GET /opportunity answer served whole, with the business date it was served on. */
+  readonly opportunityAnswers: { date: string; ids: string[]; opportunities: ServedOpportunity[] }[] = [];
 
   constructor(sim: RunningSimulator) {
     const simulator = sim.simulator;
@@ -53,11 +54,16 @@ export class ServedDeals {
         this.activities.set(jobId, (body as { activities: ServedActivity[] }).activities);
       if (request.path.endsWith('/opportunity'))
         this.opportunityAnswers.push({
+          date: simulator.today(),
           ids: request.query.getAll('oppId'),
           opportunities: body as ServedOpportunity[],
         });
       return response;
     };
+  }
+
+  has(jobId: string): boolean {
+    return this.activities.has(jobId);
   }
 
   activitiesOf(jobId: string): ServedActivity[] {
