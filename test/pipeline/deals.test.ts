@@ -127,6 +127,15 @@ describe.each(ENGINES)('deals on %s', (engine) => {
     );
     expect(served.opportunityAnswers.map((a) => new Set(a.ids))).toEqual([named]);
     expect(first.deals!.opportunities).toMatchObject({ requested: named.size, returned: named.size });
+    // The join docs/pipeline.md gives: every deal reaches its forecast owner through clari_users.crm_id.
+    const joined = await wh.query<{ n: string; owners: string }>(
+      `SELECT count(*) AS n, count(DISTINCT f.user_id) AS owners FROM clari_opportunities o
+       JOIN clari_users u ON u.crm_id = o.owner_crm_id AND u.valid_to IS NULL
+       JOIN clari_forecasts f ON f.user_id = u.user_id AND f.snapshot_date = CAST('${DAY1}' AS DATE) AND f.field_id = 'fc_commit'
+       WHERE o.valid_to IS NULL`,
+    );
+    expect(Number(joined[0]!.n)).toBe(named.size);
+    expect(Number(joined[0]!.owners)).toBeGreaterThan(5);
 
     await advance(sim, 1);
     const day1 = expectedOpportunities(served.opportunityAnswers);

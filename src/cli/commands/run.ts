@@ -53,10 +53,13 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
     format: config.export.format,
     currency: config.export.currency,
   });
-  const settings = runSettings(config, {
+  const configured = runSettings(config, {
     noCache: o.cache === false,
     trigger: command === 'backfill' ? 'backfill' : typeof o.trigger === 'string' ? o.trigger : 'cli',
   });
+  // A backfill is about past forecast periods and budgets the quota for them: the deals stage (a
+  // rolling window ending today) is left to the daily runs.
+  const settings = command === 'backfill' ? { ...configured, activity: undefined } : configured;
 
   if (o.dryRun === true) return dryRun(ctx, planned, settings);
 
