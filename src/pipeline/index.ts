@@ -14,3 +14,4 @@ export * from './planner.js';
 export * from './deal-plan.js';
 export * from './deal-rebuild.js';
 export * from './deals.js';
+export * from './deal-planner.js';
