@@ -2,7 +2,8 @@
  * Readiness checks (`clari-dp doctor`): every item of the seed production checklist a program can
  * check, one PASS/WARN/FAIL line each with the fix, never a stack trace. Checks that would cost
  * something say so: a forecast id is validated by creating a probe export and cancelling it at once
- * (cancelling gives the quota slot back, clari-api.md 2.3).
+ * (cancelling gives the quota slot back, clari-api.md 2.3). With activity.enabled, the deal endpoints
+ * are checked the same way (doctor-deals.ts).
  */
 import { type Alert } from '../alerts/index.js';
 import { ALL_MIGRATIONS } from '../analytics/index.js';
@@ -11,17 +12,12 @@ import type { LoadedConfig } from '../config/index.js';
 import { describeError, isAppError } from '../core/index.js';
 import { dateInZone, periodOfDate } from '../domain/index.js';
 import type { AlertSetup } from '../pipeline/index.js';
+import type { Check } from './check.js';
+import { dealChecks } from './doctor-deals.js';
 import { parseSchedule } from './scheduler.js';
 import { checkPrivileges, migrationStatus, type PrivilegeCheck, type Warehouse } from '../warehouse/index.js';
 
-export type CheckStatus = 'PASS' | 'WARN' | 'FAIL';
-
-export interface Check {
-  readonly name: string;
-  readonly status: CheckStatus;
-  readonly detail: string;
-  readonly fix?: string | undefined;
-}
+export type { Check, CheckStatus } from './check.js';
 
 export interface DoctorDeps {
   readonly loaded: LoadedConfig;
@@ -40,12 +36,12 @@ export interface DoctorDeps {
 
 const REQUIRED_TYPES = ['forecast', 'quota', 'crm_closed'] as const;
 
-/** Exports one run needs: every configured forecast times every period. */
+/** Exports one run needs: every configured forecast times every period, plus the activity export when enabled. */
 export function exportsPerRun(loaded: LoadedConfig): number {
   const { config } = loaded;
   const forecasts = Math.max(1, config.forecasts.length);
   const periods = config.periods.list?.length ?? config.periods.count;
-  return forecasts * periods;
+  return forecasts * periods + (config.activity.enabled ? 1 : 0);
 }
 
 const message = (error: unknown): string => (isAppError(error) ? error.message : describeError(error));
@@ -56,6 +52,9 @@ export async function doctorChecks(deps: DoctorDeps): Promise<Check[]> {
   const checks: Check[] = [];
   const client = await clariChecks(deps, checks);
   if (client) await forecastChecks(deps, client.client, client.limits, checks);
+  // The deal endpoints, when the run uses them: a line each (doctor-deals.ts).
+  if (client && deps.loaded.config.activity.enabled)
+    await dealChecks(deps.loaded, client.client, client.limits, (deps.now ?? Date.now)(), checks);
   configChecks(deps, checks);
   if (deps.warehouse) await warehouseCheck(deps.warehouse, checks);
   if (deps.alerts) await alertChecks(deps, checks);

@@ -6,6 +6,7 @@ import type { Config } from '../config/index.js';
 import { UsageError } from '../core/index.js';
 import { dateInZone, isIsoDate } from '../domain/index.js';
 import {
+  type DealSettings,
   type ForecastSpec,
   JobState,
   Landing,
@@ -35,6 +36,21 @@ export function runSettings(
     retentionQuarters: config.retention.quarters,
     fiscal: { startMonth: config.fiscalYearStartMonth },
     trigger: overrides.trigger,
+    activity: dealSettings(config),
+  };
+}
+
+/** The deals stage's settings, or undefined when activity.enabled is off. */
+export function dealSettings(config: Config): DealSettings | undefined {
+  const a = config.activity;
+  if (!a.enabled) return undefined;
+  return {
+    window: a.window,
+    types: a.types,
+    batchSize: a.batchSize,
+    concurrency: a.concurrency,
+    maxOpportunities: a.maxOpportunities,
+    timezone: config.timezone,
   };
 }
 

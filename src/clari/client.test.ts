@@ -335,3 +335,64 @@ describe('Clari unreachable', () => {
     expect(calls).toHaveLength(6);
   });
 });
+
+describe('deal endpoints', () => {
+  const opportunity = { id: '006A', crmScore: { score: 40, message: 'ok' }, fields: [] };
+
+  it('GET /opportunity: repeated oppId and mode in the query; the body comes back exactly as sent', async () => {
+    const clock = new FakeClock();
+    const text = `[ ${JSON.stringify(opportunity)} ]`;
+    const { fetch, calls } = script([
+      new Response(text, { status: 200, headers: { 'content-type': 'application/json' } }),
+    ]);
+    const result = await client(fetch, clock).getOpportunityBatch(['006A', '006B']);
+    expect(result.text).toBe(text);
+    expect(result.opportunities.map((o) => o.id)).toEqual(['006A']);
+    const url = new URL(calls[0]!.url);
+    expect(url.pathname).toBe('/v4/opportunity');
+    expect(url.searchParams.getAll('oppId')).toEqual(['006A', '006B']);
+    expect(url.searchParams.get('mode')).toBe('OPPORTUNITY_MODE_ID');
+  });
+
+  it("GET /opportunity: Clari's error array sent with a 200 is an error too; a 5xx inside it is retried, a 400 is not", async () => {
+    const clock = new FakeClock();
+    const array = (statusCode: number, phrase: string) => [
+      { statusCode, reaspnPhrase: phrase, description: `${phrase}!`, details: null },
+    ];
+    const { fetch, calls } = script([
+      json(200, array(500, 'Internal Server Error')),
+      json(200, [opportunity]),
+      json(200, array(400, 'Bad Request')),
+    ]);
+    const c = client(fetch, clock);
+    expect((await clock.run(c.getOpportunityBatch(['006A']))).opportunities).toHaveLength(1);
+    expect(calls).toHaveLength(2);
+    const error = await clock.run(c.getOpportunityBatch(['006A'])).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'clari.bad_request', kind: 'input', status: 400 });
+    expect((error as Error).message).toContain('Bad Request!');
+    expect(calls).toHaveLength(3);
+  });
+
+  it('POST /export/activity: checked before sending, JSON body, never retried blindly', async () => {
+    const clock = new FakeClock();
+    const { fetch, calls } = script([
+      json(202, { jobId: '6073683781a6da229df71e00' }),
+      json(500, { code: 'internal_server_error', namespace: 'exports', message: 'x' }),
+    ]);
+    const c = client(fetch, clock);
+    await expect(
+      c.createActivityExport({ activityTypes: ['MEETING'], startDate: '2026-10-01', endDate: '2026-10-02' }),
+    ).rejects.toMatchObject({ code: 'clari.bad_request' });
+    expect(calls).toHaveLength(0);
+    const request = {
+      activityTypes: ['MEETING', 'EMAIL_SENT'] as const,
+      startDate: '2026-10-01T00:00:00-05:00',
+      endDate: '2026-10-02T23:59:59-05:00',
+    };
+    expect(await c.createActivityExport(request)).toEqual({ jobId: '6073683781a6da229df71e00' });
+    expect(calls[0]!.method).toBe('POST');
+    expect(JSON.parse(calls[0]!.body!)).toEqual({ ...request, exportFormat: 'JSON' });
+    await expect(clock.run(c.createActivityExport(request))).rejects.toMatchObject({ code: 'clari.outcome_unknown' });
+    expect(calls).toHaveLength(2);
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * Typed client for the Clari Revenue API v4 forecast-export surface (clari-api.md section 2): create
- * export, job status, list, cancel, results (streamed JSON or CSV), limits, the legacy synchronous
- * forecast read and audit events. It knows nothing of warehouses or config files.
+ * Typed client for the Clari Revenue API v4 (clari-api.md section 2): the forecast export (create,
+ * job status, list, cancel, results streamed as JSON or CSV), limits, the legacy synchronous forecast
+ * read, audit events, the activity export (a job on the same machinery) and GET /opportunity. It
+ * knows nothing of warehouses or config files.
  */
 import {
   type Clock,
@@ -15,15 +16,13 @@ import {
 } from '../core/index.js';
 import { decodeForecastCsv } from './csv.js';
 import {
+  type ActivityDocumentSummary,
   type ActivityExportRequest,
-  ACTIVITY_TYPES,
-  decodeActivityResults,
-  decodeOpportunities,
-  MAX_OPPORTUNITY_IDS,
-  parseOffsetDateTime,
+  activityRequestProblem,
+  decodeActivityJson,
   type WireActivity,
-  type WireOpportunity,
 } from './activity.js';
+import { decodeOpportunities, MAX_OPPORTUNITY_IDS, opportunityErrors, type WireOpportunity } from './opportunity.js';
 import { decodeCancel, decodeCreated, decodeJob, decodeJobList, decodeLimits } from './decode.js';
 import { decodeForecastJson, type DocumentPart, type DocumentSummary } from './document.js';
 import { ClariError, errorFromResponse } from './errors.js';
@@ -148,17 +147,19 @@ export class ClariClient {
   }
 
   /**
-   * POST /export/activity (clari-api.md 2.8): a job like the forecast export, never retried blindly.
-   * The request is checked first: upper-case types only, dates with a UTC offset (Clari refuses bare dates).
+   * POST /export/activity (clari-api.md 2.8): a job like the forecast export (202 `{jobId}`), never
+   * retried blindly. The request is checked first: the five upper-case types only, dates with a UTC
+   * offset (Clari refuses bare dates), a window that does not end before it starts.
    */
   async createActivityExport(request: ActivityExportRequest, signal?: AbortSignal): Promise<{ jobId: string }> {
-    checkActivityRequest(request);
+    const problem = activityRequestProblem(request);
+    if (problem) throw new ClariError('clari.bad_request', problem.message, { kind: 'input', hint: problem.hint });
     const endpoint = 'POST /export/activity';
     const body = await this.http.json({
       method: 'POST',
       path: '/export/activity',
       endpoint,
-      body: { exportFormat: 'JSON', ...request },
+      body: { ...request, exportFormat: 'JSON' },
       idempotent: false,
       subject: 'activity',
       signal,
@@ -167,51 +168,50 @@ export class ClariClient {
   }
 
   /**
-   * GET /opportunity for at most 100 ids (clari-api.md 2.10). Returns the parsed body as Clari sent it
-   * (for the landing) and the decoded opportunities; Clari's error array (with its `reaspnPhrase`)
-   * becomes a ClariError whether it came with an error status or a 200.
+   * GET /opportunity for at most 100 ids (clari-api.md 2.10), retried like every GET. Returns the
+   * body exactly as Clari sent it (for the landing) and the decoded opportunities; ids Clari does not
+   * know are simply absent. Clari's error array (with its `reaspnPhrase`) becomes a ClariError, with
+   * an error status or with a 200 alike (a 5xx inside it is retried).
    */
   async getOpportunityBatch(
     ids: readonly string[],
     signal?: AbortSignal,
-  ): Promise<{ body: unknown; opportunities: WireOpportunity[] }> {
+  ): Promise<{ text: string; opportunities: WireOpportunity[] }> {
     const endpoint = 'GET /opportunity';
-    if (ids.length === 0) return { body: [], opportunities: [] };
+    if (ids.length === 0) return { text: '[]', opportunities: [] };
     if (ids.length > MAX_OPPORTUNITY_IDS)
       throw new ClariError(
         'clari.bad_request',
         `GET /opportunity takes at most ${MAX_OPPORTUNITY_IDS} ids, got ${ids.length}`,
-        {
-          kind: 'input',
-          hint: 'Use ClariClient.opportunities(), which sends the ids in batches of 100.',
-        },
+        { kind: 'input', hint: 'Send the ids in batches of 100 (ClariClient.opportunities does).' },
       );
     const query = new URLSearchParams();
     for (const id of ids) query.append('oppId', id);
     query.set('mode', 'OPPORTUNITY_MODE_ID');
-    const body = await this.http.json({
-      method: 'GET',
-      path: '/opportunity',
-      endpoint,
-      query,
-      idempotent: true,
-      signal,
-    });
-    if (isErrorArray(body)) throw errorFromResponse(400, JSON.stringify(body), { endpoint });
-    return { body, opportunities: decodeOpportunities(body) };
+    const { text, value } = await this.http.jsonText(
+      { method: 'GET', path: '/opportunity', endpoint, query, idempotent: true, signal },
+      (body) => {
+        const errors = opportunityErrors(body);
+        if (errors) throw errorFromResponse(errors.statusCode ?? 400, errors.text, { endpoint });
+      },
+    );
+    return { text, opportunities: decodeOpportunities(value) };
   }
 
-  /** Every requested opportunity, in batches of at most 100 ids; ids Clari does not know are simply absent. */
+  /** Every requested opportunity, in batches of at most 100 ids (duplicates sent once). */
   async *opportunities(ids: readonly string[], signal?: AbortSignal): AsyncGenerator<WireOpportunity[]> {
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += MAX_OPPORTUNITY_IDS)
       yield (await this.getOpportunityBatch(unique.slice(i, i + MAX_OPPORTUNITY_IDS), signal)).opportunities;
   }
 
-  /** Downloads an activity export's results and decodes them. */
-  async readActivityResults(jobId: string, signal?: AbortSignal): Promise<WireActivity[]> {
+  /** An activity export's results as a stream of activity batches (the pipeline lands them first and reads from there). */
+  async *readActivityResults(
+    jobId: string,
+    signal?: AbortSignal,
+  ): AsyncGenerator<WireActivity[], ActivityDocumentSummary> {
     const results = await this.downloadResults(jobId, signal);
-    return decodeActivityStream(results.body);
+    return yield* decodeActivityJson(results.body);
   }
 
   /** GET /export/jobs/{jobId}, unwrapping `{job: ...}`. */
@@ -365,58 +365,6 @@ async function sniffFormat(response: StreamResponse): Promise<ResultsStream> {
     }
   }
   return { ...response, format, body: replay() };
-}
-
-/** An activity export's results, read whole (one JSON document) and decoded. */
-export async function decodeActivityStream(body: AsyncIterable<Uint8Array>): Promise<WireActivity[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  const text = Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/^\uFEFF/, '');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new ClariError('clari.truncated_body', `Activity results are not valid JSON (${text.length} bytes)`, {
-      kind: 'transient',
-      cause,
-      hint: 'Usually a cut-off download; fetched again automatically.',
-    });
-  }
-  return decodeActivityResults(parsed);
-}
-
-function checkActivityRequest(request: ActivityExportRequest): void {
-  const bad = (message: string, hint: string): ClariError =>
-    new ClariError('clari.bad_request', message, { kind: 'input', hint });
-  if (request.activityTypes.length === 0 || request.activityTypes.some((t) => !ACTIVITY_TYPES.includes(t)))
-    throw bad(
-      `Activity types must be drawn from ${ACTIVITY_TYPES.join(', ')}`,
-      'Clari returns only the types listed, so list all five unless you mean to filter.',
-    );
-  for (const [name, value] of [
-    ['startDate', request.startDate],
-    ['endDate', request.endDate],
-  ] as const) {
-    if (!parseOffsetDateTime(value))
-      throw bad(
-        `Activity export ${name} '${value}' is not an ISO date-time with a UTC offset`,
-        'Write it like 2026-10-01T00:00:00+00:00; Clari refuses bare dates.',
-      );
-  }
-}
-
-/** Clari's opportunity error array: `[{statusCode, reaspnPhrase, description, details}]`. */
-function isErrorArray(body: unknown): boolean {
-  if (!Array.isArray(body) || body.length === 0) return false;
-  const first: unknown = body[0];
-  return (
-    typeof first === 'object' &&
-    first !== null &&
-    !('id' in first) &&
-    ('reaspnPhrase' in first || 'statusCode' in first)
-  );
 }
 
 function decodeAuditPage(body: unknown): AuditEventPage {

@@ -429,9 +429,12 @@ export class ExportRunner {
     const serverSentAt = sentAt + (this.options.api.serverSkewMs?.() ?? 0);
     const slackMs = 2 * 60_000;
     const period = task.request.timePeriod;
+    // Activity and forecast exports share the job list; the module (when Clari names it) tells them apart.
+    const module = task.activity ? 'ACTIVITY' : 'FORECAST';
     const candidates = jobs.filter((job) => {
       if (this.owned.has(job.jobId)) return false;
       if (job.status === 'CANCELLED' || job.status === 'ABORTED') return false;
+      if (job.module && job.module.toUpperCase() !== module) return false;
       if (typeof job.startTime === 'number' && job.startTime < serverSentAt - slackMs) return false;
       if (job.fileName) return job.fileName.includes(task.forecastId) && (!period || job.fileName.includes(period));
       return true;

@@ -113,11 +113,23 @@ export class ClariHttp {
 
   /** Sends and parses a JSON response (204/empty bodies give `undefined`). */
   async json(spec: RequestSpec): Promise<unknown> {
+    return (await this.jsonText(spec)).value;
+  }
+
+  /**
+   * Like json(), and hands back the body exactly as sent (for the landing). `check` may refuse a 2xx
+   * body (an error envelope sent with 200); a transient refusal is retried like a failed request.
+   */
+  async jsonText(
+    spec: RequestSpec,
+    check?: (value: unknown, text: string) => void,
+  ): Promise<{ readonly text: string; readonly value: unknown }> {
     return this.exchange(spec, async (response, endpoint) => {
       const text = await response.text();
-      if (text.trim() === '') return undefined;
+      if (text.trim() === '') return { text, value: undefined };
+      let value: unknown;
       try {
-        return JSON.parse(text) as unknown;
+        value = JSON.parse(text) as unknown;
       } catch (cause) {
         throw new ClariError('clari.decode', `Clari sent a malformed JSON body (${endpoint}, ${text.length} bytes)`, {
           kind: 'transient',
@@ -126,6 +138,8 @@ export class ClariHttp {
           hint: 'Usually a cut-off response; retried automatically.',
         });
       }
+      check?.(value, text);
+      return { text, value };
     });
   }
 

@@ -6,6 +6,7 @@ export * from './document.js';
 export * from './errors.js';
 export * from './export-runner.js';
 export * from './http.js';
+export * from './opportunity.js';
 export * from './resilience.js';
 export * from './result-checks.js';
 export * from './wire.js';

@@ -72,6 +72,8 @@ const runOptions = (): Option[] => [
   new Option('--warehouse <url>', 'duckdb:PATH, postgres://..., snowflake://..., bigquery://PROJECT/DATASET'),
   new Option('--dry-run', 'print the plan and its quota cost; spend nothing'),
   new Option('--no-cache', 'ignore landed exports within the cache TTL'),
+  new Option('--activity', 'also export activity and refresh the opportunities it names (activity.enabled)'),
+  new Option('--no-activity', 'skip activity and opportunities this run'),
   lockWaitOption(),
   new Option(
     '--deadline <duration>',
@@ -85,6 +87,7 @@ const runFlags = (o: Record<string, unknown>): Record<string, unknown> => ({
   warehouse: o.warehouse,
   'run.lockWaitMs': o.lockWait,
   'run.deadlineMs': o.deadline,
+  'activity.enabled': o.activity,
 });
 
 const COMMANDS: readonly CommandSpec[] = [

@@ -1,5 +1,5 @@
 /** Renders a run summary for people (a table) or machines (design.md's `run --json` object). */
-import type { RunSummary } from '../pipeline/index.js';
+import type { DealsSummary, RunSummary } from '../pipeline/index.js';
 import { table } from './output.js';
 
 export function summaryJson(summary: RunSummary): string {
@@ -25,6 +25,7 @@ export function summaryJson(summary: RunSummary): string {
     durationMs: summary.durationMs,
     warnings: summary.warnings,
     quota: summary.quota ?? null,
+    ...(summary.deals ? { deals: summary.deals } : {}),
   })}\n`;
 }
 
@@ -42,6 +43,7 @@ export function summaryText(summary: RunSummary): string {
   out += `\nrows loaded ${summary.rowsLoaded.toLocaleString('en-US')} · changes ${summary.changes}`;
   if (summary.quota) out += ` · export quota left ${summary.quota.left}/${summary.quota.limit}`;
   out += '\n';
+  if (summary.deals) out += dealsText(summary.deals);
   // Exports that failed the same way (Clari unreachable fails them all) are one line.
   const failures = new Map<string, { which: string[]; hint: string | undefined }>();
   for (const e of summary.exports.filter((x) => x.error)) {
@@ -60,5 +62,27 @@ export function summaryText(summary: RunSummary): string {
     if (hint) out += `  hint: ${hint}\n`;
   }
   for (const w of summary.warnings) out += `warning: ${w}\n`;
+  return out;
+}
+
+/** The deals stage in two lines: the activity window and the opportunity refresh. */
+function dealsText(deals: DealsSummary): string {
+  const a = deals.activities;
+  const o = deals.opportunities;
+  const window = deals.window ? ` ${deals.window.from} to ${deals.window.to}` : '';
+  const source = (cached: boolean, unchanged?: boolean): string =>
+    unchanged ? ' (unchanged)' : cached ? ' (landing)' : '';
+  let out = `activity${window}: ${
+    a.status === 'failed'
+      ? `FAILED: ${a.error ?? ''}`
+      : `${a.status}${source(a.cached, a.unchanged)}, ${a.activities.toLocaleString('en-US')} activities, ${a.participants.toLocaleString('en-US')} participants`
+  }\n`;
+  out += `opportunities: ${
+    o.status === 'failed'
+      ? `FAILED: ${o.error ?? ''}`
+      : o.status === 'skipped'
+        ? 'none seen yet'
+        : `${o.returned.toLocaleString('en-US')} of ${o.requested.toLocaleString('en-US')} refreshed${source(o.cached)} in ${o.calls} call(s)`
+  }\n`;
   return out;
 }

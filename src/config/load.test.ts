@@ -174,4 +174,49 @@ describe('loadConfig', () => {
     );
     expect(loadConfig(inputs({}, { env: 'prod', environment: { ...sim, CLARI_DP_FORCE: '1' } })).envName).toBe('prod');
   });
+
+  it('activity: off by default, on from the file, the environment or a flag; config show lists every setting', () => {
+    const off = loadConfig(inputs({}));
+    expect(off.config.activity).toEqual({
+      enabled: false,
+      window: 'quarter',
+      types: ['MEETING', 'EMAIL_SENT', 'EMAIL_RECEIVED', 'ATTACHMENT_SENT', 'ATTACHMENT_RECEIVED'],
+      batchSize: 100,
+      concurrency: 2,
+      maxOpportunities: 5000,
+    });
+    const keys = configLines(off).map((l) => l.key);
+    for (const key of ['enabled', 'window', 'types', 'batchSize', 'concurrency', 'maxOpportunities'])
+      expect(keys).toContain(`activity.${key}`);
+    const file = loadConfig(
+      inputs({ 'clari-dp.yaml': 'activity:\n  enabled: true\n  window: 30d\n  batchSize: 50\n' }),
+    );
+    expect(file.config.activity).toMatchObject({ enabled: true, window: '30d', batchSize: 50 });
+    expect(file.sources['activity.enabled']).toBe('file');
+    const env = loadConfig(
+      inputs(
+        { 'clari-dp.yaml': 'activity:\n  enabled: false\n' },
+        { environment: { CLARI_DP_ACTIVITY: 'yes', CLARI_DP_ACTIVITY_WINDOW: '90d' } },
+      ),
+    );
+    expect(env.config.activity).toMatchObject({ enabled: true, window: '90d' });
+    expect(env.sources['activity.enabled']).toBe('env');
+    const flag = loadConfig(
+      inputs({}, { environment: { CLARI_DP_ACTIVITY: '1' }, flags: { 'activity.enabled': false } }),
+    );
+    expect(flag.config.activity.enabled).toBe(false);
+  });
+
+  it('activity: a bad switch, window or batch size is refused with what to write instead', () => {
+    expect(() => loadConfig(inputs({}, { environment: { CLARI_DP_ACTIVITY: 'maybe' } }))).toThrow(
+      /CLARI_DP_ACTIVITY must be true or false/,
+    );
+    expect(() => loadConfig(inputs({ 'clari-dp.yaml': 'activity:\n  window: month\n' }))).toThrow(
+      /activity\.window \(from clari-dp\.yaml\): `quarter` or a number of days/,
+    );
+    expect(() => loadConfig(inputs({ 'clari-dp.yaml': 'activity:\n  batchSize: 101\n' }))).toThrow(
+      /activity\.batchSize/,
+    );
+    expect(() => loadConfig(inputs({ 'clari-dp.yaml': 'activity:\n  types: [meeting]\n' }))).toThrow(/activity\.types/);
+  });
 });

@@ -62,7 +62,28 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   CLARI_DP_TIMEZONE: 'timezone',
   CLARI_DP_FORECASTS: 'forecasts',
   CLARI_DP_ALERTS_FILE: 'alertsFile',
+  CLARI_DP_ACTIVITY: 'activity.enabled',
+  CLARI_DP_ACTIVITY_WINDOW: 'activity.window',
 };
+
+/** Settings whose environment variable is a switch: true/false, 1/0, yes/no, on/off. */
+const SWITCHES = new Set(['activity.enabled']);
+
+function envValue(variable: string, path: string, value: string): unknown {
+  if (path === 'forecasts')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (!SWITCHES.has(path)) return value;
+  const word = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['0', 'false', 'no', 'off'].includes(word)) return false;
+  throw new ConfigError(
+    `${variable} must be true or false, got "${value}"`,
+    `Set ${variable}=true or ${variable}=false.`,
+  );
+}
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,16 +95,7 @@ export function loadConfig(inputs: ConfigInputs): LoadedConfig {
   for (const [variable, path] of Object.entries(ENV_VARS)) {
     const value = inputs.environment[variable];
     if (value === undefined || value === '') continue;
-    setPath(
-      envLayer,
-      path,
-      path === 'forecasts'
-        ? value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : value,
-    );
+    setPath(envLayer, path, envValue(variable, path, value));
   }
   const layers: [Source, Obj][] = [
     ['file', base],

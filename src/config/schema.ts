@@ -4,7 +4,7 @@
  * of the schema at all: they come from the environment or from files (see load.ts).
  */
 import { z } from 'zod';
-import { EXPORT_TYPES } from '../domain/index.js';
+import { ACTIVITY_TYPES, EXPORT_TYPES } from '../domain/index.js';
 
 export const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
@@ -108,6 +108,34 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Runs fired by `schedule` wait this long for another run (a manual one, a backfill) (--lock-wait). */
       lockWaitMs: nonNegativeInt.default(1_800_000),
+    })
+    .prefault({}),
+  /**
+   * Deals and activity (design.md section 3): the activity export and GET /opportunity, loaded
+   * beside the forecast. Off for `run` (it spends one export of quota per run), on in `demo`.
+   */
+  activity: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      /**
+       * How far back the first export reaches (later runs continue from the last one, one day of
+       * overlap): `quarter` (the as-of date's fiscal quarter) or a number of days such as `90d`.
+       */
+      window: z
+        .string()
+        .regex(/^(quarter|[1-9]\d{0,3}d)$/, '`quarter` or a number of days such as 90d')
+        .default('quarter'),
+      /** Clari returns only the types asked for. */
+      types: z
+        .array(z.enum(ACTIVITY_TYPES))
+        .min(1)
+        .default([...ACTIVITY_TYPES]),
+      /** Opportunity ids per GET /opportunity call (Clari takes at most 100). */
+      batchSize: positiveInt.max(100).default(100),
+      /** GET /opportunity calls in flight at once (never more than the tenant's concurrent-job limit). */
+      concurrency: positiveInt.max(10).default(2),
+      /** Opportunities refreshed per run, the most recently active first (100 per call). */
+      maxOpportunities: positiveInt.default(5_000),
     })
     .prefault({}),
   /** Raw landing, cache and state. */

@@ -26,6 +26,20 @@ export const CHECKPOINTS = [
   'load.applied',
   /** The snapshot is committed; its pending job is not yet cleared. */
   'load.committed',
+  /** The activity export POST answered with a job id that is not yet persisted (deals stage, when enabled). */
+  'activity.posted',
+  /** The activity job id is persisted in pending-jobs.json; the job has not been polled. */
+  'activity.created',
+  /** The activity payload is landed but the pending job does not point at it yet. */
+  'activity.landed',
+  /** Inside the window's transaction: activities replaced, ledger row written, reconciled, not committed. */
+  'activity.applied',
+  /** The window is committed; its pending job is not yet cleared. */
+  'activity.committed',
+  /** Every GET /opportunity answer of the refresh is landed (one document); nothing is loaded. */
+  'opportunity.landed',
+  /** Inside the refresh's transaction: versions, trend points and ledger row written, reconciled, not committed. */
+  'opportunity.applied',
   /** Alert decisions are recorded as pending; nothing is delivered. */
   'alerts.recorded',
   /** One channel's message was delivered and recorded as sent; other channels may be pending. */

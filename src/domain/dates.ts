@@ -72,3 +72,29 @@ export function addMonths(year: number, month1: number, months: number): { year:
 export function formatDate(year: number, month1: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/**
+ * The UTC offset (minutes, east positive) of an IANA time zone at local midnight of `date`: what a
+ * business date needs to be written as an instant, e.g. -300 for America/New_York in winter.
+ */
+export function zoneOffsetMinutes(date: string, timeZone: string): number {
+  // The offset at UTC midnight, then again at the local midnight that implies (DST edges move it).
+  const at = (ms: number): number => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(new Date(ms));
+    const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return Math.round((local - ms) / 60_000);
+  };
+  const midnight = epochMsOfDate(date);
+  const first = at(midnight);
+  return at(midnight - first * 60_000);
+}

@@ -8,16 +8,21 @@ import { notify } from './notify.js';
 import type { PlannedExport } from './plan.js';
 import { messageOf, type RunScope } from './run-record.js';
 import { stopReason } from './stop.js';
-import type { ExportSummary, PipelineDeps, RunSettings, RunSummary } from './types.js';
+import type { DealsSummary, ExportSummary, PipelineDeps, RunSettings, RunSummary } from './types.js';
 
 export async function alertRun(
   deps: PipelineDeps,
   scope: RunScope,
-  planned: readonly PlannedExport[],
-  exports: readonly ExportSummary[],
+  outcome: {
+    readonly planned: readonly PlannedExport[];
+    readonly exports: readonly ExportSummary[];
+    readonly deals?: DealsSummary | undefined;
+  },
   quota: RunSummary['quota'],
   settings: RunSettings,
 ): Promise<RunSummary['alertDecisions']> {
+  const { planned, exports } = outcome;
+  const period = periodOfDate(scope.asOf, settings.fiscal);
   if (!deps.alerts || stopReason(deps.signal)) return undefined;
   try {
     const result = await notify(
@@ -29,16 +34,20 @@ export async function alertRun(
         snapshots: exports
           .filter((e) => e.status !== 'failed')
           .map((e) => ({ forecastId: e.forecastId, period: e.timePeriod })),
-        currentPeriod: periodOfDate(scope.asOf, settings.fiscal),
+        currentPeriod: period,
         forecasts: [...new Set(planned.map((p) => p.forecastId))],
-        failures: exports
-          .filter((e) => e.status === 'failed')
-          .map((e) => ({
-            forecastId: e.forecastId,
-            period: e.timePeriod,
-            code: e.errorCode ?? 'internal.unexpected',
-            message: e.error ?? '',
-          })),
+        failures: [
+          ...exports
+            .filter((e) => e.status === 'failed')
+            .map((e) => ({
+              forecastId: e.forecastId,
+              period: e.timePeriod,
+              code: e.errorCode ?? 'internal.unexpected',
+              message: e.error ?? '',
+            })),
+          // A failed deals step alerts like a failed export, named `activity` or `opportunity`.
+          ...dealFailures(outcome.deals, period),
+        ],
         quota,
         breakerOpen: deps.client.breakerState === 'open' || exports.some((e) => e.errorCode === 'clari.circuit_open'),
       },
@@ -49,4 +58,24 @@ export async function alertRun(
     scope.warnings.push(`alerting failed: ${messageOf(error)}`);
     return { sent: 0, suppressed: 0, failed: 1 };
   }
+}
+
+function dealFailures(
+  deals: DealsSummary | undefined,
+  period: string,
+): { forecastId: string; period: string; code: string; message: string }[] {
+  if (!deals) return [];
+  return (
+    [
+      ['activity', deals.activities],
+      ['opportunity', deals.opportunities],
+    ] as const
+  )
+    .filter(([, step]) => step.status === 'failed')
+    .map(([forecastId, step]) => ({
+      forecastId,
+      period,
+      code: step.errorCode ?? 'internal.unexpected',
+      message: step.error ?? '',
+    }));
 }

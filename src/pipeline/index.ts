@@ -11,3 +11,7 @@ export * from './types.js';
 export * from './backtest.js';
 export * from './stop.js';
 export * from './planner.js';
+export * from './deal-plan.js';
+export * from './deal-rebuild.js';
+export * from './deals.js';
+export * from './deal-planner.js';

@@ -23,17 +23,22 @@ import { join, relative } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import type { ExportFormat, ExportJob, ExportRequest } from '../clari/index.js';
+import type { ActivityExportRequest, ExportFormat, ExportJob, ExportRequest } from '../clari/index.js';
 import { AppError, type Clock } from '../core/index.js';
 
+/** What was asked for: a forecast export's body, an activity export's body, or an opportunity refresh. */
+export type LandedRequest =
+  ExportRequest | ActivityExportRequest | { readonly opportunities: number; readonly batchSize: number };
+
 export interface LandingMeta {
+  /** The forecast id; in the deals landing `activity` or `opportunity`. */
   readonly forecastId: string;
   readonly period: string;
   readonly asOf: string;
   readonly jobId: string;
   /** Identity of the request (forecast + body), for cache lookups. */
   readonly fingerprint: string;
-  readonly request: ExportRequest;
+  readonly request: LandedRequest;
   readonly format: ExportFormat;
   readonly job?: ExportJob | undefined;
 }
@@ -65,14 +70,24 @@ export class LandingError extends AppError {
 const MANIFEST = '.manifest.json';
 let tmpCounter = 0;
 
+/** The deals landing (activity exports and opportunity refreshes) beside the forecast one. */
+export const DEALS_LANDING = 'landing-deals';
+
 export class Landing {
   readonly dir: string;
 
+  /** `root`: `landing` for forecast exports, DEALS_LANDING for activity and opportunities. */
   constructor(
     dataDir: string,
     private readonly clock: Clock,
+    root = 'landing',
   ) {
-    this.dir = join(dataDir, 'landing');
+    this.dir = join(dataDir, root);
+  }
+
+  /** The deals landing of the same data dir. */
+  deals(): Landing {
+    return new Landing(join(this.dir, '..'), this.clock, DEALS_LANDING);
   }
 
   /** Streams a payload into the landing. The body is consumed exactly once. */

@@ -28,32 +28,76 @@ export interface PlannerOptions {
   readonly cacheTtlMs: number;
 }
 
+/** What the planner needs to know of an export: where it lands and its request identity. */
+export interface SourceTask {
+  readonly forecastId: string;
+  readonly period: string;
+  readonly asOf: string;
+  readonly fingerprint: string;
+}
+
+export type SourceDecision = Omit<ExportDecision, 'task'>;
+
+/** Where one export's payload comes from (forecast exports and the activity export alike). */
+export function decideSource(
+  state: { readonly landing: Landing; readonly jobs: JobState },
+  task: SourceTask,
+  options: PlannerOptions,
+): SourceDecision {
+  const pending = state.jobs.get(JobState.key(task.fingerprint, task.asOf));
+  const unloaded = pending?.landedPath ? state.landing.byPath(pending.landedPath) : undefined;
+  if (unloaded) return { source: 'landed', landed: unloaded, quotaCost: 0 };
+  const cached = options.noCache
+    ? undefined
+    : state.landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, options.cacheTtlMs);
+  if (cached) return { source: 'cache', landed: cached, quotaCost: 0 };
+  if (pending)
+    return {
+      source: 'resume',
+      resumeJobId: pending.jobId,
+      postedSince: pending.jobId ? undefined : pending.postedAt,
+      quotaCost: 0,
+    };
+  return { source: 'new', quotaCost: 1 };
+}
+
 export function planRun(
   state: { readonly landing: Landing; readonly jobs: JobState },
   planned: readonly PlannedExport[],
   options: PlannerOptions,
 ): ExportDecision[] {
-  return planned.map((task) => {
-    const pending = state.jobs.get(JobState.key(task.fingerprint, task.asOf));
-    const unloaded = pending?.landedPath ? state.landing.byPath(pending.landedPath) : undefined;
-    if (unloaded) return { task, source: 'landed', landed: unloaded, quotaCost: 0 };
-    const cached = options.noCache
-      ? undefined
-      : state.landing.findCached(task.forecastId, task.period, task.asOf, task.fingerprint, options.cacheTtlMs);
-    if (cached) return { task, source: 'cache', landed: cached, quotaCost: 0 };
-    if (pending)
-      return {
-        task,
-        source: 'resume',
-        resumeJobId: pending.jobId,
-        postedSince: pending.jobId ? undefined : pending.postedAt,
-        quotaCost: 0,
-      };
-    return { task, source: 'new', quotaCost: 1 };
-  });
+  return planned.map((task) => ({ task, ...decideSource(state, task, options) }));
 }
 
 /** Export quota the decisions spend. */
-export function quotaCost(decisions: readonly ExportDecision[]): number {
+export function quotaCost(decisions: readonly Pick<ExportDecision, 'quotaCost'>[]): number {
   return decisions.reduce((n, d) => n + d.quotaCost, 0);
+}
+
+/**
+ * The deals stage's cost: its activity export (one unit of export quota unless the landing or a
+ * pending job serves it) and its GET /opportunity calls (no export quota; one per `batchSize` ids,
+ * none when a refresh of the same ids is landed within the cache TTL).
+ */
+export interface DealsDecision {
+  readonly activity: SourceDecision;
+  readonly opportunityCalls: number;
+  readonly opportunitiesCached: boolean;
+}
+
+export function planDeals(
+  state: { readonly landing: Landing; readonly jobs: JobState },
+  activity: SourceTask,
+  refresh: { readonly fingerprint: string; readonly ids: number; readonly batchSize: number },
+  options: PlannerOptions,
+): DealsDecision {
+  const cached =
+    !options.noCache &&
+    state.landing.findCached('opportunity', activity.period, activity.asOf, refresh.fingerprint, options.cacheTtlMs) !==
+      undefined;
+  return {
+    activity: decideSource(state, activity, options),
+    opportunityCalls: cached ? 0 : Math.ceil(refresh.ids / Math.max(1, refresh.batchSize)),
+    opportunitiesCached: cached,
+  };
 }

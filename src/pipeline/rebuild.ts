@@ -2,11 +2,14 @@
  * Re-derives warehouse tables from the raw landing (`clari-dp rebuild`, and loading a snapshot older
  * than the latest one of its period): deletes the derived rows, then loads every landed snapshot in
  * business-date order (the newest payload of a date wins, as a same-day re-run does), all in one
- * transaction. Payloads the checks reject are skipped and reported, as they were when first loaded.
+ * transaction; `rebuildAll` then re-derives the deal tables from the deals landing (deal-rebuild.ts)
+ * in the same transaction. Payloads the checks reject are skipped and reported, as they were when
+ * first loaded.
  */
 import { decodeResults } from '../clari/index.js';
 import { isAppError } from '../core/index.js';
 import { maintenanceSql } from '../warehouse/index.js';
+import { type DealRebuildResult, replayDeals } from './deal-rebuild.js';
 import type { Landed } from './landing.js';
 import { loadSnapshot, type LoadOutcome } from './load.js';
 import type { PipelineDeps } from './types.js';
@@ -16,6 +19,8 @@ export interface RebuildResult {
   readonly skipped: readonly { readonly snapshot: string; readonly reason: string }[];
   /** Outcomes by snapshot key (`asOf|forecast|period`). */
   readonly outcomes: ReadonlyMap<string, LoadOutcome>;
+  /** The deal tables, re-derived by rebuildAll from the deals landing. */
+  readonly deals?: DealRebuildResult | undefined;
 }
 
 export interface RebuildOptions {
@@ -38,11 +43,18 @@ export function rebuildPeriod(
   return replay(deps, landed, options, (tx) => maintenanceSql.clearPeriod(tx, forecastId, period));
 }
 
+/** Every table from the landing: the forecast tables, then the deal tables, in one transaction. */
 export function rebuildAll(
   deps: Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>,
   options: RebuildOptions,
 ): Promise<RebuildResult> {
-  return replay(deps, deps.landing.all(), options, (tx) => maintenanceSql.clearDerived(tx));
+  return replay(
+    deps,
+    deps.landing.all(),
+    options,
+    (tx) => maintenanceSql.clearDerived(tx),
+    (tx) => replayDeals(tx, deps, options),
+  );
 }
 
 async function replay(
@@ -50,6 +62,7 @@ async function replay(
   landed: readonly Landed[],
   options: RebuildOptions,
   clear: (tx: PipelineDeps['warehouse']) => Promise<void>,
+  then?: (tx: PipelineDeps['warehouse']) => Promise<DealRebuildResult>,
 ): Promise<RebuildResult> {
   // One payload per snapshot: the newest landed for that date.
   const bySnapshot = new Map<string, Landed>();
@@ -57,6 +70,7 @@ async function replay(
   const ordered = [...bySnapshot.entries()].sort(([a], [b]) => a.localeCompare(b));
   const skipped: { snapshot: string; reason: string }[] = [];
   const outcomes = new Map<string, LoadOutcome>();
+  let deals: DealRebuildResult | undefined;
   await deps.warehouse.transaction(async (tx) => {
     await clear(tx);
     for (const [snapshot, l] of ordered) {
@@ -83,6 +97,7 @@ async function replay(
         else throw error;
       }
     }
+    deals = await then?.(tx);
   });
-  return { snapshots: outcomes.size, skipped, outcomes };
+  return { snapshots: outcomes.size, skipped, outcomes, deals };
 }

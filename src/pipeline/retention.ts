@@ -1,9 +1,10 @@
 /**
  * Retention (`clari-dp retention`, and the end of every run): keeps the last N fiscal quarters
- * (default 8) in the warehouse and the landing. A quarter that is kept keeps its raw landing.
+ * (default 8) in the warehouse and the landing, deals included. A quarter that is kept keeps its raw
+ * landing.
  */
-import { type FiscalCalendar, periodOfDate, shiftPeriod } from '../domain/index.js';
-import { maintenanceSql, type Warehouse } from '../warehouse/index.js';
+import { type FiscalCalendar, periodOfDate, periodRange, shiftPeriod } from '../domain/index.js';
+import { dealsSql, maintenanceSql, type Warehouse } from '../warehouse/index.js';
 import type { Landing } from './landing.js';
 
 export interface RetentionResult {
@@ -33,8 +34,10 @@ export async function applyRetention(
     for (const [table, column] of BY_PERIOD) {
       rowsDeleted += await maintenanceSql.deleteBeforePeriod(tx, table, column, cutoff);
     }
+    // Deals by date: activities before the first kept quarter, closed opportunity versions, old ledgers.
+    rowsDeleted += await dealsSql.deleteBefore(tx, periodRange(cutoff, options.fiscal).startDate);
   });
   // The landing goes only after the warehouse committed, so a failure never leaves rows without their source.
-  const payloadsDeleted = landing.removePeriodsBefore(cutoff);
+  const payloadsDeleted = landing.removePeriodsBefore(cutoff) + landing.deals().removePeriodsBefore(cutoff);
   return { cutoff, rowsDeleted, payloadsDeleted };
 }

@@ -8,7 +8,7 @@ import { migrateWarehouse } from '../analytics/index.js';
 import { runsSql, sqlTimestamp } from '../warehouse/index.js';
 import type { PlannedExport } from './plan.js';
 import { stopReason } from './stop.js';
-import type { ExportSummary, PipelineDeps, RunSettings, RunSummary } from './types.js';
+import type { DealsSummary, ExportSummary, PipelineDeps, RunSettings, RunSummary } from './types.js';
 
 /** What every stage of one run shares. */
 export interface RunScope {
@@ -65,15 +65,19 @@ export async function closeRun(
   exports: readonly ExportSummary[],
   quota: RunSummary['quota'],
   alertDecisions: RunSummary['alertDecisions'],
+  deals?: DealsSummary,
 ): Promise<RunSummary> {
   const failed = exports.filter((e) => e.status === 'failed').length;
+  const dealErrors = deals
+    ? [deals.activities, deals.opportunities].filter((s) => s.status === 'failed').map((s) => s.error ?? '')
+    : [];
   // Undelivered alerts make the run partial: the data loaded, but someone was not told.
   const undelivered = (alertDecisions?.failed ?? 0) > 0;
   const stopped = stopReason(deps.signal);
   const status: RunSummary['status'] =
     stopped || (failed === exports.length && exports.length > 0)
       ? 'failed'
-      : failed > 0 || undelivered
+      : failed > 0 || undelivered || dealErrors.length > 0
         ? 'partial'
         : 'success';
   const finished = deps.clock.now();
@@ -89,6 +93,7 @@ export async function closeRun(
     warnings: scope.warnings,
     quota,
     alertDecisions,
+    ...(deals ? { deals } : {}),
   };
   const firstError = exports.find((e) => e.error)?.error ?? null;
   await scope.checkpoint('run.finishing');
@@ -100,7 +105,9 @@ export async function closeRun(
       ? `${stopped.message}; ${failed} of ${exports.length} exports not loaded (their Clari jobs cancelled; landed payloads load next run)`
       : failed > 0
         ? `${failed} of ${exports.length} exports failed; first: ${firstError}`
-        : null,
+        : dealErrors.length > 0
+          ? `deals: ${dealErrors.join('; ')}`
+          : null,
     exportsFailed: failed,
     rowsLoaded: summary.rowsLoaded,
     changes: summary.changes,

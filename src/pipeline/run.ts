@@ -1,7 +1,8 @@
 /**
  * One pipeline run, the data flow of design.md section 1: plan where each export comes from ->
  * load what the landing already holds -> extract the rest from Clari and land it -> load each
- * (transform, load, detect, one transaction per snapshot) -> maintain -> alert -> record. Exports
+ * (transform, load, detect, one transaction per snapshot) -> deals, when enabled (activity export
+ * and opportunity refresh, deals.ts) -> maintain -> alert -> record. Exports
  * run in parallel up to the tenant's concurrency; loads are serialised (one writer per warehouse).
  * One failed export never blocks the others; the run's status says what happened: success,
  * partial (some exports failed, the rest loaded) or failed.
@@ -10,6 +11,7 @@ import { alertRun } from './alert.js';
 import { extractAndLand, type ExtractOutcome } from './extract.js';
 import { JobState } from './job-state.js';
 import { type ExportLoader, exportLoader } from './load-export.js';
+import { runDeals } from './deals.js';
 import { maintainAfterLoads } from './maintain.js';
 import type { PlannedExport } from './plan.js';
 import { type ExportDecision, planRun } from './planner.js';
@@ -42,15 +44,19 @@ export async function runPipeline(
       ),
     );
   }
-  // 3. Statistics and retention, then the quota (only after spending some: a run served entirely
+  // 3. Deals (when enabled): the activity export of this run's window and the opportunities it
+  //    names, each landed, then loaded in its own transaction.
+  const deals = await runDeals(deps, scope, settings);
+  // 4. Statistics and retention, then the quota (only after spending some: a run served entirely
   //    from the landing makes no API call at all), alerts and the run's record.
-  await maintainAfterLoads(deps, scope, settings, results.size > 0);
+  await maintainAfterLoads(deps, scope, settings, { forecasts: results.size > 0, deals: deals !== undefined });
   const exports = planned.map((task) => results.get(task.key)!);
   // Clari unreachable: asking it for the quota would only wait for the same failure again.
   const unreachable = exports.some((e) => e.errorCode === 'clari.unreachable');
-  const quota = toExport.length === 0 || stopReason(deps.signal) || unreachable ? undefined : await readQuota(deps);
-  const alertDecisions = await alertRun(deps, scope, planned, exports, quota, settings);
-  return closeRun(deps, scope, exports, quota, alertDecisions);
+  const spent = toExport.length > 0 || (deals !== undefined && !deals.activities.cached);
+  const quota = !spent || stopReason(deps.signal) || unreachable ? undefined : await readQuota(deps);
+  const alertDecisions = await alertRun(deps, scope, { planned, exports, deals }, quota, settings);
+  return closeRun(deps, scope, exports, quota, alertDecisions, deals);
 }
 
 /** Temporary files of a landing that an interrupted run left behind. */

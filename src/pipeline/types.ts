@@ -9,6 +9,7 @@ import type { FiscalCalendar } from '../domain/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import type { JobState } from './job-state.js';
 import type { Landing } from './landing.js';
+import type { DealSettings } from './deal-plan.js';
 import type { AlertSetup } from './notify.js';
 
 export interface PipelineDeps {
@@ -44,6 +45,8 @@ export interface RunSettings {
   readonly retentionQuarters: number;
   readonly fiscal: FiscalCalendar;
   readonly trigger: string;
+  /** The deals stage (activity export and opportunity refresh); undefined: off (config activity.enabled). */
+  readonly activity?: DealSettings | undefined;
 }
 
 export type PipelineEvent =
@@ -85,4 +88,36 @@ export interface RunSummary {
   readonly quota?: { readonly left: number; readonly limit: number; readonly concurrency: number } | undefined;
   /** Alert decisions of this run. */
   readonly alertDecisions?: { readonly sent: number; readonly suppressed: number; readonly failed: number } | undefined;
+  /** The deals stage, when enabled (`run --json` prints it as `deals`). */
+  readonly deals?: DealsSummary | undefined;
+}
+
+/** One step of the deals stage. `skipped`: nothing to do (no opportunity seen yet). */
+export interface DealStepSummary {
+  readonly status: 'loaded' | 'empty' | 'failed' | 'skipped';
+  /** Served from the landing (an interrupted run's payload, or the cache). */
+  readonly cached: boolean;
+  /** The same payload was already loaded for this date: nothing was rewritten. */
+  readonly unchanged?: boolean | undefined;
+  readonly error?: string | undefined;
+  readonly errorCode?: string | undefined;
+  readonly errorHint?: string | undefined;
+}
+
+export interface DealsSummary {
+  /** The dates the activity export covered (null when it could not even be planned). */
+  readonly window: { readonly from: string; readonly to: string } | null;
+  readonly activities: DealStepSummary & {
+    readonly jobId: string | null;
+    readonly activities: number;
+    readonly participants: number;
+  };
+  readonly opportunities: DealStepSummary & {
+    /** Ids asked for (the most recently active, up to activity.maxOpportunities) and seen in the window. */
+    readonly requested: number;
+    readonly seen: number;
+    readonly returned: number;
+    /** GET /opportunity calls made (0 when served from the landing). */
+    readonly calls: number;
+  };
 }

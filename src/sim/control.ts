@@ -1,7 +1,7 @@
 /**
  * The simulator's own control endpoints under /__sim/ (never part of the Clari contract, design.md
  * section 6): GET /__sim/stats, GET and POST /__sim/clock (`{"advanceDays": n}` moves the tenant
- * forward), POST /__sim/config (fault rate and kinds, limits) for tests and demos.
+ * forward), POST /__sim/config (fault rate, kinds and the routes they hit, limits) for tests and demos.
  */
 import { FAULT_KINDS, type FaultKind } from './faults.js';
 import { json } from './replies.js';
@@ -41,6 +41,7 @@ function configure(sim: SimCore, request: SimRequest): SimResponse {
     const body = JSON.parse(request.body || '{}') as {
       faultRate?: unknown;
       faultKinds?: unknown;
+      faultRoutes?: unknown;
       concurrencyLimit?: unknown;
       monthlyQuota?: unknown;
     };
@@ -49,6 +50,11 @@ function configure(sim: SimCore, request: SimRequest): SimResponse {
       sim.faults.settings = {
         ...sim.faults.settings,
         kinds: body.faultKinds.filter((k): k is FaultKind => (FAULT_KINDS as readonly unknown[]).includes(k)),
+      };
+    if (Array.isArray(body.faultRoutes) || body.faultRoutes === null)
+      sim.faults.settings = {
+        ...sim.faults.settings,
+        routes: body.faultRoutes?.filter((r): r is string => typeof r === 'string'),
       };
     if (typeof body.concurrencyLimit === 'number') sim.limits.concurrencyLimit = body.concurrencyLimit;
     if (typeof body.monthlyQuota === 'number') sim.limits.monthlyQuota = body.monthlyQuota;

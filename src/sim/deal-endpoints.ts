@@ -14,7 +14,7 @@ import type { FaultKind } from './faults.js';
 import type { ActivityWindow, SimJob } from './jobs.js';
 import { CURRENCIES } from './render.js';
 import { json } from './replies.js';
-import type { SimRequest, SimResponse } from './types.js';
+import { DAY_MS, type SimRequest, type SimResponse } from './types.js';
 
 /** The zone the simulated CRM writes trend-history dates in (a fixed offset, as Clari sends them). */
 const CRM_OFFSET_MINUTES = -300;
@@ -49,6 +49,7 @@ export function createActivityExport(
   const start = typeof body.startDate === 'string' ? parseOffsetDateTime(body.startDate) : undefined;
   const end = typeof body.endDate === 'string' ? parseOffsetDateTime(body.endDate) : undefined;
   if (!start || !end) return refuse('startDate and endDate must be ISO-8601 date-times with a UTC offset.');
+  if (start.date > end.date) return refuse('endDate must not be before startDate.');
   if (body.exportFormat !== undefined && body.exportFormat !== 'JSON') return refuse('exportFormat must be JSON.');
   const limits = sim.limits.view(sim.jobs, sim.now());
   if (limits.availableConcurrentLimit <= 0 || limits.availableMonthlyQuota <= 0) {
@@ -65,9 +66,13 @@ export function createActivityExport(
     types: new Set(types as string[]),
     fromDay: toEpochDay(start.date),
     toDay: toEpochDay(end.date),
-    offsetMinutes: start.offsetMinutes,
+    fromOffsetMinutes: start.offsetMinutes,
+    toOffsetMinutes: end.offsetMinutes,
   };
   const job = activityJob(sim, userId, window);
+  const now = sim.now();
+  if ([...sim.jobs.all()].some((j) => j.fingerprint === job.fingerprint && sim.jobs.isActive(j, now)))
+    sim.counters.duplicatePosts++;
   sim.jobs.add(job);
   sim.counters.exportsCreated++;
   sim.counters.maxInFlight = Math.max(sim.counters.maxInFlight, sim.jobs.inFlight(sim.now()));
@@ -78,7 +83,7 @@ export function createActivityExport(
 }
 
 function activityJob(sim: SimCore, userId: number, window: ActivityWindow): SimJob {
-  const fate = sim.faults.forJob();
+  const fate = sim.faults.hits('activity') ? sim.faults.forJob() : undefined;
   const duration = Math.max(0, sim.options.jobDurationMs ?? 2000);
   return {
     jobId: randomHex(sim.random, 24),
@@ -99,7 +104,7 @@ function activityJob(sim: SimCore, userId: number, window: ActivityWindow): SimJ
     queueMs: Math.floor(duration / 5),
     runMs: duration,
     fate,
-    fingerprint: `${userId}|activity|${window.fromDay}|${window.toDay}`,
+    fingerprint: `${userId}|activity|${window.fromDay}|${window.toDay}|${[...window.types].sort().join(',')}`,
     entries: 0,
     truncated: false,
     downloads: 0,
@@ -107,18 +112,22 @@ function activityJob(sim: SimCore, userId: number, window: ActivityWindow): SimJ
   };
 }
 
-/** The activities of a window, rendered as of the job's day: only the types asked for, dates in the request's zone. */
+/**
+ * The activities of a window as of the job's business day (all of that day's, none later): only the
+ * types asked for, each bound's local date taken in its own zone.
+ */
 export function activityBody(sim: SimCore, job: SimJob, window: ActivityWindow): string {
   if (job.render.empty) return JSON.stringify({ activities: [] });
-  const shift = window.offsetMinutes * 60_000;
-  // The window's local dates in the request's zone, widened by a day each side, then filtered exactly.
+  const localDay = (ms: number, offsetMinutes: number): number => Math.floor((ms + offsetMinutes * 60_000) / DAY_MS);
+  // Widened by a day each side, then filtered exactly by local date.
   const all = activitiesBetween(sim.tenant, window.fromDay - 1, window.toDay + 1, job.day);
   const activities = all
     .filter((a) => window.types.has(a.activityType))
-    .filter((a) => {
-      const local = Math.floor((a.date + shift) / 86_400_000);
-      return local >= window.fromDay && local <= window.toDay && a.date <= sim.now();
-    })
+    .filter(
+      (a) =>
+        localDay(a.date, window.fromOffsetMinutes) >= window.fromDay &&
+        localDay(a.date, window.toOffsetMinutes) <= window.toDay,
+    )
     .map((a) => {
       const out = activityJson(sim.tenant, a);
       return job.render.drift ? { ...out, sentiment: 'POSITIVE' } : out;
@@ -126,11 +135,15 @@ export function activityBody(sim: SimCore, job: SimJob, window: ActivityWindow):
   return JSON.stringify({ activities });
 }
 
-/** GET /opportunity?oppId=...&oppId=... */
-export function getOpportunities(sim: SimCore, request: SimRequest): SimResponse {
+/** Clari's opportunity error array, misspelt `reaspnPhrase` included (clari-api.md 2.10). */
+export function opportunityError(status: number, phrase: string, description: string): SimResponse {
+  return json(status, [{ statusCode: status, reaspnPhrase: phrase, description, details: null }]);
+}
+
+/** GET /opportunity?oppId=...&oppId=... (a cut-off body when the fault plan says so). */
+export function getOpportunities(sim: SimCore, request: SimRequest, fault: FaultKind | undefined): SimResponse {
   const ids = request.query.getAll('oppId').filter((id) => id !== '');
-  const problem = (description: string): SimResponse =>
-    json(400, [{ statusCode: 400, reaspnPhrase: 'Bad Request', description, details: null }]);
+  const problem = (description: string): SimResponse => opportunityError(400, 'Bad Request', description);
   if (ids.length === 0) return problem('At least one oppId is required.');
   if (ids.length > MAX_OPPORTUNITY_IDS)
     return problem(`At most ${MAX_OPPORTUNITY_IDS} oppId may be requested at once; got ${ids.length}.`);
@@ -142,7 +155,7 @@ export function getOpportunities(sim: SimCore, request: SimRequest): SimResponse
     const found = known.get(id);
     if (found) out.push(opportunityJson(sim, found.deal, found.asOf));
   }
-  return json(200, out);
+  return { ...json(200, out), fault: fault === 'truncated_body' ? 'truncate' : undefined };
 }
 
 /** Deals of this quarter (as of today) and of the last (as of its last day): the ids activities can name. */

@@ -3,10 +3,12 @@
  * forecast calls they follow. Each rep has a handful of opportunities per quarter in three bands:
  * commit deals share the rep's Commit call, best-case deals the Best Case above it, pipeline deals
  * the Pipeline above that, summed over the forecast tabs. So when a call moves, the deals under it
- * move: their amounts change the same day, and when the commit falls well below its quarter high
- * the largest commit deal slips to next quarter (stage back to Proposal). Meetings and e-mails
- * happen on business days with seeded odds; some deals go dark (no meeting after their first weeks)
- * and their CRM score falls.
+ * move: their amounts change the same day (POST /__sim/clock moves both), when the commit falls well
+ * below its quarter high the largest commit deal slips to next quarter (stage back to Proposal),
+ * best-case deals' close dates move out as their band falls, and pipeline deals advance a stage.
+ * Meetings and e-mails happen on business days with seeded odds; some deals go dark (no meeting
+ * after their first weeks) and their CRM score falls. The simulator's unit is the business day: an
+ * export made on a day sees all of that day's activities.
  */
 import { hashString, randomHex, seededRandom } from '../core/index.js';
 import { fromEpochDay, periodRange, shiftPeriod, toEpochDay } from '../domain/index.js';
@@ -93,53 +95,94 @@ function repDeals(tenant: Tenant, user: SimUser, period: string, qStart: number,
   });
 }
 
+/** One week of a rep's quarter: band totals as of its last day (or `day` for the current week). */
+interface BandWeek {
+  /** Commit, best case above it, pipeline above that; summed over the forecast tabs. */
+  readonly totals: [number, number, number];
+  /** The week's last day, or `day` for the week in progress. */
+  readonly asOf: number;
+  /** The week ended before `day`: its values are final. */
+  readonly complete: boolean;
+}
+
 /** The rep's band totals per week of the quarter as of `day` (summed over the forecast tabs). */
-function bandSeries(tenant: Tenant, user: SimUser, day: number): { totals: number[][]; weekEnds: number[] } {
+function bandSeries(tenant: Tenant, user: SimUser, day: number): BandWeek[] {
   const period = tenant.currentPeriod(day);
-  let totals: number[][] = [];
-  let weekEnds: number[] = [];
+  let weeks: BandWeek[] = [];
   for (const forecastId of tenant.forecastIds) {
     const data = tenant.period(forecastId, period, day);
     const nW = data.weeks.length;
-    if (totals.length === 0) {
-      totals = Array.from({ length: nW }, () => [0, 0, 0]);
-      weekEnds = data.weeks.map((w) => Math.min(toEpochDay(w.endDate), day));
-    }
+    if (weeks.length === 0)
+      weeks = data.weeks.map((w) => ({
+        totals: [0, 0, 0],
+        asOf: Math.min(toEpochDay(w.endDate), day),
+        complete: toEpochDay(w.endDate) < day,
+      }));
     for (let w = 0; w < nW; w++) {
       const slot = user.index * nW + w;
       const v = (f: number): number => (Number.isNaN(data.call[f]![slot]!) ? 0 : data.call[f]![slot]!);
       const commit = v(0);
       const best = Math.max(commit, v(1));
       const pipe = Math.max(best, v(2));
-      totals[w]![0]! += commit;
-      totals[w]![1]! += best - commit;
-      totals[w]![2]! += pipe - best;
+      const t = weeks[w]!.totals;
+      t[0] += commit;
+      t[1] += best - commit;
+      t[2] += pipe - best;
     }
   }
-  return { totals, weekEnds };
+  return weeks;
 }
 
-/** A deal's values week by week (the last is `day`'s), and its trend history from those weeks. */
-export function dealHistory(tenant: Tenant, deal: SimDeal, day: number): { state: DealState; points: DealPoint[] } {
-  const { totals, weekEnds } = bandSeries(tenant, deal.owner, day);
+interface WeekState {
+  readonly amount: number;
+  readonly stage: string;
+  readonly close: string;
+  readonly at: number;
+  readonly complete: boolean;
+}
+
+/**
+ * A deal week by week, following its band of the rep's calls: the amount is its share of the band;
+ * the largest commit deal slips to next quarter (back to Proposal) once the commit falls below 80%
+ * of its quarter high; a best-case deal's close date moves a week out each week its band falls by a
+ * tenth (past the quarter end: into the next one); a pipeline deal reaches Proposal in the second
+ * half of the quarter when its band has grown since week 1.
+ */
+function dealWeeks(tenant: Tenant, deal: SimDeal, day: number): WeekState[] {
+  const weeks = bandSeries(tenant, deal.owner, day);
   const nextQuarter = toEpochDay(periodRange(shiftPeriod(tenant.currentPeriod(day), 1), tenant.fiscal).startDate);
+  const mid = deal.quarterStart + (deal.quarterEnd - deal.quarterStart) / 2;
   let high = 0;
   let slipped = false;
-  const states: { amount: number; stage: string; close: string; at: number }[] = [];
-  for (let w = 0; w < totals.length; w++) {
-    const commit = totals[w]![0]!;
-    // The largest commit deal slips once the commit falls below 80% of its quarter high.
-    if (deal.band === 0 && deal.share >= 0.5 && high > 0 && commit < 0.8 * high) slipped = true;
-    high = Math.max(high, commit);
-    states.push({
-      amount: Math.round(deal.share * totals[w]![deal.band]!),
-      stage: slipped ? 'Proposal' : STAGES[deal.band],
-      close: fromEpochDay(slipped ? nextQuarter + 14 : deal.baseClose),
-      at: (weekEnds[w] ?? day) * DAY + 17 * 3_600_000,
-    });
-  }
+  let close = deal.baseClose;
+  let stage: string = STAGES[deal.band];
+  return weeks.map((week, w) => {
+    const band = week.totals[deal.band];
+    const previous = weeks[w - 1]?.totals[deal.band];
+    if (deal.band === 0 && deal.share >= 0.5 && high > 0 && week.totals[0] < 0.8 * high) slipped = true;
+    high = Math.max(high, week.totals[0]);
+    if (deal.band === 1 && previous !== undefined && band < 0.9 * previous)
+      close = close + 7 > deal.quarterEnd ? Math.max(close, nextQuarter + 7) : close + 7;
+    if (deal.band === 2 && week.asOf >= mid && band > (weeks[0]?.totals[2] ?? Infinity)) stage = 'Proposal';
+    return {
+      amount: Math.round(deal.share * band),
+      stage: slipped ? 'Proposal' : stage,
+      close: fromEpochDay(slipped ? nextQuarter + 14 : close),
+      at: week.asOf * DAY + 17 * 3_600_000,
+      complete: week.complete,
+    };
+  });
+}
+
+/**
+ * A deal's state as of `day` and its trend history: one point per field that changed between two
+ * weeks that had both ended by then, dated at the later week's end (so a point, once there, never
+ * changes), while the state itself follows the week in progress.
+ */
+export function dealHistory(tenant: Tenant, deal: SimDeal, day: number): { state: DealState; points: DealPoint[] } {
+  const states = dealWeeks(tenant, deal, day);
   const points: DealPoint[] = [];
-  for (let w = 1; w < states.length; w++) {
+  for (let w = 1; w < states.length && states[w]!.complete; w++) {
     const a = states[w - 1]!;
     const b = states[w]!;
     if (a.amount !== b.amount)
@@ -153,8 +196,8 @@ export function dealHistory(tenant: Tenant, deal: SimDeal, day: number): { state
     amount: 0,
     stage: STAGES[deal.band],
     close: fromEpochDay(deal.baseClose),
-    at: day * DAY,
   };
+  const slipped = last.close >= fromEpochDay(deal.quarterEnd + 1);
   const quiet = Math.max(0, day - Math.min(day, deal.darkFrom));
   const score = Math.max(5, Math.min(95, 80 - deal.band * 10 - quiet * 2 - (slipped ? 15 : 0)));
   const scoreMessage =

@@ -61,7 +61,7 @@ function newJob(sim: SimCore, forecastId: string, periodId: string, userId: numb
   const now = sim.now();
   if ([...sim.jobs.all()].some((j) => j.fingerprint === fingerprint && sim.jobs.isActive(j, now)))
     sim.counters.duplicatePosts++;
-  const fate = sim.faults.forJob();
+  const fate = sim.faults.hits('create') ? sim.faults.forJob() : undefined;
   const render: RenderRequest = {
     types: parsed.types,
     includeHistorical: body.includeHistorical === true,

@@ -16,6 +16,11 @@ export interface FaultSettings {
   rate: number;
   /** Kinds to draw from; default all. */
   kinds: readonly FaultKind[];
+  /**
+   * Routes the faults hit (`create`, `activity`, `opportunity`, `results`, `job`, ...); default all.
+   * A job's fate is drawn on the route that creates it.
+   */
+  routes?: readonly string[] | undefined;
 }
 
 export class FaultPlan {
@@ -26,6 +31,11 @@ export class FaultPlan {
     private readonly random: Random,
     public settings: FaultSettings,
   ) {}
+
+  /** Whether faults may hit this route. */
+  hits(route: string): boolean {
+    return this.settings.routes === undefined || this.settings.routes.includes(route);
+  }
 
   /** The fault for one request, if any. `results` enables body truncation. */
   forRequest(results: boolean): RequestFault | undefined {

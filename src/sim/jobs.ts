@@ -6,12 +6,13 @@
 import type { JobFault } from './faults.js';
 import type { RenderRequest } from './render.js';
 
-/** The window of an activity export: types asked for, local dates (epoch days, inclusive) in the request's zone. */
+/** The window of an activity export: types asked for, local dates (epoch days, inclusive) in each bound's zone. */
 export interface ActivityWindow {
   readonly types: ReadonlySet<string>;
   readonly fromDay: number;
   readonly toDay: number;
-  readonly offsetMinutes: number;
+  readonly fromOffsetMinutes: number;
+  readonly toOffsetMinutes: number;
 }
 
 export interface SimJob {

@@ -13,7 +13,7 @@ import { control } from './control.js';
 import { createExport, legacyForecast } from './exports.js';
 import { FAULT_KINDS, type FaultKind, FaultPlan } from './faults.js';
 import type { SimCore, SimCounters } from './core.js';
-import { createActivityExport, getOpportunities } from './deal-endpoints.js';
+import { createActivityExport, getOpportunities, opportunityError } from './deal-endpoints.js';
 import { cancelJob, jobObject, jobResults, withJob } from './job-endpoints.js';
 import { JobBook } from './jobs.js';
 import { Limits } from './limits.js';
@@ -131,10 +131,14 @@ export class Simulator implements SimCore {
     if (userId === undefined) return json(401, { message: 'Invalid authentication credentials' });
     const limited = this.limits.rateLimit(key, this.options.clock.now(), this.replies);
     if (limited) return limited;
-    const fault = this.faults.forRequest(route.name === 'results');
+    const fault = this.faults.hits(route.name)
+      ? this.faults.forRequest(route.name === 'results' || route.name === 'opportunity')
+      : undefined;
     if (fault === 'rate_limit') return this.replies.tooMany();
     const posts = route.name === 'create' || route.name === 'activity';
     if (fault === 'reset' && !posts) return { status: 0, fault: 'reset' };
+    if (fault === 'server_error' && route.name === 'opportunity')
+      return opportunityError(500, 'Internal Server Error', 'An unexpected error occurred.');
     if (fault === 'server_error' && !posts) return this.replies.serverError();
     const delayMs =
       fault === 'slow' ? (this.options.slowMs ?? Math.max(1500, 3 * (this.options.latencyMs ?? 0))) : undefined;
@@ -168,7 +172,7 @@ export class Simulator implements SimCore {
       case 'activity':
         return createActivityExport(this, request, userId, fault);
       case 'opportunity':
-        return getOpportunities(this, request);
+        return getOpportunities(this, request, fault);
     }
   }
 }

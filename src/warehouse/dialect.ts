@@ -5,7 +5,18 @@
  * Snowflake share; each dialect spreads it and overrides only what its engine does differently.
  */
 export type LogicalType =
-  'text' | 'money' | 'double' | 'bigint' | 'int' | 'boolean' | 'date' | 'timestamp' | 'json' | 'ratio';
+  | 'text'
+  | 'money'
+  | 'double'
+  | 'bigint'
+  | 'int'
+  | 'boolean'
+  | 'date'
+  | 'timestamp'
+  | 'json'
+  | 'ratio'
+  /** A list of texts in the engine's array type (activity ids of accounts and opportunities). */
+  | 'text_array';
 
 export const DIALECT_NAMES = ['duckdb', 'postgres', 'snowflake', 'bigquery'] as const;
 export type DialectName = (typeof DIALECT_NAMES)[number];
@@ -35,6 +46,12 @@ export interface Dialect {
   median(expr: string): string;
   /** `date` minus `days` days (both SQL expressions), a DATE. */
   minusDays(date: string, days: string): string;
+  /** The aggregate collecting `value` into a `text_array` in `orderBy` order. */
+  textArrayAgg(value: string, orderBy: string): string;
+  /** An empty `text_array` (the array of a group with no rows). */
+  readonly emptyTextArray: string;
+  /** The number of elements of an array. */
+  arrayLength(expr: string): string;
   /** CREATE statement for a staging table that lives until the end of the transaction or session. */
   createStage(name: string, columns: string): string;
   /** The same, filled from a query. */
@@ -86,6 +103,7 @@ export const ANSI = {
   table: quoteIdent,
   median: (expr: string): string => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr})`,
   minusDays: (date: string, days: string): string => `${date} - ${days}`,
+  textArrayAgg: (value: string, orderBy: string): string => `array_agg(${value} ORDER BY ${orderBy})`,
   replaceView: (name: string, select: string): string[] => [
     `DROP VIEW IF EXISTS ${name}`,
     `CREATE VIEW ${name} AS\n${select}`,

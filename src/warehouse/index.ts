@@ -28,3 +28,4 @@ export * as maintenanceSql from './sql/maintenance.js';
 export * as metricsSql from './sql/metrics.js';
 export * as bundleSql from './sql/bundle.js';
 export * as runLocksSql from './sql/run-locks.js';
+export * as dealsSql from './sql/deals.js';

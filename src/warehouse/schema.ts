@@ -255,6 +255,140 @@ export const TABLES = {
   },
 } as const satisfies Record<string, TableSpec>;
 
+/**
+ * Deals and activity (issue 16): the activity export and GET /opportunity, with their ledgers. An
+ * activity is one row keyed by activity_id (a later window that covers its date replaces it);
+ * participants, accounts and opportunities of an activity are child rows keyed by (activity_id,
+ * ordinal), the two id lists also kept as arrays on the activity. Opportunities are versions like
+ * users; trend points are facts, kept once each.
+ */
+export const DEAL_TABLES = {
+  activities: {
+    name: 'clari_activities',
+    columns: [
+      c('activity_id', 'text', true),
+      c('activity_type', 'text'),
+      c('subject', 'text'),
+      c('activity_at', 'timestamp'),
+      c('owner_crm_id', 'text'),
+      c('organiser_crm_id', 'text'),
+      c('account_ids', 'text_array'),
+      c('opportunity_ids', 'text_array'),
+      c('exported_at', 'timestamp'),
+      c('as_of', 'date', true),
+      c('job_id', 'text'),
+      c('run_id', 'text'),
+    ],
+    indexes: [
+      { name: 'clari_activities_id', columns: ['activity_id'], unique: true },
+      { name: 'clari_activities_at', columns: ['activity_at'] },
+    ],
+  },
+  participants: {
+    name: 'clari_activity_participants',
+    columns: [
+      c('activity_id', 'text', true),
+      c('ordinal', 'int', true),
+      c('email', 'text'),
+      c('name', 'text'),
+      c('crm_user_id', 'text'),
+      c('is_internal', 'boolean'),
+    ],
+    indexes: [{ name: 'clari_activity_participants_activity', columns: ['activity_id'] }],
+  },
+  activityOpportunities: {
+    name: 'clari_activity_opportunities',
+    columns: [
+      c('activity_id', 'text', true),
+      c('ordinal', 'int', true),
+      c('opportunity_id', 'text', true),
+      c('opportunity_name', 'text'),
+      c('owner_crm_id', 'text'),
+    ],
+    indexes: [
+      { name: 'clari_activity_opportunities_activity', columns: ['activity_id'] },
+      { name: 'clari_activity_opportunities_opportunity', columns: ['opportunity_id'] },
+    ],
+  },
+  activityAccounts: {
+    name: 'clari_activity_accounts',
+    columns: [
+      c('activity_id', 'text', true),
+      c('ordinal', 'int', true),
+      c('account_id', 'text', true),
+      c('account_name', 'text'),
+      c('owner_crm_id', 'text'),
+    ],
+    indexes: [{ name: 'clari_activity_accounts_activity', columns: ['activity_id'] }],
+  },
+  activityWindows: {
+    name: 'clari_activity_windows',
+    columns: [
+      c('as_of', 'date', true),
+      c('from_date', 'date', true),
+      c('to_date', 'date', true),
+      c('job_id', 'text'),
+      c('payload_sha256', 'text'),
+      c('activities', 'bigint', true),
+      c('participants', 'bigint'),
+      c('run_id', 'text'),
+      c('loaded_at', 'timestamp', true),
+    ],
+    primaryKey: ['as_of'],
+  },
+  opportunities: {
+    name: 'clari_opportunities',
+    columns: [
+      c('opportunity_id', 'text', true),
+      c('name', 'text'),
+      c('owner_crm_id', 'text'),
+      c('amount', 'money'),
+      c('stage', 'text'),
+      c('close_date', 'date'),
+      c('crm_score', 'double'),
+      c('crm_score_message', 'text'),
+      c('valid_from', 'date', true),
+      c('valid_to', 'date'),
+      c('run_id', 'text'),
+    ],
+    indexes: [
+      {
+        name: 'clari_opportunities_current',
+        columns: ['opportunity_id'],
+        unique: true,
+        where: 'valid_to IS NULL',
+      },
+    ],
+  },
+  fieldHistory: {
+    name: 'clari_opportunity_field_history',
+    columns: [
+      c('opportunity_id', 'text', true),
+      c('field_id', 'text', true),
+      c('old_value', 'text'),
+      c('new_value', 'text'),
+      c('changed_at', 'timestamp', true),
+      c('first_seen', 'date', true),
+      c('run_id', 'text'),
+    ],
+    indexes: [{ name: 'clari_opportunity_field_history_opportunity', columns: ['opportunity_id', 'field_id'] }],
+  },
+  opportunitySnapshots: {
+    name: 'clari_opportunity_snapshots',
+    columns: [
+      c('as_of', 'date', true),
+      c('requested', 'bigint', true),
+      c('opportunities', 'bigint', true),
+      c('calls', 'int'),
+      c('payload_sha256', 'text'),
+      c('amount_sum', 'money'),
+      c('run_id', 'text'),
+      c('loaded_at', 'timestamp', true),
+    ],
+    primaryKey: ['as_of'],
+  },
+} as const satisfies Record<string, TableSpec>;
+
 export function createTable(table: TableSpec, dialect: Dialect): string[] {
   const columns = table.columns.map(
     (col) => `${dialect.ident(col.name)} ${dialect.types[col.type]}${col.notNull ? ' NOT NULL' : ''}`,

@@ -54,6 +54,46 @@ describe('clari-dp run', () => {
     expect(existsSync(join(dir, 'wh.duckdb'))).toBe(false);
   });
 
+  it('with --activity: the dry run shows the activity export and GET /opportunity calls, the run loads them and says so in --json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
+    const before = await stats();
+    const args = ['--as-of', '2026-11-23', '--period', '2026_Q4', '--activity'];
+    const dry = await runCli(['run', '--dry-run', ...args], env(dir), dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('activity 2026-10-01 to 2026-11-23: new export (export quota 1)');
+    expect(dry.stdout).toContain('export quota this run would spend: 2');
+    expect((await stats()).exportsCreated).toBe(before.exportsCreated);
+    const result = await runCli(['run', '--json', ...args], env(dir), dir);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as {
+      deals: {
+        window: unknown;
+        activities: { status: string; activities: number };
+        opportunities: { status: string; calls: number };
+      };
+    };
+    expect(summary.deals.window).toEqual({ from: '2026-10-01', to: '2026-11-23' });
+    expect(summary.deals.activities.status).toBe('loaded');
+    expect(summary.deals.activities.activities).toBeGreaterThan(100);
+    expect(summary.deals.opportunities).toMatchObject({ status: 'loaded', calls: 1 });
+    expect((await stats()).exportsCreated).toBe(before.exportsCreated + 2);
+    // Now the dry run reads the ledger: the next window starts on the loaded date, and the opportunities are known.
+    const next = await runCli(
+      ['run', '--dry-run', '--json', '--as-of', '2026-11-24', '--period', '2026_Q4', '--activity'],
+      env(dir),
+      dir,
+    );
+    expect(JSON.parse(next.stdout)).toMatchObject({
+      quotaCost: 2,
+      deals: {
+        window: { from: '2026-11-23', to: '2026-11-24' },
+        source: 'new export',
+        quotaCost: 1,
+        opportunities: { calls: 1, cached: false },
+      },
+    });
+  });
+
   it('prints the documented JSON summary and leaves a DuckDB file any client can query', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'clari-dp-e2e-'));
     const result = await runCli(

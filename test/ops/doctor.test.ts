@@ -165,4 +165,43 @@ describe('doctor', () => {
       await tight.close();
     }
   });
+
+  it('with activity enabled, checks both deal endpoints, a line each, without spending export quota', async () => {
+    const before = await simStats(sim);
+    const checks = await doctor({ CLARI_BASE_URL: sim.url, CLARI_API_KEY: KEY, CLARI_DP_ACTIVITY: 'true' });
+    expect(status(checks, 'GET /opportunity')).toMatchObject({ status: 'PASS' });
+    expect(status(checks, 'Activity export')).toMatchObject({
+      status: 'PASS',
+      detail: expect.stringContaining('cancelled') as unknown,
+    });
+    // One more export per run: the activity export.
+    expect(status(checks, 'Export quota').detail).toContain('one run needs up to 6');
+    const after = await simStats(sim);
+    expect(after.requests['GET /opportunity 200']! - (before.requests['GET /opportunity 200'] ?? 0)).toBe(1);
+    expect(after.cancels - before.cancels).toBe(2);
+    const limits = (await (await fetch(`${sim.url}/admin/limits`, { headers: { apikey: KEY } })).json()) as {
+      jobs: { availableMonthlyQuota: number };
+    };
+    expect(limits.jobs.availableMonthlyQuota).toBe(1000);
+    // Off (the default for run): no deal line at all, nothing asked of those endpoints.
+    const off = await doctor({ CLARI_BASE_URL: sim.url, CLARI_API_KEY: KEY });
+    expect(off.map((c) => c.name)).not.toContain('Activity export');
+    expect(off.map((c) => c.name)).not.toContain('GET /opportunity');
+  });
+
+  it('with activity enabled and every export slot taken, says the activity export was not checked (WARN)', async () => {
+    const busy = await startTestSim({ apiKey: KEY, concurrencyLimit: 1, jobDurationMs: 60_000 });
+    try {
+      await fetch(`${busy.url}/export/forecast/net_new_arr`, { method: 'POST', headers: { apikey: KEY }, body: '{}' });
+      const checks = await doctor(
+        { CLARI_BASE_URL: busy.url, CLARI_API_KEY: KEY, CLARI_DP_ACTIVITY: '1' },
+        { forecasts: ['net_new_arr'] },
+      );
+      expect(status(checks, 'Activity export')).toMatchObject({ status: 'WARN', fix: expect.any(String) as unknown });
+      expect(status(checks, 'GET /opportunity')).toMatchObject({ status: 'PASS' });
+      expect((await simStats(busy)).exportsCreated).toBe(1);
+    } finally {
+      await busy.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 /**
  * Crash recovery: the real CLI is SIGKILLed by itself (CLARI_DP_CRASH_AT) at every named point of a
- * run, from an export POST whose answer was never persisted to the last write of the run; then the
+ * run, from an export POST whose answer was never persisted to the last write of the run, the deals
+ * stage's (activity export, landing, load; opportunity refresh) included; then the
  * next run must converge to exactly what an uninterrupted run produces: the same tables (run ids
  * and wall-clock times aside), no export created twice (the simulator's count), and every alert
  * delivered exactly once on every channel (the receivers' count). DuckDB file and PostgreSQL.
@@ -130,6 +131,14 @@ const POINTS: readonly [CheckpointName, number][] = [
   ['detect.start', 2],
   ['load.applied', 3],
   ['load.committed', 2],
+  // The deals stage (activity.enabled): the activity job, its landing and load, the opportunity refresh.
+  ['activity.posted', 1],
+  ['activity.created', 1],
+  ['activity.landed', 1],
+  ['activity.applied', 1],
+  ['activity.committed', 1],
+  ['opportunity.landed', 1],
+  ['opportunity.applied', 1],
   ['alerts.recorded', 1],
   ['alerts.sent', 1],
   ['alerts.sent', 2],
@@ -139,7 +148,12 @@ const POINTS: readonly [CheckpointName, number][] = [
 describe.each([
   { engine: duckdb, points: POINTS },
   // PostgreSQL aborts a dead client's transaction itself: the points around the load and the outbox.
-  { engine: postgres(), points: POINTS.filter(([p]) => ['load.applied', 'load.committed', 'alerts.sent'].includes(p)) },
+  {
+    engine: postgres(),
+    points: POINTS.filter(([p]) =>
+      ['load.applied', 'load.committed', 'activity.applied', 'opportunity.applied', 'alerts.sent'].includes(p),
+    ),
+  },
 ])('SIGKILL at every checkpoint, then the next run, on $engine.name', ({ engine, points }) => {
   let prepared: string;
   let preparedUrl: string;
@@ -150,7 +164,8 @@ describe.each([
     // simulator is the engine's own: its business date only moves forward.
     sim = await startTestSim({ asOf: DAY1, users: 30, forecasts: 2, seed: 11, apiKey: API_KEY });
     prepared = tempDir(`crash-${engine.name}`);
-    writeRunConfig(prepared);
+    // Deals on: the activity export and the opportunity refresh run (and get killed) too.
+    writeRunConfig(prepared, { top: { activity: { enabled: true } } });
     writeAlertsConfig(prepared, 0);
     preparedUrl = await engine.url(prepared);
     const receivers = await startAlertReceivers();
@@ -181,9 +196,14 @@ describe.each([
     const result = await run(dir, url, receivers);
     expect(result.code, result.stderr).toBe(3);
     baseline = await outcome(url, receivers, before, result.code, { stdout: result.stdout, stderr: result.stderr });
-    expect(baseline.exportsCreated).toBe(4);
-    // Enough happens for the points to mean something: changes, alerts on every channel, a failure.
+    // Two forecasts x two periods, and the activity export.
+    expect(baseline.exportsCreated).toBe(5);
+    // Enough happens for the points to mean something: changes, alerts on every channel, a failure,
+    // a second activity window (overlapping the first by a day) and opportunity versions that moved.
     expect(baseline.state.clari_forecast_changes!.length).toBeGreaterThan(0);
+    expect(baseline.state.clari_activity_windows).toHaveLength(2);
+    expect(baseline.state.clari_opportunity_snapshots).toHaveLength(2);
+    expect(baseline.state.clari_opportunities!.some((r) => r.includes(`"valid_to":"${DAY2}"`))).toBe(true);
     for (const channel of ['webhook', 'slack', 'email'] as const)
       expect(baseline.digests[channel]).toEqual({ messages: 1, alerts: baseline.webhookFingerprints.length });
     expect(baseline.webhookFingerprints.some((f) => f.includes('export-failed|no_such_tab'))).toBe(true);

@@ -1,7 +1,8 @@
 /**
  * `npm run soak`: the long soak (see soak.ts). Flags: --days N (default 120), --seed N (2026),
  * --fault-rate R (0.3), --crash-rate R (0.25), --users N (24), --forecasts N (2), --warehouse URL
- * (an empty PostgreSQL database; default a DuckDB file), --full-check-every N (10), --quiet.
+ * (an empty PostgreSQL database; default a DuckDB file), --full-check-every N (10), --skip-deals (the
+ * deals stage is on by default), --quiet.
  * Prints a line per day and the summary; exits 1 if any check failed.
  */
 import { parseArgs } from 'node:util';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     warehouse: { type: 'string' },
     'full-check-every': { type: 'string', default: '10' },
     quiet: { type: 'boolean', default: false },
+    'skip-deals': { type: 'boolean', default: false },
   },
 });
 
@@ -39,6 +41,7 @@ const options = {
   forecasts: number('forecasts'),
   warehouse: values.warehouse,
   fullCheckEvery: number('full-check-every'),
+  deals: !values['skip-deals'],
   log: values.quiet ? undefined : (line: string) => process.stdout.write(`${line}\n`),
 };
 const report = await runSoak(options);

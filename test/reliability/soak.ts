@@ -14,7 +14,8 @@
  *   count of the faults it injected), and the simulator never refused a POST for a full job cap;
  *
  * and every few days (and at the end) that every snapshot a run ever reported as loaded still reads
- * back as its payload. At the end, no output, log line, alert, file in the data dir or warehouse
+ * back as its payload. With `deals`, the deals stage runs every day too (its activity export counts
+ * in the quota budget, its checkpoints in the crash draws) and soak-deals.ts checks its tables. At the end, no output, log line, alert, file in the data dir or warehouse
  * row holds a secret. `npm run soak` runs it long (soak-main.ts); soak.test.ts runs it CI-sized.
  */
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ import {
   writeRunConfig,
 } from '../support/reliability.js';
 import { findSecrets } from '../support/secrets.js';
+import { type DealsLine, DealsSoak, type DealsSoakReport } from './soak-deals.js';
 
 export interface SoakOptions {
   readonly days: number;
@@ -50,6 +52,8 @@ export interface SoakOptions {
   readonly warehouse?: string | undefined;
   /** Days between full-history checks (always at the end). */
   readonly fullCheckEvery?: number | undefined;
+  /** The deals stage on (activity.enabled): exported, loaded and checked every day. */
+  readonly deals?: boolean | undefined;
   readonly log?: ((line: string) => void) | undefined;
 }
 
@@ -80,6 +84,7 @@ export interface SoakReport {
   readonly secretsLeaked: number;
   readonly problems: string[];
   readonly durationMs: number;
+  readonly deals?: DealsSoakReport | undefined;
 }
 
 interface ExportLine {
@@ -95,6 +100,7 @@ interface Summary {
   runId: string;
   status: 'success' | 'partial' | 'failed';
   exports: ExportLine[];
+  deals?: DealsLine;
 }
 
 const EXIT_OF_STATUS = { success: 0, partial: 3, failed: 1 } as const;
@@ -118,9 +124,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     apiKey: API_KEY,
   });
   const served = new ServedPayloads(sim);
+  const dealsSoak = options.deals ? new DealsSoak(sim) : undefined;
   const receivers = await startAlertReceivers();
   const dir = tempDir('soak');
-  writeRunConfig(dir);
+  writeRunConfig(dir, options.deals ? { top: { activity: { enabled: true } } } : {});
   writeAlertsConfig(dir, 0);
   const warehouse = options.warehouse ?? `duckdb:${join(dir, 'wh.duckdb')}`;
   const forecasts = sim.simulator.tenant.forecastIds;
@@ -217,9 +224,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }
       }
 
-      // Quota: one job per planned export, plus one per stuck or failed job Clari gave us.
+      // Quota: one job per planned export (and the activity export), plus one per stuck or failed job Clari gave us.
       const after = stats();
-      const planned = forecasts.length * 2;
+      const planned = forecasts.length * 2 + (dealsSoak ? 1 : 0);
       const requeues =
         (after.faults.stuck ?? 0) -
         (before.faults.stuck ?? 0) +
@@ -234,6 +241,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const wh = await openWarehouse(warehouse);
       try {
         await checkDay(wh, date, summary);
+        if (dealsSoak && summary)
+          await dealsSoak.checkDay(wh, date, summary.deals, receivers.webhookAlerts(), (text) => problem(date, text));
         const dups = await duplicateKeys(wh);
         for (const [what, n] of Object.entries(dups)) {
           if (n > 0) {
@@ -291,6 +300,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     secretsLeaked: problems.filter((p) => p.includes('secret leaked')).length,
     problems,
     durationMs: Date.now() - started,
+    deals: dealsSoak?.report,
   };
 
   /** The day's planned snapshots against the served payloads, and their changes. */
@@ -408,6 +418,11 @@ export function formatReport(r: SoakReport, options: Pick<SoakOptions, 'seed' | 
     `quota: ${r.exportsCreated} exports created, budget ${r.exportBudget} (planned + re-queues of stuck and failed jobs); at most ${r.maxInFlight} jobs in flight (limit ${r.concurrencyLimit}); ${r.capacityRejections} POSTs refused for a full cap`,
     `verified: ${r.snapshotsVerified} snapshot checks, ${r.rowsCompared} entry rows compared with the served payloads, ${r.changesCompared} changes compared`,
     `alerts: ${r.alertsDelivered} delivered (webhook), ${r.alertRepeats} repeated, ${r.failuresWithoutAlert} failures without an alert`,
+    ...(r.deals
+      ? [
+          `deals: ${r.deals.windowsVerified} activity window checks, ${r.deals.activitiesCompared} activities and ${r.deals.opportunitiesCompared} opportunity versions compared with what was served, ${r.deals.stepsFailed} failed step(s)`,
+        ]
+      : []),
     `losses: ${r.losses}, duplicates: ${r.duplicates}, secrets leaked: ${r.secretsLeaked}`,
     `problems: ${r.problems.length}`,
     ...r.problems.slice(0, 50).map((p) => `  - ${p}`),

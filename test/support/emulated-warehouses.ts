@@ -6,7 +6,9 @@
  *
  * - Snowflake SQL runs verbatim (DuckDB agrees with it on nearly everything), with `:n` binds as
  *   `$n`. Two spellings disagree and are replaced textually: the type TIMESTAMP_NTZ (TIMESTAMP) and
- *   TO_TIMESTAMP_NTZ(ms, 3) (epoch_ms(ms)); those statements are listed in `adapted`. The
+ *   TO_TIMESTAMP_NTZ(ms, 3) (epoch_ms(ms)); and so do Snowflake's arrays: the type ARRAY
+ *   (VARCHAR[]), ARRAY_AGG(x) WITHIN GROUP (ORDER BY y) (ARRAY_AGG(x ORDER BY y)), ARRAY_CONSTRUCT()
+ *   ([]) and ARRAY_SIZE (len); those statements are listed in `adapted`. The
  *   driver-level statements (ALTER SESSION, CREATE TEMPORARY STAGE, PUT, COPY INTO from the stage)
  *   are emulated: PUT remembers the file, COPY reads it with read_json.
  * - BigQuery SQL is translated by @polyglot-sql/sdk (bigquery -> duckdb) and then executed, so it
@@ -113,6 +115,17 @@ function ff3(text: string): string {
   return `${base}.${fraction.padEnd(3, '0').slice(0, 3)}`;
 }
 
+/** Snowflake's array spellings: the column type, the ordered aggregate, the empty array, the length. */
+const SNOWFLAKE_ARRAYS = /ARRAY_AGG\(|ARRAY_CONSTRUCT\(|ARRAY_SIZE\(|\w ARRAY(,|\n|$)/;
+
+function snowflakeArraysToDuck(sql: string): string {
+  return sql
+    .replace(/ARRAY_AGG\(([^()]+)\) WITHIN GROUP \(ORDER BY ([^()]+)\)/g, 'ARRAY_AGG($1 ORDER BY $2)')
+    .replace(/ARRAY_CONSTRUCT\(\)/g, '[]')
+    .replace(/ARRAY_SIZE\(/g, 'len(')
+    .replace(/(\w) ARRAY(,|\n|$)/g, '$1 VARCHAR[]$2');
+}
+
 export async function emulatedSnowflake(): Promise<Emulated<SnowflakeWarehouse>> {
   const engine = await DuckEngine.open();
   const log: Recorded[] = [];
@@ -140,6 +153,10 @@ export async function emulatedSnowflake(): Promise<Emulated<SnowflakeWarehouse>>
         text = text
           .replace(/TO_TIMESTAMP_NTZ\(([^()]+), 3\)/g, 'epoch_ms($1)')
           .replace(/\bTIMESTAMP_NTZ\b/g, 'TIMESTAMP');
+      }
+      if (SNOWFLAKE_ARRAYS.test(text)) {
+        if (!adapted.includes(sql)) adapted.push(sql);
+        text = snowflakeArraysToDuck(text);
       }
       const result = await engine.run(colonBindsToDollar(text), binds);
       const columns: SnowflakeColumn[] = [...result.types].map(([name, type]) => ({

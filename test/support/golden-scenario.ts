@@ -24,6 +24,7 @@ import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } 
 import {
   bundleSql,
   checkPrivileges,
+  dealsSql,
   migrationStatus,
   reportsSql,
   lockWarehouse,
@@ -31,6 +32,7 @@ import {
   type Warehouse,
   type WarehouseLockOptions,
 } from '../../src/warehouse/index.js';
+import { ACTIVITY_TYPES } from '../../src/clari/index.js';
 import { FakeClock } from '../../src/core/index.js';
 import { leaseLock } from '../../src/warehouse/lease.js';
 import { testPipeline } from './pipeline.js';
@@ -46,6 +48,30 @@ export interface ScenarioOutcome {
   readonly privilegesOk: boolean;
   /** Transactions a DDL statement cut short while loading snapshots: must be 0 on every engine. */
   readonly splitLoads: number;
+  /** Rows of the deal tables after two days with deals on. */
+  readonly deals: Record<string, number>;
+}
+
+const DEALS = {
+  window: 'quarter',
+  types: [...ACTIVITY_TYPES],
+  batchSize: 100,
+  concurrency: 2,
+  maxOpportunities: 5_000,
+  timezone: 'America/New_York',
+};
+
+/** Rows per deal table, and the array elements: the same on every engine. */
+async function dealCounts(wh: Warehouse): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of dealsSql.DEAL_TABLE_NAMES)
+    out[table] = Number((await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n ?? 0);
+  const [arrays] = await wh.query<{ a: string; o: string }>(
+    `SELECT sum(${wh.dialect.arrayLength('account_ids')}) AS a, sum(${wh.dialect.arrayLength('opportunity_ids')}) AS o FROM clari_activities`,
+  );
+  out.account_ids = Number(arrays?.a ?? 0);
+  out.opportunity_ids = Number(arrays?.o ?? 0);
+  return out;
 }
 
 /** `splits`: how many transactions the adapter had to commit early (Snowflake, BigQuery). */
@@ -60,12 +86,22 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
       managerLevels: 1,
     };
     const p = testPipeline(sim, wh, { alerts });
-    const first = await p.run({ asOf: DAY1, periodCount: 2 });
+    // Deals on: the activity window, its load and the opportunity refresh on every engine.
+    const first = await p.run({ asOf: DAY1, periodCount: 2 }, { activity: DEALS });
     expect(first.status).toBe('success');
     await fetch(`${sim.origin}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advanceDays: 1 }) });
-    const second = await p.run({ asOf: DAY2, periodCount: 2 }, { retentionQuarters: 8 });
+    const second = await p.run({ asOf: DAY2, periodCount: 2 }, { retentionQuarters: 8, activity: DEALS });
     expect(second.status).toBe('success');
     expect(second.changes).toBeGreaterThan(0);
+    expect(second.deals?.activities.status).toBe('loaded');
+    expect(second.deals?.opportunities.status).toBe('loaded');
+    // The same window again from the landing: unchanged, nothing rewritten.
+    const again = await p.run({ asOf: DAY2, periodCount: 1 }, { noCache: false, activity: DEALS });
+    expect(again.deals?.activities).toMatchObject({ cached: true, unchanged: true });
+    const deals = await dealCounts(wh);
+    // Reads of paths the two days do not take: an empty window's warning, an out-of-order refresh.
+    await dealsSql.activitiesBetween(wh, Date.parse(`${DAY1}T00:00:00Z`), Date.parse(`${DAY2}T00:00:00Z`));
+    expect(await dealsSql.refreshCount(wh, DAY2)).toBeGreaterThan(0);
     // The same snapshot again, as CSV: replaces the JSON load and merges CSV's partial rows.
     const csv = await p.run({ asOf: DAY2, periodCount: 1, format: 'CSV' });
     expect(csv.status).toBe('success');
@@ -121,6 +157,8 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     await rebuildPeriod(p.deps, FORECAST, period, { runId: 'golden-rebuild-period', allowTruncated: false });
     const rebuilt = await rebuildAll(p.deps, { runId: 'golden-rebuild', allowTruncated: false });
     expect(rebuilt.snapshots).toBe(4);
+    expect(rebuilt.deals).toMatchObject({ windows: 2, refreshes: 2, skipped: [] });
+    expect(await dealCounts(wh)).toEqual(deals);
     const retained = await applyRetention(wh, p.deps.landing, { asOf: DAY2, fiscal: { startMonth: 1 }, quarters: 1 });
     expect(retained.rowsDeleted).toBeGreaterThan(0);
 
@@ -153,6 +191,7 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
       changes: second.changes,
       privilegesOk: privileges.every((r) => r.ok),
       splitLoads,
+      deals,
     };
   } finally {
     await sim.close();

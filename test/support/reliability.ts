@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
+import { dealDuplicates } from './deals-reference.js';
 import type { RawPayload } from './reference.js';
 import { parseMail, type Received, type ReceivedMail, startHttp, startSmtp } from './receivers.js';
 
@@ -254,6 +255,15 @@ const VOLATILE: Readonly<Record<string, readonly string[]>> = {
   clari_fields: [],
   clari_time_frames: [],
   clari_time_periods: [],
+  // Deals: the job that served a window and when Clari produced it differ between two correct runs.
+  clari_activities: ['run_id', 'job_id', 'exported_at'],
+  clari_activity_participants: [],
+  clari_activity_opportunities: [],
+  clari_activity_accounts: [],
+  clari_activity_windows: ['run_id', 'job_id', 'loaded_at'],
+  clari_opportunities: ['run_id'],
+  clari_opportunity_field_history: ['run_id'],
+  clari_opportunity_snapshots: ['run_id', 'loaded_at'],
 };
 
 /** The data tables as sorted JSON rows without run-specific columns: equal for equal outcomes. */
@@ -298,7 +308,7 @@ export async function duplicateKeys(wh: Warehouse): Promise<Record<string, numbe
     const [row] = await wh.query<{ n: string | number }>(`SELECT count(*) AS n FROM (${sql}) d`);
     out[name] = Number(row?.n ?? 0);
   }
-  return out;
+  return { ...out, ...(await dealDuplicates(wh)) };
 }
 
 export async function advanceSim(sim: RunningSimulator, days: number): Promise<void> {

@@ -128,17 +128,20 @@ describe('golden SQL', () => {
       expect(FAMILIES.filter((f) => !sources.some((source) => source.startsWith(`warehouse/sql/${f} `)))).toEqual([]);
       await expect(render(dialect, groups)).toMatchFileSnapshot(`./golden/${dialect}.sql`);
       if (dialect === 'snowflake') {
-        // Snowflake SQL ran verbatim on DuckDB except these, which spell TIMESTAMP_NTZ (documented above):
-        // epoch conversions, DDL with timestamp columns, and typed timestamp parameters.
+        // Snowflake SQL ran verbatim on DuckDB except these, which spell TIMESTAMP_NTZ or Snowflake's
+        // arrays (documented in emulated-warehouses.ts): epoch conversions, DDL with timestamp or
+        // array columns, typed timestamp parameters, and array aggregates and lengths.
         const kind = (sql: string): string =>
-          /TO_TIMESTAMP_NTZ/.test(sql)
-            ? 'epoch'
-            : /CREATE TABLE/.test(sql)
-              ? 'ddl'
-              : /CAST\(:\d+ AS TIMESTAMP_NTZ\)/.test(sql)
-                ? 'typed parameter'
-                : sql;
-        expect(new Set(adapted.map(kind))).toEqual(new Set(['epoch', 'ddl', 'typed parameter']));
+          /ARRAY_AGG|ARRAY_CONSTRUCT|ARRAY_SIZE/.test(sql)
+            ? 'array'
+            : /TO_TIMESTAMP_NTZ/.test(sql)
+              ? 'epoch'
+              : /CREATE TABLE/.test(sql)
+                ? 'ddl'
+                : /CAST\(:\d+ AS TIMESTAMP_NTZ\)/.test(sql)
+                  ? 'typed parameter'
+                  : sql;
+        expect(new Set(adapted.map(kind))).toEqual(new Set(['epoch', 'ddl', 'typed parameter', 'array']));
       }
     },
   );

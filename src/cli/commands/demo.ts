@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { acquireLock, type AppContext, metricsText } from '../../app/index.js';
 import { type Alert, type Channel, DEFAULT_RULES } from '../../alerts/index.js';
-import { ClariClient } from '../../clari/index.js';
+import { ACTIVITY_TYPES, ClariClient } from '../../clari/index.js';
 import { systemClock } from '../../core/index.js';
 import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
 import {
@@ -42,6 +42,15 @@ const DEMO_SETTINGS: RunSettings = {
   retentionQuarters: 8,
   fiscal: { startMonth: 1 },
   trigger: 'demo',
+  // Deals are on in the demo: the activity of the current quarter and the opportunities it names.
+  activity: {
+    window: 'quarter',
+    types: [...ACTIVITY_TYPES],
+    batchSize: 100,
+    concurrency: 2,
+    maxOpportunities: 5_000,
+    timezone: 'UTC',
+  },
 };
 
 export const demo: CommandAction = async (context, o) => {

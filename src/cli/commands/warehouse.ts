@@ -73,8 +73,21 @@ export const rebuild: CommandAction = (context) => {
       { runId, allowTruncated: config.export.allowTruncated },
     );
     let text = `re-derived ${result.snapshots} snapshot(s) from the landing in ${config.dataDir}`;
+    if (result.deals && result.deals.windows + result.deals.refreshes + result.deals.skipped.length > 0)
+      text += `, and ${result.deals.windows} activity window(s) and ${result.deals.refreshes} opportunity refresh(es) from its deals landing`;
     for (const s of result.skipped) text += `\nskipped ${s.snapshot}: ${s.reason}`;
-    say(ctx, { snapshots: result.snapshots, skipped: result.skipped }, text);
+    for (const s of result.deals?.skipped ?? []) text += `\nskipped ${s.payload}: ${s.reason}`;
+    say(
+      ctx,
+      {
+        snapshots: result.snapshots,
+        skipped: result.skipped,
+        deals: result.deals
+          ? { windows: result.deals.windows, refreshes: result.deals.refreshes, skipped: result.deals.skipped }
+          : null,
+      },
+      text,
+    );
     return EXIT.ok;
   });
 };

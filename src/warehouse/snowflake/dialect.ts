@@ -115,7 +115,11 @@ export const snowflakeDialect: Dialect = {
     timestamp: 'TIMESTAMP_NTZ',
     json: 'VARCHAR',
     ratio: 'DECIMAL(38,6)',
+    text_array: 'ARRAY',
   },
+  textArrayAgg: (value, orderBy) => `ARRAY_AGG(${value}) WITHIN GROUP (ORDER BY ${orderBy})`,
+  emptyTextArray: 'ARRAY_CONSTRUCT()',
+  arrayLength: (expr) => `ARRAY_SIZE(${expr})`,
   // `$1` means "first column of a staged file" in Snowflake; `:1` is its numeric bind.
   param: (n) => `:${n}`,
   ident: reservedQuoting(RESERVED, (name) => `"${name}"`),

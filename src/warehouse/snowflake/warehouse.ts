@@ -50,6 +50,8 @@ export function normaliseRow(row: Row, columns: readonly SnowflakeColumn[]): Row
     if (v !== null && v !== undefined) {
       if (type === 'real') v = Number(v);
       else if (type.startsWith('timestamp') && typeof v === 'string') v = normaliseTimestamp(v);
+      // ARRAY columns may arrive as their JSON text.
+      else if (type === 'array' && typeof v === 'string') v = JSON.parse(v) as unknown;
     }
     out[name.toLowerCase()] = v;
   }

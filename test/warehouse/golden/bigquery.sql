@@ -1,6 +1,6 @@
 -- Golden SQL, bigquery: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (191 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (276 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -198,6 +198,95 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_time_periods` (
 DELETE FROM clari_schema_migrations WHERE version = @p1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (@p1, @p2, @p3, @p4);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activities` (
+  activity_id STRING NOT NULL,
+  activity_type STRING,
+  subject STRING,
+  activity_at TIMESTAMP,
+  owner_crm_id STRING,
+  organiser_crm_id STRING,
+  account_ids ARRAY<STRING>,
+  opportunity_ids ARRAY<STRING>,
+  exported_at TIMESTAMP,
+  as_of DATE NOT NULL,
+  job_id STRING,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_participants` (
+  activity_id STRING NOT NULL,
+  ordinal INT64 NOT NULL,
+  email STRING,
+  name STRING,
+  crm_user_id STRING,
+  is_internal BOOL
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_opportunities` (
+  activity_id STRING NOT NULL,
+  ordinal INT64 NOT NULL,
+  opportunity_id STRING NOT NULL,
+  opportunity_name STRING,
+  owner_crm_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_accounts` (
+  activity_id STRING NOT NULL,
+  ordinal INT64 NOT NULL,
+  account_id STRING NOT NULL,
+  account_name STRING,
+  owner_crm_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_windows` (
+  as_of DATE NOT NULL,
+  from_date DATE NOT NULL,
+  to_date DATE NOT NULL,
+  job_id STRING,
+  payload_sha256 STRING,
+  activities INT64 NOT NULL,
+  participants INT64,
+  run_id STRING,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunities` (
+  opportunity_id STRING NOT NULL,
+  name STRING,
+  owner_crm_id STRING,
+  amount NUMERIC(18,2),
+  stage STRING,
+  close_date DATE,
+  crm_score FLOAT64,
+  crm_score_message STRING,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunity_field_history` (
+  opportunity_id STRING NOT NULL,
+  field_id STRING NOT NULL,
+  old_value STRING,
+  new_value STRING,
+  changed_at TIMESTAMP NOT NULL,
+  first_seen DATE NOT NULL,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunity_snapshots` (
+  as_of DATE NOT NULL,
+  requested INT64 NOT NULL,
+  opportunities INT64 NOT NULL,
+  calls INT64,
+  payload_sha256 STRING,
+  amount_sum NUMERIC(18,2),
+  run_id STRING,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of) NOT ENFORCED
+);
 
 CREATE OR REPLACE VIEW `my-project.clari.v_forecast_accuracy` AS
 WITH frames AS (
@@ -452,6 +541,30 @@ INSERT INTO stage_frames (time_frame_id, start_date, end_date) SELECT time_frame
 
 DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_frames`;
 
+DROP TABLE IF EXISTS stage_activity_rows;
+
+CREATE TEMP TABLE stage_activity_rows (kind STRING, activity_id STRING, ordinal INT64, activity_type STRING, subject STRING, activity_at INT64, owner_crm_id STRING, organiser_crm_id STRING, email STRING, name STRING, crm_user_id STRING, is_internal BOOL, link_id STRING, link_name STRING);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_activity_rows` (kind STRING, activity_id STRING, ordinal INT64, activity_type STRING, subject STRING, activity_at INT64, owner_crm_id STRING, organiser_crm_id STRING, email STRING, name STRING, crm_user_id STRING, is_internal BOOL, link_id STRING, link_name STRING) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_activity_rows <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_activity_rows (kind, activity_id, ordinal, activity_type, subject, activity_at, owner_crm_id, organiser_crm_id, email, name, crm_user_id, is_internal, link_id, link_name) SELECT kind, activity_id, ordinal, activity_type, subject, activity_at, owner_crm_id, organiser_crm_id, email, name, crm_user_id, is_internal, link_id, link_name FROM `my-project.clari.clari_dp_stage_<session>_stage_activity_rows`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_activity_rows`;
+
+DROP TABLE IF EXISTS stage_opportunity_rows;
+
+CREATE TEMP TABLE stage_opportunity_rows (kind STRING, opportunity_id STRING, name STRING, owner_crm_id STRING, amount INT64, stage STRING, close_date STRING, crm_score FLOAT64, crm_score_message STRING, field_id STRING, old_value STRING, new_value STRING, changed_at INT64);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows` (kind STRING, opportunity_id STRING, name STRING, owner_crm_id STRING, amount INT64, stage STRING, close_date STRING, crm_score FLOAT64, crm_score_message STRING, field_id STRING, old_value STRING, new_value STRING, changed_at INT64) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_opportunity_rows <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_opportunity_rows (kind, opportunity_id, name, owner_crm_id, amount, stage, close_date, crm_score, crm_score_message, field_id, old_value, new_value, changed_at) SELECT kind, opportunity_id, name, owner_crm_id, amount, stage, close_date, crm_score, crm_score_message, field_id, old_value, new_value, changed_at FROM `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows`;
+
 COMMIT TRANSACTION;
 
 DROP TABLE IF EXISTS clari_dp_probe_stage;
@@ -540,8 +653,111 @@ DELETE FROM clari_export_jobs WHERE run_id = @p1 AND forecast_id = @p2 AND time_
 INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, `rows`, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
      VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11, @p12, @p13, NULL, NULL, @p16, @p17, @p18, @p19, @p20, @p21, @p22, CAST(@p23 AS NUMERIC(18,2)), CAST(@p24 AS NUMERIC(18,2)), @p25, NULL);
 
+BEGIN TRANSACTION;
+
+INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, `rows`, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
+     VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, NULL, @p9, @p10, @p11, @p12, @p13, NULL, NULL, @p16, @p17, @p18, @p19, @p20, @p21, @p22, CAST(@p23 AS NUMERIC(18,2)), CAST(@p24 AS NUMERIC(18,2)), @p25, NULL);
+
 -- ===== warehouse/bigquery transaction =====
 COMMIT TRANSACTION;
+
+-- ===== warehouse/sql/deals.ts windowsBefore =====
+SELECT as_of, from_date FROM clari_activity_windows WHERE as_of < CAST(@p1 AS DATE) ORDER BY as_of DESC;
+
+-- ===== warehouse/sql/deals.ts latestWindow =====
+SELECT max(as_of) AS d FROM clari_activity_windows;
+
+-- ===== warehouse/sql/deals.ts stagedActivityRepeats =====
+SELECT count(*) AS n FROM (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity' GROUP BY activity_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/deals.ts replaceActivities =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at >= CAST(@p1 AS TIMESTAMP) AND activity_at < CAST(@p2 AS TIMESTAMP));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at >= CAST(@p1 AS TIMESTAMP) AND activity_at < CAST(@p2 AS TIMESTAMP));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at >= CAST(@p1 AS TIMESTAMP) AND activity_at < CAST(@p2 AS TIMESTAMP));
+
+DELETE FROM clari_activities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR (activity_at >= CAST(@p1 AS TIMESTAMP) AND activity_at < CAST(@p2 AS TIMESTAMP));
+
+INSERT INTO clari_activities (activity_id, activity_type, subject, activity_at, owner_crm_id, organiser_crm_id, account_ids, opportunity_ids, exported_at, as_of, job_id, run_id)
+     SELECT s.activity_id, s.activity_type, s.subject, TIMESTAMP_MILLIS(s.activity_at), s.owner_crm_id, s.organiser_crm_id,
+            coalesce(acc.ids, ARRAY<STRING>[]), coalesce(opp.ids, ARRAY<STRING>[]),
+            CAST(@p1 AS TIMESTAMP), CAST(@p2 AS DATE), @p3, @p4
+     FROM stage_activity_rows s
+     LEFT JOIN (SELECT activity_id, ARRAY_AGG(link_id ORDER BY ordinal) AS ids FROM stage_activity_rows WHERE kind = 'account' GROUP BY activity_id) acc ON acc.activity_id = s.activity_id
+     LEFT JOIN (SELECT activity_id, ARRAY_AGG(link_id ORDER BY ordinal) AS ids FROM stage_activity_rows WHERE kind = 'opportunity' GROUP BY activity_id) opp ON opp.activity_id = s.activity_id
+     WHERE s.kind = 'activity';
+
+INSERT INTO clari_activity_participants (activity_id, ordinal, email, name, crm_user_id, is_internal)
+     SELECT activity_id, ordinal, email, name, crm_user_id, is_internal FROM stage_activity_rows WHERE kind = 'participant';
+
+INSERT INTO clari_activity_opportunities (activity_id, ordinal, opportunity_id, opportunity_name, owner_crm_id)
+     SELECT activity_id, ordinal, link_id, link_name, owner_crm_id FROM stage_activity_rows WHERE kind = 'opportunity';
+
+INSERT INTO clari_activity_accounts (activity_id, ordinal, account_id, account_name, owner_crm_id)
+     SELECT activity_id, ordinal, link_id, link_name, owner_crm_id FROM stage_activity_rows WHERE kind = 'account';
+
+-- ===== warehouse/sql/deals.ts insertWindow =====
+INSERT INTO clari_activity_windows (as_of, from_date, to_date, job_id, payload_sha256, activities, participants, run_id, loaded_at)
+     VALUES (CAST(@p1 AS DATE), CAST(@p2 AS DATE), CAST(@p3 AS DATE), @p4, @p5, @p6, @p7, @p8, CAST(@p9 AS TIMESTAMP));
+
+-- ===== warehouse/sql/deals.ts activityReadBack =====
+SELECT count(*) AS activities,
+            sum(CASE WHEN a.activity_type IS NOT DISTINCT FROM s.activity_type AND a.subject IS NOT DISTINCT FROM s.subject
+                      AND a.activity_at IS NOT DISTINCT FROM TIMESTAMP_MILLIS(s.activity_at)
+                      AND a.owner_crm_id IS NOT DISTINCT FROM s.owner_crm_id AND a.organiser_crm_id IS NOT DISTINCT FROM s.organiser_crm_id
+                 THEN 1 ELSE 0 END) AS same,
+            sum(ARRAY_LENGTH(a.account_ids)) AS account_ids, sum(ARRAY_LENGTH(a.opportunity_ids)) AS opportunity_ids
+     FROM clari_activities a JOIN stage_activity_rows s ON s.activity_id = a.activity_id AND s.kind = 'activity';
+
+SELECT (SELECT count(*) FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS participants, (SELECT count(*) FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS accounts,
+            (SELECT count(*) FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS opportunities;
+
+-- ===== warehouse/sql/deals.ts opportunitiesSeen =====
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+     WHERE a.activity_at >= CAST(@p1 AS TIMESTAMP)
+     GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
+
+SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+     WHERE a.activity_at >= CAST(@p1 AS TIMESTAMP);
+
+-- ===== warehouse/sql/deals.ts latestRefresh =====
+SELECT max(as_of) AS d FROM clari_opportunity_snapshots;
+
+-- ===== warehouse/sql/deals.ts stagedOpportunityRepeats =====
+SELECT count(*) AS n FROM (SELECT opportunity_id FROM stage_opportunity_rows WHERE kind = 'opportunity' GROUP BY opportunity_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/deals.ts applyOpportunityVersions =====
+BEGIN TRANSACTION;
+
+UPDATE clari_opportunities t SET valid_to = CAST(@p1 AS DATE)
+     WHERE t.valid_to IS NULL AND EXISTS (SELECT 1 FROM (SELECT * FROM stage_opportunity_rows WHERE kind = 'opportunity') s WHERE s.opportunity_id = t.opportunity_id AND NOT (t.name IS NOT DISTINCT FROM s.name AND t.owner_crm_id IS NOT DISTINCT FROM s.owner_crm_id AND t.amount IS NOT DISTINCT FROM CAST(CAST(s.amount AS NUMERIC) / 100 AS NUMERIC(18,2)) AND t.stage IS NOT DISTINCT FROM s.stage AND t.close_date IS NOT DISTINCT FROM CAST(s.close_date AS DATE) AND t.crm_score IS NOT DISTINCT FROM s.crm_score AND t.crm_score_message IS NOT DISTINCT FROM s.crm_score_message));
+
+INSERT INTO clari_opportunities (opportunity_id, name, owner_crm_id, amount, stage, close_date, crm_score, crm_score_message, valid_from, valid_to, run_id)
+     SELECT s.opportunity_id, s.name, s.owner_crm_id, CAST(CAST(s.amount AS NUMERIC) / 100 AS NUMERIC(18,2)), s.stage, CAST(s.close_date AS DATE), s.crm_score, s.crm_score_message, CAST(@p1 AS DATE), NULL, @p2 FROM (SELECT * FROM stage_opportunity_rows WHERE kind = 'opportunity') s
+     WHERE NOT EXISTS (SELECT 1 FROM clari_opportunities t WHERE t.opportunity_id = s.opportunity_id AND t.valid_to IS NULL);
+
+-- ===== warehouse/sql/deals.ts insertTrendPoints =====
+INSERT INTO clari_opportunity_field_history (opportunity_id, field_id, old_value, new_value, changed_at, first_seen, run_id)
+     SELECT s.opportunity_id, s.field_id, s.old_value, s.new_value, TIMESTAMP_MILLIS(s.changed_at), CAST(@p1 AS DATE), @p2
+     FROM (SELECT DISTINCT opportunity_id, field_id, old_value, new_value, changed_at FROM stage_opportunity_rows WHERE kind = 'point') s
+     WHERE NOT EXISTS (SELECT 1 FROM clari_opportunity_field_history h WHERE h.opportunity_id = s.opportunity_id AND h.field_id = s.field_id AND h.changed_at = TIMESTAMP_MILLIS(s.changed_at)
+          AND h.old_value IS NOT DISTINCT FROM s.old_value AND h.new_value IS NOT DISTINCT FROM s.new_value);
+
+-- ===== warehouse/sql/deals.ts insertRefresh =====
+INSERT INTO clari_opportunity_snapshots (as_of, requested, opportunities, calls, payload_sha256, amount_sum, run_id, loaded_at)
+     VALUES (CAST(@p1 AS DATE), @p2, @p3, @p4, @p5, CAST(@p6 AS NUMERIC(18,2)), @p7, CAST(@p8 AS TIMESTAMP));
+
+-- ===== warehouse/sql/deals.ts opportunityReadBack =====
+SELECT count(*) AS versions, sum(CASE WHEN t.name IS NOT DISTINCT FROM s.name AND t.owner_crm_id IS NOT DISTINCT FROM s.owner_crm_id AND t.amount IS NOT DISTINCT FROM CAST(CAST(s.amount AS NUMERIC) / 100 AS NUMERIC(18,2)) AND t.stage IS NOT DISTINCT FROM s.stage AND t.close_date IS NOT DISTINCT FROM CAST(s.close_date AS DATE) AND t.crm_score IS NOT DISTINCT FROM s.crm_score AND t.crm_score_message IS NOT DISTINCT FROM s.crm_score_message THEN 1 ELSE 0 END) AS same, sum(t.amount) AS amount
+     FROM clari_opportunities t JOIN (SELECT * FROM stage_opportunity_rows WHERE kind = 'opportunity') s ON s.opportunity_id = t.opportunity_id
+     WHERE t.valid_from <= CAST(@p1 AS DATE) AND (t.valid_to IS NULL OR t.valid_to > CAST(@p1 AS DATE));
+
+SELECT count(*) AS points, sum(CASE WHEN EXISTS (SELECT 1 FROM clari_opportunity_field_history h WHERE h.opportunity_id = s.opportunity_id AND h.field_id = s.field_id AND h.changed_at = TIMESTAMP_MILLIS(s.changed_at)
+          AND h.old_value IS NOT DISTINCT FROM s.old_value AND h.new_value IS NOT DISTINCT FROM s.new_value) THEN 1 ELSE 0 END) AS kept
+     FROM (SELECT DISTINCT opportunity_id, field_id, old_value, new_value, changed_at FROM stage_opportunity_rows WHERE kind = 'point') s;
 
 -- ===== warehouse/sql/changes.ts changeRows =====
 SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
@@ -564,6 +780,8 @@ SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_ru
 
 -- ===== warehouse/sql/runs.ts finishRun =====
 UPDATE clari_sync_runs SET finished_at = @p2, status = @p3, error = NULL, exports_failed = @p5, rows_loaded = @p6, changes = @p7, alerts = @p8, duration_ms = @p9, quota_left = @p10, quota_limit = @p11, concurrency_limit = @p12 WHERE run_id = @p1;
+
+UPDATE clari_sync_runs SET finished_at = @p2, status = @p3, error = NULL, exports_failed = @p5, rows_loaded = @p6, changes = @p7, alerts = @p8, duration_ms = @p9, quota_left = NULL, quota_limit = NULL, concurrency_limit = NULL WHERE run_id = @p1;
 
 -- ===== warehouse/sql/load.ts applyVersionChanges =====
 BEGIN TRANSACTION;
@@ -636,6 +854,23 @@ DELETE FROM clari_time_frames WHERE time_period < @p1;
 
 DELETE FROM clari_time_periods WHERE time_period < @p1;
 
+-- ===== warehouse/sql/deals.ts deleteBefore =====
+SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST(@p1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST(@p1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST(@p1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST(@p1 AS DATE);
+
 -- ===== warehouse/sql/alerts.ts replaceAlert =====
 BEGIN TRANSACTION;
 
@@ -652,6 +887,58 @@ UPDATE clari_alerts SET status = @p3, error = NULL, payload = @p5 WHERE alert_id
 SELECT s.entries, s.users, (SELECT max(j.payload_sum) FROM clari_export_jobs j
                                  WHERE j.forecast_id = s.forecast_id AND j.time_period = s.time_period AND j.snapshot_date = s.snapshot_date AND j.payload_sha256 = s.payload_sha256) AS payload_sum
      FROM clari_snapshots s WHERE s.forecast_id = @p1 AND s.time_period = @p2 AND s.snapshot_date = @p3 AND s.payload_sha256 = @p4;
+
+-- ===== warehouse/sql/load.ts currentTotals =====
+SELECT count(*) AS n, sum(forecast_value) AS total FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_from <= @p3 AND (valid_to IS NULL OR valid_to > @p3);
+
+-- ===== warehouse/sql/load.ts changeCount =====
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot = @p3;
+
+-- ===== warehouse/sql/load.ts previousSnapshotDate =====
+SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2 AND snapshot_date < @p3;
+
+-- ===== warehouse/sql/deals.ts windowOf =====
+SELECT w.payload_sha256, w.activities, w.participants,
+            (SELECT count(*) FROM clari_activities a WHERE a.as_of = w.as_of) AS carried
+     FROM clari_activity_windows w WHERE w.as_of = CAST(@p1 AS DATE);
+
+-- ===== warehouse/sql/deals.ts undoRefresh =====
+BEGIN TRANSACTION;
+
+DELETE FROM clari_opportunities WHERE valid_from = CAST(@p1 AS DATE);
+
+UPDATE clari_opportunities SET valid_to = NULL WHERE valid_to = CAST(@p1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE first_seen = CAST(@p1 AS DATE);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of = CAST(@p1 AS DATE);
+
+-- ===== test =====
+SELECT count(*) AS n FROM clari_activity_participants;
+
+SELECT count(*) AS n FROM clari_activity_opportunities;
+
+SELECT count(*) AS n FROM clari_activity_accounts;
+
+SELECT count(*) AS n FROM clari_activities;
+
+SELECT count(*) AS n FROM clari_activity_windows;
+
+SELECT count(*) AS n FROM clari_opportunities;
+
+SELECT count(*) AS n FROM clari_opportunity_field_history;
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots;
+
+SELECT sum(ARRAY_LENGTH(account_ids)) AS a, sum(ARRAY_LENGTH(opportunity_ids)) AS o FROM clari_activities;
+
+SELECT count(*) AS n FROM clari_forecast_entries;
+
+-- ===== warehouse/sql/deals.ts activitiesBetween =====
+SELECT count(*) AS n FROM clari_activities WHERE activity_at >= CAST(@p1 AS TIMESTAMP) AND activity_at < CAST(@p2 AS TIMESTAMP);
+
+-- ===== warehouse/sql/deals.ts refreshCount =====
+SELECT opportunities FROM clari_opportunity_snapshots WHERE as_of = CAST(@p1 AS DATE);
 
 -- ===== warehouse/sql/load.ts undoSnapshot =====
 BEGIN TRANSACTION;
@@ -932,6 +1219,23 @@ DELETE FROM clari_time_frames WHERE TRUE;
 
 DELETE FROM clari_time_periods WHERE TRUE;
 
+-- ===== warehouse/sql/deals.ts clearDeals =====
+DELETE FROM clari_activity_participants WHERE TRUE;
+
+DELETE FROM clari_activity_opportunities WHERE TRUE;
+
+DELETE FROM clari_activity_accounts WHERE TRUE;
+
+DELETE FROM clari_activities WHERE TRUE;
+
+DELETE FROM clari_activity_windows WHERE TRUE;
+
+DELETE FROM clari_opportunities WHERE TRUE;
+
+DELETE FROM clari_opportunity_field_history WHERE TRUE;
+
+DELETE FROM clari_opportunity_snapshots WHERE TRUE;
+
 -- ===== warehouse/sql/run-locks.ts ensureLease =====
 CREATE TABLE IF NOT EXISTS `my-project.clari.clari_run_leases` (
   lease STRING NOT NULL,
@@ -980,6 +1284,3 @@ DELETE FROM clari_snapshots WHERE 1 = 0;
 
 -- ===== warehouse/privileges.ts run =====
 DROP TABLE IF EXISTS clari_dp_probe_stage;
-
--- ===== test =====
-SELECT count(*) AS n FROM clari_forecast_entries;

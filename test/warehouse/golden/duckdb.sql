@@ -1,6 +1,6 @@
 -- Golden SQL, duckdb: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (160 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (229 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -198,6 +198,95 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
 DELETE FROM clari_schema_migrations WHERE version = $1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
+
+CREATE TABLE IF NOT EXISTS clari_activities (
+  activity_id VARCHAR NOT NULL,
+  activity_type VARCHAR,
+  subject VARCHAR,
+  activity_at TIMESTAMP,
+  owner_crm_id VARCHAR,
+  organiser_crm_id VARCHAR,
+  account_ids VARCHAR[],
+  opportunity_ids VARCHAR[],
+  exported_at TIMESTAMP,
+  as_of DATE NOT NULL,
+  job_id VARCHAR,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_participants (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  email VARCHAR,
+  name VARCHAR,
+  crm_user_id VARCHAR,
+  is_internal BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_opportunities (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  opportunity_id VARCHAR NOT NULL,
+  opportunity_name VARCHAR,
+  owner_crm_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_accounts (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  account_id VARCHAR NOT NULL,
+  account_name VARCHAR,
+  owner_crm_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_windows (
+  as_of DATE NOT NULL,
+  from_date DATE NOT NULL,
+  to_date DATE NOT NULL,
+  job_id VARCHAR,
+  payload_sha256 VARCHAR,
+  activities BIGINT NOT NULL,
+  participants BIGINT,
+  run_id VARCHAR,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunities (
+  opportunity_id VARCHAR NOT NULL,
+  name VARCHAR,
+  owner_crm_id VARCHAR,
+  amount DECIMAL(18,2),
+  stage VARCHAR,
+  close_date DATE,
+  crm_score DOUBLE,
+  crm_score_message VARCHAR,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_field_history (
+  opportunity_id VARCHAR NOT NULL,
+  field_id VARCHAR NOT NULL,
+  old_value VARCHAR,
+  new_value VARCHAR,
+  changed_at TIMESTAMP NOT NULL,
+  first_seen DATE NOT NULL,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
+  as_of DATE NOT NULL,
+  requested BIGINT NOT NULL,
+  opportunities BIGINT NOT NULL,
+  calls INTEGER,
+  payload_sha256 VARCHAR,
+  amount_sum DECIMAL(18,2),
+  run_id VARCHAR,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of)
+);
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
@@ -422,6 +511,10 @@ SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = $1 
 
 -- bulk load into stage_frames (duckdb adapter: appender);
 
+-- bulk load into stage_activity_rows (duckdb adapter: appender);
+
+-- bulk load into stage_opportunity_rows (duckdb adapter: appender);
+
 -- bulk load into clari_dp_probe_stage (duckdb adapter: appender);
 
 -- ===== warehouse/sql/load.ts repeatedKeys =====
@@ -496,6 +589,100 @@ DELETE FROM clari_export_jobs WHERE run_id = $1 AND forecast_id = $2 AND time_pe
 
 INSERT INTO clari_export_jobs (job_id, run_id, forecast_id, time_period, status, created_at, finished_at, latency_ms, poll_count, rows, payload_sha256, rows_truncated, cells_truncated, error, error_code, snapshot_date, attempts, cached, format, payload_bytes, payload_rows, loaded_rows, payload_sum, loaded_sum, reconciled, warnings)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, CAST($23 AS DECIMAL(18,2)), CAST($24 AS DECIMAL(18,2)), $25, $26);
+
+-- ===== warehouse/sql/deals.ts windowsBefore =====
+SELECT as_of, from_date FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE) ORDER BY as_of DESC;
+
+-- ===== warehouse/sql/deals.ts latestWindow =====
+SELECT max(as_of) AS d FROM clari_activity_windows;
+
+-- ===== warehouse/sql/deals.ts stagedActivityRepeats =====
+SELECT count(*) AS n FROM (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity' GROUP BY activity_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/deals.ts replaceActivities =====
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at >= CAST($1 AS TIMESTAMP) AND activity_at < CAST($2 AS TIMESTAMP));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at >= CAST($1 AS TIMESTAMP) AND activity_at < CAST($2 AS TIMESTAMP));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at >= CAST($1 AS TIMESTAMP) AND activity_at < CAST($2 AS TIMESTAMP));
+
+DELETE FROM clari_activities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity') OR (activity_at >= CAST($1 AS TIMESTAMP) AND activity_at < CAST($2 AS TIMESTAMP));
+
+INSERT INTO clari_activities (activity_id, activity_type, subject, activity_at, owner_crm_id, organiser_crm_id, account_ids, opportunity_ids, exported_at, as_of, job_id, run_id)
+     SELECT s.activity_id, s.activity_type, s.subject, epoch_ms(s.activity_at), s.owner_crm_id, s.organiser_crm_id,
+            coalesce(acc.ids, CAST([] AS VARCHAR[])), coalesce(opp.ids, CAST([] AS VARCHAR[])),
+            CAST($1 AS TIMESTAMP), CAST($2 AS DATE), $3, $4
+     FROM stage_activity_rows s
+     LEFT JOIN (SELECT activity_id, array_agg(link_id ORDER BY ordinal) AS ids FROM stage_activity_rows WHERE kind = 'account' GROUP BY activity_id) acc ON acc.activity_id = s.activity_id
+     LEFT JOIN (SELECT activity_id, array_agg(link_id ORDER BY ordinal) AS ids FROM stage_activity_rows WHERE kind = 'opportunity' GROUP BY activity_id) opp ON opp.activity_id = s.activity_id
+     WHERE s.kind = 'activity';
+
+INSERT INTO clari_activity_participants (activity_id, ordinal, email, name, crm_user_id, is_internal)
+     SELECT activity_id, ordinal, email, name, crm_user_id, is_internal FROM stage_activity_rows WHERE kind = 'participant';
+
+INSERT INTO clari_activity_opportunities (activity_id, ordinal, opportunity_id, opportunity_name, owner_crm_id)
+     SELECT activity_id, ordinal, link_id, link_name, owner_crm_id FROM stage_activity_rows WHERE kind = 'opportunity';
+
+INSERT INTO clari_activity_accounts (activity_id, ordinal, account_id, account_name, owner_crm_id)
+     SELECT activity_id, ordinal, link_id, link_name, owner_crm_id FROM stage_activity_rows WHERE kind = 'account';
+
+-- ===== warehouse/sql/deals.ts insertWindow =====
+INSERT INTO clari_activity_windows (as_of, from_date, to_date, job_id, payload_sha256, activities, participants, run_id, loaded_at)
+     VALUES (CAST($1 AS DATE), CAST($2 AS DATE), CAST($3 AS DATE), $4, $5, $6, $7, $8, CAST($9 AS TIMESTAMP));
+
+-- ===== warehouse/sql/deals.ts activityReadBack =====
+SELECT count(*) AS activities,
+            sum(CASE WHEN a.activity_type IS NOT DISTINCT FROM s.activity_type AND a.subject IS NOT DISTINCT FROM s.subject
+                      AND a.activity_at IS NOT DISTINCT FROM epoch_ms(s.activity_at)
+                      AND a.owner_crm_id IS NOT DISTINCT FROM s.owner_crm_id AND a.organiser_crm_id IS NOT DISTINCT FROM s.organiser_crm_id
+                 THEN 1 ELSE 0 END) AS same,
+            sum(len(a.account_ids)) AS account_ids, sum(len(a.opportunity_ids)) AS opportunity_ids
+     FROM clari_activities a JOIN stage_activity_rows s ON s.activity_id = a.activity_id AND s.kind = 'activity';
+
+SELECT (SELECT count(*) FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS participants, (SELECT count(*) FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS accounts,
+            (SELECT count(*) FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS opportunities;
+
+-- ===== warehouse/sql/deals.ts opportunitiesSeen =====
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+     WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
+     GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
+
+SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
+
+-- ===== warehouse/sql/deals.ts latestRefresh =====
+SELECT max(as_of) AS d FROM clari_opportunity_snapshots;
+
+-- ===== warehouse/sql/deals.ts stagedOpportunityRepeats =====
+SELECT count(*) AS n FROM (SELECT opportunity_id FROM stage_opportunity_rows WHERE kind = 'opportunity' GROUP BY opportunity_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/deals.ts applyOpportunityVersions =====
+UPDATE clari_opportunities t SET valid_to = CAST($1 AS DATE)
+     WHERE t.valid_to IS NULL AND EXISTS (SELECT 1 FROM (SELECT * FROM stage_opportunity_rows WHERE kind = 'opportunity') s WHERE s.opportunity_id = t.opportunity_id AND NOT (t.name IS NOT DISTINCT FROM s.name AND t.owner_crm_id IS NOT DISTINCT FROM s.owner_crm_id AND t.amount IS NOT DISTINCT FROM CAST(CAST(s.amount AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) AND t.stage IS NOT DISTINCT FROM s.stage AND t.close_date IS NOT DISTINCT FROM CAST(s.close_date AS DATE) AND t.crm_score IS NOT DISTINCT FROM s.crm_score AND t.crm_score_message IS NOT DISTINCT FROM s.crm_score_message));
+
+INSERT INTO clari_opportunities (opportunity_id, name, owner_crm_id, amount, stage, close_date, crm_score, crm_score_message, valid_from, valid_to, run_id)
+     SELECT s.opportunity_id, s.name, s.owner_crm_id, CAST(CAST(s.amount AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.stage, CAST(s.close_date AS DATE), s.crm_score, s.crm_score_message, CAST($1 AS DATE), NULL, $2 FROM (SELECT * FROM stage_opportunity_rows WHERE kind = 'opportunity') s
+     WHERE NOT EXISTS (SELECT 1 FROM clari_opportunities t WHERE t.opportunity_id = s.opportunity_id AND t.valid_to IS NULL);
+
+-- ===== warehouse/sql/deals.ts insertTrendPoints =====
+INSERT INTO clari_opportunity_field_history (opportunity_id, field_id, old_value, new_value, changed_at, first_seen, run_id)
+     SELECT s.opportunity_id, s.field_id, s.old_value, s.new_value, epoch_ms(s.changed_at), CAST($1 AS DATE), $2
+     FROM (SELECT DISTINCT opportunity_id, field_id, old_value, new_value, changed_at FROM stage_opportunity_rows WHERE kind = 'point') s
+     WHERE NOT EXISTS (SELECT 1 FROM clari_opportunity_field_history h WHERE h.opportunity_id = s.opportunity_id AND h.field_id = s.field_id AND h.changed_at = epoch_ms(s.changed_at)
+          AND h.old_value IS NOT DISTINCT FROM s.old_value AND h.new_value IS NOT DISTINCT FROM s.new_value);
+
+-- ===== warehouse/sql/deals.ts insertRefresh =====
+INSERT INTO clari_opportunity_snapshots (as_of, requested, opportunities, calls, payload_sha256, amount_sum, run_id, loaded_at)
+     VALUES (CAST($1 AS DATE), $2, $3, $4, $5, CAST($6 AS DECIMAL(18,2)), $7, CAST($8 AS TIMESTAMP));
+
+-- ===== warehouse/sql/deals.ts opportunityReadBack =====
+SELECT count(*) AS versions, sum(CASE WHEN t.name IS NOT DISTINCT FROM s.name AND t.owner_crm_id IS NOT DISTINCT FROM s.owner_crm_id AND t.amount IS NOT DISTINCT FROM CAST(CAST(s.amount AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) AND t.stage IS NOT DISTINCT FROM s.stage AND t.close_date IS NOT DISTINCT FROM CAST(s.close_date AS DATE) AND t.crm_score IS NOT DISTINCT FROM s.crm_score AND t.crm_score_message IS NOT DISTINCT FROM s.crm_score_message THEN 1 ELSE 0 END) AS same, sum(t.amount) AS amount
+     FROM clari_opportunities t JOIN (SELECT * FROM stage_opportunity_rows WHERE kind = 'opportunity') s ON s.opportunity_id = t.opportunity_id
+     WHERE t.valid_from <= CAST($1 AS DATE) AND (t.valid_to IS NULL OR t.valid_to > CAST($1 AS DATE));
+
+SELECT count(*) AS points, sum(CASE WHEN EXISTS (SELECT 1 FROM clari_opportunity_field_history h WHERE h.opportunity_id = s.opportunity_id AND h.field_id = s.field_id AND h.changed_at = epoch_ms(s.changed_at)
+          AND h.old_value IS NOT DISTINCT FROM s.old_value AND h.new_value IS NOT DISTINCT FROM s.new_value) THEN 1 ELSE 0 END) AS kept
+     FROM (SELECT DISTINCT opportunity_id, field_id, old_value, new_value, changed_at FROM stage_opportunity_rows WHERE kind = 'point') s;
 
 -- ===== warehouse/sql/changes.ts changeRows =====
 SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.previous_snapshot, c.user_id, c.owner_name, c.owner_email, c.field_id, c.field_name,
@@ -586,6 +773,23 @@ DELETE FROM clari_time_frames WHERE time_period < $1;
 
 DELETE FROM clari_time_periods WHERE time_period < $1;
 
+-- ===== warehouse/sql/deals.ts deleteBefore =====
+SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST($1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
+
 -- ===== warehouse/sql/alerts.ts replaceAlert =====
 DELETE FROM clari_alerts WHERE alert_id = $1 AND channel = $2;
 
@@ -598,6 +802,56 @@ UPDATE clari_alerts SET status = $3, error = $4, payload = $5 WHERE alert_id = $
 SELECT s.entries, s.users, (SELECT max(j.payload_sum) FROM clari_export_jobs j
                                  WHERE j.forecast_id = s.forecast_id AND j.time_period = s.time_period AND j.snapshot_date = s.snapshot_date AND j.payload_sha256 = s.payload_sha256) AS payload_sum
      FROM clari_snapshots s WHERE s.forecast_id = $1 AND s.time_period = $2 AND s.snapshot_date = $3 AND s.payload_sha256 = $4;
+
+-- ===== warehouse/sql/load.ts currentTotals =====
+SELECT count(*) AS n, sum(forecast_value) AS total FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3);
+
+-- ===== warehouse/sql/load.ts changeCount =====
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
+
+-- ===== warehouse/sql/load.ts previousSnapshotDate =====
+SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3;
+
+-- ===== warehouse/sql/deals.ts windowOf =====
+SELECT w.payload_sha256, w.activities, w.participants,
+            (SELECT count(*) FROM clari_activities a WHERE a.as_of = w.as_of) AS carried
+     FROM clari_activity_windows w WHERE w.as_of = CAST($1 AS DATE);
+
+-- ===== warehouse/sql/deals.ts undoRefresh =====
+DELETE FROM clari_opportunities WHERE valid_from = CAST($1 AS DATE);
+
+UPDATE clari_opportunities SET valid_to = NULL WHERE valid_to = CAST($1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE first_seen = CAST($1 AS DATE);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of = CAST($1 AS DATE);
+
+-- ===== test =====
+SELECT count(*) AS n FROM clari_activity_participants;
+
+SELECT count(*) AS n FROM clari_activity_opportunities;
+
+SELECT count(*) AS n FROM clari_activity_accounts;
+
+SELECT count(*) AS n FROM clari_activities;
+
+SELECT count(*) AS n FROM clari_activity_windows;
+
+SELECT count(*) AS n FROM clari_opportunities;
+
+SELECT count(*) AS n FROM clari_opportunity_field_history;
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots;
+
+SELECT sum(len(account_ids)) AS a, sum(len(opportunity_ids)) AS o FROM clari_activities;
+
+SELECT count(*) AS n FROM clari_forecast_entries;
+
+-- ===== warehouse/sql/deals.ts activitiesBetween =====
+SELECT count(*) AS n FROM clari_activities WHERE activity_at >= CAST($1 AS TIMESTAMP) AND activity_at < CAST($2 AS TIMESTAMP);
+
+-- ===== warehouse/sql/deals.ts refreshCount =====
+SELECT opportunities FROM clari_opportunity_snapshots WHERE as_of = CAST($1 AS DATE);
 
 -- ===== warehouse/sql/load.ts undoSnapshot =====
 DELETE FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from = $3;
@@ -872,6 +1126,23 @@ DELETE FROM clari_time_frames WHERE TRUE;
 
 DELETE FROM clari_time_periods WHERE TRUE;
 
+-- ===== warehouse/sql/deals.ts clearDeals =====
+DELETE FROM clari_activity_participants WHERE TRUE;
+
+DELETE FROM clari_activity_opportunities WHERE TRUE;
+
+DELETE FROM clari_activity_accounts WHERE TRUE;
+
+DELETE FROM clari_activities WHERE TRUE;
+
+DELETE FROM clari_activity_windows WHERE TRUE;
+
+DELETE FROM clari_opportunities WHERE TRUE;
+
+DELETE FROM clari_opportunity_field_history WHERE TRUE;
+
+DELETE FROM clari_opportunity_snapshots WHERE TRUE;
+
 -- ===== warehouse/sql/run-locks.ts ensureLease =====
 CREATE TABLE IF NOT EXISTS clari_run_leases (
   lease VARCHAR NOT NULL,
@@ -918,6 +1189,3 @@ DELETE FROM clari_snapshots WHERE 1 = 0;
 
 -- ===== warehouse/privileges.ts run =====
 DROP TABLE IF EXISTS clari_dp_probe_stage;
-
--- ===== test =====
-SELECT count(*) AS n FROM clari_forecast_entries;

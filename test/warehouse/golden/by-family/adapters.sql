@@ -61,6 +61,30 @@ INSERT INTO stage_frames (time_frame_id, start_date, end_date) SELECT time_frame
 
 DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_frames`;
 
+DROP TABLE IF EXISTS stage_activity_rows;
+
+CREATE TEMP TABLE stage_activity_rows (kind STRING, activity_id STRING, ordinal INT64, activity_type STRING, subject STRING, activity_at INT64, owner_crm_id STRING, organiser_crm_id STRING, email STRING, name STRING, crm_user_id STRING, is_internal BOOL, link_id STRING, link_name STRING);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_activity_rows` (kind STRING, activity_id STRING, ordinal INT64, activity_type STRING, subject STRING, activity_at INT64, owner_crm_id STRING, organiser_crm_id STRING, email STRING, name STRING, crm_user_id STRING, is_internal BOOL, link_id STRING, link_name STRING) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_activity_rows <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_activity_rows (kind, activity_id, ordinal, activity_type, subject, activity_at, owner_crm_id, organiser_crm_id, email, name, crm_user_id, is_internal, link_id, link_name) SELECT kind, activity_id, ordinal, activity_type, subject, activity_at, owner_crm_id, organiser_crm_id, email, name, crm_user_id, is_internal, link_id, link_name FROM `my-project.clari.clari_dp_stage_<session>_stage_activity_rows`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_activity_rows`;
+
+DROP TABLE IF EXISTS stage_opportunity_rows;
+
+CREATE TEMP TABLE stage_opportunity_rows (kind STRING, opportunity_id STRING, name STRING, owner_crm_id STRING, amount INT64, stage STRING, close_date STRING, crm_score FLOAT64, crm_score_message STRING, field_id STRING, old_value STRING, new_value STRING, changed_at INT64);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows` (kind STRING, opportunity_id STRING, name STRING, owner_crm_id STRING, amount INT64, stage STRING, close_date STRING, crm_score FLOAT64, crm_score_message STRING, field_id STRING, old_value STRING, new_value STRING, changed_at INT64) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_opportunity_rows <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_opportunity_rows (kind, opportunity_id, name, owner_crm_id, amount, stage, close_date, crm_score, crm_score_message, field_id, old_value, new_value, changed_at) SELECT kind, opportunity_id, name, owner_crm_id, amount, stage, close_date, crm_score, crm_score_message, field_id, old_value, new_value, changed_at FROM `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows`;
+
 COMMIT TRANSACTION;
 
 DROP TABLE IF EXISTS clari_dp_probe_stage;
@@ -100,6 +124,10 @@ COMMIT TRANSACTION;
 
 -- bulk load into stage_frames (duckdb adapter: appender);
 
+-- bulk load into stage_activity_rows (duckdb adapter: appender);
+
+-- bulk load into stage_opportunity_rows (duckdb adapter: appender);
+
 -- bulk load into clari_dp_probe_stage (duckdb adapter: appender);
 
 -- ----- postgres -----
@@ -124,6 +152,10 @@ COMMIT TRANSACTION;
 -- bulk load into stage_fields (postgres adapter: COPY FROM STDIN);
 
 -- bulk load into stage_frames (postgres adapter: COPY FROM STDIN);
+
+-- bulk load into stage_activity_rows (postgres adapter: COPY FROM STDIN);
+
+-- bulk load into stage_opportunity_rows (postgres adapter: COPY FROM STDIN);
 
 -- bulk load into clari_dp_probe_stage (postgres adapter: COPY FROM STDIN);
 
@@ -175,6 +207,22 @@ CREATE TEMPORARY TABLE stage_frames (time_frame_id VARCHAR, start_date VARCHAR, 
 PUT 'file://<tmp>/stage_frames.json.gz' @clari_dp_load/stage_frames/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
 
 COPY INTO stage_frames FROM @clari_dp_load/stage_frames/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
+
+DROP TABLE IF EXISTS stage_activity_rows;
+
+CREATE TEMPORARY TABLE stage_activity_rows (kind VARCHAR, activity_id VARCHAR, ordinal BIGINT, activity_type VARCHAR, subject VARCHAR, activity_at BIGINT, owner_crm_id VARCHAR, organiser_crm_id VARCHAR, email VARCHAR, name VARCHAR, crm_user_id VARCHAR, is_internal BOOLEAN, link_id VARCHAR, link_name VARCHAR);
+
+PUT 'file://<tmp>/stage_activity_rows.json.gz' @clari_dp_load/stage_activity_rows/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
+
+COPY INTO stage_activity_rows FROM @clari_dp_load/stage_activity_rows/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
+
+DROP TABLE IF EXISTS stage_opportunity_rows;
+
+CREATE TEMPORARY TABLE stage_opportunity_rows (kind VARCHAR, opportunity_id VARCHAR, name VARCHAR, owner_crm_id VARCHAR, amount BIGINT, stage VARCHAR, close_date VARCHAR, crm_score DOUBLE, crm_score_message VARCHAR, field_id VARCHAR, old_value VARCHAR, new_value VARCHAR, changed_at BIGINT);
+
+PUT 'file://<tmp>/stage_opportunity_rows.json.gz' @clari_dp_load/stage_opportunity_rows/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
+
+COPY INTO stage_opportunity_rows FROM @clari_dp_load/stage_opportunity_rows/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
 
 COMMIT;
 

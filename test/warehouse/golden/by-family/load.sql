@@ -161,6 +161,20 @@ UPDATE clari_forecast_entries SET valid_to = @p3 FROM stage_entries_diff d
 
 INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
 
+-- ===== warehouse/sql/load.ts changeCount =====
+
+-- ----- duckdb -----
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
+
+-- ----- postgres -----
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
+
+-- ----- snowflake -----
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot = :3;
+
+-- ----- bigquery -----
+SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot = @p3;
+
 -- ===== warehouse/sql/load.ts createDiffStage =====
 
 -- ----- duckdb -----
@@ -182,6 +196,20 @@ CREATE TEMPORARY TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHA
 DROP TABLE IF EXISTS stage_entries_diff;
 
 CREATE TEMP TABLE stage_entries_diff (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING, ended_time_frame_id STRING, ended_user_id STRING, ended_field_id STRING);
+
+-- ===== warehouse/sql/load.ts currentTotals =====
+
+-- ----- duckdb -----
+SELECT count(*) AS n, sum(forecast_value) AS total FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3);
+
+-- ----- postgres -----
+SELECT count(*) AS n, sum(forecast_value) AS total FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_from <= $3 AND (valid_to IS NULL OR valid_to > $3);
+
+-- ----- snowflake -----
+SELECT count(*) AS n, sum(forecast_value) AS total FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_from <= :3 AND (valid_to IS NULL OR valid_to > :3);
+
+-- ----- bigquery -----
+SELECT count(*) AS n, sum(forecast_value) AS total FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_from <= @p3 AND (valid_to IS NULL OR valid_to > @p3);
 
 -- ===== warehouse/sql/load.ts dropLoadStages =====
 
@@ -376,6 +404,20 @@ SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = :1 AND ti
 
 -- ----- bigquery -----
 SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2 AND snapshot_date < @p3 ORDER BY snapshot_date DESC LIMIT 1;
+
+-- ===== warehouse/sql/load.ts previousSnapshotDate =====
+
+-- ----- duckdb -----
+SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3;
+
+-- ----- postgres -----
+SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = $1 AND time_period = $2 AND snapshot_date < $3;
+
+-- ----- snowflake -----
+SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2 AND snapshot_date < :3;
+
+-- ----- bigquery -----
+SELECT max(snapshot_date) AS d FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2 AND snapshot_date < @p3;
 
 -- ===== warehouse/sql/load.ts repeatedKeys =====
 

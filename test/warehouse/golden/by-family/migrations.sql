@@ -187,6 +187,95 @@ DELETE FROM clari_schema_migrations WHERE version = $1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
 
+CREATE TABLE IF NOT EXISTS clari_activities (
+  activity_id VARCHAR NOT NULL,
+  activity_type VARCHAR,
+  subject VARCHAR,
+  activity_at TIMESTAMP,
+  owner_crm_id VARCHAR,
+  organiser_crm_id VARCHAR,
+  account_ids VARCHAR[],
+  opportunity_ids VARCHAR[],
+  exported_at TIMESTAMP,
+  as_of DATE NOT NULL,
+  job_id VARCHAR,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_participants (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  email VARCHAR,
+  name VARCHAR,
+  crm_user_id VARCHAR,
+  is_internal BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_opportunities (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  opportunity_id VARCHAR NOT NULL,
+  opportunity_name VARCHAR,
+  owner_crm_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_accounts (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  account_id VARCHAR NOT NULL,
+  account_name VARCHAR,
+  owner_crm_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_windows (
+  as_of DATE NOT NULL,
+  from_date DATE NOT NULL,
+  to_date DATE NOT NULL,
+  job_id VARCHAR,
+  payload_sha256 VARCHAR,
+  activities BIGINT NOT NULL,
+  participants BIGINT,
+  run_id VARCHAR,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunities (
+  opportunity_id VARCHAR NOT NULL,
+  name VARCHAR,
+  owner_crm_id VARCHAR,
+  amount DECIMAL(18,2),
+  stage VARCHAR,
+  close_date DATE,
+  crm_score DOUBLE,
+  crm_score_message VARCHAR,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_field_history (
+  opportunity_id VARCHAR NOT NULL,
+  field_id VARCHAR NOT NULL,
+  old_value VARCHAR,
+  new_value VARCHAR,
+  changed_at TIMESTAMP NOT NULL,
+  first_seen DATE NOT NULL,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
+  as_of DATE NOT NULL,
+  requested BIGINT NOT NULL,
+  opportunities BIGINT NOT NULL,
+  calls INTEGER,
+  payload_sha256 VARCHAR,
+  amount_sum DECIMAL(18,2),
+  run_id VARCHAR,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
 CREATE VIEW v_forecast_accuracy AS
@@ -586,6 +675,111 @@ DELETE FROM clari_schema_migrations WHERE version = $1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
 
+CREATE TABLE IF NOT EXISTS clari_activities (
+  activity_id TEXT NOT NULL,
+  activity_type TEXT,
+  subject TEXT,
+  activity_at TIMESTAMP,
+  owner_crm_id TEXT,
+  organiser_crm_id TEXT,
+  account_ids TEXT[],
+  opportunity_ids TEXT[],
+  exported_at TIMESTAMP,
+  as_of DATE NOT NULL,
+  job_id TEXT,
+  run_id TEXT
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS clari_activities_id ON clari_activities (activity_id);
+
+CREATE INDEX IF NOT EXISTS clari_activities_at ON clari_activities (activity_at);
+
+CREATE TABLE IF NOT EXISTS clari_activity_participants (
+  activity_id TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  email TEXT,
+  name TEXT,
+  crm_user_id TEXT,
+  is_internal BOOLEAN
+);
+
+CREATE INDEX IF NOT EXISTS clari_activity_participants_activity ON clari_activity_participants (activity_id);
+
+CREATE TABLE IF NOT EXISTS clari_activity_opportunities (
+  activity_id TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  opportunity_id TEXT NOT NULL,
+  opportunity_name TEXT,
+  owner_crm_id TEXT
+);
+
+CREATE INDEX IF NOT EXISTS clari_activity_opportunities_activity ON clari_activity_opportunities (activity_id);
+
+CREATE INDEX IF NOT EXISTS clari_activity_opportunities_opportunity ON clari_activity_opportunities (opportunity_id);
+
+CREATE TABLE IF NOT EXISTS clari_activity_accounts (
+  activity_id TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  account_id TEXT NOT NULL,
+  account_name TEXT,
+  owner_crm_id TEXT
+);
+
+CREATE INDEX IF NOT EXISTS clari_activity_accounts_activity ON clari_activity_accounts (activity_id);
+
+CREATE TABLE IF NOT EXISTS clari_activity_windows (
+  as_of DATE NOT NULL,
+  from_date DATE NOT NULL,
+  to_date DATE NOT NULL,
+  job_id TEXT,
+  payload_sha256 TEXT,
+  activities BIGINT NOT NULL,
+  participants BIGINT,
+  run_id TEXT,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunities (
+  opportunity_id TEXT NOT NULL,
+  name TEXT,
+  owner_crm_id TEXT,
+  amount NUMERIC(18,2),
+  stage TEXT,
+  close_date DATE,
+  crm_score DOUBLE PRECISION,
+  crm_score_message TEXT,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id TEXT
+);
+
+CREATE UNIQUE INDEX IF NOT EXISTS clari_opportunities_current ON clari_opportunities (opportunity_id) WHERE valid_to IS NULL;
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_field_history (
+  opportunity_id TEXT NOT NULL,
+  field_id TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT,
+  changed_at TIMESTAMP NOT NULL,
+  first_seen DATE NOT NULL,
+  run_id TEXT
+);
+
+CREATE INDEX IF NOT EXISTS clari_opportunity_field_history_opportunity ON clari_opportunity_field_history (opportunity_id, field_id);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
+  as_of DATE NOT NULL,
+  requested BIGINT NOT NULL,
+  opportunities BIGINT NOT NULL,
+  calls INTEGER,
+  payload_sha256 TEXT,
+  amount_sum NUMERIC(18,2),
+  run_id TEXT,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
 CREATE VIEW v_forecast_accuracy AS
@@ -975,6 +1169,95 @@ DELETE FROM clari_schema_migrations WHERE version = :1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (:1, :2, :3, :4);
 
+CREATE TABLE IF NOT EXISTS clari_activities (
+  activity_id VARCHAR NOT NULL,
+  activity_type VARCHAR,
+  subject VARCHAR,
+  activity_at TIMESTAMP_NTZ,
+  owner_crm_id VARCHAR,
+  organiser_crm_id VARCHAR,
+  account_ids ARRAY,
+  opportunity_ids ARRAY,
+  exported_at TIMESTAMP_NTZ,
+  as_of DATE NOT NULL,
+  job_id VARCHAR,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_participants (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  email VARCHAR,
+  name VARCHAR,
+  crm_user_id VARCHAR,
+  is_internal BOOLEAN
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_opportunities (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  opportunity_id VARCHAR NOT NULL,
+  opportunity_name VARCHAR,
+  owner_crm_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_accounts (
+  activity_id VARCHAR NOT NULL,
+  ordinal INTEGER NOT NULL,
+  account_id VARCHAR NOT NULL,
+  account_name VARCHAR,
+  owner_crm_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_activity_windows (
+  as_of DATE NOT NULL,
+  from_date DATE NOT NULL,
+  to_date DATE NOT NULL,
+  job_id VARCHAR,
+  payload_sha256 VARCHAR,
+  activities BIGINT NOT NULL,
+  participants BIGINT,
+  run_id VARCHAR,
+  loaded_at TIMESTAMP_NTZ NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunities (
+  opportunity_id VARCHAR NOT NULL,
+  name VARCHAR,
+  owner_crm_id VARCHAR,
+  amount DECIMAL(18,2),
+  stage VARCHAR,
+  close_date DATE,
+  crm_score DOUBLE,
+  crm_score_message VARCHAR,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_field_history (
+  opportunity_id VARCHAR NOT NULL,
+  field_id VARCHAR NOT NULL,
+  old_value VARCHAR,
+  new_value VARCHAR,
+  changed_at TIMESTAMP_NTZ NOT NULL,
+  first_seen DATE NOT NULL,
+  run_id VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
+  as_of DATE NOT NULL,
+  requested BIGINT NOT NULL,
+  opportunities BIGINT NOT NULL,
+  calls INTEGER,
+  payload_sha256 VARCHAR,
+  amount_sum DECIMAL(18,2),
+  run_id VARCHAR,
+  loaded_at TIMESTAMP_NTZ NOT NULL,
+  PRIMARY KEY (as_of)
+);
+
 CREATE OR REPLACE VIEW v_forecast_accuracy AS
 WITH frames AS (
     SELECT time_period, time_frame_id, CASE WHEN frame_rank > 13 THEN 13 ELSE frame_rank END AS week_index FROM (
@@ -1353,6 +1636,95 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_time_periods` (
 DELETE FROM clari_schema_migrations WHERE version = @p1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (@p1, @p2, @p3, @p4);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activities` (
+  activity_id STRING NOT NULL,
+  activity_type STRING,
+  subject STRING,
+  activity_at TIMESTAMP,
+  owner_crm_id STRING,
+  organiser_crm_id STRING,
+  account_ids ARRAY<STRING>,
+  opportunity_ids ARRAY<STRING>,
+  exported_at TIMESTAMP,
+  as_of DATE NOT NULL,
+  job_id STRING,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_participants` (
+  activity_id STRING NOT NULL,
+  ordinal INT64 NOT NULL,
+  email STRING,
+  name STRING,
+  crm_user_id STRING,
+  is_internal BOOL
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_opportunities` (
+  activity_id STRING NOT NULL,
+  ordinal INT64 NOT NULL,
+  opportunity_id STRING NOT NULL,
+  opportunity_name STRING,
+  owner_crm_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_accounts` (
+  activity_id STRING NOT NULL,
+  ordinal INT64 NOT NULL,
+  account_id STRING NOT NULL,
+  account_name STRING,
+  owner_crm_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_activity_windows` (
+  as_of DATE NOT NULL,
+  from_date DATE NOT NULL,
+  to_date DATE NOT NULL,
+  job_id STRING,
+  payload_sha256 STRING,
+  activities INT64 NOT NULL,
+  participants INT64,
+  run_id STRING,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of) NOT ENFORCED
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunities` (
+  opportunity_id STRING NOT NULL,
+  name STRING,
+  owner_crm_id STRING,
+  amount NUMERIC(18,2),
+  stage STRING,
+  close_date DATE,
+  crm_score FLOAT64,
+  crm_score_message STRING,
+  valid_from DATE NOT NULL,
+  valid_to DATE,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunity_field_history` (
+  opportunity_id STRING NOT NULL,
+  field_id STRING NOT NULL,
+  old_value STRING,
+  new_value STRING,
+  changed_at TIMESTAMP NOT NULL,
+  first_seen DATE NOT NULL,
+  run_id STRING
+);
+
+CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunity_snapshots` (
+  as_of DATE NOT NULL,
+  requested INT64 NOT NULL,
+  opportunities INT64 NOT NULL,
+  calls INT64,
+  payload_sha256 STRING,
+  amount_sum NUMERIC(18,2),
+  run_id STRING,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (as_of) NOT ENFORCED
+);
 
 CREATE OR REPLACE VIEW `my-project.clari.v_forecast_accuracy` AS
 WITH frames AS (

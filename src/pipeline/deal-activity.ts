@@ -1,0 +1,180 @@
+/**
+ * Step 1 of the deals stage: the activity export of this run's window, a job on the same machinery
+ * as the forecast exports (the ExportRunner: limits, the job persisted before and after the POST,
+ * polls, re-queues, a lost POST answer resolved from the job list, a stopped run's job resumed), its
+ * results landed raw in the deals landing, then loaded in one transaction (deal-load.ts). Where the
+ * payload comes from is the shared planner's decision (landed, cached, resume, new).
+ */
+import { type ExportJob, ExportRunner, type ExportTask } from '../clari/index.js';
+import { type AppError, isAppError } from '../core/index.js';
+import { dealsSql } from '../warehouse/index.js';
+import { loadActivityWindow } from './deal-load.js';
+import type { PlannedActivity } from './deal-plan.js';
+import { landedActivity, rebuildDeals } from './deal-rebuild.js';
+import { JobState } from './job-state.js';
+import type { Landed } from './landing.js';
+import { toAppError } from './load-export.js';
+import { decideSource, type SourceDecision } from './planner.js';
+import { messageOf, type RunScope } from './run-record.js';
+import { cancelUnfinished, stopReason, throwIfStopped } from './stop.js';
+import type { DealStepSummary, DealsSummary, PipelineDeps, RunSettings } from './types.js';
+
+/** A deals step that failed, as the run summary reports it. */
+export function failedStep(error: AppError): DealStepSummary {
+  return { status: 'failed', cached: false, error: error.message, errorCode: error.code, errorHint: error.hint };
+}
+
+export async function activityStep(
+  deps: PipelineDeps,
+  scope: RunScope,
+  settings: RunSettings,
+  planned: PlannedActivity,
+): Promise<DealsSummary['activities']> {
+  const landing = deps.landing.deals();
+  // Temporary files of a landing an interrupted run cut short (this date's activity and refresh).
+  for (const kind of ['activity', 'opportunity'])
+    if (landing.sweep(kind, planned.period, planned.asOf) > 0)
+      scope.log.info({ kind, asOf: planned.asOf }, 'removed temporary files of an interrupted deals landing');
+  const key = JobState.key(planned.fingerprint, planned.asOf);
+  const decision = decideSource({ landing, jobs: deps.jobs }, planned, settings);
+  let jobId: string | null = decision.resumeJobId ?? null;
+  try {
+    const obtained = decision.landed
+      ? { landed: decision.landed, cached: true }
+      : { landed: await exportActivity(deps, scope, settings, planned, decision), cached: false };
+    jobId = obtained.landed.manifest.jobId;
+    throwIfStopped(deps.signal);
+    const outcome = await loadActivity(deps, scope, obtained.landed, obtained.cached);
+    await scope.checkpoint('activity.committed');
+    await deps.jobs
+      .clear(key)
+      .catch((e: unknown) => scope.warnings.push(`activity: pending job not cleared: ${messageOf(e)}`));
+    for (const w of outcome.warnings) scope.warnings.push(`activity: ${w}`);
+    return {
+      status: outcome.status,
+      cached: obtained.cached,
+      unchanged: outcome.unchanged === true,
+      activities: outcome.activities,
+      participants: outcome.participants,
+      jobId,
+    };
+  } catch (error) {
+    const appError = toAppError(error);
+    // A payload Clari got wrong is exported afresh next run; a refused POST created no job to look for.
+    const pending = deps.jobs.get(key);
+    if (
+      appError.kind === 'data' ||
+      (pending && !pending.jobId && ['input', 'auth', 'capacity'].includes(appError.kind))
+    )
+      await deps.jobs.clear(key).catch(() => undefined);
+    scope.log.warn({ code: appError.code, window: planned.window }, `activity export failed: ${appError.message}`);
+    scope.warnings.push(`activity: ${appError.message}`);
+    return { ...failedStep(appError), activities: 0, participants: 0, jobId };
+  }
+}
+
+/** Exports the window through the ExportRunner and lands the results; resolves with the landed payload. */
+async function exportActivity(
+  deps: PipelineDeps,
+  scope: RunScope,
+  settings: RunSettings,
+  planned: PlannedActivity,
+  decision: SourceDecision,
+): Promise<Landed> {
+  const key = JobState.key(planned.fingerprint, planned.asOf);
+  const pendingOf = {
+    forecastId: planned.forecastId,
+    period: planned.period,
+    asOf: planned.asOf,
+    fingerprint: planned.fingerprint,
+  };
+  const runner = new ExportRunner({
+    api: deps.client,
+    clock: deps.clock,
+    logger: scope.log.child({ component: 'activity-export' }),
+    pollIntervalMs: settings.pollIntervalMs,
+    jobTimeoutMs: settings.jobTimeoutMs,
+    maxRequeues: settings.maxRequeues,
+    maxConcurrency: settings.maxConcurrency,
+    capacityWaitMs: settings.capacityWaitMs,
+    signal: deps.signal,
+    beforeCreate: (_task, sentAt) => deps.jobs.record(key, { ...pendingOf, createdAt: sentAt, postedAt: sentAt }),
+    onJobCreated: async (_task, jobId) => {
+      await scope.checkpoint('activity.posted');
+      await deps.jobs.record(key, { jobId, ...pendingOf, createdAt: deps.clock.now() });
+      await scope.checkpoint('activity.created');
+    },
+  });
+  const task: ExportTask = {
+    key: planned.key,
+    forecastId: planned.forecastId,
+    request: {},
+    activity: planned.request,
+    resumeJobId: decision.resumeJobId,
+    postedSince: decision.postedSince,
+  };
+  let [outcome] = await runner.run([task], (_t, job) => landActivity(deps, scope, planned, job));
+  const stop = stopReason(deps.signal);
+  if (stop && outcome) [outcome] = await cancelUnfinished(deps, [outcome], () => key, stop);
+  if (!outcome) throw new Error('the activity export produced no outcome');
+  if (outcome.status === 'failed') throw outcome.error;
+  return outcome.value;
+}
+
+async function landActivity(
+  deps: PipelineDeps,
+  scope: RunScope,
+  planned: PlannedActivity,
+  job: ExportJob,
+): Promise<Landed> {
+  const results = await deps.client.downloadResults(job.jobId, deps.signal);
+  const landed = await deps.landing.deals().land(
+    {
+      forecastId: planned.forecastId,
+      period: planned.period,
+      asOf: planned.asOf,
+      jobId: job.jobId,
+      fingerprint: planned.fingerprint,
+      request: planned.request,
+      format: 'JSON',
+      job,
+    },
+    results.body,
+  );
+  await scope.checkpoint('activity.landed');
+  const key = JobState.key(planned.fingerprint, planned.asOf);
+  const pending = deps.jobs.get(key);
+  if (pending) await deps.jobs.record(key, { ...pending, landedPath: landed.path });
+  return landed;
+}
+
+/** Loads a landed window in one transaction; one older than the latest loaded re-derives the deal tables. */
+async function loadActivity(deps: PipelineDeps, scope: RunScope, landed: Landed, cached: boolean) {
+  try {
+    return await deps.warehouse.transaction((tx) =>
+      loadActivityWindow(
+        tx,
+        landedActivity({ ...deps, warehouse: tx }, landed, {
+          runId: scope.runId,
+          verify: cached,
+          checkpoint: deps.checkpoint,
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'pipeline.out_of_order') throw error;
+    scope.log.info(
+      { asOf: landed.manifest.asOf },
+      'older activity window: re-deriving the deal tables from the landing',
+    );
+    const rebuilt = await rebuildDeals(deps, { runId: scope.runId });
+    if (rebuilt.skipped.some((s) => s.payload === deps.landing.deals().display(landed))) throw error;
+    const window = await dealsSql.windowOf(deps.warehouse, landed.manifest.asOf);
+    return {
+      status: window ? ('loaded' as const) : ('empty' as const),
+      activities: Number(window?.activities ?? 0),
+      participants: Number(window?.participants ?? 0),
+      warnings: ['an older as-of date: the deal tables were re-derived from the landing'],
+    };
+  }
+}

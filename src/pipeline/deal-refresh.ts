@@ -1,0 +1,161 @@
+/**
+ * Step 2 of the deals stage: a refresh of the opportunities the loaded activities name. GET
+ * /opportunity takes them at most 100 at a time, a few calls in flight within the tenant's
+ * concurrent-job limit, through the same resilient client (429, 5xx and Clari's error array retried,
+ * timeouts, breaker); every answer lands byte for byte in one document, which is then loaded in one
+ * transaction (deal-load.ts). No export quota is spent.
+ */
+import { MAX_OPPORTUNITY_IDS } from '../clari/index.js';
+import { isAppError } from '../core/index.js';
+import { dealsSql } from '../warehouse/index.js';
+import { failedStep } from './deal-activity.js';
+import { loadRefresh } from './deal-load.js';
+import {
+  type DealSettings,
+  localMidnightMs,
+  type PlannedActivity,
+  refreshFingerprint,
+  windowStart,
+} from './deal-plan.js';
+import { landedRefresh, rebuildDeals } from './deal-rebuild.js';
+import type { Landed } from './landing.js';
+import { toAppError } from './load-export.js';
+import type { RunScope } from './run-record.js';
+import { throwIfStopped } from './stop.js';
+import type { DealsSummary, PipelineDeps, RunSettings } from './types.js';
+
+export async function refreshStep(
+  deps: PipelineDeps,
+  scope: RunScope,
+  settings: RunSettings,
+  deal: DealSettings,
+  planned: PlannedActivity,
+): Promise<DealsSummary['opportunities']> {
+  const batchSize = Math.min(MAX_OPPORTUNITY_IDS, deal.batchSize);
+  let requested = 0;
+  let seen = 0;
+  try {
+    const since = windowStart(planned.asOf, deal.window, settings.fiscal).start;
+    const ids = await dealsSql.opportunitiesSeen(
+      deps.warehouse,
+      localMidnightMs(since, deal.timezone),
+      deal.maxOpportunities,
+    );
+    requested = ids.ids.length;
+    seen = ids.total;
+    if (ids.total > ids.ids.length)
+      scope.warnings.push(
+        `opportunities: ${ids.total} seen since ${since}, the ${ids.ids.length} most recently active refreshed (activity.maxOpportunities)`,
+      );
+    if (requested === 0) return { status: 'skipped', cached: false, requested, seen, returned: 0, calls: 0 };
+    const fingerprint = refreshFingerprint(ids.ids, batchSize);
+    const landing = deps.landing.deals();
+    const cached = settings.noCache
+      ? undefined
+      : landing.findCached('opportunity', planned.period, planned.asOf, fingerprint, settings.cacheTtlMs);
+    const calls = cached ? 0 : Math.ceil(requested / batchSize);
+    const landed = cached ?? (await landRefresh(deps, scope, deal, planned, ids.ids, batchSize, fingerprint));
+    throwIfStopped(deps.signal);
+    const outcome = await loadOpportunities(deps, scope, landed, cached !== undefined);
+    for (const w of outcome.warnings) scope.warnings.push(`opportunities: ${w}`);
+    return { status: 'loaded', cached: cached !== undefined, requested, seen, returned: outcome.opportunities, calls };
+  } catch (error) {
+    const appError = toAppError(error);
+    scope.log.warn({ code: appError.code }, `opportunity refresh failed: ${appError.message}`);
+    scope.warnings.push(`opportunities: ${appError.message}`);
+    return { ...failedStep(appError), requested, seen, returned: 0, calls: 0 };
+  }
+}
+
+/**
+ * Fetches the ids in batches, a few calls in flight at once (at most the tenant's concurrent-job
+ * limit), and lands every answer as Clari sent it, in order, in one document.
+ */
+async function landRefresh(
+  deps: PipelineDeps,
+  scope: RunScope,
+  deal: DealSettings,
+  planned: PlannedActivity,
+  ids: readonly string[],
+  batchSize: number,
+  fingerprint: string,
+): Promise<Landed> {
+  const limits = await deps.client.getLimits(deps.signal);
+  const concurrency = Math.max(1, Math.min(deal.concurrency, limits.concurrentLimit));
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += batchSize) batches.push(ids.slice(i, i + batchSize));
+  const answers = fetchInOrder(batches, concurrency, (batch) =>
+    deps.client.getOpportunityBatch(batch, deps.signal).then((r) => r.text),
+  );
+  const landed = await deps.landing.deals().land(
+    {
+      forecastId: 'opportunity',
+      period: planned.period,
+      asOf: planned.asOf,
+      jobId: `refresh-${fingerprint.slice(0, 12)}`,
+      fingerprint,
+      request: { opportunities: ids.length, batchSize },
+      format: 'JSON',
+    },
+    refreshDocument(planned.asOf, answers),
+  );
+  await scope.checkpoint('opportunity.landed');
+  return landed;
+}
+
+/** Runs `call` over the batches with at most `concurrency` in flight, yielding answers in batch order. */
+async function* fetchInOrder<T>(
+  batches: readonly string[][],
+  concurrency: number,
+  call: (batch: string[]) => Promise<T>,
+): AsyncGenerator<T> {
+  const started: Promise<T>[] = [];
+  const start = (): void => {
+    const promise = call(batches[started.length]!);
+    // Awaited in order below; a failure of a later call must not go unhandled meanwhile.
+    promise.catch(() => undefined);
+    started.push(promise);
+  };
+  while (started.length < Math.min(concurrency, batches.length)) start();
+  for (let i = 0; i < batches.length; i++) {
+    const answer = await started[i]!;
+    if (started.length < batches.length) start();
+    yield answer;
+  }
+}
+
+/** `{"asOf": ..., "batches": [<answer>, <answer>, ...]}`, each answer byte for byte as Clari sent it. */
+async function* refreshDocument(asOf: string, answers: AsyncIterable<string>): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(`{"asOf":${JSON.stringify(asOf)},"batches":[`);
+  let first = true;
+  for await (const text of answers) {
+    yield Buffer.from(`${first ? '' : ','}\n${text}`);
+    first = false;
+  }
+  yield Buffer.from('\n]}\n');
+}
+
+async function loadOpportunities(deps: PipelineDeps, scope: RunScope, landed: Landed, cached: boolean) {
+  try {
+    return await deps.warehouse.transaction((tx) =>
+      loadRefresh(
+        tx,
+        landedRefresh({ ...deps, warehouse: tx }, landed, {
+          runId: scope.runId,
+          verify: cached,
+          checkpoint: deps.checkpoint,
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'pipeline.out_of_order') throw error;
+    const rebuilt = await rebuildDeals(deps, { runId: scope.runId });
+    if (rebuilt.skipped.some((s) => s.payload === deps.landing.deals().display(landed))) throw error;
+    return {
+      opportunities:
+        rebuilt.refreshes > 0 ? Number((await dealsSql.refreshCount(deps.warehouse, landed.manifest.asOf)) ?? 0) : 0,
+      points: 0,
+      warnings: ['an older as-of date: the deal tables were re-derived from the landing'],
+    };
+  }
+}
