@@ -14,6 +14,7 @@ export {
   ENTRY_STAGE,
   FIELD_STAGE,
   FRAME_STAGE,
+  GONE_STAGE,
   MONEY_COLUMNS,
   type MoneyColumn,
   type SnapshotRef,

@@ -8,7 +8,7 @@
 import { sha256Hex } from '../core/index.js';
 import type { Dialect } from './dialect.js';
 import { WarehouseError } from './errors.js';
-import { createTable, type TableSpec, TABLES } from './schema.js';
+import { addColumn, createTable, type TableSpec, TABLES } from './schema.js';
 import type { Warehouse } from './types.js';
 
 export interface Migration {
@@ -27,6 +27,12 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'tables of design.md section 4, snapshot ledger and dimensions',
     statements: (dialect) => Object.values(TABLES).flatMap((table) => createTable(table, dialect)),
+  },
+  // Version 2 is the analytics views (analytics/migrations.ts).
+  {
+    version: 3,
+    name: 'entry fingerprints on clari_forecast_entries (re-syncs skip unchanged entries)',
+    statements: (dialect) => [addColumn(TABLES.entries, 'entry_hash', dialect)],
   },
 ];
 

@@ -25,8 +25,16 @@ export const ENTRY_STAGE: StageSpec = {
     { name: 'updated_by', type: 'text', repeats: true },
     { name: 'updated_on', type: 'bigint' },
     { name: 'currency', type: 'text', repeats: true },
+    // The entry's fingerprint (0: none; stored as NULL).
+    { name: 'entry_hash', type: 'bigint' },
   ],
 };
+
+/**
+ * A fingerprint-skipping load's other stage: the fingerprints of current versions that no entry
+ * of the payload matched, i.e. versions whose entry changed or left the export.
+ */
+export const GONE_STAGE: StageSpec = { name: 'stage_gone', columns: [{ name: 'entry_hash', type: 'bigint' }] };
 
 /** What a user version holds besides its id; a change of any opens a new version. */
 const USER_ATTRIBUTES = [
@@ -109,11 +117,90 @@ export async function previousSnapshot(
   return previous[0];
 }
 
-const versionColumns = `forecast_id, time_period, time_frame_id, user_id, field_id, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id`;
+const versionColumns = `forecast_id, time_period, time_frame_id, user_id, field_id, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash`;
 
 function versionValues(wh: Warehouse): string {
   const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
-  return `$1, $2, s.time_frame_id, s.user_id, s.field_id, ${MONEY_COLUMNS.map(money).join(', ')}, s.is_updated, s.updated_by, ${wh.dialect.epochMsToTimestamp('s.updated_on')}, s.currency, $3, NULL, $4`;
+  return `$1, $2, s.time_frame_id, s.user_id, s.field_id, ${MONEY_COLUMNS.map(money).join(', ')}, s.is_updated, s.updated_by, ${wh.dialect.epochMsToTimestamp('s.updated_on')}, s.currency, $3, NULL, $4, NULLIF(s.entry_hash, 0)`;
+}
+
+const CURRENT = 'clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL';
+/** Current versions that no skipped entry stands for: no fingerprint, or one no entry matched. */
+const UNMATCHED = `(entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM ${GONE_STAGE.name}))`;
+/** Current versions a skipped entry stands for. */
+const MATCHED = `entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM ${GONE_STAGE.name})`;
+
+/**
+ * The fingerprints of the current versions of a forecast and period (a million for a large
+ * export): through the engine's typed-array read where it has one.
+ */
+export async function currentFingerprints(wh: Warehouse, forecastId: string, period: string): Promise<BigInt64Array> {
+  const sql = `SELECT entry_hash FROM ${CURRENT} AND entry_hash IS NOT NULL`;
+  if (wh.readInt64) return wh.readInt64(sql, [forecastId, period]);
+  const rows = await wh.query<{ entry_hash: string | number }>(sql, [forecastId, period]);
+  return BigInt64Array.from(rows, (r) => BigInt(r.entry_hash));
+}
+
+/**
+ * Count and exact sums of the current versions that skipped entries stand for (read before they
+ * are applied): with the staged entries' own sums, the whole snapshot's payload figures.
+ */
+export async function matchedTotals(
+  wh: Warehouse,
+  forecastId: string,
+  period: string,
+): Promise<Record<string, string | null> | undefined> {
+  const [row] = await wh.query<Record<string, string | null>>(
+    `SELECT count(*) AS n, ${MONEY_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM ${CURRENT} AND ${MATCHED}`,
+    [forecastId, period],
+  );
+  return row;
+}
+
+/**
+ * Staged entries whose key has a current version that a skipped entry stands for: the payload
+ * holds that key twice, which only a full load can judge (merge or reject).
+ */
+export async function stagedOnMatched(
+  wh: Warehouse,
+  stage: string,
+  forecastId: string,
+  period: string,
+): Promise<number> {
+  const [row] = await wh.query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM ${stage} s JOIN (SELECT ${ENTRY_KEY.join(', ')} FROM ${CURRENT} AND ${MATCHED}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}`,
+    [forecastId, period],
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** The latest week among the current versions (after a skipping load, the payload's latest week). */
+export async function latestCurrentFrame(wh: Warehouse, forecastId: string, period: string): Promise<string | null> {
+  const [row] = await wh.query<{ latest: string | null }>(`SELECT max(time_frame_id) AS latest FROM ${CURRENT}`, [
+    forecastId,
+    period,
+  ]);
+  return row?.latest ?? null;
+}
+
+/**
+ * After a skipping load the field stage knows only the fields of the entries it parsed: add the
+ * fields the current versions use, and tell quota fields from call fields over all of them, as
+ * the payload's own counts would (transform.ts fieldColumns).
+ */
+export async function completeFieldStage(wh: Warehouse, forecastId: string, period: string): Promise<void> {
+  await wh.exec(
+    `INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
+     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS ${wh.dialect.types.text}), FALSE FROM ${CURRENT.replace('clari_forecast_entries', 'clari_forecast_entries t')}
+     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id)`,
+    [forecastId, period],
+  );
+  await wh.exec(
+    `UPDATE stage_fields SET is_quota = q.is_quota
+     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM ${CURRENT} GROUP BY field_id) q
+     WHERE q.field_id = stage_fields.field_id`,
+    [forecastId, period],
+  );
 }
 
 /** Whether the forecast and period has any current entry version (false on its first load). */
@@ -141,13 +228,16 @@ export async function insertFirstVersions(
 /**
  * One join of the payload with the current versions finds every difference: an entry whose values
  * changed (its version ends, a new one starts), one that left the export (ends) and one that is new
- * (starts). Unchanged entries, usually nearly all of them, cost nothing more.
+ * (starts). Unchanged entries, usually nearly all of them, cost nothing more. After a skipping
+ * load (`skipped`) the stage holds only the entries whose fingerprint was new, and the join only
+ * the versions no skipped entry stands for.
  */
 export async function applyVersionChanges(
   wh: Warehouse,
   stage: string,
   snapshot: SnapshotRef,
   runId: string,
+  skipped = false,
 ): Promise<void> {
   const { forecastId, period } = snapshot;
   const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
@@ -163,7 +253,7 @@ export async function applyVersionChanges(
     `INSERT INTO ${DIFF_STAGE} (${[...stageColumns, ...ENTRY_KEY.map((k) => `ended_${k}`)].join(', ')})
        SELECT ${[...stageColumns.map((c) => `s.${c}`), ...ENTRY_KEY.map((k) => `t.${k}`)].join(', ')}
        FROM ${stage} s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
+       FULL JOIN (SELECT * FROM ${CURRENT}${skipped ? ` AND ${UNMATCHED}` : ''}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (${sameValues})`,
     [forecastId, period],
   );
@@ -179,25 +269,31 @@ export async function applyVersionChanges(
   );
 }
 
-/** The daily clari_forecasts rows of the snapshot: the values of its latest week, quota beside each call. */
+/**
+ * The daily clari_forecasts rows of the snapshot: the values of its latest week, quota beside each
+ * call. From the stage (money in cents), or, after a skipping load whose stage holds only what
+ * changed, from the current versions, which then are the payload's entries (`fromVersions`).
+ */
 export async function insertDailyForecasts(
   wh: Warehouse,
   stage: string,
   snapshot: SnapshotRef,
   row: { exportedAt: number; runId: string; latestFrame: string },
+  fromVersions = false,
 ): Promise<void> {
-  const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
+  const source = fromVersions ? `(SELECT * FROM ${CURRENT})` : stage;
+  const money = (col: string): string => (fromVersions ? col : wh.dialect.centsToMoney(col));
   await wh.exec(
     `INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
-            ${money('forecast_value')}, q.quota, ${money('crm_total_value')}, ${money('crm_closed_value')}, ${money('adjustment_value')},
+            ${money('s.forecast_value')}, q.quota, ${money('s.crm_total_value')}, ${money('s.crm_closed_value')}, ${money('s.adjustment_value')},
             $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
-     FROM ${stage} s
+     FROM ${source} s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
-     LEFT JOIN (SELECT qs.user_id, max(${wh.dialect.centsToMoney('qs.quota_value')}) AS quota
-                FROM ${stage} qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+     LEFT JOIN (SELECT qs.user_id, max(${money('qs.quota_value')}) AS quota
+                FROM ${source} qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE)`,
     [...params(snapshot), sqlTimestamp(row.exportedAt), row.runId, row.latestFrame],
@@ -252,9 +348,10 @@ export async function dropLoadStages(wh: Warehouse, merged: boolean): Promise<vo
   if (merged) await wh.exec(`DROP TABLE ${MERGED_STAGE}`);
 }
 
+/** What an entry says besides its key (its fingerprint is not what it says). */
 const VALUE_COLUMNS = ENTRY_STAGE.columns
   .map((c) => c.name)
-  .filter((c) => !(ENTRY_KEY as readonly string[]).includes(c));
+  .filter((c) => !(ENTRY_KEY as readonly string[]).includes(c) && c !== 'entry_hash');
 
 /** How many keys repeat in the stage (on `codes`, the stage's integer codes where the engine has them). */
 export async function repeatedKeys(wh: Warehouse, codes: string): Promise<number> {
@@ -274,14 +371,17 @@ export async function conflictingKeys(wh: Warehouse): Promise<number> {
   return Number(conflict?.n ?? 0);
 }
 
-/** The merged stage: one row per key, the partial rows of a CSV export folded together. */
+/**
+ * The merged stage: one row per key, the partial rows of a CSV export folded together. A merged
+ * entry has no single piece of bytes, so no fingerprint.
+ */
 export async function createMergedStage(wh: Warehouse): Promise<void> {
   const keys = ENTRY_KEY.join(', ');
   await wh.exec(`DROP TABLE IF EXISTS ${MERGED_STAGE}`);
   await wh.exec(
     wh.dialect.createStageAs(
       MERGED_STAGE,
-      `SELECT ${keys}, ${VALUE_COLUMNS.map((c) => `max(${c}) AS ${c}`).join(', ')} FROM stage_entries GROUP BY ${keys}`,
+      `SELECT ${keys}, ${VALUE_COLUMNS.map((c) => `max(${c}) AS ${c}`).join(', ')}, 0 AS entry_hash FROM stage_entries GROUP BY ${keys}`,
     ),
   );
 }
