@@ -5,7 +5,7 @@
  * is reported in the summary. A value of the wrong type is a typed decode error naming its path.
  */
 import { ClariError } from './errors.js';
-import { type FingerprintSet, loadHasher } from './fingerprint.js';
+import { type FingerprintSet, newHasher } from './fingerprint.js';
 import { JsonScanError, type ScanCounters, JsonTopLevelScanner } from './json-scan.js';
 import {
   DOCUMENT_ARRAYS,
@@ -91,7 +91,7 @@ export async function* decodeForecastJson(
   const present = new Set<string>();
   const pending: DocumentPart[] = [];
   let bytes = 0;
-  const hasher = await loadHasher();
+  const hasher = newHasher();
   const scanner = new JsonTopLevelScanner(
     {
       arrayBatch(key, items, fingerprints) {

@@ -10,13 +10,15 @@
  */
 import xxhash from 'xxhash-wasm';
 
-type H64 = (input: Uint8Array, seed?: bigint) => bigint;
-let loaded: Promise<H64> | undefined;
+type H64 = (input: Uint8Array) => bigint;
+// Instantiated once when the module loads (top-level await), so decoding never waits on it: a
+// decoder driven by a fake clock must not wait on anything else.
+const api = await xxhash();
+const h64: H64 = (input) => api.h64Raw(input);
 
-/** The hash function, loaded once (WebAssembly instantiation is asynchronous). */
-export function loadHasher(): Promise<Hasher> {
-  loaded ??= xxhash().then((api) => (input: Uint8Array) => api.h64Raw(input));
-  return loaded.then((h64) => new Hasher(h64));
+/** A hasher of byte ranges (each decoder has its own: it holds the last result). */
+export function newHasher(): Hasher {
+  return new Hasher(h64);
 }
 
 /** Hashes byte ranges into a pair of 32-bit halves (no BigInt arithmetic per entry). */

@@ -83,7 +83,10 @@ export type MoneyColumn = (typeof MONEY_COLUMNS)[number];
 
 /** The natural key of an entry within a forecast and period. */
 export const ENTRY_KEY = ['time_frame_id', 'user_id', 'field_id'] as const;
-/** Entries whose version ends or starts on this date (the payload joined with the current versions). */
+/**
+ * Entries whose version ends or starts on this date, or whose version takes new bytes' fingerprint
+ * (the payload joined with the current versions).
+ */
 export const DIFF_STAGE = 'stage_entries_diff';
 /** Entries of a CSV export with their partial rows merged. */
 export const MERGED_STAGE = 'stage_entries_merged';
@@ -249,22 +252,29 @@ export async function applyVersionChanges(
     's.currency IS NOT DISTINCT FROM t.currency',
   ].join(' AND ');
   const stageColumns = ENTRY_STAGE.columns.map((c) => c.name);
+  const both = `s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (${sameValues})`;
   await wh.exec(
-    `INSERT INTO ${DIFF_STAGE} (${[...stageColumns, ...ENTRY_KEY.map((k) => `ended_${k}`)].join(', ')})
-       SELECT ${[...stageColumns.map((c) => `s.${c}`), ...ENTRY_KEY.map((k) => `t.${k}`)].join(', ')}
+    `INSERT INTO ${DIFF_STAGE} (${[...stageColumns, ...ENTRY_KEY.map((k) => `ended_${k}`), 'rehash'].join(', ')})
+       SELECT ${[...stageColumns.map((c) => `s.${c}`), ...ENTRY_KEY.map((k) => `t.${k}`)].join(', ')}, ${both}
        FROM ${stage} s
        FULL JOIN (SELECT * FROM ${CURRENT}${skipped ? ` AND ${UNMATCHED}` : ''}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (${sameValues})`,
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (${sameValues}) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash`,
+    [forecastId, period],
+  );
+  const ended = `clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND ${ENTRY_KEY.map((k) => `clari_forecast_entries.${k} = d.ended_${k}`).join(' AND ')}`;
+  await wh.exec(
+    `UPDATE clari_forecast_entries SET valid_to = $3 FROM ${DIFF_STAGE} d WHERE ${ended} AND NOT d.rehash`,
+    [...params(snapshot)],
+  );
+  // The same values in other bytes: the version stays and takes the new fingerprint, so the next
+  // re-sync skips those bytes.
+  await wh.exec(
+    `UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM ${DIFF_STAGE} d WHERE ${ended} AND d.rehash`,
     [forecastId, period],
   );
   await wh.exec(
-    `UPDATE clari_forecast_entries SET valid_to = $3 FROM ${DIFF_STAGE} d
-       WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
-         AND ${ENTRY_KEY.map((k) => `clari_forecast_entries.${k} = d.ended_${k}`).join(' AND ')}`,
-    params(snapshot),
-  );
-  await wh.exec(
-    `INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues(wh)} FROM ${DIFF_STAGE} s WHERE s.user_id IS NOT NULL`,
+    `INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues(wh)} FROM ${DIFF_STAGE} s WHERE s.user_id IS NOT NULL AND NOT s.rehash`,
     [...params(snapshot), runId],
   );
 }
@@ -337,6 +347,8 @@ export async function createDiffStage(wh: Warehouse): Promise<void> {
       [
         ...ENTRY_STAGE.columns.map((c) => `${c.name} ${wh.dialect.types[c.type]}`),
         ...ENTRY_KEY.map((k) => `ended_${k} ${wh.dialect.types.text}`),
+        // Same values, new bytes: only the version's fingerprint changes.
+        `rehash ${wh.dialect.types.boolean}`,
       ].join(', '),
     ),
   );
