@@ -106,82 +106,166 @@ INSERT INTO clari_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_n
 -- ===== warehouse/sql/load.ts applyVersionChanges =====
 
 -- ----- duckdb -----
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
+
+UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND NOT d.rehash;
+
+UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND d.rehash;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4, NULLIF(s.entry_hash, 0) FROM stage_entries_diff s WHERE s.user_id IS NOT NULL AND NOT s.rehash;
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
        FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
-
-UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
-
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ----- postgres -----
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
+
+UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND NOT d.rehash;
+
+UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND d.rehash;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)), CAST(s.quota_value * 0.01 AS NUMERIC(18,2)), CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)), s.is_updated, s.updated_by, (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC'), s.currency, $3, NULL, $4, NULLIF(s.entry_hash, 0) FROM stage_entries_diff s WHERE s.user_id IS NOT NULL AND NOT s.rehash;
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
        FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
-
-UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
-
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)), CAST(s.quota_value * 0.01 AS NUMERIC(18,2)), CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)), s.is_updated, s.updated_by, (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC'), s.currency, $3, NULL, $4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ----- snowflake -----
 BEGIN TRANSACTION;
 
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
+
+UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND NOT d.rehash;
+
+UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND d.rehash;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4, NULLIF(s.entry_hash, 0) FROM stage_entries_diff s WHERE s.user_id IS NOT NULL AND NOT s.rehash;
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
        FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
-
-UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
-
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ----- bigquery -----
 BEGIN TRANSACTION;
 
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
+       FROM stage_entries s
+       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
+
+UPDATE clari_forecast_entries SET valid_to = @p3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = @p1 AND clari_forecast_entries.time_period = @p2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND NOT d.rehash;
+
+UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = @p1 AND clari_forecast_entries.time_period = @p2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND d.rehash;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4, NULLIF(s.entry_hash, 0) FROM stage_entries_diff s WHERE s.user_id IS NOT NULL AND NOT s.rehash;
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
        FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
-UPDATE clari_forecast_entries SET valid_to = @p3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = @p1 AND clari_forecast_entries.time_period = @p2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
+-- ===== warehouse/sql/load.ts completeFieldStage =====
 
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+-- ----- duckdb -----
+INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
+     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS VARCHAR), FALSE FROM clari_forecast_entries t WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL
+     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
+
+UPDATE stage_fields SET is_quota = q.is_quota
+     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL GROUP BY field_id) q
+     WHERE q.field_id = stage_fields.field_id;
+
+-- ----- postgres -----
+INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
+     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS TEXT), FALSE FROM clari_forecast_entries t WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL
+     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
+
+UPDATE stage_fields SET is_quota = q.is_quota
+     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL GROUP BY field_id) q
+     WHERE q.field_id = stage_fields.field_id;
+
+-- ----- snowflake -----
+INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
+     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS VARCHAR), FALSE FROM clari_forecast_entries t WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL
+     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
+
+UPDATE stage_fields SET is_quota = q.is_quota
+     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL GROUP BY field_id) q
+     WHERE q.field_id = stage_fields.field_id;
+
+-- ----- bigquery -----
+INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
+     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS STRING), FALSE FROM clari_forecast_entries t WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL
+     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
+
+UPDATE stage_fields SET is_quota = q.is_quota
+     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL GROUP BY field_id) q
+     WHERE q.field_id = stage_fields.field_id;
 
 -- ===== warehouse/sql/load.ts createDiffStage =====
 
 -- ----- duckdb -----
 DROP TABLE IF EXISTS stage_entries_diff;
 
-CREATE TEMP TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR);
+CREATE TEMP TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, entry_hash BIGINT, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR, rehash BOOLEAN);
 
 -- ----- postgres -----
 DROP TABLE IF EXISTS stage_entries_diff;
 
-CREATE TEMP TABLE stage_entries_diff (time_frame_id TEXT, user_id TEXT, field_id TEXT, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by TEXT, updated_on BIGINT, currency TEXT, ended_time_frame_id TEXT, ended_user_id TEXT, ended_field_id TEXT) ON COMMIT DROP;
+CREATE TEMP TABLE stage_entries_diff (time_frame_id TEXT, user_id TEXT, field_id TEXT, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by TEXT, updated_on BIGINT, currency TEXT, entry_hash BIGINT, ended_time_frame_id TEXT, ended_user_id TEXT, ended_field_id TEXT, rehash BOOLEAN) ON COMMIT DROP;
 
 -- ----- snowflake -----
 DROP TABLE IF EXISTS stage_entries_diff;
 
-CREATE TEMPORARY TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR);
+CREATE TEMPORARY TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, entry_hash BIGINT, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR, rehash BOOLEAN);
 
 -- ----- bigquery -----
 DROP TABLE IF EXISTS stage_entries_diff;
 
-CREATE TEMP TABLE stage_entries_diff (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING, ended_time_frame_id STRING, ended_user_id STRING, ended_field_id STRING);
+CREATE TEMP TABLE stage_entries_diff (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING, entry_hash INT64, ended_time_frame_id STRING, ended_user_id STRING, ended_field_id STRING, rehash BOOL);
+
+-- ===== warehouse/sql/load.ts currentFingerprints =====
+
+-- ----- duckdb -----
+SELECT entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL;
+
+-- ----- postgres -----
+SELECT entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL;
+
+-- ----- snowflake -----
+SELECT entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL;
+
+-- ----- bigquery -----
+SELECT entry_hash FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND entry_hash IS NOT NULL;
 
 -- ===== warehouse/sql/load.ts dropLoadStages =====
 
@@ -227,6 +311,19 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
 
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
+            $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
+     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
+                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
+
 -- ----- postgres -----
 INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
@@ -238,6 +335,19 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(CAST(qs.quota_value * 0.01 AS NUMERIC(18,2))) AS quota
                 FROM stage_entries qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
+
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
+            $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
+     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
+                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -255,6 +365,19 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
                 WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
 
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
+            :2, :1, :3, :4, s.time_frame_id, s.is_updated, s.currency, :5
+     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
+                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
+
 -- ----- bigquery -----
 INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
@@ -269,23 +392,36 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
                 WHERE qs.time_frame_id = @p6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = @p6 AND NOT coalesce(f.is_quota, FALSE);
 
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
+            @p2, @p1, @p3, @p4, s.time_frame_id, s.is_updated, s.currency, @p5
+     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
+                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = @p6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = @p6 AND NOT coalesce(f.is_quota, FALSE);
+
 -- ===== warehouse/sql/load.ts insertFirstVersions =====
 
 -- ----- duckdb -----
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4 FROM stage_entries s;
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, epoch_ms(s.updated_on), s.currency, $3, NULL, $4, NULLIF(s.entry_hash, 0) FROM stage_entries s;
 
 -- ----- postgres -----
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)), CAST(s.quota_value * 0.01 AS NUMERIC(18,2)), CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)), s.is_updated, s.updated_by, (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC'), s.currency, $3, NULL, $4 FROM stage_entries s;
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT $1, $2, s.time_frame_id, s.user_id, s.field_id, CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)), CAST(s.quota_value * 0.01 AS NUMERIC(18,2)), CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)), CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)), s.is_updated, s.updated_by, (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC'), s.currency, $3, NULL, $4, NULLIF(s.entry_hash, 0) FROM stage_entries s;
 
 -- ----- snowflake -----
 BEGIN TRANSACTION;
 
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries s;
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4, NULLIF(s.entry_hash, 0) FROM stage_entries s;
 
 -- ----- bigquery -----
 BEGIN TRANSACTION;
 
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4 FROM stage_entries s;
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT @p1, @p2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)), CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)), s.is_updated, s.updated_by, TIMESTAMP_MILLIS(s.updated_on), s.currency, @p3, NULL, @p4, NULLIF(s.entry_hash, 0) FROM stage_entries s;
 
 -- ===== warehouse/sql/load.ts insertSnapshotLedger =====
 
@@ -304,6 +440,20 @@ INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, jo
 -- ----- bigquery -----
 INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
      VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10);
+
+-- ===== warehouse/sql/load.ts latestCurrentFrame =====
+
+-- ----- duckdb -----
+SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL;
+
+-- ----- postgres -----
+SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL;
+
+-- ----- snowflake -----
+SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL;
+
+-- ----- bigquery -----
+SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL;
 
 -- ===== warehouse/sql/load.ts latestSnapshotDate =====
 
@@ -363,6 +513,20 @@ SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS
      FROM clari_forecast_entries
      WHERE forecast_id = @p1 AND time_period = @p2 AND valid_from <= @p3 AND (valid_to IS NULL OR valid_to > @p3);
 
+-- ===== warehouse/sql/load.ts matchedTotals =====
+
+-- ----- duckdb -----
+SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+
+-- ----- postgres -----
+SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+
+-- ----- snowflake -----
+SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+
+-- ----- bigquery -----
+SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+
 -- ===== warehouse/sql/load.ts previousSnapshot =====
 
 -- ----- duckdb -----
@@ -390,6 +554,20 @@ SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_fram
 
 -- ----- bigquery -----
 SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
+
+-- ===== warehouse/sql/load.ts stagedOnMatched =====
+
+-- ----- duckdb -----
+SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
+
+-- ----- postgres -----
+SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
+
+-- ----- snowflake -----
+SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
+
+-- ----- bigquery -----
+SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
 
 -- ===== warehouse/sql/load.ts undoSnapshot =====
 

@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency VARCHAR,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id VARCHAR
+  run_id VARCHAR,
+  entry_hash BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS clari_users (
@@ -186,6 +187,8 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
 DELETE FROM clari_schema_migrations WHERE version = $1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
@@ -460,7 +463,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency TEXT,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id TEXT
+  run_id TEXT,
+  entry_hash BIGINT
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS clari_forecast_entries_current ON clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id) WHERE valid_to IS NULL;
@@ -585,6 +589,8 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
 DELETE FROM clari_schema_migrations WHERE version = $1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES ($1, $2, $3, $4);
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
@@ -859,7 +865,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency VARCHAR,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id VARCHAR
+  run_id VARCHAR,
+  entry_hash BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS clari_users (
@@ -974,6 +981,8 @@ CREATE TABLE IF NOT EXISTS clari_time_periods (
 DELETE FROM clari_schema_migrations WHERE version = :1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (:1, :2, :3, :4);
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 CREATE OR REPLACE VIEW v_forecast_accuracy AS
 WITH frames AS (
@@ -1238,7 +1247,8 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_forecast_entries` (
   currency STRING,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id STRING
+  run_id STRING,
+  entry_hash INT64
 );
 
 CREATE TABLE IF NOT EXISTS `my-project.clari.clari_users` (
@@ -1353,6 +1363,8 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_time_periods` (
 DELETE FROM clari_schema_migrations WHERE version = @p1;
 
 INSERT INTO clari_schema_migrations (version, name, applied_at, checksum) VALUES (@p1, @p2, @p3, @p4);
+
+ALTER TABLE `my-project.clari.clari_forecast_entries` ADD COLUMN IF NOT EXISTS entry_hash INT64;
 
 CREATE OR REPLACE VIEW `my-project.clari.v_forecast_accuracy` AS
 WITH frames AS (
