@@ -8,15 +8,16 @@
  * 2. The payload is decoded skipping every entry whose bytes hash to one of them; the others are
  *    staged with their own fingerprints, and the fingerprints no entry matched (versions whose
  *    entry changed or left the export) go to GONE_STAGE.
- * 3. Before anything is applied: no staged key may have a version a skipped entry stands for (the
- *    export would hold that key twice), and the versions matched must be as many as the entries
- *    skipped; their count and sums are kept for reconciliation.
+ * 3. Before anything is applied, one scan of the versions the skipped entries stand for (by field:
+ *    count, quota and forecast values, latest week, sums): no staged key may be one of theirs (the
+ *    export would hold that key twice), and they must be as many as the entries skipped. The
+ *    caller adds their figures to the staged entries' (load.ts): the payload's own.
  *
  * Whenever a step cannot be proven safe (a repeated fingerprint, entries not cut where `},{`
  * suggests, a repeated key) the payload is read again in full, and the load is the full one.
  */
 import { type DocumentPart, type DocumentSummary, FingerprintConflict, FingerprintSet } from '../clari/index.js';
-import { GONE_STAGE, loadSql, type SnapshotRef, type Warehouse } from '../warehouse/index.js';
+import { GONE_STAGE, loadSql, type MatchedField, type SnapshotRef, type Warehouse } from '../warehouse/index.js';
 
 type Parts = AsyncGenerator<DocumentPart, DocumentSummary>;
 
@@ -35,8 +36,8 @@ export interface SkipStaged {
 }
 
 export type Skipped<T> = T & {
-  /** Count and sums of the current versions the skipped entries stand for. */
-  readonly matched?: Record<string, string | null> | undefined;
+  /** What the current versions the skipped entries stand for hold, by field. */
+  readonly matched?: readonly MatchedField[] | undefined;
   /** Why the payload was read again in full. */
   readonly fullReadReason?: string | undefined;
 };
@@ -65,14 +66,17 @@ export async function stageSkipping<T extends SkipStaged>(
     await gone.drop();
   };
   const skipped = staged.summary.scan?.skipped ?? 0;
-  if ((await loadSql.stagedOnMatched(wh, staged.entries, forecastId, period)) > 0) {
+  const matched = await loadSql.matchedByField(wh, staged.entries, forecastId, period);
+  const sum = (key: 'n' | 'restaged'): number => matched.reduce((n, f) => n + Number(f[key]), 0);
+  const unsafe =
+    sum('restaged') > 0
+      ? 'the export repeats a key'
+      : sum('n') !== skipped
+        ? `${skipped} entries skipped but ${sum('n')} versions matched`
+        : undefined;
+  if (unsafe) {
     if (wh.dialect.transactionalDdl) await drop();
-    return full('the export repeats a key');
-  }
-  const matched = await loadSql.matchedTotals(wh, forecastId, period);
-  if (Number(matched?.n ?? 0) !== skipped) {
-    if (wh.dialect.transactionalDdl) await drop();
-    return full(`${skipped} entries skipped but ${String(matched?.n)} versions matched`);
+    return full(unsafe);
   }
   return { ...staged, matched, drop };
 }

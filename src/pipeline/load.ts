@@ -32,6 +32,7 @@ import {
   FRAME_STAGE,
   changesSql,
   loadSql,
+  type MatchedField,
   MONEY_COLUMNS,
   type MoneyColumn,
   type SnapshotRef,
@@ -143,6 +144,7 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
   const staged: Staged = skipping
     ? await stageSkipping(wh, input, (parts, skip) => stagePayload(wh, parts, period, { skipping: skip }))
     : await stagePayload(wh, input.parts, period);
+  if (staged.matched) await addMatched(wh, staged, staged.matched);
   await input.checkpoint?.('load.staged');
   const { warnings, previousSnapshot } = await checkStaged(wh, input, staged);
   if (latestDate === asOf) await loadSql.undoSnapshot(wh, input.snapshot);
@@ -222,11 +224,9 @@ async function applySnapshot(
   if (!(await loadSql.hasCurrentVersions(wh, forecastId, period)))
     await loadSql.insertFirstVersions(wh, staged.entries, snapshot, runId);
   else await loadSql.applyVersionChanges(wh, staged.entries, snapshot, runId, skipped);
-  if (skipped) await loadSql.completeFieldStage(wh, forecastId, period);
   await loadSql.applyUsers(wh, snapshot.asOf);
   await loadSql.applyDimensions(wh, forecastId, period, snapshot.asOf, periodInfo(staged, snapshot));
-  const latestFrame =
-    (skipped ? await loadSql.latestCurrentFrame(wh, forecastId, period) : staged.stats.latestFrame) ?? '';
+  const latestFrame = staged.stats.latestFrame ?? '';
   await loadSql.insertDailyForecasts(
     wh,
     staged.entries,
@@ -263,16 +263,41 @@ function periodInfo(staged: Staged, snapshot: SnapshotRef): loadSql.PeriodInfo |
 }
 
 /**
- * A staged payload. After a skipping load (load-skip.ts), `matched` holds the count and sums of
- * the current versions the skipped entries stand for, read before anything was applied: the
- * payload's figures are these plus the staged entries'.
+ * A staged payload. After a skipping load (load-skip.ts), `matched` holds what the current
+ * versions the skipped entries stand for hold, by field; addMatched adds it to the payload stats.
  */
 type Staged = Skipped<StagedPayload>;
 
+/**
+ * The skipped entries' figures are those of the versions they matched: added to the staged
+ * entries' (sums, per-field value counts, latest week), they are the payload's, and the field
+ * stage is built again from them as a full read would build it.
+ */
+async function addMatched(wh: Warehouse, staged: Staged, matched: readonly MatchedField[]): Promise<void> {
+  const { stats } = staged;
+  for (const f of matched) {
+    const field = stats.fieldValues.get(f.field_id) ?? { quota: 0, forecast: 0 };
+    field.quota += Number(f.quotas);
+    field.forecast += Number(f.forecasts);
+    stats.fieldValues.set(f.field_id, field);
+    if (f.latest !== null && (stats.latestFrame === undefined || f.latest > stats.latestFrame))
+      stats.latestFrame = f.latest;
+    for (const c of MONEY_COLUMNS) stats.sums[c] += decimalToCents(f[c]);
+    staged.matchedRows += Number(f.n);
+  }
+  const fields = await wh.openStage(FIELD_STAGE);
+  await fields.append(fieldColumns(staged.fields, stats));
+  await fields.close();
+}
+
 interface StagedPayload {
+  /** The payload's figures; after a skipping load, with the matched versions' added (addMatched). */
   readonly stats: PayloadStats;
   /** Entries in the payload: staged (stats.rows, before merging) plus skipped by fingerprint. */
   readonly total: number;
+  /** Versions skipped entries stand for (addMatched). */
+  matchedRows: number;
+  readonly fields: WireField[];
   readonly summary: DocumentSummary;
   readonly periods: WireTimePeriod[];
   readonly users: number;
@@ -359,6 +384,8 @@ async function stagePayload(
   return {
     stats,
     total: stats.rows + (decoded.summary.scan?.skipped ?? 0),
+    matchedRows: 0,
+    fields: decoded.fields,
     summary: decoded.summary,
     periods: decoded.periods,
     users: userBatch[0]?.length ?? 0,
@@ -420,14 +447,15 @@ async function alreadyLoaded(wh: Warehouse, snapshot: SnapshotRef, sha: string):
 
 /** What the warehouse now holds for this snapshot must equal what the payload said; else nothing commits. */
 async function reconcile(wh: Warehouse, snapshot: SnapshotRef, staged: Staged): Promise<Reconciliation> {
-  const { stats, matched } = staged;
+  const { stats } = staged;
   const loaded = await loadSql.loadedSums(wh, snapshot);
   const merged = staged.entries === ENTRY_STAGE.name ? undefined : staged.entries;
   const stagedCount = merged ? await loadSql.stagedRows(wh, merged) : stats.rows;
   const loadedRows = Number(loaded?.n ?? 0);
-  // A skipping load: the skipped entries are the versions they matched, as read before applying.
-  const payloadRows = (stagedCount ?? stats.rows) + Number(matched?.n ?? 0);
-  const payloadCents = (c: MoneyColumn): bigint => stats.sums[c] + decimalToCents(matched?.[c]);
+  // A skipping load: the skipped entries are the versions they matched, as read before applying
+  // (their sums are in stats already).
+  const payloadRows = (stagedCount ?? stats.rows) + staged.matchedRows;
+  const payloadCents = (c: MoneyColumn): bigint => stats.sums[c];
   const sumsMatch = MONEY_COLUMNS.every((c) => decimalToCents(loaded?.[c]) === payloadCents(c));
   const reconciliation = {
     payloadRows,

@@ -15,6 +15,7 @@ export {
   FIELD_STAGE,
   FRAME_STAGE,
   GONE_STAGE,
+  type MatchedField,
   MONEY_COLUMNS,
   type MoneyColumn,
   type SnapshotRef,

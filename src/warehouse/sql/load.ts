@@ -128,6 +128,8 @@ function versionValues(wh: Warehouse): string {
 }
 
 const CURRENT = 'clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL';
+/** The columns of a current version a load compares or copies (not all: the table is wide). */
+const VERSION_READ = `${ENTRY_KEY.join(', ')}, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, entry_hash`;
 /** Current versions that no skipped entry stands for: no fingerprint, or one no entry matched. */
 const UNMATCHED = `(entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM ${GONE_STAGE.name}))`;
 /** Current versions a skipped entry stands for. */
@@ -144,64 +146,37 @@ export async function currentFingerprints(wh: Warehouse, forecastId: string, per
   return BigInt64Array.from(rows, (r) => BigInt(r.entry_hash));
 }
 
-/**
- * Count and exact sums of the current versions that skipped entries stand for (read before they
- * are applied): with the staged entries' own sums, the whole snapshot's payload figures.
- */
-export async function matchedTotals(
-  wh: Warehouse,
-  forecastId: string,
-  period: string,
-): Promise<Record<string, string | null> | undefined> {
-  const [row] = await wh.query<Record<string, string | null>>(
-    `SELECT count(*) AS n, ${MONEY_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM ${CURRENT} AND ${MATCHED}`,
-    [forecastId, period],
-  );
-  return row;
+/** What the current versions that skipped entries stand for hold, by field (matchedByField). */
+export interface MatchedField {
+  readonly field_id: string;
+  readonly n: string | number;
+  /** Versions with a quota value, with a forecast value. */
+  readonly quotas: string | number;
+  readonly forecasts: string | number;
+  readonly latest: string | null;
+  /** Staged entries whose key is one of these versions' (the export repeats that key). */
+  readonly restaged: string | number;
+  readonly [money: string]: string | number | null;
 }
 
 /**
- * Staged entries whose key has a current version that a skipped entry stands for: the payload
- * holds that key twice, which only a full load can judge (merge or reject).
+ * One scan of the current versions that skipped entries stand for (read before anything is
+ * applied), by field: how many, how many carry a quota or a forecast value, the latest week, exact
+ * sums, and how many staged entries share a key with one of them. With the staged entries' own
+ * figures these are the payload's (load.ts).
  */
-export async function stagedOnMatched(
+export async function matchedByField(
   wh: Warehouse,
   stage: string,
   forecastId: string,
   period: string,
-): Promise<number> {
-  const [row] = await wh.query<{ n: string | number }>(
-    `SELECT count(*) AS n FROM ${stage} s JOIN (SELECT ${ENTRY_KEY.join(', ')} FROM ${CURRENT} AND ${MATCHED}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}`,
-    [forecastId, period],
-  );
-  return Number(row?.n ?? 0);
-}
-
-/** The latest week among the current versions (after a skipping load, the payload's latest week). */
-export async function latestCurrentFrame(wh: Warehouse, forecastId: string, period: string): Promise<string | null> {
-  const [row] = await wh.query<{ latest: string | null }>(`SELECT max(time_frame_id) AS latest FROM ${CURRENT}`, [
-    forecastId,
-    period,
-  ]);
-  return row?.latest ?? null;
-}
-
-/**
- * After a skipping load the field stage knows only the fields of the entries it parsed: add the
- * fields the current versions use, and tell quota fields from call fields over all of them, as
- * the payload's own counts would (transform.ts fieldColumns).
- */
-export async function completeFieldStage(wh: Warehouse, forecastId: string, period: string): Promise<void> {
-  await wh.exec(
-    `INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
-     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS ${wh.dialect.types.text}), FALSE FROM ${CURRENT.replace('clari_forecast_entries', 'clari_forecast_entries t')}
-     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id)`,
-    [forecastId, period],
-  );
-  await wh.exec(
-    `UPDATE stage_fields SET is_quota = q.is_quota
-     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM ${CURRENT} GROUP BY field_id) q
-     WHERE q.field_id = stage_fields.field_id`,
+): Promise<MatchedField[]> {
+  return wh.query<MatchedField>(
+    `SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, ${MONEY_COLUMNS.map((c) => `sum(t.${c}) AS ${c}`).join(', ')}
+     FROM (SELECT ${ENTRY_KEY.join(', ')}, ${MONEY_COLUMNS.join(', ')} FROM ${CURRENT} AND ${MATCHED}) t
+     LEFT JOIN (SELECT ${ENTRY_KEY.join(', ')} FROM ${stage}) s ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
+     GROUP BY t.field_id`,
     [forecastId, period],
   );
 }
@@ -257,7 +232,7 @@ export async function applyVersionChanges(
     `INSERT INTO ${DIFF_STAGE} (${[...stageColumns, ...ENTRY_KEY.map((k) => `ended_${k}`), 'rehash'].join(', ')})
        SELECT ${[...stageColumns.map((c) => `s.${c}`), ...ENTRY_KEY.map((k) => `t.${k}`)].join(', ')}, ${both}
        FROM ${stage} s
-       FULL JOIN (SELECT * FROM ${CURRENT}${skipped ? ` AND ${UNMATCHED}` : ''}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
+       FULL JOIN (SELECT ${VERSION_READ} FROM ${CURRENT}${skipped ? ` AND ${UNMATCHED}` : ''}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (${sameValues}) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash`,
     [forecastId, period],
   );
@@ -291,7 +266,7 @@ export async function insertDailyForecasts(
   row: { exportedAt: number; runId: string; latestFrame: string },
   fromVersions = false,
 ): Promise<void> {
-  const source = fromVersions ? `(SELECT * FROM ${CURRENT})` : stage;
+  const source = fromVersions ? `(SELECT ${VERSION_READ} FROM ${CURRENT})` : stage;
   const money = (col: string): string => (fromVersions ? col : wh.dialect.centsToMoney(col));
   await wh.exec(
     `INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
