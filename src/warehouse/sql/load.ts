@@ -266,7 +266,8 @@ export async function insertDailyForecasts(
   row: { exportedAt: number; runId: string; latestFrame: string },
   fromVersions = false,
 ): Promise<void> {
-  const source = fromVersions ? `(SELECT ${VERSION_READ} FROM ${CURRENT})` : stage;
+  // Only the latest week is read: the filter sits in the scan of the (large) versions table.
+  const source = fromVersions ? `(SELECT ${VERSION_READ} FROM ${CURRENT} AND time_frame_id = $6)` : stage;
   const money = (col: string): string => (fromVersions ? col : wh.dialect.centsToMoney(col));
   await wh.exec(
     `INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
