@@ -195,7 +195,7 @@ function seedTable(f: Map<string, string>): string[] {
     '| optimization | seed: before -> after | here: before | here: after | here: ratio |',
     '| --- | --- | --- | --- | --- |',
     `| Sequential 4-period export -> parallel at the tenant's cap | 2 min -> 40 s | ${n('seed_export_sequential_seconds')} s | ${n('seed_export_parallel_seconds')} s (${n('seed_export_parallel_max_in_flight')} in flight) | ${n('seed_export_speedup')}x |`,
-    `| API call -> cache hit | 5-10 s -> < 1 ms | ${n('seed_api_call_seconds')} s (export job, 5 s in the simulator) | ${n('seed_cache_lookup_ms')} ms (landing lookup) | ${Math.round(n('seed_cache_speedup')).toLocaleString('en-US')}x |`,
+    `| API call -> cache hit | 5-10 s -> < 1 ms | ${n('seed_api_call_seconds')} s (an export job in the simulator) | ${n('seed_cache_lookup_ms')} ms (landing lookup) | ${Math.round(n('seed_cache_speedup')).toLocaleString('en-US')}x |`,
     `| Full table reload -> incremental MERGE | 30 s -> 5 s | ${n('seed_full_reload_seconds')} s | ${n('seed_incremental_merge_seconds')} s | ${n('seed_merge_speedup')}x |`,
     '',
   ];
