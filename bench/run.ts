@@ -90,6 +90,19 @@ const TARGETS: readonly Target[] = [
   },
 ];
 
+/** Which benchmark writes a figure or note line, by its name's prefix. */
+const PREFIXES: readonly [string, string][] = [
+  ['export_', 'export-parallel'],
+  ['ingest_duckdb', 'ingest-duckdb'],
+  ['ingest_postgres', 'ingest-postgres'],
+  ['resync', 'resync'],
+  ['detect_changes', 'resync'],
+  ['memory', 'memory'],
+  ['csv_', 'csv-decode'],
+  ['seed_', 'seed-table'],
+  ['scaling', 'scaling'],
+];
+
 const scale = scaleArg();
 const outAt = process.argv.indexOf('--out');
 const out = outAt >= 0 ? process.argv[outAt + 1]! : join(import.meta.dirname, 'results.md');
@@ -158,19 +171,6 @@ if (failed > 0) {
   process.stderr.write(`${failed} benchmark(s) failed\n`);
   process.exit(1);
 }
-
-/** Which benchmark writes a figure or note line, by its name's prefix. */
-const PREFIXES: readonly [string, string][] = [
-  ['export_', 'export-parallel'],
-  ['ingest_duckdb', 'ingest-duckdb'],
-  ['ingest_postgres', 'ingest-postgres'],
-  ['resync', 'resync'],
-  ['detect_changes', 'resync'],
-  ['memory', 'memory'],
-  ['csv_', 'csv-decode'],
-  ['seed_', 'seed-table'],
-  ['scaling', 'scaling'],
-];
 
 /** The figure and note lines of each benchmark in an earlier results file. */
 function keptFigures(md: string): Map<string, string[]> {

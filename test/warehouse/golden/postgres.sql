@@ -1,6 +1,6 @@
 -- Golden SQL, postgres: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (181 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (177 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -498,12 +498,12 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
             s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
             $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
-     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) s
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND time_frame_id = $6) s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
-                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND time_frame_id = $6) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -553,17 +553,18 @@ UPDATE clari_sync_runs SET finished_at = $2, status = $3, error = $4, exports_fa
 -- ===== warehouse/sql/load.ts currentFingerprints =====
 SELECT entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL;
 
--- ===== warehouse/sql/load.ts stagedOnMatched =====
-SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
-
--- ===== warehouse/sql/load.ts matchedTotals =====
-SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+-- ===== warehouse/sql/load.ts matchedByField =====
+SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, sum(t.forecast_value) AS forecast_value, sum(t.quota_value) AS quota_value, sum(t.adjustment_value) AS adjustment_value, sum(t.crm_total_value) AS crm_total_value, sum(t.crm_closed_value) AS crm_closed_value
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t
+     LEFT JOIN (SELECT time_frame_id, user_id, field_id FROM stage_entries) s ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+     GROUP BY t.field_id;
 
 -- ===== warehouse/sql/load.ts applyVersionChanges =====
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
@@ -577,20 +578,8 @@ INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, use
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
-
--- ===== warehouse/sql/load.ts completeFieldStage =====
-INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
-     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS TEXT), FALSE FROM clari_forecast_entries t WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL
-     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
-
-UPDATE stage_fields SET is_quota = q.is_quota
-     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL GROUP BY field_id) q
-     WHERE q.field_id = stage_fields.field_id;
-
--- ===== warehouse/sql/load.ts latestCurrentFrame =====
-SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL;
 
 -- ===== warehouse/sql/changes.ts detectChanges =====
 DELETE FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;

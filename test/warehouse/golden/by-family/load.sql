@@ -109,7 +109,7 @@ INSERT INTO clari_users (user_id, name, email, crm_id, hierarchy_id, hierarchy_n
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
@@ -123,14 +123,14 @@ INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, use
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND epoch_ms(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ----- postgres -----
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 UPDATE clari_forecast_entries SET valid_to = $3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
@@ -144,7 +144,7 @@ INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, use
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(s.forecast_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(s.quota_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(s.adjustment_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(s.crm_total_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(s.crm_closed_value * 0.01 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND (to_timestamp(s.updated_on / 1000.0) AT TIME ZONE 'UTC') IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ----- snowflake -----
@@ -153,7 +153,7 @@ BEGIN TRANSACTION;
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
@@ -167,7 +167,7 @@ INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, use
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ----- bigquery -----
@@ -176,7 +176,7 @@ BEGIN TRANSACTION;
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 UPDATE clari_forecast_entries SET valid_to = @p3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = @p1 AND clari_forecast_entries.time_period = @p2 AND clari_forecast_entries.valid_to IS NULL
@@ -190,46 +190,8 @@ INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, use
 INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
        SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
        WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS NUMERIC) / 100 AS NUMERIC(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TIMESTAMP_MILLIS(s.updated_on) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
-
--- ===== warehouse/sql/load.ts completeFieldStage =====
-
--- ----- duckdb -----
-INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
-     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS VARCHAR), FALSE FROM clari_forecast_entries t WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL
-     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
-
-UPDATE stage_fields SET is_quota = q.is_quota
-     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL GROUP BY field_id) q
-     WHERE q.field_id = stage_fields.field_id;
-
--- ----- postgres -----
-INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
-     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS TEXT), FALSE FROM clari_forecast_entries t WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL
-     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
-
-UPDATE stage_fields SET is_quota = q.is_quota
-     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL GROUP BY field_id) q
-     WHERE q.field_id = stage_fields.field_id;
-
--- ----- snowflake -----
-INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
-     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS VARCHAR), FALSE FROM clari_forecast_entries t WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL
-     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
-
-UPDATE stage_fields SET is_quota = q.is_quota
-     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL GROUP BY field_id) q
-     WHERE q.field_id = stage_fields.field_id;
-
--- ----- bigquery -----
-INSERT INTO stage_fields (field_id, field_name, field_type, is_quota)
-     SELECT DISTINCT t.field_id, t.field_id, CAST(NULL AS STRING), FALSE FROM clari_forecast_entries t WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL
-     AND NOT EXISTS (SELECT 1 FROM stage_fields f WHERE f.field_id = t.field_id);
-
-UPDATE stage_fields SET is_quota = q.is_quota
-     FROM (SELECT field_id, count(quota_value) > 0 AND count(forecast_value) = 0 AS is_quota FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL GROUP BY field_id) q
-     WHERE q.field_id = stage_fields.field_id;
 
 -- ===== warehouse/sql/load.ts createDiffStage =====
 
@@ -315,12 +277,12 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
             s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
             $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
-     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) s
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND time_frame_id = $6) s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
-                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND time_frame_id = $6) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -342,12 +304,12 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
             s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
             $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
-     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) s
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND time_frame_id = $6) s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
-                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND time_frame_id = $6) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -369,12 +331,12 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
             s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
             :2, :1, :3, :4, s.time_frame_id, s.is_updated, s.currency, :5
-     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) s
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND time_frame_id = :6) s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
-                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND time_frame_id = :6) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -396,12 +358,12 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
             s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
             @p2, @p1, @p3, @p4, s.time_frame_id, s.is_updated, s.currency, @p5
-     FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) s
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND time_frame_id = @p6) s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
-                FROM (SELECT * FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND time_frame_id = @p6) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = @p6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = @p6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -440,20 +402,6 @@ INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, jo
 -- ----- bigquery -----
 INSERT INTO clari_snapshots (forecast_id, time_period, snapshot_date, run_id, job_id, payload_sha256, loaded_at, entries, users, latest_time_frame)
      VALUES (@p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10);
-
--- ===== warehouse/sql/load.ts latestCurrentFrame =====
-
--- ----- duckdb -----
-SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL;
-
--- ----- postgres -----
-SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL;
-
--- ----- snowflake -----
-SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL;
-
--- ----- bigquery -----
-SELECT max(time_frame_id) AS latest FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL;
 
 -- ===== warehouse/sql/load.ts latestSnapshotDate =====
 
@@ -513,19 +461,35 @@ SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS
      FROM clari_forecast_entries
      WHERE forecast_id = @p1 AND time_period = @p2 AND valid_from <= @p3 AND (valid_to IS NULL OR valid_to > @p3);
 
--- ===== warehouse/sql/load.ts matchedTotals =====
+-- ===== warehouse/sql/load.ts matchedByField =====
 
 -- ----- duckdb -----
-SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, sum(t.forecast_value) AS forecast_value, sum(t.quota_value) AS quota_value, sum(t.adjustment_value) AS adjustment_value, sum(t.crm_total_value) AS crm_total_value, sum(t.crm_closed_value) AS crm_closed_value
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t
+     LEFT JOIN (SELECT time_frame_id, user_id, field_id FROM stage_entries) s ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+     GROUP BY t.field_id;
 
 -- ----- postgres -----
-SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, sum(t.forecast_value) AS forecast_value, sum(t.quota_value) AS quota_value, sum(t.adjustment_value) AS adjustment_value, sum(t.crm_total_value) AS crm_total_value, sum(t.crm_closed_value) AS crm_closed_value
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t
+     LEFT JOIN (SELECT time_frame_id, user_id, field_id FROM stage_entries) s ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+     GROUP BY t.field_id;
 
 -- ----- snowflake -----
-SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, sum(t.forecast_value) AS forecast_value, sum(t.quota_value) AS quota_value, sum(t.adjustment_value) AS adjustment_value, sum(t.crm_total_value) AS crm_total_value, sum(t.crm_closed_value) AS crm_closed_value
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t
+     LEFT JOIN (SELECT time_frame_id, user_id, field_id FROM stage_entries) s ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+     GROUP BY t.field_id;
 
 -- ----- bigquery -----
-SELECT count(*) AS n, sum(forecast_value) AS forecast_value, sum(quota_value) AS quota_value, sum(adjustment_value) AS adjustment_value, sum(crm_total_value) AS crm_total_value, sum(crm_closed_value) AS crm_closed_value FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone);
+SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, sum(t.forecast_value) AS forecast_value, sum(t.quota_value) AS quota_value, sum(t.adjustment_value) AS adjustment_value, sum(t.crm_total_value) AS crm_total_value, sum(t.crm_closed_value) AS crm_closed_value
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t
+     LEFT JOIN (SELECT time_frame_id, user_id, field_id FROM stage_entries) s ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+     GROUP BY t.field_id;
 
 -- ===== warehouse/sql/load.ts previousSnapshot =====
 
@@ -554,20 +518,6 @@ SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_fram
 
 -- ----- bigquery -----
 SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_frame_id, user_id, field_id HAVING count(*) > 1) d;
-
--- ===== warehouse/sql/load.ts stagedOnMatched =====
-
--- ----- duckdb -----
-SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
-
--- ----- postgres -----
-SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
-
--- ----- snowflake -----
-SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
-
--- ----- bigquery -----
-SELECT count(*) AS n FROM stage_entries s JOIN (SELECT time_frame_id, user_id, field_id FROM clari_forecast_entries WHERE forecast_id = @p1 AND time_period = @p2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id;
 
 -- ===== warehouse/sql/load.ts undoSnapshot =====
 
