@@ -8,7 +8,7 @@
  * flat is linear) unless --smoke output goes elsewhere.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { changesSql } from '../src/warehouse/index.js';
@@ -78,6 +78,53 @@ async function child(entries: number): Promise<void> {
 
 type Point = { entries: number } & Record<Phase, { seconds: number; peakMb: number }>;
 
+function draw(points: readonly Point[], scale: number): void {
+  const colors: Record<Phase, string> = {
+    first_load: '#1f77b4',
+    unchanged_resync: '#2ca02c',
+    changed_resync: '#d62728',
+    detect_changes: '#9467bd',
+  };
+  const series = (value: (p: Point, phase: Phase) => number): Series[] =>
+    PHASES.map((phase) => ({
+      name: phase.replace('_', ' ').replace('_', ' '),
+      color: colors[phase],
+      points: points.map((p) => [p.entries, value(p, phase)] as const),
+    }));
+  const svg = costChart(
+    [
+      { title: 'Time per entry', unit: 'µs per entry', series: series((p, f) => (p[f].seconds / p.entries) * 1e6) },
+      { title: 'Peak RSS', unit: 'MB', series: series((p, f) => p[f].peakMb) },
+    ],
+    `clari-dp cost curves (npm run bench${scale === 1 ? '' : ` --scale ${scale}`}): a flat line is linear cost, a rising one worse than linear; 4M runs at load_memory_limit=512MB.`,
+  );
+  if (scale === 1) writeFileSync(join(import.meta.dirname, 'scaling.svg'), svg);
+  else writeFileSync(join(tmpdir(), 'clari-dp-scaling.smoke.svg'), svg);
+}
+
+/** `--redraw`: the chart again from the figures in bench/results.md, without measuring. */
+function redraw(): void {
+  const md = readFileSync(join(import.meta.dirname, 'results.md'), 'utf8');
+  const figure = (name: string): number => Number(new RegExp(`^${name}=(.*)$`, 'm').exec(md)?.[1]);
+  const sizes = [...md.matchAll(/^scaling_(\d+)_first_load_seconds=/gm)].map((m) => Number(m[1]));
+  const points = sizes.map(
+    (entries) =>
+      ({
+        entries,
+        ...Object.fromEntries(
+          PHASES.map((p) => [
+            p,
+            {
+              seconds: figure(`scaling_${entries}_${p}_seconds`),
+              peakMb: figure(`scaling_${entries}_${p}_peak_mb`),
+            },
+          ]),
+        ),
+      }) as Point,
+  );
+  draw(points, 1);
+}
+
 function parent(scale: number): void {
   const points: Point[] = [];
   for (const size of SIZES) {
@@ -101,6 +148,7 @@ function parent(scale: number): void {
       report(`scaling_${p.entries}_${phase}_seconds`, p[phase].seconds);
       report(`scaling_${p.entries}_${phase}_peak_mb`, p[phase].peakMb);
     }
+  draw(points, scale);
   // How much the per-entry cost grows from the smallest to the largest size: 1 is linear.
   const [small, large] = [points[0]!, points[points.length - 1]!];
   for (const phase of PHASES)
@@ -108,29 +156,9 @@ function parent(scale: number): void {
       `scaling_${phase}_per_entry_growth`,
       large[phase].seconds / large.entries / (small[phase].seconds / small.entries),
     );
-  const colors: Record<Phase, string> = {
-    first_load: '#1f77b4',
-    unchanged_resync: '#2ca02c',
-    changed_resync: '#d62728',
-    detect_changes: '#9467bd',
-  };
-  const series = (value: (p: Point, phase: Phase) => number): Series[] =>
-    PHASES.map((phase) => ({
-      name: phase.replace('_', ' ').replace('_', ' '),
-      color: colors[phase],
-      points: points.map((p) => [p.entries, value(p, phase)] as const),
-    }));
-  const svg = costChart(
-    [
-      { title: 'Time per entry', unit: 'µs per entry', series: series((p, f) => (p[f].seconds / p.entries) * 1e6) },
-      { title: 'Peak RSS', unit: 'MB', series: series((p, f) => p[f].peakMb) },
-    ],
-    `clari-dp cost curves (npm run bench${scale === 1 ? '' : ` --scale ${scale}`}): a flat line is linear cost, a rising one worse than linear.`,
-  );
-  if (scale === 1) writeFileSync(join(import.meta.dirname, 'scaling.svg'), svg);
-  else writeFileSync(join(tmpdir(), 'clari-dp-scaling.smoke.svg'), svg);
 }
 
 const at = process.argv.indexOf('--child');
 if (at >= 0) await child(Number(process.argv[at + 1]));
+else if (process.argv.includes('--redraw')) redraw();
 else parent(scaleArg());

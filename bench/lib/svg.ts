@@ -19,7 +19,7 @@ export interface Panel {
 
 const W = 460;
 const H = 300;
-const M = { left: 58, right: 16, top: 34, bottom: 44 };
+const M = { left: 58, right: 30, top: 34, bottom: 44 };
 
 function niceMax(v: number): number {
   const p = 10 ** Math.floor(Math.log10(v || 1));
@@ -28,7 +28,11 @@ function niceMax(v: number): number {
 }
 
 const label = (n: number): string =>
-  n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(Number(n.toPrecision(3)));
+  n >= 1e6
+    ? `${Number((n / 1e6).toPrecision(2))}M`
+    : n >= 1e3
+      ? `${Number((n / 1e3).toPrecision(2))}k`
+      : String(Number(n.toPrecision(3)));
 
 function panel(p: Panel, xOffset: number, xs: readonly number[]): string {
   const x0 = Math.log10(Math.min(...xs));
