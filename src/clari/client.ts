@@ -25,6 +25,7 @@ import {
 import { decodeOpportunities, MAX_OPPORTUNITY_IDS, opportunityErrors, type WireOpportunity } from './opportunity.js';
 import { decodeCancel, decodeCreated, decodeJob, decodeJobList, decodeLimits } from './decode.js';
 import { decodeForecastJson, type DocumentPart, type DocumentSummary } from './document.js';
+import type { FingerprintSet } from './fingerprint.js';
 import { ClariError, errorFromResponse } from './errors.js';
 import { ClariHttp, type RequestEvent, type StreamResponse } from './http.js';
 import { type BreakerOptions, type BreakerState, CircuitBreaker, DEFAULT_BREAKER, RateLimiter } from './resilience.js';
@@ -337,10 +338,15 @@ export class ClariClient {
 /** Decodes a results stream whichever format it is in. */
 export async function* decodeResults(
   results: ResultsStream,
-  options: { requestedPeriod?: string | undefined; currencyCode?: string | undefined } = {},
+  options: {
+    requestedPeriod?: string | undefined;
+    currencyCode?: string | undefined;
+    /** JSON only: entries whose fingerprint is here are skipped (document.ts). */
+    known?: FingerprintSet | undefined;
+  } = {},
 ): AsyncGenerator<DocumentPart, DocumentSummary> {
   if (results.format === 'CSV') return yield* decodeForecastCsv(results.body, options);
-  return yield* decodeForecastJson(results.body);
+  return yield* decodeForecastJson(results.body, { known: options.known });
 }
 
 async function sniffFormat(response: StreamResponse): Promise<ResultsStream> {

@@ -5,7 +5,8 @@
  * is reported in the summary. A value of the wrong type is a typed decode error naming its path.
  */
 import { ClariError } from './errors.js';
-import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
+import { type FingerprintSet, newHasher } from './fingerprint.js';
+import { JsonScanError, type ScanCounters, JsonTopLevelScanner } from './json-scan.js';
 import {
   DOCUMENT_ARRAYS,
   type DocumentArray,
@@ -19,7 +20,12 @@ import {
 } from './wire.js';
 
 export type DocumentPart =
-  | { readonly kind: 'entries'; readonly rows: WireEntry[] }
+  | {
+      readonly kind: 'entries';
+      readonly rows: WireEntry[];
+      /** Each row's fingerprint (fingerprint.ts; 0: none), when the decoder computes them. */
+      readonly fingerprints?: BigInt64Array | undefined;
+    }
   | { readonly kind: 'users'; readonly rows: WireUser[] }
   | { readonly kind: 'fields'; readonly rows: WireField[] }
   | { readonly kind: 'timePeriods'; readonly rows: WireTimePeriod[] }
@@ -27,7 +33,10 @@ export type DocumentPart =
 
 /** What the document contained besides its rows: counts and drift. */
 export interface DocumentSummary {
+  /** Elements of each array in the document, entries skipped by fingerprint included. */
   readonly counts: Record<DocumentArray, number>;
+  /** How a JSON document was read: fast and slow batches, entries skipped by fingerprint. */
+  readonly scan?: ScanCounters | undefined;
   /** Arrays the document lacked entirely. */
   readonly missingArrays: DocumentArray[];
   /** Drift: unknown keys by location (`entries.newKey`, `$.extraArray`) with how often they appeared. */
@@ -59,35 +68,53 @@ const KNOWN: Record<Exclude<DocumentArray, 'entries'>, ReadonlySet<string>> = {
   timeFrames: new Set(['timeFrameId', 'startDate', 'endDate']),
 };
 
+export interface JsonDecodeOptions {
+  /**
+   * Fingerprints already loaded: entries whose bytes hash to one of them are skipped, not decoded
+   * (counted in `summary.scan.skipped`). A document whose entries cannot be cut safely throws
+   * FingerprintConflict: decode it again without `known`.
+   */
+  readonly known?: FingerprintSet | undefined;
+}
+
 /**
- * Decodes a JSON export from a byte stream, yielding batches of validated rows as they arrive. The
- * summary is returned when the stream ends; a cut-off stream throws `clari.truncated_body`.
+ * Decodes a JSON export from a byte stream, yielding batches of validated rows as they arrive, each
+ * entry with the fingerprint of its bytes. The summary is returned when the stream ends; a cut-off
+ * stream throws `clari.truncated_body`.
  */
 export async function* decodeForecastJson(
   source: AsyncIterable<Uint8Array>,
+  options: JsonDecodeOptions = {},
 ): AsyncGenerator<DocumentPart, DocumentSummary> {
   const drift = new DriftCollector();
   const counts: Record<DocumentArray, number> = { entries: 0, users: 0, fields: 0, timePeriods: 0, timeFrames: 0 };
   const present = new Set<string>();
   const pending: DocumentPart[] = [];
   let bytes = 0;
-  const scanner = new JsonTopLevelScanner({
-    arrayBatch(key, items) {
-      present.add(key);
-      if (!isDocumentArray(key)) {
+  const hasher = newHasher();
+  const scanner = new JsonTopLevelScanner(
+    {
+      arrayBatch(key, items, fingerprints) {
+        present.add(key);
+        if (!isDocumentArray(key)) {
+          drift.note(`$.${key}`);
+          return;
+        }
+        // Entries skipped so far count too: `offset` names the entry in the whole document.
+        const offset = counts[key] + (key === 'entries' ? scanner.counters.skipped : 0);
+        counts[key] += items.length;
+        const part = decodeBatch(key, items, offset, drift);
+        pending.push(part.kind === 'entries' ? { ...part, fingerprints } : part);
+      },
+      value(key) {
+        present.add(key);
+        if (isDocumentArray(key)) throw decodeError(`$.${key}`, 'must be an array');
         drift.note(`$.${key}`);
-        return;
-      }
-      const offset = counts[key];
-      counts[key] += items.length;
-      pending.push(decodeBatch(key, items, offset, drift));
+      },
     },
-    value(key) {
-      present.add(key);
-      if (isDocumentArray(key)) throw decodeError(`$.${key}`, 'must be an array');
-      drift.note(`$.${key}`);
-    },
-  });
+    undefined,
+    { key: 'entries', hasher, known: options.known },
+  );
   try {
     for await (const chunk of source) {
       bytes += chunk.byteLength;
@@ -111,8 +138,12 @@ export async function* decodeForecastJson(
     }
     throw error;
   }
+  const skipped = scanner.counters.skipped;
+  // An entries array whose every element was skipped was still there.
+  if (skipped > 0) present.add('entries');
+  counts.entries += skipped;
   const missingArrays = DOCUMENT_ARRAYS.filter((a) => !present.has(a));
-  return { counts, missingArrays, drift: drift.seen, bytes };
+  return { counts, missingArrays, drift: drift.seen, bytes, scan: { ...scanner.counters } };
 }
 
 function isDocumentArray(key: string): key is DocumentArray {

@@ -5,7 +5,13 @@
  * commit or roll back with it. A snapshot older than the latest of its period re-derives the
  * period from the landing. Failures of any stage end here too, as a failed export row.
  */
-import { decodeResults, type ExportJob } from '../clari/index.js';
+import {
+  decodeResults,
+  type DocumentPart,
+  type DocumentSummary,
+  type ExportJob,
+  type FingerprintSet,
+} from '../clari/index.js';
 import { AppError, errorCode, isAppError, serialiser } from '../core/index.js';
 import { runsSql, type Warehouse } from '../warehouse/index.js';
 import { JobState } from './job-state.js';
@@ -103,6 +109,7 @@ async function committed(
     latencyMs: context.latencyMs,
     changes: outcome.changes,
     unchanged: outcome.unchanged,
+    ...(outcome.counters && outcome.counters.skipped > 0 ? { skipped: outcome.counters.skipped } : {}),
     warnings: outcome.warnings,
   };
 }
@@ -118,6 +125,16 @@ async function loadOne(
 ): Promise<LoadOutcome> {
   const manifest = landed.manifest;
   const jobContext = { ...context, jobId: manifest.jobId };
+  const decode = (known?: FingerprintSet): AsyncGenerator<DocumentPart, DocumentSummary> =>
+    decodeResults(
+      {
+        format: manifest.format,
+        body: deps.landing.read(landed, { verify: context.cached }),
+        status: 200,
+        headers: new Headers(),
+      },
+      { requestedPeriod: task.period, currencyCode: manifest.job?.currency ?? undefined, known },
+    );
   try {
     return await deps.warehouse.transaction(async (tx) => {
       const result = await loadSnapshot(tx, {
@@ -130,16 +147,10 @@ async function loadOne(
         job: manifest.job,
         allowTruncated: settings.allowTruncated,
         checkpoint: deps.checkpoint,
-        parts: decodeResults(
-          {
-            format: manifest.format,
-            body: deps.landing.read(landed, { verify: context.cached }),
-            status: 200,
-            headers: new Headers(),
-          },
-          { requestedPeriod: task.period, currencyCode: manifest.job?.currency ?? undefined },
-        ),
+        parts: decode(),
+        partsSkipping: manifest.format === 'JSON' && settings.skipUnchangedEntries !== false ? decode : undefined,
       });
+      logCounters(deps, task, result);
       await recordJob(tx, task, runId, jobContext, loadedRecord(result, landed));
       await deps.checkpoint?.('load.applied');
       return result;
@@ -150,6 +161,22 @@ async function loadOne(
     await recordJob(deps.warehouse, task, runId, jobContext, loadedRecord(outcome, landed));
     return outcome;
   }
+}
+
+/** How the payload was read: entries skipped by fingerprint, and why not when a skipping read fell back. */
+function logCounters(deps: PipelineDeps, task: PlannedExport, outcome: LoadOutcome): void {
+  const c = outcome.counters;
+  if (!c || outcome.unchanged) return;
+  deps.logger.info(
+    {
+      forecast: task.forecastId,
+      period: task.period,
+      parsed: c.parsed,
+      skipped: c.skipped,
+      fullRead: c.fullReadReason,
+    },
+    c.skipped > 0 ? 'entries whose bytes were already loaded were skipped' : 'every entry was decoded',
+  );
 }
 
 /** An older snapshot than the latest of its period: the whole period is re-derived from the landing. */

@@ -5,26 +5,36 @@
  * dimensions, the daily clari_forecasts rows, the changes against the previous snapshot and the
  * ledger row. A snapshot loaded again for the same date replaces the earlier load. Before commit,
  * rows and exact sums read back from the warehouse must equal those counted from the payload.
+ *
+ * A load after the latest snapshot of its period skips what did not change (load-skip.ts): the
+ * fingerprints of the current versions are read from the warehouse (so they can never claim what
+ * it does not hold), entries whose bytes hash to one of them are not decoded, and only the others
+ * are staged and diffed. Whenever that cannot be proven safe the payload is read again in full.
  */
 import {
   checkFailure,
   checkResult,
   type DocumentPart,
+  FingerprintConflict,
   type DocumentSummary,
   type ExportJob,
+  type FingerprintSet,
   type WireField,
   type WireTimeFrame,
   type WireTimePeriod,
   type WireUser,
 } from '../clari/index.js';
 import { AppError, type Checkpoint } from '../core/index.js';
+import { type Skipped, stageSkipping } from './load-skip.js';
 import {
   ENTRY_STAGE,
   FIELD_STAGE,
   FRAME_STAGE,
   changesSql,
   loadSql,
+  type MatchedField,
   MONEY_COLUMNS,
+  type MoneyColumn,
   type SnapshotRef,
   type Stager,
   USER_STAGE,
@@ -54,6 +64,11 @@ export interface LoadInput {
   readonly job?: ExportJob | undefined;
   readonly allowTruncated: boolean;
   readonly parts: AsyncGenerator<DocumentPart, DocumentSummary>;
+  /**
+   * The same payload decoded skipping the entries whose fingerprint is `known` (JSON exports):
+   * given, a load after the latest snapshot stages only what changed (load-skip.ts).
+   */
+  readonly partsSkipping?: ((known: FingerprintSet) => AsyncGenerator<DocumentPart, DocumentSummary>) | undefined;
   /** Crash-test hook at named points inside the transaction (core/checkpoint.ts). */
   readonly checkpoint?: Checkpoint | undefined;
 }
@@ -77,6 +92,20 @@ export interface LoadOutcome {
   readonly previousSnapshot: string | undefined;
   /** The same payload was already loaded for this snapshot: nothing was read or written. */
   readonly unchanged?: boolean;
+  /** How the payload was read: entries skipped by fingerprint, batches by the JSON fast path. */
+  readonly counters?: LoadCounters | undefined;
+}
+
+export interface LoadCounters {
+  /** Entries decoded and staged. */
+  readonly parsed: number;
+  /** Entries skipped: their bytes are those of a current version. */
+  readonly skipped: number;
+  /** JSON batches cut by the fast path (a guessed `},{`) and by the byte scan. */
+  readonly fastBatches: number;
+  readonly slowBatches: number;
+  /** Why a skipping load read the payload again in full, if it did. */
+  readonly fullReadReason?: string | undefined;
 }
 
 /**
@@ -110,7 +139,12 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
     const same = await alreadyLoaded(wh, input.snapshot, input.payloadSha256);
     if (same) return same;
   }
-  const staged = await stagePayload(wh, input.parts, period);
+  // Skipping needs the current versions to be the previous snapshot's: a later date only.
+  const skipping = input.partsSkipping && latestDate !== null && latestDate < asOf;
+  const staged: Staged = skipping
+    ? await stageSkipping(wh, input, (parts, skip) => stagePayload(wh, parts, period, { skipping: skip }))
+    : await stagePayload(wh, input.parts, period);
+  if (staged.matched) await addMatched(wh, staged, staged.matched);
   await input.checkpoint?.('load.staged');
   const { warnings, previousSnapshot } = await checkStaged(wh, input, staged);
   if (latestDate === asOf) await loadSql.undoSnapshot(wh, input.snapshot);
@@ -120,14 +154,22 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
   // would commit the open transaction (Snowflake, BigQuery) the session's temporary tables stay
   // until the next load replaces them or the session ends.
   if (wh.dialect.transactionalDdl) await staged.drop();
+  const scan = staged.summary.scan;
   return {
-    status: staged.stats.rows === 0 ? 'empty' : 'loaded',
+    status: staged.total === 0 ? 'empty' : 'loaded',
     rows: reconciliation.loadedRows,
     users: staged.users,
     changes,
     warnings,
     reconciliation,
     previousSnapshot,
+    counters: {
+      parsed: staged.stats.rows,
+      skipped: scan?.skipped ?? 0,
+      fastBatches: scan?.fastBatches ?? 0,
+      slowBatches: scan?.slowBatches ?? 0,
+      fullReadReason: staged.fullReadReason,
+    },
   };
 }
 
@@ -144,12 +186,13 @@ async function checkStaged(
   staged: Staged,
 ): Promise<{ warnings: string[]; previousSnapshot: string | undefined }> {
   const subject = subjectOf(input.snapshot);
-  const { stats, summary } = staged;
+  const { summary } = staged;
   const checks = checkResult({
     requestedPeriod: input.snapshot.period,
     job: input.job,
     timePeriods: staged.periods,
-    entryPeriods: stats.rows > 0 ? new Set([input.snapshot.period]) : new Set(),
+    // Skipped entries carry the period: their bytes are those of entries loaded for it.
+    entryPeriods: staged.total > 0 ? new Set([input.snapshot.period]) : new Set(),
     summary,
     allowTruncated: input.allowTruncated,
   });
@@ -157,7 +200,7 @@ async function checkStaged(
   if (failure) throw failure;
   const warnings = checks.filter((c) => c.severity === 'warning' && c.code !== 'empty').map((c) => c.message);
   const previous = await loadSql.previousSnapshot(wh, input.snapshot);
-  if (stats.rows === 0 && previous && Number(previous.entries) > 0) {
+  if (staged.total === 0 && previous && Number(previous.entries) > 0) {
     throw new LoadError(
       `Export ${subject} is empty, but the previous snapshot (${previous.snapshot_date}) had ${previous.entries} entries; the previous data is kept`,
       'data.empty_export',
@@ -175,17 +218,22 @@ async function applySnapshot(
   previousSnapshot: string | undefined,
 ): Promise<number> {
   const { snapshot, runId } = input;
-  if (!(await loadSql.hasCurrentVersions(wh, snapshot.forecastId, snapshot.period)))
+  const { forecastId, period } = snapshot;
+  // After a skipping load the stage holds only what changed; the current versions hold the rest.
+  const skipped = staged.matched !== undefined;
+  if (!(await loadSql.hasCurrentVersions(wh, forecastId, period)))
     await loadSql.insertFirstVersions(wh, staged.entries, snapshot, runId);
-  else await loadSql.applyVersionChanges(wh, staged.entries, snapshot, runId);
+  else await loadSql.applyVersionChanges(wh, staged.entries, snapshot, runId, skipped);
   await loadSql.applyUsers(wh, snapshot.asOf);
-  await loadSql.applyDimensions(wh, snapshot.forecastId, snapshot.period, snapshot.asOf, periodInfo(staged, snapshot));
+  await loadSql.applyDimensions(wh, forecastId, period, snapshot.asOf, periodInfo(staged, snapshot));
   const latestFrame = staged.stats.latestFrame ?? '';
-  await loadSql.insertDailyForecasts(wh, staged.entries, snapshot, {
-    exportedAt: input.exportedAt,
-    runId,
-    latestFrame,
-  });
+  await loadSql.insertDailyForecasts(
+    wh,
+    staged.entries,
+    snapshot,
+    { exportedAt: input.exportedAt, runId, latestFrame },
+    skipped,
+  );
   await input.checkpoint?.('detect.start');
   const changes = previousSnapshot
     ? await changesSql.detectChanges(wh, { ...snapshot, previous: previousSnapshot, runId, detectedAt: input.now })
@@ -195,7 +243,7 @@ async function applySnapshot(
     jobId: input.jobId,
     payloadSha256: input.payloadSha256,
     loadedAt: input.now,
-    entries: staged.stats.rows,
+    entries: staged.total,
     users: staged.users,
     latestFrame: latestFrame || null,
   });
@@ -214,8 +262,42 @@ function periodInfo(staged: Staged, snapshot: SnapshotRef): loadSql.PeriodInfo |
   };
 }
 
-interface Staged {
+/**
+ * A staged payload. After a skipping load (load-skip.ts), `matched` holds what the current
+ * versions the skipped entries stand for hold, by field; addMatched adds it to the payload stats.
+ */
+type Staged = Skipped<StagedPayload>;
+
+/**
+ * The skipped entries' figures are those of the versions they matched: added to the staged
+ * entries' (sums, per-field value counts, latest week), they are the payload's, and the field
+ * stage is built again from them as a full read would build it.
+ */
+async function addMatched(wh: Warehouse, staged: Staged, matched: readonly MatchedField[]): Promise<void> {
+  const { stats } = staged;
+  for (const f of matched) {
+    const field = stats.fieldValues.get(f.field_id) ?? { quota: 0, forecast: 0 };
+    field.quota += Number(f.quotas);
+    field.forecast += Number(f.forecasts);
+    stats.fieldValues.set(f.field_id, field);
+    if (f.latest !== null && (stats.latestFrame === undefined || f.latest > stats.latestFrame))
+      stats.latestFrame = f.latest;
+    for (const c of MONEY_COLUMNS) stats.sums[c] += decimalToCents(f[c]);
+    staged.matchedRows += Number(f.n);
+  }
+  const fields = await wh.openStage(FIELD_STAGE);
+  await fields.append(fieldColumns(staged.fields, stats));
+  await fields.close();
+}
+
+interface StagedPayload {
+  /** The payload's figures; after a skipping load, with the matched versions' added (addMatched). */
   readonly stats: PayloadStats;
+  /** Entries in the payload: staged (stats.rows, before merging) plus skipped by fingerprint. */
+  readonly total: number;
+  /** Versions skipped entries stand for (addMatched). */
+  matchedRows: number;
+  readonly fields: WireField[];
   readonly summary: DocumentSummary;
   readonly periods: WireTimePeriod[];
   readonly users: number;
@@ -249,7 +331,7 @@ async function streamEntries(
       const part = next.value;
       switch (part.kind) {
         case 'entries':
-          await entries.append(entryColumns(part.rows, period, stats, stats.rows));
+          await entries.append(entryColumns(part.rows, period, stats, stats.rows, part.fingerprints));
           break;
         case 'users':
           out.users.push(...part.rows);
@@ -270,11 +352,17 @@ async function streamEntries(
   }
 }
 
+interface StageOptions {
+  /** A skipping load: repeated keys are not merged but sent back to a full read. */
+  readonly skipping?: boolean;
+}
+
 async function stagePayload(
   wh: Warehouse,
   parts: AsyncGenerator<DocumentPart, DocumentSummary>,
   period: string,
-): Promise<Staged> {
+  options: StageOptions = {},
+): Promise<StagedPayload> {
   const stats = emptyStats();
   const entries = await wh.openStage(ENTRY_STAGE);
   const decoded = await streamEntries(entries, parts, period, stats);
@@ -290,11 +378,14 @@ async function stagePayload(
     await stager.append(batch);
     await stager.close();
   }
-  const merged = await mergePartialRows(wh, entries.codes ?? ENTRY_STAGE.name);
+  const merged = await mergePartialRows(wh, entries.codes ?? ENTRY_STAGE.name, options);
   // Created now, empty, so that every statement after the first write is DML (see drop below).
   await loadSql.createDiffStage(wh);
   return {
     stats,
+    total: stats.rows + (decoded.summary.scan?.skipped ?? 0),
+    matchedRows: 0,
+    fields: decoded.fields,
     summary: decoded.summary,
     periods: decoded.periods,
     users: userBatch[0]?.length ?? 0,
@@ -310,9 +401,10 @@ async function stagePayload(
  * CSV exports carry one row per data type, so one entry can arrive as several partial rows; they
  * are merged here. Two rows with different values for the same entry are a conflict, not a merge.
  */
-async function mergePartialRows(wh: Warehouse, codes: string): Promise<boolean> {
+async function mergePartialRows(wh: Warehouse, codes: string, options: StageOptions): Promise<boolean> {
   // Whether any key repeats, on the integer codes where the engine has them (a quarter of the time).
   if ((await loadSql.repeatedKeys(wh, codes)) === 0) return false;
+  if (options.skipping) throw new FingerprintConflict('the export repeats a key');
   const conflicts = await loadSql.conflictingKeys(wh);
   if (conflicts > 0) {
     throw new LoadError(
@@ -360,12 +452,15 @@ async function reconcile(wh: Warehouse, snapshot: SnapshotRef, staged: Staged): 
   const merged = staged.entries === ENTRY_STAGE.name ? undefined : staged.entries;
   const stagedCount = merged ? await loadSql.stagedRows(wh, merged) : stats.rows;
   const loadedRows = Number(loaded?.n ?? 0);
-  const payloadRows = stagedCount ?? stats.rows;
-  const sumsMatch = MONEY_COLUMNS.every((c) => decimalToCents(loaded?.[c]) === stats.sums[c]);
+  // A skipping load: the skipped entries are the versions they matched, as read before applying
+  // (their sums are in stats already).
+  const payloadRows = (stagedCount ?? stats.rows) + staged.matchedRows;
+  const payloadCents = (c: MoneyColumn): bigint => stats.sums[c];
+  const sumsMatch = MONEY_COLUMNS.every((c) => decimalToCents(loaded?.[c]) === payloadCents(c));
   const reconciliation = {
     payloadRows,
     loadedRows,
-    payloadSum: centsToDecimal(stats.sums.forecast_value),
+    payloadSum: centsToDecimal(payloadCents('forecast_value')),
     loadedSum: centsToDecimal(decimalToCents(loaded?.forecast_value)),
     ok: loadedRows === payloadRows && sumsMatch,
   };

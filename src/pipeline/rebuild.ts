@@ -6,7 +6,7 @@
  * in the same transaction. Payloads the checks reject are skipped and reported, as they were when
  * first loaded.
  */
-import { decodeResults } from '../clari/index.js';
+import { decodeResults, type FingerprintSet } from '../clari/index.js';
 import { isAppError } from '../core/index.js';
 import { maintenanceSql } from '../warehouse/index.js';
 import { type DealRebuildResult, replayDeals } from './deal-rebuild.js';
@@ -75,6 +75,11 @@ async function replay(
     await clear(tx);
     for (const [snapshot, l] of ordered) {
       const m = l.manifest;
+      const decode = (known?: FingerprintSet): ReturnType<typeof decodeResults> =>
+        decodeResults(
+          { format: m.format, body: deps.landing.read(l, { verify: true }), status: 200, headers: new Headers() },
+          { requestedPeriod: m.period, currencyCode: m.job?.currency ?? undefined, known },
+        );
       try {
         const outcome = await loadSnapshot(tx, {
           snapshot: { forecastId: m.forecastId, period: m.period, asOf: m.asOf },
@@ -85,10 +90,9 @@ async function replay(
           now: deps.clock.now(),
           job: m.job,
           allowTruncated: options.allowTruncated,
-          parts: decodeResults(
-            { format: m.format, body: deps.landing.read(l, { verify: true }), status: 200, headers: new Headers() },
-            { requestedPeriod: m.period, currencyCode: m.job?.currency ?? undefined },
-          ),
+          parts: decode(),
+          // Replayed in date order, each snapshot after the first skips what its predecessor holds.
+          partsSkipping: m.format === 'JSON' ? decode : undefined,
         });
         outcomes.set(snapshot, outcome);
       } catch (error) {

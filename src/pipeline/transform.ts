@@ -54,9 +54,11 @@ export function entryColumns(
   expectedPeriod: string,
   stats: PayloadStats,
   offset: number,
+  fingerprints?: BigInt64Array,
 ): ColumnBatch {
   const n = entries.length;
-  const cols: SqlValue[][] = ENTRY_STAGE.columns.map(() => new Array<SqlValue>(n));
+  // The last column is the entries' fingerprints (0: none), passed through as they came.
+  const cols: SqlValue[][] = ENTRY_STAGE.columns.slice(0, -1).map(() => new Array<SqlValue>(n));
   // Sums of small amounts accumulate as exact doubles (|sum| < 2^53) and move to bigint when large.
   const partial = MONEY_COLUMNS.map(() => 0);
   for (let i = 0; i < n; i++) {
@@ -107,7 +109,7 @@ export function entryColumns(
   }
   MONEY_COLUMNS.forEach((column, m) => (stats.sums[column] += BigInt(partial[m]!)));
   stats.rows += n;
-  return cols;
+  return [...cols, fingerprints?.length === n ? fingerprints : new BigInt64Array(n)];
 }
 
 /** Amounts below this many cents are summed as doubles: 4096 of them still sum exactly (< 2^53). */

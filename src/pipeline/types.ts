@@ -47,6 +47,11 @@ export interface RunSettings {
   readonly trigger: string;
   /** The deals stage (activity export and opportunity refresh); undefined: off (config activity.enabled). */
   readonly activity?: DealSettings | undefined;
+  /**
+   * Skip entries whose bytes a current version already holds (default true). false reads every
+   * payload in full: the tests that compare a skipping load with a full one use it.
+   */
+  readonly skipUnchangedEntries?: boolean | undefined;
 }
 
 export type PipelineEvent =
@@ -68,6 +73,8 @@ export interface ExportSummary {
   readonly changes: number;
   /** The snapshot already held this exact payload; nothing was rewritten. */
   readonly unchanged?: boolean | undefined;
+  /** Entries skipped because a current version already held their exact bytes. */
+  readonly skipped?: number | undefined;
   readonly error?: string | undefined;
   readonly errorCode?: string | undefined;
   /** What to do about the error, when it says. */

@@ -14,6 +14,8 @@ export {
   ENTRY_STAGE,
   FIELD_STAGE,
   FRAME_STAGE,
+  GONE_STAGE,
+  type MatchedField,
   MONEY_COLUMNS,
   type MoneyColumn,
   type SnapshotRef,

@@ -8,7 +8,7 @@
 import { sha256Hex } from '../core/index.js';
 import type { Dialect } from './dialect.js';
 import { WarehouseError } from './errors.js';
-import { createTable, DEAL_TABLES, type TableSpec, TABLES } from './schema.js';
+import { addColumn, createTable, DEAL_TABLES, type TableSpec, TABLES } from './schema.js';
 import type { Warehouse } from './types.js';
 
 export interface Migration {
@@ -33,6 +33,11 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'deals and activity: activities, participants, opportunities as versions, trend history, their ledgers',
     statements: (dialect) => Object.values(DEAL_TABLES).flatMap((table) => createTable(table, dialect)),
+  },
+  {
+    version: 4,
+    name: 'entry fingerprints on clari_forecast_entries (re-syncs skip unchanged entries)',
+    statements: (dialect) => [addColumn(TABLES.entries, 'entry_hash', dialect)],
   },
 ];
 

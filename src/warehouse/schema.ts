@@ -106,6 +106,9 @@ export const TABLES = {
       c('valid_from', 'date', true),
       c('valid_to', 'date'),
       c('run_id', 'text'),
+      // XXH64 of the entry's bytes in the payload the version came from (clari/fingerprint.ts): a
+      // re-sync skips entries whose bytes a current version already holds. NULL: not known (CSV).
+      c('entry_hash', 'bigint'),
     ],
     indexes: [
       {
@@ -388,6 +391,12 @@ export const DEAL_TABLES = {
     primaryKey: ['as_of'],
   },
 } as const satisfies Record<string, TableSpec>;
+/** Adds a column of the spec to a table created before it had one (a no-op where it exists). */
+export function addColumn(table: TableSpec, column: string, dialect: Dialect): string {
+  const spec = table.columns.find((c) => c.name === column);
+  if (!spec) throw new Error(`${table.name} has no column ${column}`);
+  return `ALTER TABLE ${dialect.table(table.name)} ADD COLUMN IF NOT EXISTS ${dialect.ident(spec.name)} ${dialect.types[spec.type]}`;
+}
 
 export function createTable(table: TableSpec, dialect: Dialect): string[] {
   const columns = table.columns.map(

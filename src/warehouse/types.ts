@@ -32,8 +32,11 @@ export interface StageSpec {
   readonly columns: readonly StageColumn[];
 }
 
-/** Column-major batch: one array per column, all the same length. */
-export type ColumnBatch = readonly (readonly (SqlValue | undefined)[])[];
+/**
+ * Column-major batch: one array per column, all the same length. A `bigint` column may come as a
+ * BigInt64Array (fingerprints: a million of them cost no BigInt allocation on the way in).
+ */
+export type ColumnBatch = readonly (readonly (SqlValue | undefined)[] | BigInt64Array)[];
 
 export interface Stager {
   /** Appends a batch; resolves when the engine can take more (backpressure). */
@@ -63,5 +66,11 @@ export interface Warehouse {
    * left by an earlier load of this session, and opens a bulk loader on it.
    */
   openStage(spec: StageSpec): Promise<Stager>;
+  /**
+   * The single BIGINT column of a query's rows, without NULLs, as one typed array: an engine with
+   * a columnar result (DuckDB) copies its vectors instead of building a value per row. Optional:
+   * callers fall back to `query`.
+   */
+  readInt64?(sql: string, params?: readonly SqlValue[]): Promise<BigInt64Array>;
   close(): Promise<void>;
 }

@@ -16,5 +16,6 @@ select
     currency,
     valid_from,
     valid_to,
-    run_id
+    run_id,
+    entry_hash
 from {{ source('clari_dp', 'clari_forecast_entries') }}

@@ -22,7 +22,9 @@ import {
   INTEGER,
   VARCHAR,
 } from '@duckdb/node-api';
-import type { ColumnBatch, SqlValue, StageSpec, StageType, Stager } from '../types.js';
+import type { ColumnBatch, StageSpec, StageType, Stager } from '../types.js';
+
+type Column = ColumnBatch[number];
 
 const CHUNK_ROWS = 2048;
 const TYPES: Record<StageType, DuckDBType> = { text: VARCHAR, double: DOUBLE, bigint: BIGINT, boolean: BOOLEAN };
@@ -39,7 +41,7 @@ class Dictionary {
   private readonly codes = new Map<string, number>();
   readonly values: string[] = [];
 
-  encode(column: readonly (SqlValue | undefined)[]): (number | null)[] {
+  encode(column: Column): (number | null)[] {
     const out = new Array<number | null>(column.length);
     for (let i = 0; i < column.length; i++) {
       const v = column[i];
@@ -133,11 +135,7 @@ async function dropStage(deps: StageDeps, name: string): Promise<void> {
   for (const { name: object, kind } of left) await deps.exec(`DROP ${String(kind)} ${String(object)}`);
 }
 
-function appendChunks(
-  target: DuckDBAppender,
-  chunkTypes: readonly DuckDBType[],
-  columns: readonly (readonly (SqlValue | undefined)[])[],
-): void {
+function appendChunks(target: DuckDBAppender, chunkTypes: readonly DuckDBType[], columns: ColumnBatch): void {
   const n = columns[0]?.length ?? 0;
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     const end = Math.min(n, start + CHUNK_ROWS);
@@ -148,7 +146,7 @@ function appendChunks(
       else
         chunk.setColumnValues(
           i,
-          column.slice(start, end).map((v) => (v === undefined ? null : (v as DuckDBValue))),
+          Array.from(column.slice(start, end), (v) => (v === undefined ? null : (v as DuckDBValue))),
         );
     });
     target.appendDataChunk(chunk);
@@ -171,14 +169,14 @@ const TWO_32 = 2 ** 32;
  * (The per-value path costs a BigInt per BIGINT value and BigInt arithmetic per validity bit.)
  * BIGINT values that are numbers are written as two 32-bit halves, exact for safe integers.
  */
-function writeNumbers(
-  vector: bindings.Vector,
-  kind: Numeric,
-  column: readonly (SqlValue | undefined)[],
-  start: number,
-  end: number,
-): void {
+function writeNumbers(vector: bindings.Vector, kind: Numeric, column: Column, start: number, end: number): void {
   const n = end - start;
+  if (column instanceof BigInt64Array) {
+    // Already the vector's native layout.
+    const bytes = column.subarray(start, end);
+    bindings.copy_data_to_vector(vector, 0, bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
+    return;
+  }
   const width = kind === 'bool' ? 1 : kind === 'int32' ? 4 : 8;
   const data = new ArrayBuffer(n * width);
   const words = new Uint32Array(Math.ceil(n / 64) * 2).fill(0xffffffff);
@@ -212,4 +210,35 @@ function writeNumbers(
     bindings.vector_ensure_validity_writable(vector);
     bindings.copy_data_to_vector_validity(vector, 0, words.buffer, 0, words.byteLength);
   }
+}
+
+/**
+ * A query's single BIGINT column (no NULLs) as one typed array, copied vector by vector from the
+ * result's chunks: a million fingerprints without a million BigInts.
+ */
+export async function readInt64Column(
+  connection: DuckDBConnection,
+  sql: string,
+  params: DuckDBValue[],
+): Promise<BigInt64Array> {
+  const result = await connection.run(sql, params);
+  const parts: BigInt64Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    const raw = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, 0), n * 8);
+    const part = new BigInt64Array(n);
+    new Uint8Array(part.buffer).set(raw.subarray(0, n * 8));
+    parts.push(part);
+    total += n;
+  }
+  const out = new BigInt64Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
 import type { DuckdbSettings } from '../url.js';
 import { duckdbDialect } from './dialect.js';
 import { classify } from './errors.js';
-import { openDuckdbStage } from './stage.js';
+import { openDuckdbStage, readInt64Column } from './stage.js';
 
 export class DuckdbWarehouse implements Warehouse {
   readonly dialect = duckdbDialect;
@@ -41,6 +41,14 @@ export class DuckdbWarehouse implements Warehouse {
     try {
       const reader = await this.connection.runAndReadAll(sql, params as DuckDBValue[]);
       return reader.getRowObjectsJson() as unknown as T[];
+    } catch (error) {
+      throw classify(error, this.description, sql);
+    }
+  }
+
+  async readInt64(sql: string, params: readonly SqlValue[] = []): Promise<BigInt64Array> {
+    try {
+      return await readInt64Column(this.connection, sql, params as DuckDBValue[]);
     } catch (error) {
       throw classify(error, this.description, sql);
     }

@@ -25,8 +25,16 @@ export const ENTRY_STAGE: StageSpec = {
     { name: 'updated_by', type: 'text', repeats: true },
     { name: 'updated_on', type: 'bigint' },
     { name: 'currency', type: 'text', repeats: true },
+    // The entry's fingerprint (0: none; stored as NULL).
+    { name: 'entry_hash', type: 'bigint' },
   ],
 };
+
+/**
+ * A fingerprint-skipping load's other stage: the fingerprints of current versions that no entry
+ * of the payload matched, i.e. versions whose entry changed or left the export.
+ */
+export const GONE_STAGE: StageSpec = { name: 'stage_gone', columns: [{ name: 'entry_hash', type: 'bigint' }] };
 
 /** What a user version holds besides its id; a change of any opens a new version. */
 const USER_ATTRIBUTES = [
@@ -75,7 +83,10 @@ export type MoneyColumn = (typeof MONEY_COLUMNS)[number];
 
 /** The natural key of an entry within a forecast and period. */
 export const ENTRY_KEY = ['time_frame_id', 'user_id', 'field_id'] as const;
-/** Entries whose version ends or starts on this date (the payload joined with the current versions). */
+/**
+ * Entries whose version ends or starts on this date, or whose version takes new bytes' fingerprint
+ * (the payload joined with the current versions).
+ */
 export const DIFF_STAGE = 'stage_entries_diff';
 /** Entries of a CSV export with their partial rows merged. */
 export const MERGED_STAGE = 'stage_entries_merged';
@@ -109,11 +120,65 @@ export async function previousSnapshot(
   return previous[0];
 }
 
-const versionColumns = `forecast_id, time_period, time_frame_id, user_id, field_id, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id`;
+const versionColumns = `forecast_id, time_period, time_frame_id, user_id, field_id, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash`;
 
 function versionValues(wh: Warehouse): string {
   const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
-  return `$1, $2, s.time_frame_id, s.user_id, s.field_id, ${MONEY_COLUMNS.map(money).join(', ')}, s.is_updated, s.updated_by, ${wh.dialect.epochMsToTimestamp('s.updated_on')}, s.currency, $3, NULL, $4`;
+  return `$1, $2, s.time_frame_id, s.user_id, s.field_id, ${MONEY_COLUMNS.map(money).join(', ')}, s.is_updated, s.updated_by, ${wh.dialect.epochMsToTimestamp('s.updated_on')}, s.currency, $3, NULL, $4, NULLIF(s.entry_hash, 0)`;
+}
+
+const CURRENT = 'clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL';
+/** The columns of a current version a load compares or copies (not all: the table is wide). */
+const VERSION_READ = `${ENTRY_KEY.join(', ')}, ${MONEY_COLUMNS.join(', ')}, is_updated, updated_by, updated_on, currency, entry_hash`;
+/** Current versions that no skipped entry stands for: no fingerprint, or one no entry matched. */
+const UNMATCHED = `(entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM ${GONE_STAGE.name}))`;
+/** Current versions a skipped entry stands for. */
+const MATCHED = `entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM ${GONE_STAGE.name})`;
+
+/**
+ * The fingerprints of the current versions of a forecast and period (a million for a large
+ * export): through the engine's typed-array read where it has one.
+ */
+export async function currentFingerprints(wh: Warehouse, forecastId: string, period: string): Promise<BigInt64Array> {
+  const sql = `SELECT entry_hash FROM ${CURRENT} AND entry_hash IS NOT NULL`;
+  if (wh.readInt64) return wh.readInt64(sql, [forecastId, period]);
+  const rows = await wh.query<{ entry_hash: string | number }>(sql, [forecastId, period]);
+  return BigInt64Array.from(rows, (r) => BigInt(r.entry_hash));
+}
+
+/** What the current versions that skipped entries stand for hold, by field (matchedByField). */
+export interface MatchedField {
+  readonly field_id: string;
+  readonly n: string | number;
+  /** Versions with a quota value, with a forecast value. */
+  readonly quotas: string | number;
+  readonly forecasts: string | number;
+  readonly latest: string | null;
+  /** Staged entries whose key is one of these versions' (the export repeats that key). */
+  readonly restaged: string | number;
+  readonly [money: string]: string | number | null;
+}
+
+/**
+ * One scan of the current versions that skipped entries stand for (read before anything is
+ * applied), by field: how many, how many carry a quota or a forecast value, the latest week, exact
+ * sums, and how many staged entries share a key with one of them. With the staged entries' own
+ * figures these are the payload's (load.ts).
+ */
+export async function matchedByField(
+  wh: Warehouse,
+  stage: string,
+  forecastId: string,
+  period: string,
+): Promise<MatchedField[]> {
+  return wh.query<MatchedField>(
+    `SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, ${MONEY_COLUMNS.map((c) => `sum(t.${c}) AS ${c}`).join(', ')}
+     FROM (SELECT ${ENTRY_KEY.join(', ')}, ${MONEY_COLUMNS.join(', ')} FROM ${CURRENT} AND ${MATCHED}) t
+     LEFT JOIN (SELECT ${ENTRY_KEY.join(', ')} FROM ${stage}) s ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
+     GROUP BY t.field_id`,
+    [forecastId, period],
+  );
 }
 
 /** Whether the forecast and period has any current entry version (false on its first load). */
@@ -141,13 +206,16 @@ export async function insertFirstVersions(
 /**
  * One join of the payload with the current versions finds every difference: an entry whose values
  * changed (its version ends, a new one starts), one that left the export (ends) and one that is new
- * (starts). Unchanged entries, usually nearly all of them, cost nothing more.
+ * (starts). Unchanged entries, usually nearly all of them, cost nothing more. After a skipping
+ * load (`skipped`) the stage holds only the entries whose fingerprint was new, and the join only
+ * the versions no skipped entry stands for.
  */
 export async function applyVersionChanges(
   wh: Warehouse,
   stage: string,
   snapshot: SnapshotRef,
   runId: string,
+  skipped = false,
 ): Promise<void> {
   const { forecastId, period } = snapshot;
   const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
@@ -159,45 +227,59 @@ export async function applyVersionChanges(
     's.currency IS NOT DISTINCT FROM t.currency',
   ].join(' AND ');
   const stageColumns = ENTRY_STAGE.columns.map((c) => c.name);
+  const both = `s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (${sameValues})`;
   await wh.exec(
-    `INSERT INTO ${DIFF_STAGE} (${[...stageColumns, ...ENTRY_KEY.map((k) => `ended_${k}`)].join(', ')})
-       SELECT ${[...stageColumns.map((c) => `s.${c}`), ...ENTRY_KEY.map((k) => `t.${k}`)].join(', ')}
+    `INSERT INTO ${DIFF_STAGE} (${[...stageColumns, ...ENTRY_KEY.map((k) => `ended_${k}`), 'rehash'].join(', ')})
+       SELECT ${[...stageColumns.map((c) => `s.${c}`), ...ENTRY_KEY.map((k) => `t.${k}`)].join(', ')}, ${both}
        FROM ${stage} s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = $1 AND time_period = $2 AND valid_to IS NULL) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (${sameValues})`,
+       FULL JOIN (SELECT ${VERSION_READ} FROM ${CURRENT}${skipped ? ` AND ${UNMATCHED}` : ''}) t ON ${ENTRY_KEY.map((k) => `s.${k} = t.${k}`).join(' AND ')}
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (${sameValues}) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash`,
+    [forecastId, period],
+  );
+  const ended = `clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
+         AND ${ENTRY_KEY.map((k) => `clari_forecast_entries.${k} = d.ended_${k}`).join(' AND ')}`;
+  await wh.exec(
+    `UPDATE clari_forecast_entries SET valid_to = $3 FROM ${DIFF_STAGE} d WHERE ${ended} AND NOT d.rehash`,
+    [...params(snapshot)],
+  );
+  // The same values in other bytes: the version stays and takes the new fingerprint, so the next
+  // re-sync skips those bytes.
+  await wh.exec(
+    `UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM ${DIFF_STAGE} d WHERE ${ended} AND d.rehash`,
     [forecastId, period],
   );
   await wh.exec(
-    `UPDATE clari_forecast_entries SET valid_to = $3 FROM ${DIFF_STAGE} d
-       WHERE clari_forecast_entries.forecast_id = $1 AND clari_forecast_entries.time_period = $2 AND clari_forecast_entries.valid_to IS NULL
-         AND ${ENTRY_KEY.map((k) => `clari_forecast_entries.${k} = d.ended_${k}`).join(' AND ')}`,
-    params(snapshot),
-  );
-  await wh.exec(
-    `INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues(wh)} FROM ${DIFF_STAGE} s WHERE s.user_id IS NOT NULL`,
+    `INSERT INTO clari_forecast_entries (${versionColumns}) SELECT ${versionValues(wh)} FROM ${DIFF_STAGE} s WHERE s.user_id IS NOT NULL AND NOT s.rehash`,
     [...params(snapshot), runId],
   );
 }
 
-/** The daily clari_forecasts rows of the snapshot: the values of its latest week, quota beside each call. */
+/**
+ * The daily clari_forecasts rows of the snapshot: the values of its latest week, quota beside each
+ * call. From the stage (money in cents), or, after a skipping load whose stage holds only what
+ * changed, from the current versions, which then are the payload's entries (`fromVersions`).
+ */
 export async function insertDailyForecasts(
   wh: Warehouse,
   stage: string,
   snapshot: SnapshotRef,
   row: { exportedAt: number; runId: string; latestFrame: string },
+  fromVersions = false,
 ): Promise<void> {
-  const money = (col: string): string => wh.dialect.centsToMoney(`s.${col}`);
+  // Only the latest week is read: the filter sits in the scan of the (large) versions table.
+  const source = fromVersions ? `(SELECT ${VERSION_READ} FROM ${CURRENT} AND time_frame_id = $6)` : stage;
+  const money = (col: string): string => (fromVersions ? col : wh.dialect.centsToMoney(col));
   await wh.exec(
     `INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
      SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
-            ${money('forecast_value')}, q.quota, ${money('crm_total_value')}, ${money('crm_closed_value')}, ${money('adjustment_value')},
+            ${money('s.forecast_value')}, q.quota, ${money('s.crm_total_value')}, ${money('s.crm_closed_value')}, ${money('s.adjustment_value')},
             $2, $1, $3, $4, s.time_frame_id, s.is_updated, s.currency, $5
-     FROM ${stage} s
+     FROM ${source} s
      LEFT JOIN stage_fields f ON f.field_id = s.field_id
      LEFT JOIN stage_users u ON u.user_id = s.user_id
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
-     LEFT JOIN (SELECT qs.user_id, max(${wh.dialect.centsToMoney('qs.quota_value')}) AS quota
-                FROM ${stage} qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+     LEFT JOIN (SELECT qs.user_id, max(${money('qs.quota_value')}) AS quota
+                FROM ${source} qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = $6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = $6 AND NOT coalesce(f.is_quota, FALSE)`,
     [...params(snapshot), sqlTimestamp(row.exportedAt), row.runId, row.latestFrame],
@@ -241,6 +323,8 @@ export async function createDiffStage(wh: Warehouse): Promise<void> {
       [
         ...ENTRY_STAGE.columns.map((c) => `${c.name} ${wh.dialect.types[c.type]}`),
         ...ENTRY_KEY.map((k) => `ended_${k} ${wh.dialect.types.text}`),
+        // Same values, new bytes: only the version's fingerprint changes.
+        `rehash ${wh.dialect.types.boolean}`,
       ].join(', '),
     ),
   );
@@ -252,9 +336,10 @@ export async function dropLoadStages(wh: Warehouse, merged: boolean): Promise<vo
   if (merged) await wh.exec(`DROP TABLE ${MERGED_STAGE}`);
 }
 
+/** What an entry says besides its key (its fingerprint is not what it says). */
 const VALUE_COLUMNS = ENTRY_STAGE.columns
   .map((c) => c.name)
-  .filter((c) => !(ENTRY_KEY as readonly string[]).includes(c));
+  .filter((c) => !(ENTRY_KEY as readonly string[]).includes(c) && c !== 'entry_hash');
 
 /** How many keys repeat in the stage (on `codes`, the stage's integer codes where the engine has them). */
 export async function repeatedKeys(wh: Warehouse, codes: string): Promise<number> {
@@ -274,14 +359,17 @@ export async function conflictingKeys(wh: Warehouse): Promise<number> {
   return Number(conflict?.n ?? 0);
 }
 
-/** The merged stage: one row per key, the partial rows of a CSV export folded together. */
+/**
+ * The merged stage: one row per key, the partial rows of a CSV export folded together. A merged
+ * entry has no single piece of bytes, so no fingerprint.
+ */
 export async function createMergedStage(wh: Warehouse): Promise<void> {
   const keys = ENTRY_KEY.join(', ');
   await wh.exec(`DROP TABLE IF EXISTS ${MERGED_STAGE}`);
   await wh.exec(
     wh.dialect.createStageAs(
       MERGED_STAGE,
-      `SELECT ${keys}, ${VALUE_COLUMNS.map((c) => `max(${c}) AS ${c}`).join(', ')} FROM stage_entries GROUP BY ${keys}`,
+      `SELECT ${keys}, ${VALUE_COLUMNS.map((c) => `max(${c}) AS ${c}`).join(', ')}, 0 AS entry_hash FROM stage_entries GROUP BY ${keys}`,
     ),
   );
 }

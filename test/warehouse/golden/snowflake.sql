@@ -1,6 +1,6 @@
 -- Golden SQL, snowflake: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (260 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (270 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -83,7 +83,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency VARCHAR,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id VARCHAR
+  run_id VARCHAR,
+  entry_hash BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS clari_users (
@@ -287,6 +288,8 @@ CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
   loaded_at TIMESTAMP_NTZ NOT NULL,
   PRIMARY KEY (as_of)
 );
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 CREATE OR REPLACE VIEW v_forecast_accuracy AS
 WITH frames AS (
@@ -495,7 +498,7 @@ SELECT max(snapshot_date) AS latest FROM clari_snapshots WHERE forecast_id = :1 
 -- ===== warehouse/snowflake bulk load =====
 DROP TABLE IF EXISTS stage_entries;
 
-CREATE TEMPORARY TABLE stage_entries (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR);
+CREATE TEMPORARY TABLE stage_entries (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, entry_hash BIGINT);
 
 CREATE TEMPORARY STAGE IF NOT EXISTS clari_dp_load;
 
@@ -543,6 +546,14 @@ PUT 'file://<tmp>/stage_opportunity_rows.json.gz' @clari_dp_load/stage_opportuni
 
 COPY INTO stage_opportunity_rows FROM @clari_dp_load/stage_opportunity_rows/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
 
+DROP TABLE IF EXISTS stage_gone;
+
+CREATE TEMPORARY TABLE stage_gone (entry_hash BIGINT);
+
+PUT 'file://<tmp>/stage_gone.json.gz' @clari_dp_load/stage_gone/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
+
+COPY INTO stage_gone FROM @clari_dp_load/stage_gone/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
+
 COMMIT;
 
 DROP TABLE IF EXISTS clari_dp_probe_stage;
@@ -559,7 +570,7 @@ SELECT count(*) AS n FROM (SELECT 1 AS one FROM stage_entries GROUP BY time_fram
 -- ===== warehouse/sql/load.ts createDiffStage =====
 DROP TABLE IF EXISTS stage_entries_diff;
 
-CREATE TEMPORARY TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR);
+CREATE TEMPORARY TABLE stage_entries_diff (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, entry_hash BIGINT, ended_time_frame_id VARCHAR, ended_user_id VARCHAR, ended_field_id VARCHAR, rehash BOOLEAN);
 
 -- ===== warehouse/sql/load.ts previousSnapshot =====
 SELECT snapshot_date, entries FROM clari_snapshots WHERE forecast_id = :1 AND time_period = :2 AND snapshot_date < :3 ORDER BY snapshot_date DESC LIMIT 1;
@@ -570,7 +581,7 @@ SELECT 1 AS one FROM clari_forecast_entries WHERE forecast_id = :1 AND time_peri
 -- ===== warehouse/sql/load.ts insertFirstVersions =====
 BEGIN TRANSACTION;
 
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries s;
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4, NULLIF(s.entry_hash, 0) FROM stage_entries s;
 
 -- ===== warehouse/sql/load.ts applyUsers =====
 UPDATE clari_users t SET name = s.name, email = s.email, crm_id = s.crm_id, hierarchy_id = s.hierarchy_id, hierarchy_name = s.hierarchy_name, parent_hierarchy_id = s.parent_hierarchy_id, parent_hierarchy_name = s.parent_hierarchy_name, scope_id = s.scope_id
@@ -607,6 +618,19 @@ INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_n
      LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
      LEFT JOIN (SELECT qs.user_id, max(CAST(CAST(qs.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2))) AS quota
                 FROM stage_entries qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
+                WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
+     WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
+
+INSERT INTO clari_forecasts (owner_name, owner_email, user_id, field_id, field_name, forecast_amount, quota_amount, crm_total, crm_closed, adjustment_amount, time_period, forecast_name, snapshot_date, exported_at, time_frame_id, is_updated, currency, run_id)
+     SELECT coalesce(u.name, cu.name, ''), coalesce(u.email, cu.email, ''), s.user_id, s.field_id, coalesce(f.field_name, s.field_id),
+            s.forecast_value, q.quota, s.crm_total_value, s.crm_closed_value, s.adjustment_value,
+            :2, :1, :3, :4, s.time_frame_id, s.is_updated, s.currency, :5
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND time_frame_id = :6) s
+     LEFT JOIN stage_fields f ON f.field_id = s.field_id
+     LEFT JOIN stage_users u ON u.user_id = s.user_id
+     LEFT JOIN clari_users cu ON cu.user_id = s.user_id AND cu.valid_to IS NULL
+     LEFT JOIN (SELECT qs.user_id, max(qs.quota_value) AS quota
+                FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND time_frame_id = :6) qs JOIN stage_fields qf ON qf.field_id = qs.field_id AND qf.is_quota
                 WHERE qs.time_frame_id = :6 GROUP BY qs.user_id) q ON q.user_id = s.user_id
      WHERE s.time_frame_id = :6 AND NOT coalesce(f.is_quota, FALSE);
 
@@ -750,20 +774,38 @@ SELECT a.fingerprint, a.channel, a.run_id FROM clari_alerts a JOIN clari_sync_ru
 -- ===== warehouse/sql/runs.ts finishRun =====
 UPDATE clari_sync_runs SET finished_at = :2, status = :3, error = :4, exports_failed = :5, rows_loaded = :6, changes = :7, alerts = :8, duration_ms = :9, quota_left = :10, quota_limit = :11, concurrency_limit = :12 WHERE run_id = :1;
 
+-- ===== warehouse/sql/load.ts currentFingerprints =====
+SELECT entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL;
+
+-- ===== warehouse/sql/load.ts matchedByField =====
+SELECT t.field_id, count(*) AS n, count(t.quota_value) AS quotas, count(t.forecast_value) AS forecasts,
+            max(t.time_frame_id) AS latest, count(s.user_id) AS restaged, sum(t.forecast_value) AS forecast_value, sum(t.quota_value) AS quota_value, sum(t.adjustment_value) AS adjustment_value, sum(t.crm_total_value) AS crm_total_value, sum(t.crm_closed_value) AS crm_closed_value
+     FROM (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND entry_hash IS NOT NULL AND entry_hash NOT IN (SELECT entry_hash FROM stage_gone)) t
+     LEFT JOIN (SELECT time_frame_id, user_id, field_id FROM stage_entries) s ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+     GROUP BY t.field_id;
+
 -- ===== warehouse/sql/load.ts applyVersionChanges =====
 BEGIN TRANSACTION;
 
-INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, ended_time_frame_id, ended_user_id, ended_field_id)
-       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, t.time_frame_id, t.user_id, t.field_id
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
        FROM stage_entries s
-       FULL JOIN (SELECT * FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
-       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency);
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL AND (entry_hash IS NULL OR entry_hash IN (SELECT entry_hash FROM stage_gone))) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
-UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d
-       WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
-         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id;
+UPDATE clari_forecast_entries SET valid_to = :3 FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND NOT d.rehash;
 
-INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4 FROM stage_entries_diff s WHERE s.user_id IS NOT NULL;
+UPDATE clari_forecast_entries SET entry_hash = NULLIF(d.entry_hash, 0) FROM stage_entries_diff d WHERE clari_forecast_entries.forecast_id = :1 AND clari_forecast_entries.time_period = :2 AND clari_forecast_entries.valid_to IS NULL
+         AND clari_forecast_entries.time_frame_id = d.ended_time_frame_id AND clari_forecast_entries.user_id = d.ended_user_id AND clari_forecast_entries.field_id = d.ended_field_id AND d.rehash;
+
+INSERT INTO clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, valid_from, valid_to, run_id, entry_hash) SELECT :1, :2, s.time_frame_id, s.user_id, s.field_id, CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), s.is_updated, s.updated_by, TO_TIMESTAMP_NTZ(s.updated_on, 3), s.currency, :3, NULL, :4, NULLIF(s.entry_hash, 0) FROM stage_entries_diff s WHERE s.user_id IS NOT NULL AND NOT s.rehash;
+
+INSERT INTO stage_entries_diff (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash, ended_time_frame_id, ended_user_id, ended_field_id, rehash)
+       SELECT s.time_frame_id, s.user_id, s.field_id, s.forecast_value, s.quota_value, s.adjustment_value, s.crm_total_value, s.crm_closed_value, s.is_updated, s.updated_by, s.updated_on, s.currency, s.entry_hash, t.time_frame_id, t.user_id, t.field_id, s.user_id IS NOT NULL AND t.user_id IS NOT NULL AND (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency)
+       FROM stage_entries s
+       FULL JOIN (SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM clari_forecast_entries WHERE forecast_id = :1 AND time_period = :2 AND valid_to IS NULL) t ON s.time_frame_id = t.time_frame_id AND s.user_id = t.user_id AND s.field_id = t.field_id
+       WHERE s.user_id IS NULL OR t.user_id IS NULL OR NOT (CAST(CAST(s.forecast_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.forecast_value AND CAST(CAST(s.quota_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.quota_value AND CAST(CAST(s.adjustment_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.adjustment_value AND CAST(CAST(s.crm_total_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_total_value AND CAST(CAST(s.crm_closed_value AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) IS NOT DISTINCT FROM t.crm_closed_value AND s.is_updated IS NOT DISTINCT FROM t.is_updated AND s.updated_by IS NOT DISTINCT FROM t.updated_by AND TO_TIMESTAMP_NTZ(s.updated_on, 3) IS NOT DISTINCT FROM t.updated_on AND s.currency IS NOT DISTINCT FROM t.currency) OR NULLIF(s.entry_hash, 0) IS DISTINCT FROM t.entry_hash;
 
 -- ===== warehouse/sql/changes.ts detectChanges =====
 DELETE FROM clari_forecast_changes WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot = :3;

@@ -15,13 +15,13 @@
 -- ----- bigquery -----
 DROP TABLE IF EXISTS stage_entries;
 
-CREATE TEMP TABLE stage_entries (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING);
+CREATE TEMP TABLE stage_entries (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING, entry_hash INT64);
 
-CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_entries` (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_entries` (time_frame_id STRING, user_id STRING, field_id STRING, forecast_value INT64, quota_value INT64, adjustment_value INT64, crm_total_value INT64, crm_closed_value INT64, is_updated BOOL, updated_by STRING, updated_on INT64, currency STRING, entry_hash INT64) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
 
 -- load job: clari_dp_stage_<session>_stage_entries <- NEWLINE_DELIMITED_JSON (gzip);
 
-INSERT INTO stage_entries (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency) SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency FROM `my-project.clari.clari_dp_stage_<session>_stage_entries`;
+INSERT INTO stage_entries (time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash) SELECT time_frame_id, user_id, field_id, forecast_value, quota_value, adjustment_value, crm_total_value, crm_closed_value, is_updated, updated_by, updated_on, currency, entry_hash FROM `my-project.clari.clari_dp_stage_<session>_stage_entries`;
 
 DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_entries`;
 
@@ -85,6 +85,18 @@ INSERT INTO stage_opportunity_rows (kind, opportunity_id, name, owner_crm_id, am
 
 DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_opportunity_rows`;
 
+DROP TABLE IF EXISTS stage_gone;
+
+CREATE TEMP TABLE stage_gone (entry_hash INT64);
+
+CREATE OR REPLACE TABLE `my-project.clari.clari_dp_stage_<session>_stage_gone` (entry_hash INT64) OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY));
+
+-- load job: clari_dp_stage_<session>_stage_gone <- NEWLINE_DELIMITED_JSON (gzip);
+
+INSERT INTO stage_gone (entry_hash) SELECT entry_hash FROM `my-project.clari.clari_dp_stage_<session>_stage_gone`;
+
+DROP TABLE IF EXISTS `my-project.clari.clari_dp_stage_<session>_stage_gone`;
+
 COMMIT TRANSACTION;
 
 DROP TABLE IF EXISTS clari_dp_probe_stage;
@@ -128,6 +140,8 @@ COMMIT TRANSACTION;
 
 -- bulk load into stage_opportunity_rows (duckdb adapter: appender);
 
+-- bulk load into stage_gone (duckdb adapter: appender);
+
 -- bulk load into clari_dp_probe_stage (duckdb adapter: appender);
 
 -- ----- postgres -----
@@ -157,6 +171,8 @@ COMMIT TRANSACTION;
 
 -- bulk load into stage_opportunity_rows (postgres adapter: COPY FROM STDIN);
 
+-- bulk load into stage_gone (postgres adapter: COPY FROM STDIN);
+
 -- bulk load into clari_dp_probe_stage (postgres adapter: COPY FROM STDIN);
 
 -- ----- snowflake -----
@@ -176,7 +192,7 @@ COMMIT TRANSACTION;
 -- ----- snowflake -----
 DROP TABLE IF EXISTS stage_entries;
 
-CREATE TEMPORARY TABLE stage_entries (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR);
+CREATE TEMPORARY TABLE stage_entries (time_frame_id VARCHAR, user_id VARCHAR, field_id VARCHAR, forecast_value BIGINT, quota_value BIGINT, adjustment_value BIGINT, crm_total_value BIGINT, crm_closed_value BIGINT, is_updated BOOLEAN, updated_by VARCHAR, updated_on BIGINT, currency VARCHAR, entry_hash BIGINT);
 
 CREATE TEMPORARY STAGE IF NOT EXISTS clari_dp_load;
 
@@ -223,6 +239,14 @@ CREATE TEMPORARY TABLE stage_opportunity_rows (kind VARCHAR, opportunity_id VARC
 PUT 'file://<tmp>/stage_opportunity_rows.json.gz' @clari_dp_load/stage_opportunity_rows/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
 
 COPY INTO stage_opportunity_rows FROM @clari_dp_load/stage_opportunity_rows/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
+
+DROP TABLE IF EXISTS stage_gone;
+
+CREATE TEMPORARY TABLE stage_gone (entry_hash BIGINT);
+
+PUT 'file://<tmp>/stage_gone.json.gz' @clari_dp_load/stage_gone/ AUTO_COMPRESS = FALSE SOURCE_COMPRESSION = GZIP OVERWRITE = TRUE;
+
+COPY INTO stage_gone FROM @clari_dp_load/stage_gone/ FILE_FORMAT = (TYPE = JSON) MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE ON_ERROR = ABORT_STATEMENT FORCE = TRUE PURGE = TRUE;
 
 COMMIT;
 

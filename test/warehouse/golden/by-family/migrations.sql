@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency VARCHAR,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id VARCHAR
+  run_id VARCHAR,
+  entry_hash BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS clari_users (
@@ -275,6 +276,8 @@ CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
   loaded_at TIMESTAMP NOT NULL,
   PRIMARY KEY (as_of)
 );
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
@@ -549,7 +552,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency TEXT,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id TEXT
+  run_id TEXT,
+  entry_hash BIGINT
 );
 
 CREATE UNIQUE INDEX IF NOT EXISTS clari_forecast_entries_current ON clari_forecast_entries (forecast_id, time_period, time_frame_id, user_id, field_id) WHERE valid_to IS NULL;
@@ -779,6 +783,8 @@ CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
   loaded_at TIMESTAMP NOT NULL,
   PRIMARY KEY (as_of)
 );
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 DROP VIEW IF EXISTS v_forecast_accuracy;
 
@@ -1053,7 +1059,8 @@ CREATE TABLE IF NOT EXISTS clari_forecast_entries (
   currency VARCHAR,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id VARCHAR
+  run_id VARCHAR,
+  entry_hash BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS clari_users (
@@ -1257,6 +1264,8 @@ CREATE TABLE IF NOT EXISTS clari_opportunity_snapshots (
   loaded_at TIMESTAMP_NTZ NOT NULL,
   PRIMARY KEY (as_of)
 );
+
+ALTER TABLE clari_forecast_entries ADD COLUMN IF NOT EXISTS entry_hash BIGINT;
 
 CREATE OR REPLACE VIEW v_forecast_accuracy AS
 WITH frames AS (
@@ -1521,7 +1530,8 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_forecast_entries` (
   currency STRING,
   valid_from DATE NOT NULL,
   valid_to DATE,
-  run_id STRING
+  run_id STRING,
+  entry_hash INT64
 );
 
 CREATE TABLE IF NOT EXISTS `my-project.clari.clari_users` (
@@ -1725,6 +1735,8 @@ CREATE TABLE IF NOT EXISTS `my-project.clari.clari_opportunity_snapshots` (
   loaded_at TIMESTAMP NOT NULL,
   PRIMARY KEY (as_of) NOT ENFORCED
 );
+
+ALTER TABLE `my-project.clari.clari_forecast_entries` ADD COLUMN IF NOT EXISTS entry_hash INT64;
 
 CREATE OR REPLACE VIEW `my-project.clari.v_forecast_accuracy` AS
 WITH frames AS (
