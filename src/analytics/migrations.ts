@@ -7,7 +7,7 @@ import { type Migration, migrate, MIGRATIONS, viewsSql, type Warehouse } from '.
 export const ANALYTICS_MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
-    name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)',
+    name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health, deal movement, engagement, deals at risk)',
     statements: viewsSql.createViews,
     // Views are replaced whenever their text changes: a warehouse migrated by an older release
     // gets the corrected definitions (docs/analytics.md) on its next command.
