@@ -87,7 +87,8 @@ export interface DealsBehindChange {
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+type Cell = string | number | boolean | null | undefined;
+const str = (v: Cell): string | null => (v === null || v === undefined ? null : String(v));
 const flag = (v: unknown): boolean => v === true || v === 'true' || v === 1;
 
 export function summarise(deals: readonly DealMove[]): DealMoveSummary {
