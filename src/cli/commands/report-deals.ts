@@ -74,7 +74,7 @@ export function moveWords(d: DealMove): string {
   return words.join(', ');
 }
 
-function summaryLine(s: DealMoveSummary): string {
+export function summaryLine(s: DealMoveSummary): string {
   if (s.deals === 0) return 'no deal moved';
   const extra = [
     s.slipped > 0 ? `${count(s.slipped)} slipped out of the quarter` : '',
@@ -88,7 +88,7 @@ function changeLine(c: ChangeRow): string {
   return `${c.label}${team} · ${c.forecast} ${c.period} ${c.field} · ${c.previousSnapshot ?? ''} -> ${c.snapshot}: ${money(c.previous)} -> ${money(c.current)} (${signedMoney(c.change)}, ${signedPct(c.changePct)})`;
 }
 
-const DEAL_COLUMNS = [
+export const DEAL_COLUMNS = [
   ['deal', (d: DealMove) => d.name],
   ['owner', (d: DealMove) => d.owner],
   ['previous', (d: DealMove) => money(d.previousAmount)],

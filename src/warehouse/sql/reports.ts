@@ -284,7 +284,8 @@ export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> 
 export function biggestMovesOn(wh: Warehouse, snapshot: string, limit = 8): Promise<Record<string, string | null>[]> {
   return wh.query<Record<string, string | null>>(
     `WITH ${MANAGERS}
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT ${Math.max(1, Math.min(100, limit))}`,
