@@ -1,0 +1,11 @@
+import { chromium } from 'playwright-core';
+import { Redactor, systemClock } from '/work/wt-16b/src/core/index.ts';
+import { startDashboard } from '/work/wt-16b/src/server/index.ts';
+import { openWarehouse } from '/work/wt-16b/src/warehouse/index.ts';
+const wh = await openWarehouse(`duckdb:${process.argv[2]}`);
+const d = await startDashboard({ warehouse: wh, clock: systemClock, redactor: new Redactor(), host: '127.0.0.1', port: 0 });
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1360, height: 900 } });
+await p.goto(d.url + (process.argv[4] ?? ''));
+await p.locator(process.argv[3]!).screenshot({ path: '/tmp/w16/el.png' });
+await b.close(); await d.close(); await wh.close();
