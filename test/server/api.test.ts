@@ -481,9 +481,8 @@ describe('page', () => {
 
 describe('without deal data', () => {
   it('has no deal column or panel, and the deal routes say how to turn activity on', async () => {
-    const target = await openWarehouse(
-      `duckdb:${join(mkdtempSync(join(tmpdir(), 'clari-dp-nodeals-')), 'hand.duckdb')}`,
-    );
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-nodeals-'));
+    const target = await openWarehouse(`duckdb:${join(dir, 'hand.duckdb')}`);
     const server = await startDashboard({ warehouse: target, clock: systemClock, redactor: new Redactor(), port: 0 });
     try {
       await loadHandTenant(target);
@@ -503,6 +502,7 @@ describe('without deal data', () => {
     } finally {
       await server.close();
       await target.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
