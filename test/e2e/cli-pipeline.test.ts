@@ -241,7 +241,7 @@ describe('clari-dp demo', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^demo: simulator at http:\/\/127\.0\.0\.1:\d+\/v4 \(30 users/);
     const wh = await openWarehouse(`duckdb:${join(dir, 'clari.duckdb')}`);
-    let expectedRisk: Awaited<ReturnType<typeof expectedAtRisk>> = [];
+    let expectedRisk: Awaited<ReturnType<typeof expectedAtRisk>>;
     try {
       const [row] = await wh.query<{ n: string }>('SELECT count(DISTINCT snapshot_date) AS n FROM clari_forecasts');
       expect(row!.n).toBe('3');
