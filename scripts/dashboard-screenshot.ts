@@ -8,7 +8,8 @@
  * The page down to the week's biggest changes and the deals at risk (header, cards, the week-by-week
  * trend, accuracy, coverage, changes with their deals, deals at risk) at 1360 px, 1.5 times the
  * pixels for sharp text; `--full` takes the whole page. When the demo loaded deals, the drill-down
- * of the first change whose deals moved goes to docs/dashboard-deals.png (`--deals-out=` elsewhere).
+ * of the first change with a slipped deal (else the first whose deals moved) goes to
+ * docs/dashboard-deals.png (`--deals-out=` elsewhere).
  */
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -53,10 +54,19 @@ async function main(argv: readonly string[]): Promise<void> {
             },
       );
       process.stdout.write(`wrote ${out}\n`);
-      const moved = page.locator('#changes-table td[data-deals]:not([data-deals="0"]) a').first();
+      // A change whose deals include a slip shows the most; else the first whose deals moved.
+      const slipped = page.locator('#changes-table td[data-slipped]:not([data-slipped="0"]) a').first();
+      const moved =
+        (await slipped.count()) > 0
+          ? slipped
+          : page.locator('#changes-table td[data-deals]:not([data-deals="0"]) a').first();
       if ((await moved.count()) > 0) {
         await Promise.all([page.waitForURL(/\/changes\/deals/), moved.click()]);
-        await page.screenshot({ path: dealsOut, fullPage: true });
+        const footer = (await page.locator('footer').boundingBox())!;
+        await page.screenshot({
+          path: dealsOut,
+          clip: { x: 0, y: 0, width: WIDTH, height: Math.ceil(footer.y + footer.height + 8) },
+        });
         process.stdout.write(`wrote ${dealsOut}\n`);
       }
     } finally {

@@ -1,5 +1,6 @@
 /**
- * The schema in full: the warehouse's tables (migration 1) and the analytics views on top of them.
+ * The schema in full: the warehouse's tables (migrations 1 and 3, the deal tables) and the analytics
+ * views on top of them (migration 2, applied after both: the deal views read the deal tables).
  * Every command migrates through here, so views are never missing or stale.
  */
 import { type Migration, migrate, MIGRATIONS, viewsSql, type Warehouse } from '../warehouse/index.js';

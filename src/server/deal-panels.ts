@@ -110,12 +110,12 @@ export function atRiskPanel(risk: DealsAtRisk): string {
   const body = risk.deals
     .map(
       (d) =>
-        `<tr data-opportunity="${esc(d.opportunityId)}"><td>${esc(d.name)}</td><td>${esc(d.owner)}</td><td class="num" data-v="${d.amount ?? ''}">${esc(money(d.amount))}</td><td>${esc(d.closeDate ?? NULL_TEXT)}</td><td>${esc(d.stage ?? NULL_TEXT)}</td><td class="why">${riskReasons(d, risk.quietDays)}</td><td class="num">${esc(d.crmScore ?? NULL_TEXT)}</td><td>${esc(d.lastMeetingAt === null ? 'none' : d.lastMeetingAt.slice(0, 10))}</td><td class="num">${esc(`${d.internalParticipants} / ${d.externalParticipants}`)}</td></tr>`,
+        `<tr data-opportunity="${esc(d.opportunityId)}"><td>${esc(d.name)}</td><td class="wrap">${esc(d.owner)}</td><td class="num" data-v="${d.amount ?? ''}">${esc(money(d.amount))}</td><td>${esc(d.closeDate ?? NULL_TEXT)}</td><td>${esc(d.stage ?? NULL_TEXT)}</td><td class="why">${riskReasons(d, risk.quietDays)}</td><td class="num">${esc(d.crmScore ?? NULL_TEXT)}</td><td>${esc(d.lastMeetingAt === null ? 'none' : d.lastMeetingAt.slice(0, 10))}</td><td class="num">${esc(`${d.internalParticipants} / ${d.externalParticipants}`)}</td></tr>`,
     )
     .join('\n');
   return `<section class="panel" id="at-risk" data-total="${risk.total}"><h2>Deals at risk · <span class="muted">${esc(count(risk.total))}${esc(shown)}</span></h2>
 <p class="hint">${hint}</p>
-<div class="scroll"><table class="data" id="at-risk-table"><thead><tr><th>Deal</th><th>Owner</th><th class="num">Amount</th><th>Close date</th><th>Stage</th><th>Why</th><th class="num">CRM score</th><th>Last meeting</th><th class="num" title="distinct participants of its activities: internal / external">People in / out</th></tr></thead><tbody>
+<div class="scroll"><table class="data" id="at-risk-table"><thead><tr><th>Deal</th><th>Owner</th><th class="num">Amount</th><th>Close date</th><th>Stage</th><th>Why</th><th class="num">CRM score</th><th>Last meeting</th><th class="num" title="distinct participants of its activities: internal / external">In / out</th></tr></thead><tbody>
 ${body}
 </tbody></table></div></section>`;
 }

@@ -684,7 +684,7 @@ th[aria-sort=descending] button::after{content:" \\25BC";font-size:10px}
 footer{padding:10px 24px 24px;color:var(--muted);font-size:12px;max-width:1440px;margin:0 auto}
 [hidden]{display:none!important}
 .badge{display:inline-block;padding:0 7px;margin:1px 0;border-radius:9px;font-size:11.5px;background:var(--grid);white-space:nowrap}
-table.data td.why{white-space:normal;min-width:160px}
+table.data td.why{white-space:normal;min-width:150px}table.data td.wrap{white-space:normal;min-width:130px}
 .badge.bad{background:rgba(192,57,43,.15);color:var(--bad)}.badge.warn{background:rgba(183,121,31,.15);color:var(--warn)}.badge.good{background:rgba(31,138,76,.15);color:var(--good)}
 .lead .up{color:var(--good)}.lead .down{color:var(--bad)}
 #changes-table td a{text-decoration:none}#changes-table td a:hover{text-decoration:underline}
