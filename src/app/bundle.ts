@@ -11,7 +11,14 @@ import { dirname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { configLines, describeOrigin } from '../config/index.js';
 import { describeError, type Redactor } from '../core/index.js';
-import { bundleSql, DEAL_TABLES, openWarehouse, parseWarehouseUrl, TABLES, type Warehouse } from '../warehouse/index.js';
+import {
+  bundleSql,
+  DEAL_TABLES,
+  openWarehouse,
+  parseWarehouseUrl,
+  TABLES,
+  type Warehouse,
+} from '../warehouse/index.js';
 import type { AppContext } from './context.js';
 import { tar } from './tar.js';
 

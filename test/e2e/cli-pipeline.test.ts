@@ -217,7 +217,9 @@ describe('clari-dp demo', () => {
       /^net_new_arr\s+2026_Q\d\s+\d+\s+Commit\s+\$[\d,]+\s+\$[\d,]+\s+[\d.]+%\s+\$[\d,]+\s+[\d.]+%\s+[\d.]+x/m,
     );
     // The biggest moves show dollars and percent together.
-    const moves = out.slice(out.indexOf('Biggest moves on'), out.indexOf('The deals behind the biggest move:')).split('\n');
+    const moves = out
+      .slice(out.indexOf('Biggest moves on'), out.indexOf('The deals behind the biggest move:'))
+      .split('\n');
     expect(moves[1]).toMatch(/previous\s+current\s+change\s+change %$/);
     const moveRows = moves.filter((l) => /\$[\d,]+\s+\$[\d,]+/.test(l));
     expect(moveRows.length).toBeGreaterThan(0);
