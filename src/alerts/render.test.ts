@@ -1,7 +1,8 @@
 /** The change alert's sentence about the deals behind a call change (alerts/render.ts). */
 import { describe, expect, it } from 'vitest';
 import type { ForecastEvent } from '../changes/index.js';
-import { dealsSentence } from './render.js';
+import { DEFAULT_RULES } from './rules.js';
+import { dealsSentence, renderAlert } from './render.js';
 
 const event = (deals: ForecastEvent['deals']): ForecastEvent => ({
   kind: 'changed',
@@ -38,5 +39,25 @@ describe('dealsSentence', () => {
   it('says nothing when no deal moved or deals are not loaded', () => {
     expect(dealsSentence(event({ moved: 0, slipped: 0, pulledIn: 0, amountChange: 0 }))).toBeUndefined();
     expect(dealsSentence(event(undefined))).toBeUndefined();
+  });
+});
+
+describe('the alert link', () => {
+  const render = (deals: ForecastEvent['deals'], dashboardUrl = 'https://dash.example.com/clari/') =>
+    renderAlert(
+      { source: 'forecast', rule: DEFAULT_RULES[0]!, event: event(deals), fingerprint: 'f' },
+      { runId: 'r', dashboardUrl, place: () => undefined },
+    ).link;
+
+  it("opens the change's deals when some moved, the changes panel otherwise", () => {
+    expect(render({ moved: 2, slipped: 1, pulledIn: 0, amountChange: -5 })).toBe(
+      'https://dash.example.com/clari/changes/deals?forecast=net_new_arr&period=2026_Q4&field=commit&user=u1&snapshot=2026-11-24',
+    );
+    expect(render({ moved: 0, slipped: 0, pulledIn: 0, amountChange: 0 })).toBe(
+      'https://dash.example.com/clari/?forecast=net_new_arr&period=2026_Q4#changes',
+    );
+    expect(render({ moved: 1, slipped: 0, pulledIn: 0, amountChange: 1 }, 'https://dash.example.com')).toMatch(
+      /^https:\/\/dash\.example\.com\/changes\/deals\?forecast=/,
+    );
   });
 });

@@ -200,6 +200,19 @@ function opsParts(e: OpsEvent): Parts {
 
 function dashboardLink(base: string, candidate: Candidate): string {
   const url = new URL(base);
+  const e = candidate.source === 'forecast' ? candidate.event : undefined;
+  if (e && e.kind === 'changed' && (e.deals?.moved ?? 0) > 0) {
+    // Straight to the deals that moved under the change (the dashboard's drill-down).
+    url.pathname = `${url.pathname.replace(/\/?$/, '/')}changes/deals`;
+    url.search = new URLSearchParams({
+      forecast: e.forecastId,
+      period: e.period,
+      field: e.fieldId,
+      user: e.userId,
+      snapshot: e.snapshot,
+    }).toString();
+    return url.toString();
+  }
   if (candidate.source === 'forecast') {
     url.searchParams.set('forecast', candidate.event.forecastId);
     url.searchParams.set('period', candidate.event.period);
