@@ -3,7 +3,8 @@
  * mart per analytics view, and the macros that carry each engine's type names, reserved-word
  * quoting and date arithmetic. The marts are the very text clari-dp creates its views from
  * (src/warehouse/sql/views.ts), rendered through a dialect whose hooks are dbt macros, so a mart and its
- * view cannot drift apart; test/dbt/package.test.ts fails when these files are stale.
+ * view cannot drift apart; test/dbt/package.test.ts fails when these files are stale. The staging
+ * models cover the forecast tables and the deal tables.
  *
  *   npm run dbt:generate
  *
@@ -15,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { bigqueryDialect } from '../src/warehouse/bigquery/dialect.js';
 import { duckdbDialect } from '../src/warehouse/duckdb/dialect.js';
 import {
+  DEAL_TABLES,
   type Dialect,
   type LogicalType,
   quoteIdent,
@@ -63,7 +65,8 @@ function reservedNames(names: readonly string[]): string[] {
   return [...new Set(names)].filter((name) => ADAPTERS.some(([, dialect]) => dialect.ident(name) !== name)).sort();
 }
 
-const TABLE_SPECS: readonly TableSpec[] = Object.values(TABLES);
+/** Every table clari-dp creates: the forecast tables (migration 1) and the deal tables (migration 3). */
+export const TABLE_SPECS: readonly TableSpec[] = [...Object.values(TABLES), ...Object.values(DEAL_TABLES)];
 const RESERVED = reservedNames(TABLE_SPECS.flatMap((table) => table.columns.map((column) => column.name)));
 
 /** A Dialect whose engine-specific hooks are calls of the package's macros; tables are staging refs. */
@@ -76,6 +79,7 @@ const dbtDialect: Dialect = {
   ident: (name) => (RESERVED.includes(name) ? `{{ clari_dp.quote_reserved(${literal(name)}) }}` : quoteIdent(name)),
   table: (name) => `{{ ref(${literal(stagingModel(quoteIdent(name)))}) }}`,
   minusDays: (date, days) => `{{ clari_dp.minus_days(${literal(date)}, ${literal(days)}) }}`,
+  daysBetween: (from, to) => `{{ clari_dp.days_between(${literal(from)}, ${literal(to)}) }}`,
 };
 
 function staging(table: TableSpec): string {
@@ -135,6 +139,9 @@ function macros(): string {
     '',
     '{#- minus_days(date, days): the date `days` days before `date` (both SQL expressions). -#}',
     dispatched('minus_days', 'date, days', (d) => d.minusDays('{{ date }}', '{{ days }}')),
+    '',
+    '{#- days_between(from, to): whole days from the DATE `from` to the DATE `to` (both SQL expressions). -#}',
+    dispatched('days_between', 'from, to', (d) => d.daysBetween('{{ from }}', '{{ to }}')),
     '',
   ].join('\n');
 }

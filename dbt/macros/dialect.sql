@@ -24,3 +24,11 @@
 {% macro postgres__minus_days(date, days) %}{{ date }} - {{ days }}{% endmacro %}
 {% macro snowflake__minus_days(date, days) %}{{ date }} - {{ days }}{% endmacro %}
 {% macro bigquery__minus_days(date, days) %}DATE_SUB({{ date }}, INTERVAL ({{ days }}) DAY){% endmacro %}
+
+{#- days_between(from, to): whole days from the DATE `from` to the DATE `to` (both SQL expressions). -#}
+{% macro days_between(from, to) %}{{ return(adapter.dispatch('days_between', 'clari_dp')(from, to)) }}{% endmacro %}
+{% macro default__days_between(from, to) %}({{ to }} - {{ from }}){% endmacro %}
+{% macro duckdb__days_between(from, to) %}({{ to }} - {{ from }}){% endmacro %}
+{% macro postgres__days_between(from, to) %}({{ to }} - {{ from }}){% endmacro %}
+{% macro snowflake__days_between(from, to) %}({{ to }} - {{ from }}){% endmacro %}
+{% macro bigquery__days_between(from, to) %}DATE_DIFF({{ to }}, {{ from }}, DAY){% endmacro %}

@@ -73,6 +73,8 @@ function forecastParts(e: ForecastEvent): Parts {
     fields.push({ label: 'Robust z (same week, prior quarters)', value: e.robustZ.toFixed(1) });
   const snapshots = e.previousSnapshot ? `${e.previousSnapshot} -> ${e.snapshot}` : e.snapshot;
   fields.push({ label: 'Snapshot', value: snapshots });
+  const deals = e.kind === 'changed' ? dealsSentence(e) : undefined;
+  if (deals) fields.push({ label: 'Deals', value: deals });
   const up = (e.change ?? 0) >= 0;
   let title: string;
   switch (e.kind) {
@@ -103,7 +105,7 @@ function forecastParts(e: ForecastEvent): Parts {
   }
   return {
     title,
-    text: `${title}.`,
+    text: deals ? `${title}. ${deals}.` : `${title}.`,
     fields,
     data: {
       kind: e.kind,
@@ -124,8 +126,27 @@ function forecastParts(e: ForecastEvent): Parts {
       weekIndex: e.weekIndex ?? null,
       staleWeeks: e.staleWeeks ?? null,
       robustZ: e.robustZ ?? null,
+      deals: e.deals ?? null,
     },
   };
+}
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The deals behind a call change, when some moved: "3 deals slipped to a later quarter; 5 deals
+ * moved in all (-$420,000 in amounts)". Slipped: the close date left the period for a later one.
+ */
+export function dealsSentence(e: ForecastEvent): string | undefined {
+  const d = e.deals;
+  if (!d || d.moved === 0) return undefined;
+  const parts: string[] = [];
+  if (d.slipped > 0) parts.push(`${plural(d.slipped, 'deal', 'deals')} slipped to a later quarter`);
+  if (d.pulledIn > 0) parts.push(`${plural(d.pulledIn, 'deal was', 'deals were')} pulled into ${e.period}`);
+  const all =
+    parts.length > 0 ? `${plural(d.moved, 'deal', 'deals')} moved in all` : `${plural(d.moved, 'deal', 'deals')} moved`;
+  parts.push(`${all} (${signedMoney(d.amountChange)} in amounts)`);
+  return parts.join('; ');
 }
 
 function opsParts(e: OpsEvent): Parts {
@@ -179,6 +200,19 @@ function opsParts(e: OpsEvent): Parts {
 
 function dashboardLink(base: string, candidate: Candidate): string {
   const url = new URL(base);
+  const e = candidate.source === 'forecast' ? candidate.event : undefined;
+  if (e && e.kind === 'changed' && (e.deals?.moved ?? 0) > 0) {
+    // Straight to the deals that moved under the change (the dashboard's drill-down).
+    url.pathname = `${url.pathname.replace(/\/?$/, '/')}changes/deals`;
+    url.search = new URLSearchParams({
+      forecast: e.forecastId,
+      period: e.period,
+      field: e.fieldId,
+      user: e.userId,
+      snapshot: e.snapshot,
+    }).toString();
+    return url.toString();
+  }
   if (candidate.source === 'forecast') {
     url.searchParams.set('forecast', candidate.event.forecastId);
     url.searchParams.set('period', candidate.event.period);

@@ -1,2 +1,3 @@
 export * from './migrations.js';
 export * from './queries.js';
+export * from './deals.js';

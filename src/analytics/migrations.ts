@@ -1,5 +1,6 @@
 /**
- * The schema in full: the warehouse's tables (migration 1) and the analytics views on top of them.
+ * The schema in full: the warehouse's tables (migrations 1 and 3, the deal tables) and the analytics
+ * views on top of them (migration 2, applied after both: the deal views read the deal tables).
  * Every command migrates through here, so views are never missing or stale.
  */
 import { type Migration, migrate, MIGRATIONS, viewsSql, type Warehouse } from '../warehouse/index.js';
@@ -7,7 +8,7 @@ import { type Migration, migrate, MIGRATIONS, viewsSql, type Warehouse } from '.
 export const ANALYTICS_MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
-    name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health)',
+    name: 'analytics views (accuracy, coverage, rep performance, pipeline and export health, deal movement, engagement, deals at risk)',
     statements: viewsSql.createViews,
     // Views are replaced whenever their text changes: a warehouse migrated by an older release
     // gets the corrected definitions (docs/analytics.md) on its next command.

@@ -247,6 +247,8 @@ export interface ChangeRow {
   /** The owner's name, with the e-mail when it is not unique. */
   readonly label: string;
   readonly field: string;
+  /** The call field's id (`field` is its name). */
+  readonly fieldId: string;
   readonly kind: string;
   readonly previous: number | null;
   readonly current: number | null;
@@ -264,11 +266,18 @@ export async function biggestChanges(
     limit?: number | undefined;
     kind?: string | undefined;
     level?: OwnerLevel | undefined;
+    /** One owner's changes only. */
+    userId?: string | undefined;
   },
 ): Promise<ChangeRow[]> {
   const rows = await reportsSql.biggestChanges(wh, filters);
   const same = await namesakes(wh);
-  return rows.map((r) => ({
+  return rows.map((r) => changeRow(r, same));
+}
+
+/** A row of clari_forecast_changes (with `owner_level`) as the services return it. */
+export function changeRow(r: Record<string, string | number | null>, same: ReadonlySet<string>): ChangeRow {
+  return {
     userId: text(r.user_id),
     level: r.owner_level === 'manager' ? 'manager' : 'rep',
     label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
@@ -279,12 +288,13 @@ export async function biggestChanges(
     owner: text(r.owner_name),
     ownerEmail: text(r.owner_email),
     field: text(r.field_name),
+    fieldId: text(r.field_id),
     kind: text(r.change_kind),
     previous: num(r.previous_amount),
     current: num(r.current_amount),
     change: num(r.change_amount),
     changePct: r.change_pct === null ? null : Math.round(Number(r.change_pct) * 10) / 10,
-  }));
+  };
 }
 
 export interface RepRow {

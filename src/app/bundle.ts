@@ -11,7 +11,14 @@ import { dirname, join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { configLines, describeOrigin } from '../config/index.js';
 import { describeError, type Redactor } from '../core/index.js';
-import { bundleSql, openWarehouse, parseWarehouseUrl, TABLES, type Warehouse } from '../warehouse/index.js';
+import {
+  bundleSql,
+  DEAL_TABLES,
+  openWarehouse,
+  parseWarehouseUrl,
+  TABLES,
+  type Warehouse,
+} from '../warehouse/index.js';
 import type { AppContext } from './context.js';
 import { tar } from './tar.js';
 
@@ -320,7 +327,8 @@ async function schemaFingerprint(wh: Warehouse): Promise<unknown> {
     tables = { error: describeError(error) };
   }
   const rowCounts: Record<string, number | string> = {};
-  for (const table of Object.values(TABLES)) {
+  // Counts only: no row of the deal tables (names, e-mails, subjects, amounts) goes into the bundle.
+  for (const table of [...Object.values(TABLES), ...Object.values(DEAL_TABLES)]) {
     rowCounts[table.name] = await bundleSql.rowCount(wh, table.name).catch(() => 'missing');
   }
   const fields = await bundleSql.fieldsSeen(wh);

@@ -31,6 +31,18 @@ export interface ForecastEvent {
   readonly staleWeeks?: number | undefined;
   readonly robustZ?: number | null | undefined;
   readonly historyN?: number | undefined;
+  /**
+   * The deals behind a call change (v_deal_movement), when deals are loaded and some moved: how
+   * many, how many slipped out of the period or were pulled into it, their amount changes summed.
+   */
+  readonly deals?: DealsMoved | undefined;
+}
+
+export interface DealsMoved {
+  readonly moved: number;
+  readonly slipped: number;
+  readonly pulledIn: number;
+  readonly amountChange: number;
 }
 
 const num = (v: string | number | null | undefined): number | null =>
@@ -42,7 +54,7 @@ export async function loadChangeEvents(
   filter: { runId: string } | { forecastId: string; period: string; snapshot: string },
 ): Promise<ForecastEvent[]> {
   const rows = await changesSql.changeRows(wh, filter);
-  return rows.map((r) => ({
+  const events = rows.map((r): ForecastEvent => ({
     kind: r.change_kind as ChangeKind,
     forecastId: String(r.forecast_name),
     period: String(r.time_period),
@@ -59,6 +71,32 @@ export async function loadChangeEvents(
     changePct: num(r.change_pct),
     quota: num(r.quota),
   }));
+  return withDeals(wh, events);
+}
+
+/** Call changes with the deals that moved under them, read once per forecast, period and date. */
+async function withDeals(wh: Warehouse, events: readonly ForecastEvent[]): Promise<ForecastEvent[]> {
+  const scopes = new Set(
+    events.filter((e) => e.kind === 'changed').map((e) => `${e.forecastId}\u0000${e.period}\u0000${e.snapshot}`),
+  );
+  const moved = new Map<string, DealsMoved>();
+  for (const scope of scopes) {
+    const [forecastId = '', period = '', snapshot = ''] = scope.split('\u0000');
+    for (const r of await changesSql.dealMoveSummaries(wh, { forecastId, period, since: snapshot }))
+      moved.set(`${forecastId}|${period}|${snapshot}|${String(r.user_id)}|${String(r.field_id)}`, {
+        moved: Number(r.deals),
+        slipped: Number(r.slipped),
+        pulledIn: Number(r.pulled_in),
+        amountChange: Number(r.amount_change ?? 0),
+      });
+  }
+  return events.map((e) => {
+    const deals =
+      e.kind === 'changed'
+        ? moved.get(`${e.forecastId}|${e.period}|${e.snapshot}|${e.userId}|${e.fieldId}`)
+        : undefined;
+    return deals ? { ...e, deals } : e;
+  });
 }
 
 /** Week-level events of one snapshot: moves, direction flips and stale submissions. */

@@ -1,14 +1,25 @@
 /**
  * What `clari-dp demo` prints once its days are loaded, most useful first: where each forecast's
- * quarter stands, the biggest rep moves of the last day ($ and %), the alerts as one digest (counts
- * by rule, the largest few), then the runs and tables, then where to look next. Each section is its
- * own function over data read once, so another section (a drill-down, say) is one more function.
+ * quarter stands, the biggest rep moves of the last day ($ and %), the deals that moved under the
+ * biggest one, the alerts as one digest (counts by rule, the largest few), then the runs and tables,
+ * then where to look next. Each section is its own function over data read once, so another section
+ * is one more function.
  */
 import { type Alert } from '../alerts/index.js';
-import { headline, type Headline, namesakes, ownerLabel, select } from '../analytics/index.js';
+import {
+  dealData,
+  dealsBehindChange,
+  headline,
+  type Headline,
+  namesakes,
+  ownerLabel,
+  select,
+} from '../analytics/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import { count, money, pct, ratio, signedMoney, signedPct } from './format.js';
+import { DEAL_COLUMNS, summaryLine } from './commands/report-deals.js';
 import { table } from './output.js';
+import { render } from './render.js';
 
 /** One business day of the demo: its run's outcome, a row of the runs table. */
 export interface DemoDay {
@@ -43,10 +54,12 @@ export async function demoSummary(input: DemoSummaryInput): Promise<string> {
   const same = await namesakes(warehouse);
   const managers = new Set(await reportsSql.managerIds(warehouse));
   const users = await reportsSql.currentUsers(warehouse);
+  const moves = await reportsSql.biggestMovesOn(warehouse, last, TOP_MOVES);
   return [
     titleSection(input, users),
     standingSection(await standings(warehouse), last),
-    movesSection(await reportsSql.biggestMovesOn(warehouse, last, TOP_MOVES), last, same),
+    movesSection(moves, last, same),
+    await dealsSection(warehouse, moves[0]),
     alertDigest(input.alerts, managers, same),
     runsSection(input.days),
     tablesSection(await reportsSql.tableCounts(warehouse)),
@@ -137,6 +150,38 @@ function movesSection(
         signedPct(m.change_pct),
       ]),
     )
+  );
+}
+
+/**
+ * The deals behind the day's biggest move (the first of the moves above): which of the rep's
+ * opportunities changed amount, stage or close date between the two snapshots. Nothing when deals
+ * were never loaded.
+ */
+async function dealsSection(wh: Warehouse, top: Record<string, string | null> | undefined): Promise<string> {
+  if (top === undefined || !(await dealData(wh)).loaded) return '';
+  const behind = await dealsBehindChange(wh, {
+    forecast: top.forecast_name ?? '',
+    period: top.time_period ?? '',
+    userId: top.user_id ?? '',
+    fieldId: top.field_id ?? '',
+    snapshot: top.current_snapshot ?? '',
+  });
+  if (!behind) return '';
+  const c = behind.change;
+  return (
+    `The deals behind the biggest move: ${c.label}, ${c.forecast} ${c.period} ${c.field} ${signedMoney(c.change)} ` +
+    `(${c.previousSnapshot ?? ''} -> ${c.snapshot}): ${summaryLine(behind.summary)}` +
+    (behind.deals.length === 0
+      ? '.\n'
+      : // A rep's deals are all theirs: no owner column.
+        ':\n' +
+        render(
+          behind.deals,
+          DEAL_COLUMNS.filter(([header]) => header !== 'owner'),
+          'table',
+        )) +
+    'Every change with its deals: clari-dp report deals; at-risk deals: clari-dp report deals-at-risk.\n'
   );
 }
 
@@ -240,7 +285,7 @@ function nextSteps(warehouseUrl: string): string {
   return (
     'Next:\n' +
     `  npx clari-dp serve${flag}                 the dashboard on http://127.0.0.1:8080/\n` +
-    `  npx clari-dp report coverage|reps|accuracy|changes|health${flag}\n` +
+    `  npx clari-dp report coverage|reps|accuracy|changes|health|deals|deals-at-risk${flag}\n` +
     `  npx clari-dp changes${flag}               every detected change (--level manager for roll-ups)\n` +
     (warehouseUrl.startsWith('duckdb:')
       ? `  duckdb ${file} "SELECT * FROM clari_forecast_changes ORDER BY abs(change_amount) DESC LIMIT 10"\n`

@@ -148,14 +148,23 @@ const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'report',
-    summary: 'accuracy | coverage | reps | changes | health',
+    summary: 'accuracy | coverage | reps | changes | health | deals | deals-at-risk',
     args: '<name>',
     options: [
       new Option('--forecast <id>', 'forecast id (default: the first)'),
       new Option('--period <YYYY_QN>', 'period (default: the latest loaded)'),
       new Option('--field <id|name>', 'call field (default: Commit)'),
-      levelOption('reps, changes'),
-      new Option('--limit <n>', 'rows (changes, health)').argParser(num('--limit')),
+      levelOption('reps, changes, deals'),
+      new Option('--owner <name|email|id>', 'deals, deals-at-risk: one owner (a manager: their team)'),
+      new Option('--days <n>', 'changes, deals: moves of the last n days (default 7)').argParser(num('--days')),
+      new Option('--quiet-days <n>', 'deals-at-risk: no meeting in more than n days (default 14)').argParser(
+        num('--quiet-days'),
+      ),
+      new Option(
+        '--min-amount <n>',
+        'deals-at-risk: large means at least this amount (default: top quarter)',
+      ).argParser(num('--min-amount')),
+      new Option('--limit <n>', 'rows (changes, health, deals-at-risk; changes for deals)').argParser(num('--limit')),
       new Option('--format <format>', 'table, csv or json').default('table'),
       new Option('--warehouse <url>', 'duckdb:PATH or postgres://...'),
     ],

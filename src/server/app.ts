@@ -10,13 +10,21 @@ import { getCookie, setCookie } from 'hono/cookie';
 import {
   accuracyByWeek,
   biggestChanges,
+  AT_RISK_DEFAULTS,
   coverageByTeam,
+  dealData,
+  dealMoveCounts,
+  DEALS_OFF_HINT,
+  dealsAtRisk,
+  dealsBehindChange,
+  type ChangeKey,
   DEFAULT_LEVEL,
   headline,
   health,
   options,
   OWNER_LEVELS,
   type OwnerLevel,
+  ownersNamed,
   reps,
   select,
   type Selection,
@@ -25,7 +33,15 @@ import {
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
-import { type DashboardModel, NO_SNAPSHOTS, renderDashboard, renderEmpty, renderMessage } from './page.js';
+import {
+  type DashboardModel,
+  type DealsModel,
+  NO_SNAPSHOTS,
+  renderChangeDeals,
+  renderDashboard,
+  renderEmpty,
+  renderMessage,
+} from './page.js';
 
 export interface ServerDeps {
   readonly warehouse: Warehouse;
@@ -43,6 +59,8 @@ export const SESSION_COOKIE = 'clari_dp_session';
 /** The changes table of the page, and the API's defaults. */
 export const CHANGE_DAYS = 7;
 export const CHANGE_LIMIT = 15;
+/** The deals-at-risk panel's rows (the largest first). */
+export const AT_RISK_LIMIT = 12;
 
 /** A request the user can fix: answered 400 with the message. */
 export class BadRequest extends Error {}
@@ -136,6 +154,7 @@ export function createServerApp(deps: ServerDeps): Hono {
   healthRoutes(app, x);
   pageRoute(app, x);
   apiRoutes(app, x);
+  dealRoutes(app, x);
   return app;
 }
 
@@ -333,6 +352,13 @@ async function dashboardModel(
   level: OwnerLevel,
   now: number,
 ): Promise<DashboardModel> {
+  const changes = await biggestChanges(wh, {
+    forecast: selection.forecast,
+    period: selection.period,
+    days: CHANGE_DAYS,
+    limit: CHANGE_LIMIT,
+    level,
+  });
   return {
     title,
     options: await options(wh, selection.forecast),
@@ -342,18 +368,126 @@ async function dashboardModel(
     trend: (await trend(wh, selection)).points,
     accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
     coverage: await coverageByTeam(wh, selection),
-    changes: await biggestChanges(wh, {
-      forecast: selection.forecast,
-      period: selection.period,
-      days: CHANGE_DAYS,
-      limit: CHANGE_LIMIT,
-      level,
-    }),
+    changes,
     changeDays: CHANGE_DAYS,
     reps: await reps(wh, selection, level),
     health: await health(wh, 10),
     now,
+    deals: await dealsModel(wh, changes),
   };
+}
+
+/** The page's deal parts, when any deal was loaded: moves under the listed changes, deals at risk. */
+async function dealsModel(
+  wh: Warehouse,
+  changes: Parameters<typeof dealMoveCounts>[1],
+): Promise<DealsModel | undefined> {
+  if (!(await dealData(wh)).loaded) return undefined;
+  return { moves: await dealMoveCounts(wh, changes), atRisk: await dealsAtRisk(wh, { limit: AT_RISK_LIMIT }) };
+}
+
+/** A change's key from `forecast`, `period`, `field` (id), `user` and `snapshot`, all required. */
+function changeKeyQuery(c: Context): ChangeKey {
+  const need = (name: string): string => {
+    const value = textParam(c, name);
+    if (value === undefined)
+      throw new BadRequest(`${name} is required: a change is named by forecast, period, field, user and snapshot`);
+    return value;
+  };
+  const key = {
+    forecast: need('forecast'),
+    period: need('period'),
+    fieldId: need('field'),
+    userId: need('user'),
+    snapshot: need('snapshot'),
+  };
+  if (!/^\d{4}_Q[1-4]$/.test(key.period))
+    throw new BadRequest(`period must look like 2026_Q3, got "${clip(key.period)}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(key.snapshot))
+    throw new BadRequest(`snapshot must be a date (YYYY-MM-DD), got "${clip(key.snapshot)}"`);
+  return key;
+}
+
+/** A whole-dollar amount parameter (`min_amount`), or undefined. */
+function amountParam(c: Context, name: string): number | undefined {
+  const value = c.req.query(name);
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d{1,15}(\.\d{1,2})?$/.test(value))
+    throw new BadRequest(`${name} must be an amount such as 250000, got "${clip(value)}"`);
+  return Number(value);
+}
+
+/**
+ * Deals: the drill-down page of a change (`/changes/deals`, server-rendered, linked from the changes
+ * table), its JSON twin, and the deals at risk as JSON (`owner` a user id, e-mail or name: a rep, or a manager for
+ * their team).
+ */
+function dealRoutes(app: Hono, x: AppScope): void {
+  const { wh, json, exclusive } = x;
+  const noChange = 'no such change: the changes table links each change that moved a call';
+  app.get('/changes/deals', async (c) => {
+    const nonce = newNonce();
+    const frame = { title: x.title, nonce };
+    const back = { href: '/', text: 'Back to the dashboard' };
+    let key: ChangeKey;
+    try {
+      key = changeKeyQuery(c);
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      return x.html(
+        c,
+        nonce,
+        renderMessage({ heading: 'Which change?', message: error.message, link: back }, frame),
+        400,
+      );
+    }
+    return exclusive(async () => {
+      const behind = await dealsBehindChange(wh, key);
+      if (!behind)
+        return x.html(
+          c,
+          nonce,
+          renderMessage({ heading: 'No such change', message: noChange, link: back }, frame),
+          404,
+        );
+      const loaded = (await dealData(wh)).loaded;
+      const now = x.deps.clock.now();
+      return x.html(c, nonce, renderChangeDeals({ behind, dealsLoaded: loaded, offHint: DEALS_OFF_HINT, now }, frame));
+    });
+  });
+  app.get('/api/changes/deals', async (c) => {
+    const key = changeKeyQuery(c);
+    const result = await exclusive(async () => ({
+      behind: await dealsBehindChange(wh, key),
+      data: await dealData(wh),
+    }));
+    if (!result.behind) return json(c, { error: noChange }, 404);
+    return json(c, { ...result.behind, dealsLoaded: result.data.loaded, dealsAsOf: result.data.asOf });
+  });
+  app.get('/api/deals-at-risk', async (c) => {
+    const quietDays = intParam(c, 'quiet_days', 0, 3660, AT_RISK_DEFAULTS.quietDays);
+    const minAmount = amountParam(c, 'min_amount');
+    const limit = intParam(c, 'limit', 1, 1000, 50);
+    const owner = textParam(c, 'owner');
+    const result = await exclusive(async () => {
+      if (!(await dealData(wh)).loaded) return undefined;
+      let userId: string | undefined;
+      if (owner !== undefined) {
+        const found = await ownersNamed(wh, owner);
+        if (found.length !== 1)
+          throw new BadRequest(
+            found.length === 0
+              ? `owner "${clip(owner)}" is no current user (give a user id, e-mail or name)`
+              : `owner "${clip(owner)}" names ${found.length} users; give the e-mail or user id`,
+          );
+        userId = found[0]!.userId;
+      }
+      return dealsAtRisk(wh, { quietDays, minAmount, limit, userId });
+    });
+    if (!result)
+      return json(c, { error: 'no deal data: the activity export has never run', hint: DEALS_OFF_HINT }, 404);
+    return json(c, result);
+  });
 }
 
 /** The JSON API: the read services as they are, so scripts and the page agree. */

@@ -4,19 +4,24 @@
  * no CDN, no client framework, and it still reads without JavaScript. Pure functions of the data; the
  * caller supplies the CSP nonce, and every value goes through `esc`.
  */
-import type {
-  AccuracyPoint,
-  ChangeRow,
-  Headline,
-  Health,
-  Options,
-  OwnerLevel,
-  RepRow,
-  Selection,
-  TeamCoverage,
-  TrendPoint,
+import {
+  type AccuracyPoint,
+  type ChangeRow,
+  dealMoveKey,
+  type DealMoveSummary,
+  type DealsAtRisk,
+  type DealsBehindChange,
+  type Headline,
+  type Health,
+  type Options,
+  type OwnerLevel,
+  type RepRow,
+  type Selection,
+  type TeamCoverage,
+  type TrendPoint,
 } from '../analytics/index.js';
 import { accuracyChart, coverageChart, trendChart } from './charts.js';
+import { atRiskPanel, changeDealsSection, dealsCell } from './deal-panels.js';
 import {
   ago,
   count,
@@ -50,6 +55,16 @@ export interface DashboardModel {
   readonly health: Health;
   /** Epoch ms from the injected clock. */
   readonly now: number;
+  /**
+   * Deals, when any were loaded (activity.enabled): how many moved under each listed change (by
+   * `dealMoveKey`), and the deals at risk. Without them the page has no deal column or panel.
+   */
+  readonly deals?: DealsModel | undefined;
+}
+
+export interface DealsModel {
+  readonly moves: ReadonlyMap<string, DealMoveSummary>;
+  readonly atRisk: DealsAtRisk;
 }
 
 export interface PageFrame {
@@ -220,16 +235,25 @@ const LEVEL_WORDS: Record<OwnerLevel, string> = {
   all: 'reps and managers (a manager’s row is their team’s roll-up)',
 };
 
-function changesTable(rows: readonly ChangeRow[], days: number, level: OwnerLevel): string {
+function changesTable(
+  rows: readonly ChangeRow[],
+  days: number,
+  level: OwnerLevel,
+  deals: DealsModel | undefined,
+): string {
   if (rows.length === 0) return `<p class="empty" data-empty="changes">No forecast moves in the last ${days} days.</p>`;
   const withLevel = level === 'all';
+  const dealCell = (r: ChangeRow): string => (deals ? dealsCell(r, deals.moves.get(dealMoveKey(r))) : '');
   const body = rows
     .map((r) => {
       const dir = r.change === null ? '' : r.change > 0 ? 'up' : r.change < 0 ? 'down' : '';
-      return `<tr data-level="${r.level}"><td>${esc(r.snapshot)}</td><td title="${esc(r.ownerEmail)}" data-owner="${esc(r.userId)}">${esc(r.label)}</td>${withLevel ? `<td>${r.level}</td>` : ''}<td>${esc(r.field)}</td><td class="num">${esc(money(r.previous))}</td><td class="num">${esc(money(r.current))}</td><td class="num ${dir}" data-v="${r.change ?? ''}">${esc(signedMoney(r.change))}</td><td class="num ${dir}">${esc(signedPct(r.changePct))}</td></tr>`;
+      return `<tr data-level="${r.level}"><td>${esc(r.snapshot)}</td><td title="${esc(r.ownerEmail)}" data-owner="${esc(r.userId)}">${esc(r.label)}</td>${withLevel ? `<td>${r.level}</td>` : ''}<td>${esc(r.field)}</td><td class="num">${esc(money(r.previous))}</td><td class="num">${esc(money(r.current))}</td><td class="num ${dir}" data-v="${r.change ?? ''}">${esc(signedMoney(r.change))}</td><td class="num ${dir}">${esc(signedPct(r.changePct))}</td>${dealCell(r)}</tr>`;
     })
     .join('\n');
-  return `<div class="scroll"><table class="data" id="changes-table"><thead><tr><th>Snapshot</th><th>Owner</th>${withLevel ? '<th>Level</th>' : ''}<th>Call field</th><th class="num">Previous</th><th class="num">Current</th><th class="num">Change</th><th class="num">Change %</th></tr></thead><tbody>
+  const dealHead = deals
+    ? '<th class="num" title="the opportunities of the owner (a manager: their team) that moved between the two snapshots">Deals</th>'
+    : '';
+  return `<div class="scroll"><table class="data" id="changes-table"><thead><tr><th>Snapshot</th><th>Owner</th>${withLevel ? '<th>Level</th>' : ''}<th>Call field</th><th class="num">Previous</th><th class="num">Current</th><th class="num">Change</th><th class="num">Change %</th>${dealHead}</tr></thead><tbody>
 ${body}
 </tbody></table></div>`;
 }
@@ -418,7 +442,7 @@ function changesPanel(model: DashboardModel): string {
   const { selection } = model;
   return `<section class="panel" id="changes"><h2>This week’s biggest changes</h2>
 <p class="hint" data-level="${model.level}">Largest moves between consecutive snapshots in the last ${model.changeDays} days, ${esc(selection.forecast)} ${esc(periodLabel(selection.period))}, all call fields; ${esc(LEVEL_WORDS[model.level])}.</p>
-${changesTable(model.changes, model.changeDays, model.level)}</section>`;
+${changesTable(model.changes, model.changeDays, model.level, model.deals)}</section>`;
 }
 
 function repsPanel(model: DashboardModel, nonce: string): string {
@@ -440,12 +464,13 @@ ${accuracyPanel(model)}
 ${coveragePanel(model)}
 </section>
 ${changesPanel(model)}
+${model.deals ? atRiskPanel(model.deals.atRisk) : ''}
 ${repsPanel(model, frame.nonce)}
 <section class="panel" id="health"><h2>Pipeline health</h2>
 ${healthPanel(model.health, model.now)}</section>
 ${definitionsPanel()}
 </main>
-<footer>Generated ${esc(timestamp(new Date(model.now).toISOString()))} · JSON: <a href="/api/headline">/api/headline</a>, <a href="/api/trend">/api/trend</a>, <a href="/api/reps">/api/reps</a>, <a href="/api/health">/api/health</a></footer>`;
+<footer>Generated ${esc(timestamp(new Date(model.now).toISOString()))} · JSON: <a href="/api/headline">/api/headline</a>, <a href="/api/trend">/api/trend</a>, <a href="/api/reps">/api/reps</a>, <a href="/api/health">/api/health</a>${model.deals ? ', <a href="/api/deals-at-risk">/api/deals-at-risk</a>' : ''}</footer>`;
   return htmlDocument(frame, body, true);
 }
 
@@ -462,6 +487,22 @@ npx clari-dp demo       # or: a simulated tenant, 10 business days</code></pre>
 <section class="panel" id="health"><h2>Pipeline health</h2>
 ${healthPanel(input.health, input.now)}</section>
 </main>`;
+  return htmlDocument(frame, body, false);
+}
+
+/** The drill-down of one call change: the deals that moved under it, with a way back to the dashboard. */
+export function renderChangeDeals(
+  input: { behind: DealsBehindChange; dealsLoaded: boolean; offHint: string; now: number },
+  frame: PageFrame,
+): string {
+  const c = input.behind.change;
+  const back = `/?${new URLSearchParams({ forecast: c.forecast, period: c.period, level: c.level }).toString()}#changes`;
+  const api = `/api/changes/deals?${new URLSearchParams({ forecast: c.forecast, period: c.period, field: c.fieldId, user: c.userId, snapshot: c.snapshot }).toString()}`;
+  const body = `<header class="top"><div class="brand"><h1>${esc(frame.title)}</h1><p class="sub">Deals behind a forecast change · <a href="${esc(back)}">back to the dashboard</a></p></div></header>
+<main>
+${changeDealsSection(input.behind, input.dealsLoaded, input.offHint)}
+</main>
+<footer>Generated ${esc(timestamp(new Date(input.now).toISOString()))} · JSON: <a href="${esc(api)}">${esc(api.split('?')[0]!)}</a></footer>`;
   return htmlDocument(frame, body, false);
 }
 
@@ -642,4 +683,9 @@ th[aria-sort=descending] button::after{content:" \\25BC";font-size:10px}
 .empty-state h2{font-size:18px}.empty-state .lead{font-size:16px;font-weight:600}
 footer{padding:10px 24px 24px;color:var(--muted);font-size:12px;max-width:1440px;margin:0 auto}
 [hidden]{display:none!important}
+.badge{display:inline-block;padding:0 7px;margin:1px 0;border-radius:9px;font-size:11.5px;background:var(--grid);white-space:nowrap}
+table.data td.why{white-space:normal;min-width:150px}table.data td.wrap{white-space:normal;min-width:130px}
+.badge.bad{background:rgba(192,57,43,.15);color:var(--bad)}.badge.warn{background:rgba(183,121,31,.15);color:var(--warn)}.badge.good{background:rgba(31,138,76,.15);color:var(--good)}
+.lead .up{color:var(--good)}.lead .down{color:var(--bad)}
+#changes-table td a{text-decoration:none}#changes-table td a:hover{text-decoration:underline}
 `;

@@ -46,6 +46,8 @@ export interface Dialect {
   median(expr: string): string;
   /** `date` minus `days` days (both SQL expressions), a DATE. */
   minusDays(date: string, days: string): string;
+  /** Whole days from the DATE `from` to the DATE `to` (positive when `to` is later). */
+  daysBetween(from: string, to: string): string;
   /** The aggregate collecting `value` into a `text_array` in `orderBy` order. */
   textArrayAgg(value: string, orderBy: string): string;
   /** An empty `text_array` (the array of a group with no rows). */
@@ -103,6 +105,8 @@ export const ANSI = {
   table: quoteIdent,
   median: (expr: string): string => `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${expr})`,
   minusDays: (date: string, days: string): string => `${date} - ${days}`,
+  // DATE - DATE is a whole number of days on DuckDB, PostgreSQL and Snowflake.
+  daysBetween: (from: string, to: string): string => `(${to} - ${from})`,
   textArrayAgg: (value: string, orderBy: string): string => `array_agg(${value} ORDER BY ${orderBy})`,
   replaceView: (name: string, select: string): string[] => [
     `DROP VIEW IF EXISTS ${name}`,

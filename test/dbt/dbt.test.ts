@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Dialect as PolyDialect, validate } from '@polyglot-sql/sdk';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openWarehouse, type Warehouse } from '../../src/warehouse/index.js';
-import { DBT_DIR, MARTS } from '../../scripts/dbt-generate.js';
+import { DBT_DIR, MARTS, TABLE_SPECS } from '../../scripts/dbt-generate.js';
 import { runCli } from '../support/cli.js';
 import { pythonMissing, pythonTool, runTool, titled, VENV_BUILD_TIMEOUT_MS } from '../support/python-tools.js';
 import { type TestWarehouse, testWarehouse } from '../support/warehouses.js';
@@ -92,8 +92,16 @@ function expectSameRows(diff: Awaited<ReturnType<typeof differences>>): void {
   for (const [mart, d] of Object.entries(diff)) {
     expect(d, mart).toEqual({ mart: d.view, view: d.view, onlyInMart: 0, onlyInView: 0 });
   }
-  // The demo gives every mart rows to compare, closed periods included.
-  for (const mart of ['forecast_accuracy', 'pipeline_coverage', 'rep_performance', 'forecast_changes'])
+  // The demo gives every mart rows to compare, closed periods included, and deals (activity is on in the demo).
+  for (const mart of [
+    'forecast_accuracy',
+    'pipeline_coverage',
+    'rep_performance',
+    'forecast_changes',
+    'deal_movement',
+    'deal_engagement',
+    'deals_at_risk',
+  ])
     expect(diff[mart]!.view, mart).toBeGreaterThan(0);
 }
 
@@ -109,7 +117,8 @@ function expectAllPassed(results: RunResults, models: number): void {
     ).toBe(true);
 }
 
-const MODELS = Object.keys(MARTS).length + 11;
+/** A mart per view (and the changes), a staging model per table (the deal tables too). */
+const MODELS = Object.keys(MARTS).length + TABLE_SPECS.length;
 
 describe.skipIf(missing)(titled('dbt package clari_dp with real dbt', missing), () => {
   it('dbt-duckdb: builds over a demo warehouse, tests pass, marts equal the views, sources fresh, docs', async () => {

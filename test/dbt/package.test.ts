@@ -13,8 +13,8 @@ import { viewsSql } from '../../src/warehouse/index.js';
 
 const { VIEW_NAMES } = viewsSql;
 import { CHANGE_KINDS } from '../../src/changes/index.js';
-import { TABLES } from '../../src/warehouse/index.js';
-import { DBT_DIR, generatedFiles, MARTS, stagingModel } from '../../scripts/dbt-generate.js';
+import { DEAL_TABLES, TABLES } from '../../src/warehouse/index.js';
+import { DBT_DIR, generatedFiles, MARTS, stagingModel, TABLE_SPECS } from '../../scripts/dbt-generate.js';
 
 interface Column {
   name: string;
@@ -53,7 +53,8 @@ describe('dbt package', () => {
   });
 
   it('declares a source, a staging model and its docs for every table clari-dp creates', () => {
-    const tables = Object.values(TABLES).map((t) => t.name);
+    const tables = [...Object.values(TABLES), ...Object.values(DEAL_TABLES)].map((t) => t.name);
+    expect(TABLE_SPECS.map((t) => t.name).sort()).toEqual([...tables].sort());
     const declared = sources.sources.flatMap((s) => s.tables.map((t) => t.name));
     expect([...declared].sort(), 'add the table to dbt/models/staging/_sources.yml').toEqual([...tables].sort());
     expect(staging.map((m) => m.name).sort()).toEqual(tables.map(stagingModel).sort());

@@ -220,7 +220,7 @@ describe('clari-dp report', () => {
     const report = await runCli(['report', 'nosuch'], env(), dir);
     expect(report.code).toBe(2);
     expect(report.stderr).toBe(
-      'clari-dp: unknown report "nosuch"\n  hint: Use one of accuracy, coverage, reps, changes, health.\n',
+      'clari-dp: unknown report "nosuch"\n  hint: Use one of accuracy, coverage, reps, changes, health, deals, deals-at-risk.\n',
     );
     const changes = await runCli(['changes', '--forecast', 'nosuch'], env(), dir);
     expect(changes.code).toBe(2);

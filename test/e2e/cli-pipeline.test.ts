@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { runCli, startCli } from '../support/cli.js';
+import { expectedAtRisk, expectedMoves } from '../support/deal-analytics-reference.js';
 
 let sim: ChildProcess;
 let url: string;
@@ -121,6 +122,14 @@ describe('clari-dp run', () => {
     } finally {
       await wh.close();
     }
+    // Deals were never loaded (activity is off for run): the deal reports say how to turn it on.
+    for (const name of ['deals', 'deals-at-risk']) {
+      const refused = await runCli(['report', name], env(dir));
+      expect(refused.code, name).toBe(2);
+      expect(refused.stderr, name).toMatch(/No deal data in this warehouse: the activity export has never run/);
+      expect(refused.stderr, name).toContain('`activity.enabled: true`');
+      expect(refused.stderr, name).toContain('`clari-dp run --activity`');
+    }
     // migrate: nothing pending; rebuild: the same snapshots again; retention: one quarter kept.
     expect((await runCli(['migrate'], env(dir))).stdout).toContain('schema is up to date');
     expect((await runCli(['rebuild'], env(dir))).stdout).toContain('re-derived 2 snapshot(s)');
@@ -197,6 +206,7 @@ describe('clari-dp demo', () => {
     const order = [
       'Where the quarter stands',
       'Biggest moves on',
+      'The deals behind the biggest move:',
       'Alerts:',
       'Runs, one per business day',
       'Next:',
@@ -207,11 +217,17 @@ describe('clari-dp demo', () => {
       /^net_new_arr\s+2026_Q\d\s+\d+\s+Commit\s+\$[\d,]+\s+\$[\d,]+\s+[\d.]+%\s+\$[\d,]+\s+[\d.]+%\s+[\d.]+x/m,
     );
     // The biggest moves show dollars and percent together.
-    const moves = out.slice(out.indexOf('Biggest moves on'), out.indexOf('Alerts:')).split('\n');
+    const moves = out
+      .slice(out.indexOf('Biggest moves on'), out.indexOf('The deals behind the biggest move:'))
+      .split('\n');
     expect(moves[1]).toMatch(/previous\s+current\s+change\s+change %$/);
     const moveRows = moves.filter((l) => /\$[\d,]+\s+\$[\d,]+/.test(l));
     expect(moveRows.length).toBeGreaterThan(0);
     for (const row of moveRows) expect(row).toMatch(/[+-]\$[\d,]+\s+[+-]\d+\.\d%$/);
+    // The deals behind the biggest move (the first row above): the rep's deals that moved, as the
+    // tables say (computed here from the opportunity versions, independently of the views).
+    const dealsText = out.slice(out.indexOf('The deals behind the biggest move:'), out.indexOf('Alerts:'));
+    const dealRows = dealsText.split('\n').filter((l) => /^\S.*\s\$[\d,]+\s+\$[\d,]+\s+[+-]?\$[\d,]+\s/.test(l));
     // Alerts are one digest, not a line each; its count is the runs' alerts.
     expect(out).not.toMatch(/^\[WARNING\]/m);
     const fired = Number(/(\d+) alerts\.$/.exec(lines[0]!)![1]);
@@ -227,14 +243,74 @@ describe('clari-dp demo', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^demo: simulator at http:\/\/127\.0\.0\.1:\d+\/v4 \(30 users/);
     const wh = await openWarehouse(`duckdb:${join(dir, 'clari.duckdb')}`);
+    let expectedRisk: Awaited<ReturnType<typeof expectedAtRisk>>;
     try {
       const [row] = await wh.query<{ n: string }>('SELECT count(DISTINCT snapshot_date) AS n FROM clari_forecasts');
       expect(row!.n).toBe('3');
       expect(
         Number((await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_forecast_changes'))[0]!.n),
       ).toBeGreaterThan(0);
+      const [top] = await wh.query<Record<string, string>>(
+        `WITH mg AS (SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL WHERE m.valid_to IS NULL)
+         SELECT c.user_id, c.previous_snapshot, c.current_snapshot, c.time_period FROM clari_forecast_changes c
+         WHERE c.current_snapshot = (SELECT max(current_snapshot) FROM clari_forecast_changes) AND c.change_kind = 'changed'
+           AND c.change_pct IS NOT NULL AND c.user_id NOT IN (SELECT user_id FROM mg)
+         ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 1`,
+      );
+      const moved = await expectedMoves(wh, {
+        userId: top!.user_id!,
+        previousSnapshot: top!.previous_snapshot!,
+        snapshot: top!.current_snapshot!,
+        period: top!.time_period!,
+      });
+      expect(moved.length).toBeGreaterThan(0);
+      expect(dealsText).toContain(`${moved.length} deal${moved.length === 1 ? '' : 's'} moved`);
+      const dollars = (v: number | null): string => `$${Math.round(v ?? 0).toLocaleString('en-US')}`;
+      expect(dealRows).toHaveLength(moved.length);
+      for (const m of moved)
+        expect(
+          dealRows.some(
+            (row) => row.includes(`${dollars(m.previousAmount)}  `) && row.includes(dollars(m.currentAmount)),
+          ),
+          JSON.stringify(m),
+        ).toBe(true);
+      // The table counts include the deal tables, each as the warehouse counts it.
+      for (const table of ['clari_activities', 'clari_activity_participants', 'clari_opportunity_field_history']) {
+        const n = Number((await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`))[0]!.n);
+        expect(n, table).toBeGreaterThan(0);
+        expect(out).toMatch(new RegExp(`^${table}\\s+${n.toLocaleString('en-US')}$`, 'm'));
+      }
+      const versions = Number((await wh.query<{ n: string }>('SELECT count(*) AS n FROM clari_opportunities'))[0]!.n);
+      expect(out).toMatch(
+        new RegExp(`^clari_opportunities \\(versions\\)\\s+${versions.toLocaleString('en-US')}$`, 'm'),
+      );
+      expectedRisk = await expectedAtRisk(wh);
     } finally {
       await wh.close();
+    }
+    const report = (args: string[]) =>
+      runCli(['report', ...args, '--warehouse', `duckdb:${join(dir, 'clari.duckdb')}`], {}, dir);
+    const risk = await report(['deals-at-risk', '--format', 'json']);
+    expect(risk.code, risk.stderr).toBe(0);
+    const parsed = JSON.parse(risk.stdout) as { total: number; quietDays: number; deals: { opportunityId: string }[] };
+    // The reports over the demo's deals: the at-risk list as the tables say, and the deals by change.
+    expect(parsed).toMatchObject({ quietDays: 14, total: expectedRisk.length });
+    expect(parsed.deals.map((d) => d.opportunityId)).toEqual(expectedRisk.slice(0, 50).map((r) => r.opportunityId));
+    const byChange = await report(['deals', '--days', '1', '--limit', '2', '--format', 'json']);
+    expect(byChange.code, byChange.stderr).toBe(0);
+    const blocks = JSON.parse(byChange.stdout) as {
+      change: { userId: string; previousSnapshot: string; snapshot: string; period: string };
+      deals: { opportunityId: string }[];
+    }[];
+    expect(blocks).toHaveLength(2);
+    const check = await openWarehouse(`duckdb:${join(dir, 'clari.duckdb')}`, { readOnly: true });
+    try {
+      for (const b of blocks)
+        expect(b.deals.map((d) => d.opportunityId).sort()).toEqual(
+          (await expectedMoves(check, b.change)).map((m) => m.opportunityId),
+        );
+    } finally {
+      await check.close();
     }
   });
 });

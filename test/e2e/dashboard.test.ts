@@ -3,7 +3,9 @@
  * over a warehouse the real pipeline loaded from the simulator: the headline equals what the tables
  * say (queried here, independently of the page), the charts draw the service results, the selectors
  * reload, lists show reps unless asked (a manager's row is a roll-up), namesakes are told apart,
- * the rep table filters and sorts (also at 5,000 rows), and the console stays clean.
+ * each change links to the deals that moved under it and the deals at risk are listed (both equal
+ * to a computation from the deal tables here, the drill-down also without JavaScript), the rep
+ * table filters and sorts (also at 5,000 rows), and the console stays clean.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,7 @@ import { Redactor, systemClock } from '../../src/core/index.js';
 import { renderDashboard, type RunningDashboard, startDashboard } from '../../src/server/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
 import { type DashboardFixture, dashboardWarehouse } from '../support/dashboard.js';
+import { expectedAtRisk, expectedMoves } from '../support/deal-analytics-reference.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -290,6 +293,87 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     );
     expect(await page.locator('#changes-table thead th').allTextContents()).toContain('Level');
     await page.goto(server.url);
+  });
+
+  it('links each change to the deals that moved under it, and the drill-down lists them', async () => {
+    await page.goto(server.url);
+    const changes = await biggestChanges(wh, {
+      forecast: selection.forecast,
+      period: selection.period,
+      days: 7,
+      limit: 15,
+      level: 'rep',
+    });
+    const cells = await page.$$eval('#changes-table tbody tr', (trs) =>
+      trs.map((tr) => {
+        const cell = tr.querySelector('td[data-deals]')!;
+        return {
+          owner: tr.querySelector('td[data-owner]')!.getAttribute('data-owner')!,
+          deals: Number(cell.getAttribute('data-deals')),
+          href: cell.querySelector('a')!.getAttribute('href')!,
+        };
+      }),
+    );
+    expect(cells.map((c) => c.owner)).toEqual(changes.map((c) => c.userId));
+    // Independently of the views: each rep's deals whose state differs between the two snapshots.
+    const expected = await Promise.all(changes.map((c) => expectedMoves(wh, c)));
+    expect(cells.map((c) => c.deals)).toEqual(expected.map((e) => e.length));
+    const first = cells.findIndex((c) => c.deals > 0);
+    expect(first).toBeGreaterThanOrEqual(0);
+
+    await Promise.all([page.waitForURL(/\/changes\/deals\?/), page.locator(`a[href="${cells[first]!.href}"]`).click()]);
+    expect(await page.locator('#change').getAttribute('data-owner')).toBe(changes[first]!.userId);
+    expect(await page.locator('[data-metric="deals"]').getAttribute('data-value')).toBe(
+      String(expected[first]!.length),
+    );
+    const shown = await page.$$eval('#deals-table tbody tr', (trs) =>
+      trs.map((tr) => ({
+        opportunityId: tr.getAttribute('data-opportunity')!,
+        previousAmount: Number(tr.children[2]!.getAttribute('data-v')),
+        currentAmount: Number(tr.children[3]!.getAttribute('data-v')),
+        slipped: (tr.textContent ?? '').includes('slipped out of the quarter'),
+      })),
+    );
+    expect([...shown].sort((a, b) => (a.opportunityId < b.opportunityId ? -1 : 1))).toEqual(expected[first]);
+    // Largest amount change first.
+    const moves = shown.map((d) => Math.abs(d.currentAmount - d.previousAmount));
+    expect(moves).toEqual([...moves].sort((a, b) => b - a));
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/'),
+      page.locator('a', { hasText: 'back to the dashboard' }).click(),
+    ]);
+    expect(await page.locator('#changes-table').count()).toBe(1);
+  });
+
+  it('opens a change’s deals without JavaScript', async () => {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const noScript = await browser.newContext({ javaScriptEnabled: false });
+      const plain = await noScript.newPage();
+      expect((await plain.goto(`${server.url}?token=${TOKEN}`))?.status()).toBe(200);
+      const link = plain.locator('#changes-table td[data-deals]:not([data-deals="0"]) a').first();
+      await Promise.all([plain.waitForURL(/\/changes\/deals\?/), link.click()]);
+      expect(await plain.locator('#deals-table tbody tr').count()).toBeGreaterThan(0);
+      await noScript.close();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('lists the deals at risk equal to the deal tables', async () => {
+    await page.goto(server.url);
+    const expected = await expectedAtRisk(wh);
+    expect(expected.length).toBeGreaterThan(0);
+    const panel = page.locator('#at-risk');
+    expect(await panel.getAttribute('data-total')).toBe(String(expected.length));
+    const rows = await page.$$eval('#at-risk-table tbody tr', (trs) =>
+      trs.map((tr) => ({
+        opportunityId: tr.getAttribute('data-opportunity')!,
+        amount: Number(tr.children[2]!.getAttribute('data-v')),
+      })),
+    );
+    expect(rows).toEqual(expected.slice(0, 12));
+    expect(await panel.locator('.hint').textContent()).toMatch(/top quarter by amount.*more than 14 days/);
   });
 
   it('says who the owners are: reps and managers, and the users without a row', async () => {

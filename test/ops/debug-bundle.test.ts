@@ -17,6 +17,18 @@ import type { RunningSimulator } from '../../src/sim/index.js';
 import { testPipeline } from '../support/pipeline.js';
 import { startTestSim } from '../support/sim.js';
 import { ENGINES, type TestWarehouse, testWarehouse } from '../support/warehouses.js';
+import { ACTIVITY_TYPES } from '../../src/clari/index.js';
+import type { DealSettings } from '../../src/pipeline/index.js';
+import { DEAL_TABLES } from '../../src/warehouse/index.js';
+
+const DEALS: DealSettings = {
+  window: 'quarter',
+  types: [...ACTIVITY_TYPES],
+  batchSize: 100,
+  concurrency: 2,
+  maxOpportunities: 5_000,
+  timezone: 'UTC',
+};
 
 const KEY = 'clari-bundle-test-key-5f3a9c';
 const SLACK = 'https://hooks.slack.com/services/T0001/B0001/bundleSecretPath42';
@@ -65,6 +77,8 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
   let dataDir: string;
   const people: string[] = [];
   const amounts: string[] = [];
+  /** Names, e-mails, subjects and account and opportunity names of the deal tables. */
+  const deals: string[] = [];
 
   beforeAll(async () => {
     sim = await startTestSim({ apiKey: KEY, asOf: DAY1, users: 24, forecasts: 2 });
@@ -79,7 +93,11 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       );
       // Day 2: reps revise their calls; then an empty export where there were rows (data.empty_export).
       await fetch(`${sim.origin}/__sim/clock`, { method: 'POST', body: JSON.stringify({ advanceDays: 1 }) });
-      expect((await p.run({ asOf: DAY2, forecasts: [{ id: 'net_new_arr' }], periodCount: 1 })).status).toBe('success');
+      // With deals on: activities, participants and opportunities whose names, e-mails, subjects
+      // and amounts must not reach the bundle either (only their row counts do).
+      expect(
+        (await p.run({ asOf: DAY2, forecasts: [{ id: 'net_new_arr' }], periodCount: 1 }, { activity: DEALS })).status,
+      ).toBe('success');
       await fetch(`${sim.origin}/__sim/config`, {
         method: 'POST',
         body: JSON.stringify({ faultRate: 1, faultKinds: ['empty'] }),
@@ -101,6 +119,14 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
       );
       for (const row of money)
         for (const v of Object.values(row)) if (v !== null && Math.abs(Number(v)) >= 100) amounts.push(v);
+      const dealTexts = await wh.query<{ v: string | null }>(
+        `SELECT DISTINCT name AS v FROM clari_activity_participants UNION SELECT DISTINCT email FROM clari_activity_participants
+         UNION SELECT DISTINCT subject FROM clari_activities UNION SELECT DISTINCT name FROM clari_opportunities
+         UNION SELECT DISTINCT account_name FROM clari_activity_accounts`,
+      );
+      for (const row of dealTexts) if (row.v) deals.push(row.v);
+      const dealMoney = await wh.query<{ v: string | null }>('SELECT DISTINCT amount AS v FROM clari_opportunities');
+      for (const row of dealMoney) if (row.v !== null && Math.abs(Number(row.v)) >= 100) amounts.push(row.v);
 
       // An error text that quotes a person, an e-mail, an amount and the key, as a Clari message might.
       const person = users.find((u) => u.name && u.email)!;
@@ -119,6 +145,7 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
     }
     expect(people.length).toBeGreaterThan(20);
     expect(amounts.length).toBeGreaterThan(20);
+    expect(deals.length).toBeGreaterThan(20);
   });
 
   afterAll(async () => {
@@ -188,7 +215,7 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
     });
 
     it('contains no API key, webhook, name, e-mail or amount anywhere', () => {
-      const needles = [KEY, 'bundleSecretPath42', 'revops-lead@example.com', ...people, ...amounts];
+      const needles = [KEY, 'bundleSecretPath42', 'revops-lead@example.com', ...people, ...amounts, ...deals];
       // Amounts also as JSON numbers would print them (1234.5, 347000), matched as whole numbers so
       // that hex hashes and run ids, which are full of digits, do not count.
       const numbers = amounts
@@ -292,6 +319,16 @@ describe.each(ENGINES)('clari-dp debug-bundle on %s', (engine) => {
         expect.arrayContaining(['owner_name', 'forecast_amount', 'snapshot_date']),
       );
       expect(schema.rowCounts.clari_snapshots).toBeGreaterThanOrEqual(3);
+      // The deal tables are counted (their rows are never copied).
+      for (const table of Object.values(DEAL_TABLES))
+        expect(schema.rowCounts[table.name], table.name).toEqual(expect.any(Number));
+      for (const table of [
+        'clari_activities',
+        'clari_activity_participants',
+        'clari_opportunities',
+        'clari_activity_windows',
+      ])
+        expect(schema.rowCounts[table], table).toBeGreaterThan(0);
       expect(Object.keys(schema.fields)).toContain('net_new_arr');
       expect(schema.fields.net_new_arr.length).toBeGreaterThan(1);
       expect(schema.fields.net_new_arr[0]).toEqual({

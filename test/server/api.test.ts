@@ -11,7 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracyByWeek,
   biggestChanges,
+  changeKeyOf,
   coverageByTeam,
+  dealsAtRisk,
+  dealsBehindChange,
   headline,
   health,
   migrateWarehouse,
@@ -27,6 +30,7 @@ import { isAppError, Redactor, systemClock } from '../../src/core/index.js';
 import { checkExposure, isLoopbackHost, type RunningDashboard, startDashboard } from '../../src/server/index.js';
 import { openWarehouse, sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
 import { type DashboardFixture, dashboardWarehouse } from '../support/dashboard.js';
+import { loadHandNextDay, loadHandTenant } from '../support/hand-tenant.js';
 
 const TOKEN = 'tok-3f9a1c7e5b2d8046aa';
 const NASTY = `Zoë "Z" O'Brien <script>alert(1)</script>`;
@@ -227,6 +231,11 @@ describe('JSON API', () => {
       '/api/reps?level=everyone',
       '/api/trend?period=2031_Q1',
       '/api/health?limit=-1',
+      '/api/changes/deals?forecast=net_new_arr&period=2026_Q4&field=fc_commit&snapshot=2026-11-24',
+      '/api/changes/deals?forecast=net_new_arr&period=2026_Q4&field=fc_commit&user=u&snapshot=yesterday',
+      '/api/deals-at-risk?quiet_days=-3',
+      '/api/deals-at-risk?min_amount=lots',
+      '/api/deals-at-risk?owner=nobody%40example.com',
     ]) {
       const { status, body } = await json(open, path);
       expect(status, path).toBe(400);
@@ -234,6 +243,52 @@ describe('JSON API', () => {
     }
     expect((await json(open, '/api/headline?period=2031_Q1')).body.error).toMatch(/2026_Q4/);
     expect((await json(open, '/api/nothing')).status).toBe(404);
+  });
+
+  it('/api/changes/deals is dealsBehindChange() of one change; 404 for a change that does not exist', async () => {
+    const [change] = await biggestChanges(wh, { days: 7, limit: 1, level: 'all' });
+    const k = changeKeyOf(change!);
+    const q = new URLSearchParams({
+      forecast: k.forecast,
+      period: k.period,
+      field: k.fieldId,
+      user: k.userId,
+      snapshot: k.snapshot,
+    });
+    const { status, body } = await json(open, `/api/changes/deals?${q.toString()}`);
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      ...(plain(await dealsBehindChange(wh, k)) as object),
+      dealsLoaded: true,
+      dealsAsOf: '2026-11-24',
+    });
+    expect(body.deals.length).toBeGreaterThan(0);
+    q.set('snapshot', '2020-01-01');
+    expect(await json(open, `/api/changes/deals?${q.toString()}`)).toEqual({
+      status: 404,
+      body: { error: expect.stringMatching(/no such change/) },
+    });
+  });
+
+  it('/api/deals-at-risk is dealsAtRisk() with quiet_days, min_amount, owner (a manager: their team) and limit', async () => {
+    const { status, body } = await json(open, '/api/deals-at-risk');
+    expect(status).toBe(200);
+    expect(body).toEqual(plain(await dealsAtRisk(wh, {})));
+    expect(body.quietDays).toBe(14);
+    const [manager] = await wh.query<{ user_id: string; email: string }>(
+      `SELECT u.user_id, u.email FROM clari_users u WHERE u.valid_to IS NULL AND u.parent_hierarchy_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM clari_users r WHERE r.parent_hierarchy_id = u.hierarchy_id AND r.valid_to IS NULL)
+       ORDER BY u.user_id LIMIT 1`,
+    );
+    const team = await json(
+      open,
+      `/api/deals-at-risk?quiet_days=3&min_amount=1000&limit=5&owner=${encodeURIComponent(manager!.email)}`,
+    );
+    expect(team.body).toEqual(
+      plain(await dealsAtRisk(wh, { quietDays: 3, minAmount: 1000, limit: 5, userId: manager!.user_id })),
+    );
+    expect(team.body.total).toBeGreaterThan(0);
+    expect(team.body.minAmount).toBe(1000);
   });
 
   it('/healthz reports the warehouse and the last success; 503 when the warehouse fails', async () => {
@@ -367,6 +422,29 @@ describe('page', () => {
     expect(api.body.reps.some((r: { owner: string }) => r.owner === NASTY)).toBe(true);
   });
 
+  it('escapes hostile names in the drill-down of a change, and answers a change without a name with a 400 page', async () => {
+    const [change] = await wh.query<Record<string, string>>(
+      "SELECT forecast_name, time_period, field_id, user_id, current_snapshot FROM clari_forecast_changes WHERE owner_name = $1 AND change_kind = 'changed' LIMIT 1",
+      [NASTY],
+    );
+    const q = new URLSearchParams({
+      forecast: change!.forecast_name!,
+      period: change!.time_period!,
+      field: change!.field_id!,
+      user: change!.user_id!,
+      snapshot: change!.current_snapshot!,
+    });
+    const response = await get(open, `/changes/deals?${q.toString()}`);
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain(NASTY_ESCAPED);
+    expect(page).not.toContain('<script>alert(1)');
+    expect(page).toContain('team’s');
+    const missing = await get(open, '/changes/deals?forecast=net_new_arr', { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('period is required');
+  });
+
   it('answers bad selections with a 400 page that escapes what was asked', async () => {
     const response = await get(open, '/?forecast=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
     expect(response.status).toBe(400);
@@ -396,6 +474,34 @@ describe('page', () => {
     } finally {
       await server.close();
       await empty.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('without deal data', () => {
+  it('has no deal column or panel, and the deal routes say how to turn activity on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-nodeals-'));
+    const target = await openWarehouse(`duckdb:${join(dir, 'hand.duckdb')}`);
+    const server = await startDashboard({ warehouse: target, clock: systemClock, redactor: new Redactor(), port: 0 });
+    try {
+      await loadHandTenant(target);
+      await loadHandNextDay(target);
+      const page = await (await get(server, '/')).text();
+      expect(page).toContain('id="changes-table"');
+      expect(page).not.toContain('data-deals');
+      expect(page).not.toContain('id="at-risk"');
+      const risk = await json(server, '/api/deals-at-risk');
+      expect(risk.status).toBe(404);
+      expect(risk.body.hint).toMatch(/activity\.enabled: true.*CLARI_DP_ACTIVITY=true.*run --activity/);
+      const q = 'forecast=hand_arr&period=2026_Q2&field=commit&user=u-east&snapshot=2026-05-18';
+      expect((await json(server, `/api/changes/deals?${q}`)).body).toMatchObject({ deals: [], dealsLoaded: false });
+      const drill = await (await get(server, `/changes/deals?${q}`)).text();
+      expect(drill).toContain('No deal data in this warehouse');
+      expect(drill).toContain('activity.enabled: true');
+    } finally {
+      await server.close();
+      await target.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -10,8 +10,14 @@ import {
   accuracyByWeek,
   ALL_MIGRATIONS,
   biggestChanges,
+  changeKeyOf,
   coverageByTeam,
+  dealData,
+  dealMoveCounts,
+  dealsAtRisk,
+  dealsBehindChange,
   headline,
+  ownersNamed,
   health,
   options,
   reps,
@@ -102,6 +108,18 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     // Reads of paths the two days do not take: an empty window's warning, an out-of-order refresh.
     await dealsSql.activitiesBetween(wh, Date.parse(`${DAY1}T00:00:00Z`), Date.parse(`${DAY2}T00:00:00Z`));
     expect(await dealsSql.refreshCount(wh, DAY2)).toBeGreaterThan(0);
+    // Deals behind the day's call changes (the views read on every engine, the team walk included),
+    // engagement, at risk; before the CSV re-load below, which makes every owner new.
+    expect((await dealData(wh)).loaded).toBe(true);
+    const moved = await biggestChanges(wh, { forecast: FORECAST, days: 7, limit: 5, level: 'all' });
+    expect(moved.length).toBeGreaterThan(0);
+    const counts = await dealMoveCounts(wh, moved);
+    expect([...counts.values()].some((c) => c.deals > 0)).toBe(true);
+    await dealsBehindChange(wh, changeKeyOf(moved[0]!));
+    await biggestChanges(wh, { days: 7, limit: 5, userId: moved[0]!.userId });
+    const owner = (await ownersNamed(wh, moved[0]!.ownerEmail))[0]!;
+    await dealsAtRisk(wh, { limit: 5 });
+    await dealsAtRisk(wh, { quietDays: 3, minAmount: 1000, userId: owner.userId, limit: 5 });
     // The same snapshot again, as CSV: replaces the JSON load and merges CSV's partial rows.
     const csv = await p.run({ asOf: DAY2, periodCount: 1, format: 'CSV' });
     expect(csv.status).toBe('success');

@@ -22,8 +22,9 @@
  *   Mia Chen       320k   200k / 0                   230k / 230k / 690k / 90k
  */
 import { migrateWarehouse } from '../../src/analytics/index.js';
-import { decodeResults } from '../../src/clari/index.js';
+import { decodeActivityJson, decodeOpportunityBatches, decodeResults } from '../../src/clari/index.js';
 import { loadSnapshot } from '../../src/pipeline/index.js';
+import { loadActivityWindow, loadRefresh } from '../../src/pipeline/deal-load.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
 
 export const HAND_FORECAST = 'hand_arr';
@@ -38,7 +39,7 @@ const users = [
     userId: MIA,
     name: 'Mia Chen',
     email: 'mia.chen@example.com',
-    crmId: null,
+    crmId: 'crm-mia',
     scopeId: 'h-mia::MGR',
     hierarchyId: 'h-mia',
     hierarchyName: 'VP Sales',
@@ -49,7 +50,7 @@ const users = [
     userId: EAST,
     name: 'Sam Lee',
     email: 'sam.lee@east.example.com',
-    crmId: null,
+    crmId: 'crm-east',
     scopeId: 'h-east::MGR',
     hierarchyId: 'h-east',
     hierarchyName: 'AE East',
@@ -60,7 +61,7 @@ const users = [
     userId: WEST,
     name: 'Sam Lee',
     email: 'sam.lee@west.example.com',
-    crmId: null,
+    crmId: 'crm-west',
     scopeId: 'h-west::MGR',
     hierarchyId: 'h-west',
     hierarchyName: 'AE West',
@@ -240,4 +241,171 @@ export async function loadHandNextDay(wh: Warehouse): Promise<void> {
     if (e.userId === WEST) e.isUpdated = false;
   }
   await loadDoc(wh, Q2.period, doc, HAND_NEXT_SNAPSHOT);
+}
+
+/**
+ * Deals of the hand tenant (CRM ids crm-mia, crm-east, crm-west), refreshed on both Q2 snapshot
+ * dates, and the activity of Q2 up to 2026-05-18 (test/analytics/deals.test.ts works the figures out):
+ *
+ *   deal          owner  2026-05-15                          2026-05-18                          note
+ *   o1 East Big   east   50k Negotiation 06-20 score 70      65k Negotiation 06-20 score 70      amount +15k
+ *   o2 East Slip  east   40k Proposal 06-25 score 60         40k Proposal 07-15 score 45         slipped to Q3
+ *   o3 East Small east   10k Discovery 05-30 score 50        (same)                              did not move
+ *   o4 West Pull  west   20k Proposal 07-10 score 55         20k Proposal 06-28 score 55         pulled into Q2
+ *   o5 West Q3    west   30k Proposal 08-10 score 50         35k Proposal 08-10 score 50         moved, closes in Q3
+ *   o6 East New   east   (not refreshed yet)                 90k Negotiation 06-10 score 80      first seen 05-18
+ *   o7 West Won   west   100k Closed Won 05-01 score 90      (same)                              closed
+ *   o8 West Big   west   80k Negotiation 06-15 score 60      80k Negotiation 06-15 score 40      score falling
+ *
+ *   activity  type            at (UTC)          deals    participants
+ *   a1        MEETING         2026-05-11 14:00  o6       east (internal), buyer@six.example, cfo@six.example
+ *   a2        MEETING         2026-04-20 15:00  o8       west, mia (internal), ann@eight.example
+ *   a3        EMAIL_SENT      2026-05-15 16:00  o8       west, ann@eight.example
+ *   a4        MEETING         2026-05-04 14:00  o1       east, bob@one.example
+ *   a5        EMAIL_RECEIVED  2026-05-17 09:00  o1, o3   east, bob@one.example
+ */
+export const HAND_DEALS = { o1: 'o1', o2: 'o2', o3: 'o3', o4: 'o4', o5: 'o5', o6: 'o6', o7: 'o7', o8: 'o8' } as const;
+
+interface HandDeal {
+  readonly id: string;
+  readonly name: string;
+  readonly owner: string;
+  readonly amount: number;
+  readonly stage: string;
+  readonly close: string;
+  readonly score: number;
+}
+
+const deal = (
+  id: string,
+  name: string,
+  owner: string,
+  amount: number,
+  stage: string,
+  close: string,
+  score: number,
+): HandDeal => ({
+  id,
+  name,
+  owner,
+  amount,
+  stage,
+  close,
+  score,
+});
+
+const DEALS_0515: readonly HandDeal[] = [
+  deal('o1', 'East Big', 'crm-east', k(50), 'Negotiation', '2026-06-20', 70),
+  deal('o2', 'East Slip', 'crm-east', k(40), 'Proposal', '2026-06-25', 60),
+  deal('o3', 'East Small', 'crm-east', k(10), 'Discovery', '2026-05-30', 50),
+  deal('o4', 'West Pull', 'crm-west', k(20), 'Proposal', '2026-07-10', 55),
+  deal('o5', 'West Q3', 'crm-west', k(30), 'Proposal', '2026-08-10', 50),
+  deal('o7', 'West Won', 'crm-west', k(100), 'Closed Won', '2026-05-01', 90),
+  deal('o8', 'West Big', 'crm-west', k(80), 'Negotiation', '2026-06-15', 60),
+];
+
+const DEALS_0518: readonly HandDeal[] = [
+  deal('o1', 'East Big', 'crm-east', k(65), 'Negotiation', '2026-06-20', 70),
+  deal('o2', 'East Slip', 'crm-east', k(40), 'Proposal', '2026-07-15', 45),
+  deal('o3', 'East Small', 'crm-east', k(10), 'Discovery', '2026-05-30', 50),
+  deal('o4', 'West Pull', 'crm-west', k(20), 'Proposal', '2026-06-28', 55),
+  deal('o5', 'West Q3', 'crm-west', k(35), 'Proposal', '2026-08-10', 50),
+  deal('o6', 'East New', 'crm-east', k(90), 'Negotiation', '2026-06-10', 80),
+  deal('o7', 'West Won', 'crm-west', k(100), 'Closed Won', '2026-05-01', 90),
+  deal('o8', 'West Big', 'crm-west', k(80), 'Negotiation', '2026-06-15', 40),
+];
+
+function opportunityJson(d: HandDeal): unknown {
+  const field = (id: string, value: string | number) => ({ id, value, trendHistory: [] });
+  return {
+    id: d.id,
+    crmScore: { score: d.score, message: `score ${d.score}` },
+    fields: [
+      field('opportunity.name', d.name),
+      field('opportunity.ownerId', d.owner),
+      field('opportunity.amount', d.amount),
+      field('opportunity.stage', d.stage),
+      field('opportunity.closeDate', d.close),
+    ],
+  };
+}
+
+const person = (email: string, internal: boolean) => ({
+  name: email.split('@')[0]!,
+  email,
+  sfdcUserId: internal ? `crm-${email.split('.')[0]!}` : '',
+  isInternal: internal,
+});
+const EAST_P = person('sam.lee@east.example.com', true);
+const WEST_P = person('sam.lee@west.example.com', true);
+const MIA_P = person('mia.chen@example.com', true);
+
+function activityJson(
+  id: string,
+  type: string,
+  at: string,
+  deals: readonly string[],
+  people: readonly unknown[],
+): unknown {
+  return {
+    activityId: id,
+    activityType: type,
+    subject: `${type} ${id}`,
+    date: Date.parse(`${at}:00Z`),
+    activityOwnerId: 'crm-east',
+    activityOrganiserId: 'crm-east',
+    accounts: [],
+    opportunities: deals.map((d) => ({ opportunityId: d, opportunityName: d, opportunityOwnerId: 'crm-east' })),
+    participants: people,
+  };
+}
+
+const ACTIVITIES = [
+  activityJson(
+    'a1',
+    'MEETING',
+    '2026-05-11T14:00',
+    ['o6'],
+    [EAST_P, person('buyer@six.example', false), person('cfo@six.example', false)],
+  ),
+  activityJson('a2', 'MEETING', '2026-04-20T15:00', ['o8'], [WEST_P, MIA_P, person('ann@eight.example', false)]),
+  activityJson('a3', 'EMAIL_SENT', '2026-05-15T16:00', ['o8'], [WEST_P, person('ann@eight.example', false)]),
+  activityJson('a4', 'MEETING', '2026-05-04T14:00', ['o1'], [EAST_P, person('bob@one.example', false)]),
+  activityJson('a5', 'EMAIL_RECEIVED', '2026-05-17T09:00', ['o1', 'o3'], [EAST_P, person('bob@one.example', false)]),
+];
+
+function refresh(wh: Warehouse, asOf: string, deals: readonly HandDeal[]): Promise<unknown> {
+  const doc = JSON.stringify({ asOf, batches: [deals.map(opportunityJson)] });
+  return wh.transaction((tx) =>
+    loadRefresh(tx, {
+      asOf,
+      runId: `hand-deals-${asOf}`,
+      payloadSha256: null,
+      now: Date.parse(`${asOf}T06:00:00Z`),
+      requested: deals.length,
+      calls: 1,
+      batches: decodeOpportunityBatches(bytes(doc)),
+    }),
+  );
+}
+
+/** After loadHandTenant and loadHandNextDay: the deals refreshed on both dates and Q2's activity up to 2026-05-18. */
+export async function loadHandDeals(wh: Warehouse): Promise<void> {
+  await refresh(wh, HAND_SNAPSHOT, DEALS_0515);
+  await refresh(wh, HAND_NEXT_SNAPSHOT, DEALS_0518);
+  const doc = JSON.stringify({ activities: ACTIVITIES });
+  await wh.transaction((tx) =>
+    loadActivityWindow(tx, {
+      asOf: HAND_NEXT_SNAPSHOT,
+      window: { from: '2026-04-01', to: HAND_NEXT_SNAPSHOT },
+      fromMs: Date.parse('2026-04-01T00:00:00Z'),
+      toMs: Date.parse('2026-05-18T23:59:59Z'),
+      runId: 'hand-activity',
+      jobId: null,
+      payloadSha256: null,
+      exportedAt: Date.parse('2026-05-18T06:00:00Z'),
+      now: Date.parse('2026-05-18T06:00:00Z'),
+      activities: decodeActivityJson(bytes(doc)),
+    }),
+  );
 }

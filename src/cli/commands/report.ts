@@ -1,6 +1,6 @@
 /**
- * `clari-dp report accuracy|coverage|reps|changes|health`: the dashboard's numbers on the command
- * line, from the same service functions (a table on a TTY, `--format csv|json`).
+ * `clari-dp report accuracy|coverage|reps|changes|health|deals|deals-at-risk`: the dashboard's numbers
+ * on the command line, from the same service functions (a table on a TTY, `--format csv|json`).
  */
 import { openConfiguredWarehouse } from '../../app/index.js';
 import {
@@ -10,11 +10,8 @@ import {
   coverageByTeam,
   health,
   migrateWarehouse,
-  options,
   type RepRow,
   reps,
-  select,
-  type Selection,
 } from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
@@ -23,8 +20,10 @@ import { money, pct, ratio, signedMoney, signedPct } from '../format.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
 import { formatOf, levelHeading, levelOf } from './changes.js';
+import { checkFilters, type Format, heading, selection } from './report-common.js';
+import { dealsAtRiskReport, dealsReport } from './report-deals.js';
 
-export const REPORTS = ['accuracy', 'coverage', 'reps', 'changes', 'health'] as const;
+export const REPORTS = ['accuracy', 'coverage', 'reps', 'changes', 'health', 'deals', 'deals-at-risk'] as const;
 
 const plain = (v: number | string | null): string => (v === null ? '' : String(v));
 
@@ -45,53 +44,6 @@ export const report: CommandAction = async (context, o, args) => {
   }
 };
 
-/** Says what exists when --forecast, --period or --field names nothing in the warehouse. */
-async function checkFilters(wh: Warehouse, o: Record<string, unknown>): Promise<void> {
-  const forecast = o.forecast as string | undefined;
-  const period = o.period as string | undefined;
-  const field = o.field as string | undefined;
-  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period))
-    throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
-  const all = await options(wh);
-  if (all.forecasts.length === 0) return;
-  if (forecast !== undefined && !all.forecasts.includes(forecast))
-    throw new UsageError(`unknown forecast "${forecast}"`, `The warehouse has ${all.forecasts.join(', ')}.`);
-  const chosen = await options(wh, forecast ?? all.forecasts[0]);
-  if (period !== undefined && !chosen.periods.includes(period))
-    throw new UsageError(
-      `no snapshots of ${forecast ?? all.forecasts[0]} for ${period}`,
-      `Periods loaded: ${chosen.periods.join(', ') || 'none'}.`,
-    );
-  if (field !== undefined && !chosen.fields.some((f) => f.id === field || f.name === field))
-    throw new UsageError(
-      `unknown call field "${field}"`,
-      `Choose one of ${chosen.fields.map((f) => `${f.id} (${f.name})`).join(', ')}.`,
-    );
-}
-
-async function selection(wh: Warehouse, o: Record<string, unknown>): Promise<Selection> {
-  await checkFilters(wh, o);
-  const chosen = await select(wh, {
-    forecast: o.forecast as string | undefined,
-    period: o.period as string | undefined,
-    field: o.field as string | undefined,
-  });
-  if (!chosen)
-    throw new UsageError(
-      'Nothing to report for that forecast, period and field',
-      'Run `clari-dp run` first, or check --forecast / --period / --field against `clari-dp changes`.',
-    );
-  return chosen;
-}
-
-type Format = 'table' | 'csv' | 'json';
-
-/** A report's title line, on a terminal only. */
-const heading =
-  (format: Format) =>
-  (text: string): string =>
-    format === 'table' ? `${text}\n\n` : '';
-
 const BUILDERS: Record<
   (typeof REPORTS)[number],
   (wh: Warehouse, o: Record<string, unknown>, format: Format) => Promise<string>
@@ -101,6 +53,8 @@ const BUILDERS: Record<
   reps: repsReport,
   changes: changesReport,
   health: healthReport,
+  deals: dealsReport,
+  'deals-at-risk': dealsAtRiskReport,
 };
 
 function build(

@@ -144,6 +144,7 @@ export function bigqueryDialect(target: BigqueryTarget): Dialect {
     median: (expr) =>
       `(SELECT PERCENTILE_CONT(v, 0.5) OVER () FROM UNNEST(ARRAY_AGG(${expr} IGNORE NULLS)) AS v LIMIT 1)`,
     minusDays: (date, days) => `DATE_SUB(${date}, INTERVAL ${/^\d+$/.test(days) ? days : `(${days})`} DAY)`,
+    daysBetween: (from, to) => `DATE_DIFF(${to}, ${from}, DAY)`,
     createStage: (name, columns) => `CREATE TEMP TABLE ${name} (${columns})`,
     createStageAs: (name, select) => `CREATE TEMP TABLE ${name} AS ${select}`,
     // ALTER TABLE ... RENAME works on dataset tables only, not on session temp tables.

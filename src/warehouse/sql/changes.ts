@@ -145,3 +145,21 @@ export async function snapshotOwners(
     [snapshot.forecastId, snapshot.period, snapshot.asOf],
   );
 }
+
+/**
+ * The deals behind each call change of one snapshot (v_deal_movement): how many moved, how many
+ * slipped out of the period or were pulled into it, and the sum of their amount changes, per owner
+ * and call field. Empty when no opportunity was refreshed (deals off).
+ */
+export function dealMoveSummaries(
+  wh: Warehouse,
+  filter: { forecastId: string; period: string; since: string; until?: string | undefined },
+): Promise<Record<string, string | number | null>[]> {
+  return wh.query(
+    `SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,
+            count(CASE WHEN pulled_in THEN 1 END) AS pulled_in, sum(amount_change) AS amount_change
+     FROM v_deal_movement WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot >= $3 AND current_snapshot <= $4
+     GROUP BY user_id, field_id, current_snapshot`,
+    [filter.forecastId, filter.period, filter.since, filter.until ?? filter.since],
+  );
+}

@@ -3,6 +3,7 @@
  * their rows): small aggregates over the analytics views and the daily tables, never raw entries.
  */
 import type { SqlValue, Warehouse } from '../types.js';
+import { atRiskCondition, noRecentMeeting, teamCtes } from './views.js';
 
 type Rows = Record<string, string | number | null>[];
 
@@ -148,6 +149,8 @@ export interface ChangeFilters {
   readonly kind?: string | undefined;
   /** `rep`: owners nobody reports to; `manager`: roll-up rows (a manager's team total); default both. */
   readonly level?: OwnerLevel | undefined;
+  /** One owner's changes only. */
+  readonly userId?: string | undefined;
 }
 
 export const OWNER_LEVELS = ['rep', 'manager', 'all'] as const;
@@ -180,11 +183,12 @@ export function biggestChanges(wh: Warehouse, filters: ChangeFilters): Promise<R
   if (filters.forecast) where.push(`c.forecast_name = $${params.push(filters.forecast)}`);
   if (filters.period) where.push(`c.time_period = $${params.push(filters.period)}`);
   where.push(`c.change_kind = $${params.push(filters.kind ?? 'changed')}`);
+  if (filters.userId) where.push(`c.user_id = $${params.push(filters.userId)}`);
   const level = levelCondition(filters.level);
   if (level) where.push(level);
   return wh.query(
     `WITH ${MANAGERS}
-     SELECT ${CHANGE_COLUMNS}, ${OWNER_LEVEL}
+     SELECT ${CHANGE_COLUMNS}, c.field_id, ${OWNER_LEVEL}
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE ${where.join(' AND ')}
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT ${Math.max(1, Math.min(1000, filters.limit ?? 10))}`,
     params,
@@ -266,7 +270,13 @@ export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> 
        UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
        UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
        UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots`,
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots
+       UNION ALL SELECT 'clari_activities', count(*) FROM clari_activities
+       UNION ALL SELECT 'clari_activity_participants', count(*) FROM clari_activity_participants
+       UNION ALL SELECT 'clari_activity_opportunities', count(*) FROM clari_activity_opportunities
+       UNION ALL SELECT 'clari_activity_accounts', count(*) FROM clari_activity_accounts
+       UNION ALL SELECT 'clari_opportunities (versions)', count(*) FROM clari_opportunities
+       UNION ALL SELECT 'clari_opportunity_field_history', count(*) FROM clari_opportunity_field_history`,
   );
 }
 
@@ -274,7 +284,8 @@ export function tableCounts(wh: Warehouse): Promise<{ t: string; n: string }[]> 
 export function biggestMovesOn(wh: Warehouse, snapshot: string, limit = 8): Promise<Record<string, string | null>[]> {
   return wh.query<Record<string, string | null>>(
     `WITH ${MANAGERS}
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT ${Math.max(1, Math.min(100, limit))}`,
@@ -333,4 +344,101 @@ export function trendByWeek(wh: Warehouse, forecast: string, period: string, fie
      GROUP BY f.week_index ORDER BY f.week_index`,
     [forecast, period, field],
   );
+}
+
+/** Whether deals were ever loaded: activity windows and opportunity refreshes, and the latest refresh date. */
+export async function dealDataState(
+  wh: Warehouse,
+): Promise<{ windows: number; refreshes: number; asOf: string | null }> {
+  const [row] = await wh.query<{ w: string | number; r: string | number; d: string | null }>(
+    `SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
+            (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d`,
+  );
+  return { windows: Number(row?.w ?? 0), refreshes: Number(row?.r ?? 0), asOf: row?.d ?? null };
+}
+
+/** One call change (kind `changed`) by its key, shaped like biggestChanges' rows. */
+export function changeByKey(
+  wh: Warehouse,
+  key: { forecast: string; period: string; userId: string; fieldId: string; snapshot: string },
+): Promise<Rows> {
+  return wh.query(
+    `WITH ${MANAGERS}
+     SELECT ${CHANGE_COLUMNS}, c.field_id, ${OWNER_LEVEL}
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+     WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.user_id = $3 AND c.field_id = $4 AND c.current_snapshot = $5
+       AND c.change_kind = 'changed'`,
+    [key.forecast, key.period, key.userId, key.fieldId, key.snapshot],
+  );
+}
+
+const DEAL_MOVE_COLUMNS =
+  'opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message';
+
+/** The deals behind one call change (v_deal_movement), the largest amount changes first. */
+export function dealMoves(
+  wh: Warehouse,
+  key: { forecast: string; period: string; userId: string; fieldId: string; snapshot: string },
+): Promise<Record<string, string | number | boolean | null>[]> {
+  return wh.query(
+    `SELECT ${DEAL_MOVE_COLUMNS} FROM v_deal_movement
+     WHERE forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id`,
+    [key.forecast, key.period, key.userId, key.fieldId, key.snapshot],
+  );
+}
+
+/** Current users a name, e-mail or user id names (case-insensitive), to filter by owner. */
+export function usersNamed(
+  wh: Warehouse,
+  text: string,
+): Promise<{ user_id: string; name: string | null; email: string | null }[]> {
+  return wh.query(
+    `SELECT user_id, name, email FROM clari_users
+     WHERE valid_to IS NULL AND (user_id = $1 OR lower(email) = lower($1) OR lower(name) = lower($1))
+     ORDER BY name, email, user_id`,
+    [text],
+  );
+}
+
+export interface AtRiskFilter {
+  /** No meeting in more than this many days. */
+  readonly quietDays: number;
+  /** Large: at least this amount; default the top quarter by amount (v_deal_engagement.is_large). */
+  readonly minAmount?: number | undefined;
+  /** Deals of this user and of everyone below them in the hierarchy. */
+  readonly userId?: string | undefined;
+  readonly limit: number;
+}
+
+/** The deals at risk (views.ts atRiskCondition) with the report's thresholds, the largest first, with their total. */
+export function dealsAtRisk(
+  wh: Warehouse,
+  filter: AtRiskFilter,
+): Promise<Record<string, string | number | boolean | null>[]> {
+  const params: SqlValue[] = [filter.quietDays];
+  const days = `CAST($1 AS ${wh.dialect.types.int})`;
+  const minAmount =
+    filter.minAmount === undefined ? undefined : `CAST($${params.push(filter.minAmount)} AS ${wh.dialect.types.money})`;
+  const team =
+    filter.userId === undefined
+      ? ''
+      : `JOIN team tm ON tm.crm_id = e.owner_crm_id AND tm.lead_user_id = $${params.push(filter.userId)}`;
+  const ctes = filter.userId === undefined ? '' : `WITH RECURSIVE ${teamCtes((name) => name, wh.dialect.types.int)}\n`;
+  return wh.query(
+    `${ctes}SELECT e.*, ${noRecentMeeting('e', days)} AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e ${team}
+     WHERE ${atRiskCondition('e', days, minAmount)}
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT ${Math.max(1, Math.min(1000, filter.limit))}`,
+    params,
+  );
+}
+
+/** The period a date falls in (clari_time_periods), or null. */
+export async function quarterOf(wh: Warehouse, date: string): Promise<string | null> {
+  const [row] = await wh.query<{ p: string }>(
+    'SELECT min(time_period) AS p FROM clari_time_periods WHERE start_date <= $1 AND end_date >= $1',
+    [date],
+  );
+  return row?.p ?? null;
 }

@@ -15,6 +15,9 @@ export const VIEW_NAMES = [
   'v_rep_performance',
   'v_pipeline_health',
   'v_export_health',
+  'v_deal_movement',
+  'v_deal_engagement',
+  'v_deals_at_risk',
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];
@@ -71,12 +74,14 @@ interface ViewHelpers {
   readonly remaining: string;
   readonly double: string;
   readonly exact: string;
+  readonly int: string;
   readonly minusDays: Dialect['minusDays'];
+  readonly daysBetween: Dialect['daysBetween'];
 }
 
 /** The SELECT of each view, for `dialect`. */
 export function viewStatements(dialect: Dialect): Record<ViewName, string> {
-  const { double, ratio: exact } = dialect.types;
+  const { double, ratio: exact, int } = dialect.types;
   const t = (table: string): string => dialect.table(table);
   const h: ViewHelpers = {
     t,
@@ -86,7 +91,9 @@ export function viewStatements(dialect: Dialect): Record<ViewName, string> {
     remaining: 'greatest(coalesce(c.quota_amount - c.crm_closed, 0), 0)',
     double,
     exact,
+    int,
     minusDays: (date, days) => dialect.minusDays(date, days),
+    daysBetween: (from, to) => dialect.daysBetween(from, to),
   };
   return {
     v_forecast_accuracy: forecastAccuracyView(h),
@@ -94,6 +101,9 @@ export function viewStatements(dialect: Dialect): Record<ViewName, string> {
     v_rep_performance: repPerformanceView(h),
     v_pipeline_health: pipelineHealthView(h),
     v_export_health: exportHealthView(h),
+    v_deal_movement: dealMovementView(h),
+    v_deal_engagement: dealEngagementView(h),
+    v_deals_at_risk: dealsAtRiskView(h),
   };
 }
 
@@ -260,6 +270,212 @@ function exportHealthView({ t, col }: ViewHelpers): string {
   return `SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j.snapshot_date, j.job_id, j.status, j.cached, j.attempts, j.poll_count,
   j.latency_ms, j.${col('rows')}, j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
 FROM ${t('clari_export_jobs')} j LEFT JOIN ${t('clari_sync_runs')} r ON r.run_id = j.run_id`;
+}
+
+/**
+ * Who answers for whose deals, in the current hierarchy (as `owner_level` in the lists of changes):
+ * `team` pairs each current user with their own CRM id and the CRM ids of everyone below them,
+ * walking hierarchy nodes down from theirs (at most 20 levels, which also ends a cycle). A manager's
+ * forecast row is their team's roll-up, so their deals are their team's. Needs `WITH RECURSIVE`.
+ */
+export function teamCtes(t: (table: string) => string, int: string): string {
+  return `edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM ${t('clari_users')} WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS ${int}) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS ${int}) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM ${t('clari_users')} r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN ${t('clari_users')} m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM ${t('clari_users')} WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL)`;
+}
+
+/**
+ * The deals behind each forecast change (a `changed` row of clari_forecast_changes: a call that
+ * moved): the opportunities of the owner (a manager: of anyone in their team) that changed amount,
+ * stage, close date or owner between the change's two snapshots, comparing the opportunity versions
+ * valid on each date, and that close in the change's period on either date. One row per change and
+ * opportunity. A deal clari-dp first saw after the earlier snapshot is not listed (its state then is
+ * unknown); `slipped`: the close date moved from inside the period to after its end; `pulled_in`:
+ * from after its end into it.
+ */
+function dealMovementView({ t, int }: ViewHelpers): string {
+  const within = (date: string): string => `(${date} >= p.start_date AND ${date} <= p.end_date)`;
+  return `WITH RECURSIVE ${teamCtes(t, int)},
+  pairs AS (
+    SELECT DISTINCT previous_snapshot, current_snapshot FROM ${t('clari_forecast_changes')}
+    WHERE change_kind = 'changed' AND previous_snapshot IS NOT NULL),
+  moved AS (
+    SELECT x.previous_snapshot, x.current_snapshot, a.opportunity_id, a.name AS opportunity_name,
+           b.owner_crm_id AS previous_owner_crm_id, a.owner_crm_id AS current_owner_crm_id,
+           b.amount AS previous_amount, a.amount AS current_amount, b.stage AS previous_stage, a.stage AS current_stage,
+           b.close_date AS previous_close_date, a.close_date AS current_close_date, a.crm_score, a.crm_score_message
+    FROM pairs x
+    JOIN ${t('clari_opportunities')} a ON a.valid_from <= x.current_snapshot AND (a.valid_to IS NULL OR a.valid_to > x.current_snapshot)
+    JOIN ${t('clari_opportunities')} b ON b.opportunity_id = a.opportunity_id
+      AND b.valid_from <= x.previous_snapshot AND (b.valid_to IS NULL OR b.valid_to > x.previous_snapshot)
+    WHERE b.amount IS DISTINCT FROM a.amount OR b.stage IS DISTINCT FROM a.stage OR b.close_date IS DISTINCT FROM a.close_date
+      OR b.owner_crm_id IS DISTINCT FROM a.owner_crm_id),
+  holders AS (
+    SELECT previous_snapshot, current_snapshot, opportunity_id, previous_owner_crm_id AS crm_id FROM moved
+    UNION ALL
+    SELECT previous_snapshot, current_snapshot, opportunity_id, current_owner_crm_id AS crm_id FROM moved),
+  under AS (
+    SELECT DISTINCT tm.lead_user_id AS user_id, h.previous_snapshot, h.current_snapshot, h.opportunity_id
+    FROM holders h JOIN team tm ON tm.crm_id = h.crm_id),
+  crm_users AS (
+    SELECT crm_id, min(user_id) AS user_id FROM ${t('clari_users')} WHERE valid_to IS NULL AND crm_id IS NOT NULL GROUP BY crm_id),
+  leads AS (
+    SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM ${t('clari_users')} WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL)
+SELECT c.forecast_name, c.time_period, c.field_id, c.field_name, c.user_id, c.owner_name, c.owner_email,
+  CASE WHEN lr.hierarchy_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level,
+  c.previous_snapshot, c.current_snapshot, c.previous_amount AS previous_call, c.current_amount AS current_call, c.change_amount AS call_change,
+  d.opportunity_id, d.opportunity_name, d.current_owner_crm_id AS deal_owner_crm_id, du.user_id AS deal_owner_user_id,
+  du.name AS deal_owner_name, du.email AS deal_owner_email, d.previous_owner_crm_id,
+  d.previous_amount, d.current_amount, coalesce(d.current_amount, 0) - coalesce(d.previous_amount, 0) AS amount_change,
+  d.previous_stage, d.current_stage, d.previous_close_date, d.current_close_date,
+  d.previous_amount IS DISTINCT FROM d.current_amount AS amount_changed,
+  d.previous_stage IS DISTINCT FROM d.current_stage AS stage_changed,
+  d.previous_close_date IS DISTINCT FROM d.current_close_date AS close_date_changed,
+  d.previous_owner_crm_id IS DISTINCT FROM d.current_owner_crm_id AS owner_changed,
+  coalesce(${within('d.previous_close_date')} AND d.current_close_date > p.end_date, FALSE) AS slipped,
+  coalesce(d.previous_close_date > p.end_date AND ${within('d.current_close_date')}, FALSE) AS pulled_in,
+  d.crm_score, d.crm_score_message
+FROM ${t('clari_forecast_changes')} c
+JOIN ${t('clari_time_periods')} p ON p.time_period = c.time_period
+JOIN under u ON u.user_id = c.user_id AND u.previous_snapshot = c.previous_snapshot AND u.current_snapshot = c.current_snapshot
+JOIN moved d ON d.opportunity_id = u.opportunity_id AND d.previous_snapshot = c.previous_snapshot AND d.current_snapshot = c.current_snapshot
+LEFT JOIN crm_users cu ON cu.crm_id = d.current_owner_crm_id
+LEFT JOIN ${t('clari_users')} du ON du.user_id = cu.user_id AND du.valid_to IS NULL
+LEFT JOIN ${t('clari_users')} ui ON ui.user_id = c.user_id AND ui.valid_to IS NULL
+LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id
+WHERE c.change_kind = 'changed' AND (${within('d.previous_close_date')} OR ${within('d.current_close_date')})`;
+}
+
+/** "No meeting in N days" and "deals at risk" (docs/analytics.md): the defaults of v_deals_at_risk. */
+export const AT_RISK = {
+  /** A deal with no meeting loaded in more than this many days before the as-of date has gone quiet. */
+  quietDays: 14,
+  /** Large: an amount at or above this percent rank among the open deals closing this quarter (the top quarter). */
+  largePercentRank: 0.75,
+} as const;
+
+/** No meeting in more than `days` days before the as-of date, or none loaded at all. */
+export function noRecentMeeting(alias: string, days: string): string {
+  return `(${alias}.last_meeting_at IS NULL OR ${alias}.days_since_last_meeting > ${days})`;
+}
+
+/**
+ * A deal at risk: open, closing this quarter, large (`is_large`, or at least `minAmount` when given),
+ * and its CRM score falling or no meeting in `days` days. One definition for the view (with the
+ * defaults) and the report's parameters.
+ */
+export function atRiskCondition(alias: string, days: string, minAmount?: string): string {
+  const large = minAmount === undefined ? `${alias}.is_large` : `${alias}.amount >= ${minAmount}`;
+  return `${alias}.is_open AND ${alias}.closing_this_quarter AND ${large} AND (${alias}.score_falling OR ${noRecentMeeting(alias, days)})`;
+}
+
+/**
+ * The parts of v_deal_engagement: its CTEs and its SELECT, so v_deals_at_risk is built on the same
+ * text (a view here never reads another view: the dbt marts are built from staging models).
+ */
+function engagementParts({ t, ratio, exact, daysBetween }: ViewHelpers): { ctes: string; select: string } {
+  const ctes = `ref AS (
+    SELECT max(as_of) AS as_of FROM ${t('clari_opportunity_snapshots')}),
+  quarter AS (
+    SELECT min(p.time_period) AS time_period, min(p.start_date) AS start_date, min(p.end_date) AS end_date
+    FROM ${t('clari_time_periods')} p JOIN ref r ON p.start_date <= r.as_of AND p.end_date >= r.as_of),
+  cur AS (
+    SELECT o.opportunity_id, o.name, o.owner_crm_id, o.amount, o.stage, o.close_date, o.crm_score, o.crm_score_message,
+           lower(coalesce(o.stage, '')) NOT LIKE 'closed%' AS is_open
+    FROM ${t('clari_opportunities')} o WHERE o.valid_to IS NULL),
+  seen AS (
+    SELECT opportunity_id, min(valid_from) AS first_seen FROM ${t('clari_opportunities')} GROUP BY opportunity_id),
+  score_before AS (
+    SELECT opportunity_id, crm_score AS previous_crm_score FROM (
+      SELECT o.opportunity_id, o.crm_score, row_number() OVER (PARTITION BY o.opportunity_id ORDER BY o.valid_from DESC) AS recency
+      FROM ${t('clari_opportunities')} o JOIN cur c ON c.opportunity_id = o.opportunity_id
+      WHERE o.valid_to IS NOT NULL AND o.crm_score IS NOT NULL AND c.crm_score IS NOT NULL AND o.crm_score <> c.crm_score) ranked
+    WHERE recency = 1),
+  touches AS (
+    SELECT DISTINCT ao.opportunity_id, a.activity_id, a.activity_type, a.activity_at
+    FROM ${t('clari_activity_opportunities')} ao JOIN ${t('clari_activities')} a ON a.activity_id = ao.activity_id
+    WHERE a.activity_at IS NOT NULL),
+  activity AS (
+    SELECT opportunity_id, count(*) AS activities, count(CASE WHEN activity_type = 'MEETING' THEN 1 END) AS meetings,
+           max(activity_at) AS last_activity_at, max(CASE WHEN activity_type = 'MEETING' THEN activity_at END) AS last_meeting_at
+    FROM touches GROUP BY opportunity_id),
+  last_touch AS (
+    SELECT opportunity_id, activity_type AS last_activity_type FROM (
+      SELECT opportunity_id, activity_type, row_number() OVER (PARTITION BY opportunity_id ORDER BY activity_at DESC, activity_id DESC) AS recency
+      FROM touches) ranked
+    WHERE recency = 1),
+  people AS (
+    SELECT x.opportunity_id,
+           count(DISTINCT CASE WHEN p.is_internal THEN lower(coalesce(p.email, p.name)) END) AS internal_participants,
+           count(DISTINCT CASE WHEN NOT coalesce(p.is_internal, FALSE) THEN lower(coalesce(p.email, p.name)) END) AS external_participants
+    FROM touches x JOIN ${t('clari_activity_participants')} p ON p.activity_id = x.activity_id GROUP BY x.opportunity_id),
+  sized AS (
+    SELECT c.opportunity_id, percent_rank() OVER (ORDER BY c.amount) AS amount_rank
+    FROM cur c CROSS JOIN quarter q
+    WHERE c.is_open AND c.amount IS NOT NULL AND c.close_date >= q.start_date AND c.close_date <= q.end_date),
+  crm_users AS (
+    SELECT crm_id, min(user_id) AS user_id FROM ${t('clari_users')} WHERE valid_to IS NULL AND crm_id IS NOT NULL GROUP BY crm_id)`;
+  const select = `SELECT r.as_of, q.time_period AS quarter, c.opportunity_id, c.name AS opportunity_name, c.owner_crm_id,
+  u.user_id AS owner_user_id, u.name AS owner_name, u.email AS owner_email,
+  c.amount, c.stage, c.close_date, c.is_open,
+  coalesce(c.close_date >= q.start_date AND c.close_date <= q.end_date, FALSE) AS closing_this_quarter,
+  round(CAST(z.amount_rank AS ${exact}), 4) AS amount_percent_rank,
+  coalesce(z.amount_rank >= ${AT_RISK.largePercentRank}, FALSE) AS is_large,
+  c.crm_score, c.crm_score_message, sb.previous_crm_score, c.crm_score - sb.previous_crm_score AS crm_score_change,
+  coalesce(c.crm_score < sb.previous_crm_score, FALSE) AS score_falling,
+  coalesce(a.activities, 0) AS activities, coalesce(a.meetings, 0) AS meetings,
+  a.last_activity_at, lt.last_activity_type, a.last_meeting_at,
+  ${daysBetween('CAST(a.last_activity_at AS DATE)', 'r.as_of')} AS days_since_last_activity,
+  ${daysBetween('CAST(a.last_meeting_at AS DATE)', 'r.as_of')} AS days_since_last_meeting,
+  coalesce(pp.internal_participants, 0) AS internal_participants, coalesce(pp.external_participants, 0) AS external_participants,
+  round(CAST(${ratio('coalesce(pp.external_participants, 0)', 'coalesce(pp.internal_participants, 0) + coalesce(pp.external_participants, 0)')} * 100 AS ${exact}), 1) AS external_share_pct,
+  s.first_seen
+FROM cur c CROSS JOIN ref r CROSS JOIN quarter q
+LEFT JOIN seen s ON s.opportunity_id = c.opportunity_id
+LEFT JOIN score_before sb ON sb.opportunity_id = c.opportunity_id
+LEFT JOIN activity a ON a.opportunity_id = c.opportunity_id
+LEFT JOIN last_touch lt ON lt.opportunity_id = c.opportunity_id
+LEFT JOIN people pp ON pp.opportunity_id = c.opportunity_id
+LEFT JOIN sized z ON z.opportunity_id = c.opportunity_id
+LEFT JOIN crm_users cu ON cu.crm_id = c.owner_crm_id
+LEFT JOIN ${t('clari_users')} u ON u.user_id = cu.user_id AND u.valid_to IS NULL`;
+  return { ctes, select };
+}
+
+/**
+ * Engagement per deal: one row per opportunity (its current version) as of the latest opportunity
+ * refresh (`as_of`): activities and meetings loaded, the last activity and meeting and the days
+ * since them, distinct internal and external participants (by e-mail), the CRM score against the
+ * score before its last move, and whether it is open, closes this quarter and is large.
+ */
+function dealEngagementView(h: ViewHelpers): string {
+  const { ctes, select } = engagementParts(h);
+  return `WITH ${ctes}\n${select}`;
+}
+
+/** The deals at risk with the defaults of AT_RISK: v_deal_engagement's rows that atRiskCondition keeps. */
+function dealsAtRiskView(h: ViewHelpers): string {
+  const { ctes, select } = engagementParts(h);
+  const days = String(AT_RISK.quietDays);
+  return `WITH ${ctes},
+  engagement AS (
+${select})
+SELECT e.*, ${noRecentMeeting('e', days)} AS no_recent_meeting
+FROM engagement e
+WHERE ${atRiskCondition('e', days)}`;
 }
 
 /** Statements replacing every view, in the dialect's form (drop and create, or CREATE OR REPLACE). */

@@ -1,6 +1,6 @@
 -- Golden SQL, snowflake: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (270 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (283 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -486,6 +486,210 @@ SELECT j.run_id, r.started_at AS run_started_at, j.forecast_id, j.time_period, j
   j.latency_ms, j."rows", j.payload_bytes, j.reconciled, j.rows_truncated, j.cells_truncated, j.error_code, j.error, j.warnings
 FROM clari_export_jobs j LEFT JOIN clari_sync_runs r ON r.run_id = j.run_id;
 
+CREATE OR REPLACE VIEW v_deal_movement AS
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS INTEGER) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS INTEGER) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM clari_users r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN clari_users m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM clari_users WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL),
+  pairs AS (
+    SELECT DISTINCT previous_snapshot, current_snapshot FROM clari_forecast_changes
+    WHERE change_kind = 'changed' AND previous_snapshot IS NOT NULL),
+  moved AS (
+    SELECT x.previous_snapshot, x.current_snapshot, a.opportunity_id, a.name AS opportunity_name,
+           b.owner_crm_id AS previous_owner_crm_id, a.owner_crm_id AS current_owner_crm_id,
+           b.amount AS previous_amount, a.amount AS current_amount, b.stage AS previous_stage, a.stage AS current_stage,
+           b.close_date AS previous_close_date, a.close_date AS current_close_date, a.crm_score, a.crm_score_message
+    FROM pairs x
+    JOIN clari_opportunities a ON a.valid_from <= x.current_snapshot AND (a.valid_to IS NULL OR a.valid_to > x.current_snapshot)
+    JOIN clari_opportunities b ON b.opportunity_id = a.opportunity_id
+      AND b.valid_from <= x.previous_snapshot AND (b.valid_to IS NULL OR b.valid_to > x.previous_snapshot)
+    WHERE b.amount IS DISTINCT FROM a.amount OR b.stage IS DISTINCT FROM a.stage OR b.close_date IS DISTINCT FROM a.close_date
+      OR b.owner_crm_id IS DISTINCT FROM a.owner_crm_id),
+  holders AS (
+    SELECT previous_snapshot, current_snapshot, opportunity_id, previous_owner_crm_id AS crm_id FROM moved
+    UNION ALL
+    SELECT previous_snapshot, current_snapshot, opportunity_id, current_owner_crm_id AS crm_id FROM moved),
+  under AS (
+    SELECT DISTINCT tm.lead_user_id AS user_id, h.previous_snapshot, h.current_snapshot, h.opportunity_id
+    FROM holders h JOIN team tm ON tm.crm_id = h.crm_id),
+  crm_users AS (
+    SELECT crm_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND crm_id IS NOT NULL GROUP BY crm_id),
+  leads AS (
+    SELECT DISTINCT parent_hierarchy_id AS hierarchy_id FROM clari_users WHERE valid_to IS NULL AND parent_hierarchy_id IS NOT NULL)
+SELECT c.forecast_name, c.time_period, c.field_id, c.field_name, c.user_id, c.owner_name, c.owner_email,
+  CASE WHEN lr.hierarchy_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level,
+  c.previous_snapshot, c.current_snapshot, c.previous_amount AS previous_call, c.current_amount AS current_call, c.change_amount AS call_change,
+  d.opportunity_id, d.opportunity_name, d.current_owner_crm_id AS deal_owner_crm_id, du.user_id AS deal_owner_user_id,
+  du.name AS deal_owner_name, du.email AS deal_owner_email, d.previous_owner_crm_id,
+  d.previous_amount, d.current_amount, coalesce(d.current_amount, 0) - coalesce(d.previous_amount, 0) AS amount_change,
+  d.previous_stage, d.current_stage, d.previous_close_date, d.current_close_date,
+  d.previous_amount IS DISTINCT FROM d.current_amount AS amount_changed,
+  d.previous_stage IS DISTINCT FROM d.current_stage AS stage_changed,
+  d.previous_close_date IS DISTINCT FROM d.current_close_date AS close_date_changed,
+  d.previous_owner_crm_id IS DISTINCT FROM d.current_owner_crm_id AS owner_changed,
+  coalesce((d.previous_close_date >= p.start_date AND d.previous_close_date <= p.end_date) AND d.current_close_date > p.end_date, FALSE) AS slipped,
+  coalesce(d.previous_close_date > p.end_date AND (d.current_close_date >= p.start_date AND d.current_close_date <= p.end_date), FALSE) AS pulled_in,
+  d.crm_score, d.crm_score_message
+FROM clari_forecast_changes c
+JOIN clari_time_periods p ON p.time_period = c.time_period
+JOIN under u ON u.user_id = c.user_id AND u.previous_snapshot = c.previous_snapshot AND u.current_snapshot = c.current_snapshot
+JOIN moved d ON d.opportunity_id = u.opportunity_id AND d.previous_snapshot = c.previous_snapshot AND d.current_snapshot = c.current_snapshot
+LEFT JOIN crm_users cu ON cu.crm_id = d.current_owner_crm_id
+LEFT JOIN clari_users du ON du.user_id = cu.user_id AND du.valid_to IS NULL
+LEFT JOIN clari_users ui ON ui.user_id = c.user_id AND ui.valid_to IS NULL
+LEFT JOIN leads lr ON lr.hierarchy_id = ui.hierarchy_id
+WHERE c.change_kind = 'changed' AND ((d.previous_close_date >= p.start_date AND d.previous_close_date <= p.end_date) OR (d.current_close_date >= p.start_date AND d.current_close_date <= p.end_date));
+
+CREATE OR REPLACE VIEW v_deal_engagement AS
+WITH ref AS (
+    SELECT max(as_of) AS as_of FROM clari_opportunity_snapshots),
+  quarter AS (
+    SELECT min(p.time_period) AS time_period, min(p.start_date) AS start_date, min(p.end_date) AS end_date
+    FROM clari_time_periods p JOIN ref r ON p.start_date <= r.as_of AND p.end_date >= r.as_of),
+  cur AS (
+    SELECT o.opportunity_id, o.name, o.owner_crm_id, o.amount, o.stage, o.close_date, o.crm_score, o.crm_score_message,
+           lower(coalesce(o.stage, '')) NOT LIKE 'closed%' AS is_open
+    FROM clari_opportunities o WHERE o.valid_to IS NULL),
+  seen AS (
+    SELECT opportunity_id, min(valid_from) AS first_seen FROM clari_opportunities GROUP BY opportunity_id),
+  score_before AS (
+    SELECT opportunity_id, crm_score AS previous_crm_score FROM (
+      SELECT o.opportunity_id, o.crm_score, row_number() OVER (PARTITION BY o.opportunity_id ORDER BY o.valid_from DESC) AS recency
+      FROM clari_opportunities o JOIN cur c ON c.opportunity_id = o.opportunity_id
+      WHERE o.valid_to IS NOT NULL AND o.crm_score IS NOT NULL AND c.crm_score IS NOT NULL AND o.crm_score <> c.crm_score) ranked
+    WHERE recency = 1),
+  touches AS (
+    SELECT DISTINCT ao.opportunity_id, a.activity_id, a.activity_type, a.activity_at
+    FROM clari_activity_opportunities ao JOIN clari_activities a ON a.activity_id = ao.activity_id
+    WHERE a.activity_at IS NOT NULL),
+  activity AS (
+    SELECT opportunity_id, count(*) AS activities, count(CASE WHEN activity_type = 'MEETING' THEN 1 END) AS meetings,
+           max(activity_at) AS last_activity_at, max(CASE WHEN activity_type = 'MEETING' THEN activity_at END) AS last_meeting_at
+    FROM touches GROUP BY opportunity_id),
+  last_touch AS (
+    SELECT opportunity_id, activity_type AS last_activity_type FROM (
+      SELECT opportunity_id, activity_type, row_number() OVER (PARTITION BY opportunity_id ORDER BY activity_at DESC, activity_id DESC) AS recency
+      FROM touches) ranked
+    WHERE recency = 1),
+  people AS (
+    SELECT x.opportunity_id,
+           count(DISTINCT CASE WHEN p.is_internal THEN lower(coalesce(p.email, p.name)) END) AS internal_participants,
+           count(DISTINCT CASE WHEN NOT coalesce(p.is_internal, FALSE) THEN lower(coalesce(p.email, p.name)) END) AS external_participants
+    FROM touches x JOIN clari_activity_participants p ON p.activity_id = x.activity_id GROUP BY x.opportunity_id),
+  sized AS (
+    SELECT c.opportunity_id, percent_rank() OVER (ORDER BY c.amount) AS amount_rank
+    FROM cur c CROSS JOIN quarter q
+    WHERE c.is_open AND c.amount IS NOT NULL AND c.close_date >= q.start_date AND c.close_date <= q.end_date),
+  crm_users AS (
+    SELECT crm_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND crm_id IS NOT NULL GROUP BY crm_id)
+SELECT r.as_of, q.time_period AS quarter, c.opportunity_id, c.name AS opportunity_name, c.owner_crm_id,
+  u.user_id AS owner_user_id, u.name AS owner_name, u.email AS owner_email,
+  c.amount, c.stage, c.close_date, c.is_open,
+  coalesce(c.close_date >= q.start_date AND c.close_date <= q.end_date, FALSE) AS closing_this_quarter,
+  round(CAST(z.amount_rank AS DECIMAL(38,6)), 4) AS amount_percent_rank,
+  coalesce(z.amount_rank >= 0.75, FALSE) AS is_large,
+  c.crm_score, c.crm_score_message, sb.previous_crm_score, c.crm_score - sb.previous_crm_score AS crm_score_change,
+  coalesce(c.crm_score < sb.previous_crm_score, FALSE) AS score_falling,
+  coalesce(a.activities, 0) AS activities, coalesce(a.meetings, 0) AS meetings,
+  a.last_activity_at, lt.last_activity_type, a.last_meeting_at,
+  (r.as_of - CAST(a.last_activity_at AS DATE)) AS days_since_last_activity,
+  (r.as_of - CAST(a.last_meeting_at AS DATE)) AS days_since_last_meeting,
+  coalesce(pp.internal_participants, 0) AS internal_participants, coalesce(pp.external_participants, 0) AS external_participants,
+  round(CAST(CAST(coalesce(pp.external_participants, 0) AS DECIMAL(38,6)) / NULLIF(CAST(coalesce(pp.internal_participants, 0) + coalesce(pp.external_participants, 0) AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS external_share_pct,
+  s.first_seen
+FROM cur c CROSS JOIN ref r CROSS JOIN quarter q
+LEFT JOIN seen s ON s.opportunity_id = c.opportunity_id
+LEFT JOIN score_before sb ON sb.opportunity_id = c.opportunity_id
+LEFT JOIN activity a ON a.opportunity_id = c.opportunity_id
+LEFT JOIN last_touch lt ON lt.opportunity_id = c.opportunity_id
+LEFT JOIN people pp ON pp.opportunity_id = c.opportunity_id
+LEFT JOIN sized z ON z.opportunity_id = c.opportunity_id
+LEFT JOIN crm_users cu ON cu.crm_id = c.owner_crm_id
+LEFT JOIN clari_users u ON u.user_id = cu.user_id AND u.valid_to IS NULL;
+
+CREATE OR REPLACE VIEW v_deals_at_risk AS
+WITH ref AS (
+    SELECT max(as_of) AS as_of FROM clari_opportunity_snapshots),
+  quarter AS (
+    SELECT min(p.time_period) AS time_period, min(p.start_date) AS start_date, min(p.end_date) AS end_date
+    FROM clari_time_periods p JOIN ref r ON p.start_date <= r.as_of AND p.end_date >= r.as_of),
+  cur AS (
+    SELECT o.opportunity_id, o.name, o.owner_crm_id, o.amount, o.stage, o.close_date, o.crm_score, o.crm_score_message,
+           lower(coalesce(o.stage, '')) NOT LIKE 'closed%' AS is_open
+    FROM clari_opportunities o WHERE o.valid_to IS NULL),
+  seen AS (
+    SELECT opportunity_id, min(valid_from) AS first_seen FROM clari_opportunities GROUP BY opportunity_id),
+  score_before AS (
+    SELECT opportunity_id, crm_score AS previous_crm_score FROM (
+      SELECT o.opportunity_id, o.crm_score, row_number() OVER (PARTITION BY o.opportunity_id ORDER BY o.valid_from DESC) AS recency
+      FROM clari_opportunities o JOIN cur c ON c.opportunity_id = o.opportunity_id
+      WHERE o.valid_to IS NOT NULL AND o.crm_score IS NOT NULL AND c.crm_score IS NOT NULL AND o.crm_score <> c.crm_score) ranked
+    WHERE recency = 1),
+  touches AS (
+    SELECT DISTINCT ao.opportunity_id, a.activity_id, a.activity_type, a.activity_at
+    FROM clari_activity_opportunities ao JOIN clari_activities a ON a.activity_id = ao.activity_id
+    WHERE a.activity_at IS NOT NULL),
+  activity AS (
+    SELECT opportunity_id, count(*) AS activities, count(CASE WHEN activity_type = 'MEETING' THEN 1 END) AS meetings,
+           max(activity_at) AS last_activity_at, max(CASE WHEN activity_type = 'MEETING' THEN activity_at END) AS last_meeting_at
+    FROM touches GROUP BY opportunity_id),
+  last_touch AS (
+    SELECT opportunity_id, activity_type AS last_activity_type FROM (
+      SELECT opportunity_id, activity_type, row_number() OVER (PARTITION BY opportunity_id ORDER BY activity_at DESC, activity_id DESC) AS recency
+      FROM touches) ranked
+    WHERE recency = 1),
+  people AS (
+    SELECT x.opportunity_id,
+           count(DISTINCT CASE WHEN p.is_internal THEN lower(coalesce(p.email, p.name)) END) AS internal_participants,
+           count(DISTINCT CASE WHEN NOT coalesce(p.is_internal, FALSE) THEN lower(coalesce(p.email, p.name)) END) AS external_participants
+    FROM touches x JOIN clari_activity_participants p ON p.activity_id = x.activity_id GROUP BY x.opportunity_id),
+  sized AS (
+    SELECT c.opportunity_id, percent_rank() OVER (ORDER BY c.amount) AS amount_rank
+    FROM cur c CROSS JOIN quarter q
+    WHERE c.is_open AND c.amount IS NOT NULL AND c.close_date >= q.start_date AND c.close_date <= q.end_date),
+  crm_users AS (
+    SELECT crm_id, min(user_id) AS user_id FROM clari_users WHERE valid_to IS NULL AND crm_id IS NOT NULL GROUP BY crm_id),
+  engagement AS (
+SELECT r.as_of, q.time_period AS quarter, c.opportunity_id, c.name AS opportunity_name, c.owner_crm_id,
+  u.user_id AS owner_user_id, u.name AS owner_name, u.email AS owner_email,
+  c.amount, c.stage, c.close_date, c.is_open,
+  coalesce(c.close_date >= q.start_date AND c.close_date <= q.end_date, FALSE) AS closing_this_quarter,
+  round(CAST(z.amount_rank AS DECIMAL(38,6)), 4) AS amount_percent_rank,
+  coalesce(z.amount_rank >= 0.75, FALSE) AS is_large,
+  c.crm_score, c.crm_score_message, sb.previous_crm_score, c.crm_score - sb.previous_crm_score AS crm_score_change,
+  coalesce(c.crm_score < sb.previous_crm_score, FALSE) AS score_falling,
+  coalesce(a.activities, 0) AS activities, coalesce(a.meetings, 0) AS meetings,
+  a.last_activity_at, lt.last_activity_type, a.last_meeting_at,
+  (r.as_of - CAST(a.last_activity_at AS DATE)) AS days_since_last_activity,
+  (r.as_of - CAST(a.last_meeting_at AS DATE)) AS days_since_last_meeting,
+  coalesce(pp.internal_participants, 0) AS internal_participants, coalesce(pp.external_participants, 0) AS external_participants,
+  round(CAST(CAST(coalesce(pp.external_participants, 0) AS DECIMAL(38,6)) / NULLIF(CAST(coalesce(pp.internal_participants, 0) + coalesce(pp.external_participants, 0) AS DECIMAL(38,6)), 0) * 100 AS DECIMAL(38,6)), 1) AS external_share_pct,
+  s.first_seen
+FROM cur c CROSS JOIN ref r CROSS JOIN quarter q
+LEFT JOIN seen s ON s.opportunity_id = c.opportunity_id
+LEFT JOIN score_before sb ON sb.opportunity_id = c.opportunity_id
+LEFT JOIN activity a ON a.opportunity_id = c.opportunity_id
+LEFT JOIN last_touch lt ON lt.opportunity_id = c.opportunity_id
+LEFT JOIN people pp ON pp.opportunity_id = c.opportunity_id
+LEFT JOIN sized z ON z.opportunity_id = c.opportunity_id
+LEFT JOIN crm_users cu ON cu.crm_id = c.owner_crm_id
+LEFT JOIN clari_users u ON u.user_id = cu.user_id AND u.valid_to IS NULL)
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > 14) AS no_recent_meeting
+FROM engagement e
+WHERE e.is_open AND e.closing_this_quarter AND e.is_large AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > 14));
+
 -- ===== warehouse/sql/runs.ts markInterruptedRuns =====
 UPDATE clari_sync_runs SET status = 'failed', error = :1 WHERE status = 'running';
 
@@ -880,6 +1084,12 @@ SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAS
 
 SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST(:1 AS DATE);
 
+-- ===== warehouse/sql/changes.ts dealMoveSummaries =====
+SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,
+            count(CASE WHEN pulled_in THEN 1 END) AS pulled_in, sum(amount_change) AS amount_change
+     FROM v_deal_movement WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot >= :3 AND current_snapshot <= :4
+     GROUP BY user_id, field_id, current_snapshot;
+
 -- ===== warehouse/sql/alerts.ts replaceAlert =====
 BEGIN TRANSACTION;
 
@@ -949,6 +1159,98 @@ SELECT count(*) AS n FROM clari_activities WHERE activity_at >= CAST(:1 AS TIMES
 -- ===== warehouse/sql/deals.ts refreshCount =====
 SELECT opportunities FROM clari_opportunity_snapshots WHERE as_of = CAST(:1 AS DATE);
 
+-- ===== warehouse/sql/reports.ts dealDataState =====
+SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
+            (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d;
+
+-- ===== warehouse/sql/reports.ts biggestChanges =====
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.forecast_name = :2 AND c.change_kind = :3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2 AND c.user_id = :3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.forecast_name = :2 AND c.time_period = :3 AND c.change_kind = :4 AND mg.user_id IS NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2 AND mg.user_id IS NOT NULL
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+-- ===== warehouse/sql/reports.ts namesakes =====
+SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
+
+-- ===== warehouse/sql/reports.ts changeByKey =====
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+     WHERE c.forecast_name = :1 AND c.time_period = :2 AND c.user_id = :3 AND c.field_id = :4 AND c.current_snapshot = :5
+       AND c.change_kind = 'changed';
+
+-- ===== warehouse/sql/reports.ts dealMoves =====
+SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE forecast_name = :1 AND time_period = :2 AND user_id = :3 AND field_id = :4 AND current_snapshot = :5
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+-- ===== warehouse/sql/reports.ts usersNamed =====
+SELECT user_id, name, email FROM clari_users
+     WHERE valid_to IS NULL AND (user_id = :1 OR lower(email) = lower(:1) OR lower(name) = lower(:1))
+     ORDER BY name, email, user_id;
+
+-- ===== warehouse/sql/reports.ts dealsAtRisk =====
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e 
+     WHERE e.is_open AND e.closing_this_quarter AND e.is_large AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS INTEGER) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS INTEGER) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM clari_users r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN clari_users m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM clari_users WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL)
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e JOIN team tm ON tm.crm_id = e.owner_crm_id AND tm.lead_user_id = :3
+     WHERE e.is_open AND e.closing_this_quarter AND e.amount >= CAST(:2 AS DECIMAL(18,2)) AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+-- ===== warehouse/sql/reports.ts quarterOf =====
+SELECT min(time_period) AS p FROM clari_time_periods WHERE start_date <= :1 AND end_date >= :1;
+
 -- ===== warehouse/sql/load.ts undoSnapshot =====
 BEGIN TRANSACTION;
 
@@ -1016,9 +1318,6 @@ SELECT owner_name, owner_email, pipeline, remaining_quota, quota_amount, crm_clo
      FROM v_pipeline_coverage WHERE forecast_name = :1 AND time_period = :2 AND field_id = :3 AND NOT is_rep AND manager_user_id IS NOT NULL
      ORDER BY coverage ASC NULLS LAST, owner_name;
 
--- ===== warehouse/sql/reports.ts namesakes =====
-SELECT name FROM clari_users WHERE valid_to IS NULL AND name IS NOT NULL GROUP BY name HAVING count(DISTINCT user_id) > 1;
-
 -- ===== warehouse/sql/reports.ts trendByWeek =====
 WITH ranked AS (
        SELECT time_frame_id, dense_rank() OVER (ORDER BY time_frame_id) AS frame_rank, count(*) OVER () AS frame_count
@@ -1043,28 +1342,6 @@ WITH ranked AS (
      LEFT JOIN heads h ON h.user_id = e.user_id
      WHERE e.valid_to IS NULL AND e.forecast_id = :1 AND e.time_period = :2
      GROUP BY f.week_index ORDER BY f.week_index;
-
--- ===== warehouse/sql/reports.ts biggestChanges =====
-WITH managers AS (
-  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
-  WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
-     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2
-     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
-
-WITH managers AS (
-  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
-  WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
-     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.forecast_name = :2 AND c.time_period = :3 AND c.change_kind = :4 AND mg.user_id IS NULL
-     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
-
-WITH managers AS (
-  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
-  WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
-     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2 AND mg.user_id IS NOT NULL
-     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 -- ===== warehouse/sql/reports.ts reps =====
 SELECT p.user_id, p.owner_name, p.owner_email, p.manager_user_id, p.manager_name, p.is_rep, p.forecast_amount, p.quota_amount, p.crm_closed, p.attainment_pct, p.forecast_to_quota_pct,
@@ -1143,13 +1420,20 @@ SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_foreca
        UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
        UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
        UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots
+       UNION ALL SELECT 'clari_activities', count(*) FROM clari_activities
+       UNION ALL SELECT 'clari_activity_participants', count(*) FROM clari_activity_participants
+       UNION ALL SELECT 'clari_activity_opportunities', count(*) FROM clari_activity_opportunities
+       UNION ALL SELECT 'clari_activity_accounts', count(*) FROM clari_activity_accounts
+       UNION ALL SELECT 'clari_opportunities (versions)', count(*) FROM clari_opportunities
+       UNION ALL SELECT 'clari_opportunity_field_history', count(*) FROM clari_opportunity_field_history;
 
 -- ===== warehouse/sql/reports.ts biggestMovesOn =====
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = :1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;

@@ -31,6 +31,32 @@ SELECT c.change_kind, c.forecast_name, c.time_period, c.current_snapshot, c.prev
      FROM clari_forecast_changes c WHERE c.forecast_name = @p1 AND c.time_period = @p2 AND c.current_snapshot = @p3
      ORDER BY c.forecast_name, c.time_period, c.user_id, c.field_id, c.change_kind;
 
+-- ===== warehouse/sql/changes.ts dealMoveSummaries =====
+
+-- ----- duckdb -----
+SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,
+            count(CASE WHEN pulled_in THEN 1 END) AS pulled_in, sum(amount_change) AS amount_change
+     FROM v_deal_movement WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot >= $3 AND current_snapshot <= $4
+     GROUP BY user_id, field_id, current_snapshot;
+
+-- ----- postgres -----
+SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,
+            count(CASE WHEN pulled_in THEN 1 END) AS pulled_in, sum(amount_change) AS amount_change
+     FROM v_deal_movement WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot >= $3 AND current_snapshot <= $4
+     GROUP BY user_id, field_id, current_snapshot;
+
+-- ----- snowflake -----
+SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,
+            count(CASE WHEN pulled_in THEN 1 END) AS pulled_in, sum(amount_change) AS amount_change
+     FROM v_deal_movement WHERE forecast_name = :1 AND time_period = :2 AND current_snapshot >= :3 AND current_snapshot <= :4
+     GROUP BY user_id, field_id, current_snapshot;
+
+-- ----- bigquery -----
+SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,
+            count(CASE WHEN pulled_in THEN 1 END) AS pulled_in, sum(amount_change) AS amount_change
+     FROM v_deal_movement WHERE forecast_name = @p1 AND time_period = @p2 AND current_snapshot >= @p3 AND current_snapshot <= @p4
+     GROUP BY user_id, field_id, current_snapshot;
+
 -- ===== warehouse/sql/changes.ts detectChanges =====
 
 -- ----- duckdb -----

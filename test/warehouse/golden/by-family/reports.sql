@@ -81,21 +81,35 @@ SELECT week_index, avg(accuracy_pct) AS accuracy, 100.0 * sum(abs(error_amount))
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.change_kind = $3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND c.user_id = $3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.time_period = $3 AND c.change_kind = $4 AND mg.user_id IS NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND mg.user_id IS NOT NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
@@ -103,21 +117,35 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.change_kind = $3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND c.user_id = $3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.forecast_name = $2 AND c.time_period = $3 AND c.change_kind = $4 AND mg.user_id IS NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST($1 AS INTEGER) AND c.change_kind = $2 AND mg.user_id IS NOT NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
@@ -125,21 +153,35 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.forecast_name = :2 AND c.change_kind = :3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2 AND c.user_id = :3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.forecast_name = :2 AND c.time_period = :3 AND c.change_kind = :4 AND mg.user_id IS NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > (SELECT max(current_snapshot) FROM clari_forecast_changes) - CAST(:1 AS INTEGER) AND c.change_kind = :2 AND mg.user_id IS NOT NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
@@ -147,21 +189,35 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.forecast_name = @p2 AND c.change_kind = @p3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.change_kind = @p2 AND c.user_id = @p3
+     ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
+
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.change_kind = @p2
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.forecast_name = @p2 AND c.time_period = @p3 AND c.change_kind = @p4 AND mg.user_id IS NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 10;
 
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
      FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id WHERE c.current_snapshot > DATE_SUB((SELECT max(current_snapshot) FROM clari_forecast_changes), INTERVAL (CAST(@p1 AS INT64)) DAY) AND c.change_kind = @p2 AND mg.user_id IS NOT NULL
      ORDER BY abs(coalesce(c.change_amount, 0)) DESC, c.owner_name LIMIT 5;
 
@@ -171,7 +227,8 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
@@ -180,7 +237,8 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = $1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
@@ -189,7 +247,8 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = :1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
@@ -198,7 +257,8 @@ WITH managers AS (
 WITH managers AS (
   SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
   WHERE m.valid_to IS NULL)
-     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct
+     SELECT c.owner_name, c.owner_email, c.forecast_name, c.time_period, c.field_name, c.previous_amount, c.current_amount, c.change_amount, c.change_pct,
+            c.user_id, c.field_id, c.current_snapshot
        FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
        WHERE c.current_snapshot = @p1 AND c.change_kind = 'changed' AND c.change_pct IS NOT NULL AND mg.user_id IS NULL
        ORDER BY abs(c.change_amount) DESC, c.owner_name LIMIT 8;
@@ -216,6 +276,44 @@ SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields 
 
 -- ----- bigquery -----
 SELECT field_id AS id, coalesce(field_name, field_id) AS name FROM clari_fields WHERE forecast_id = @p1 AND NOT coalesce(is_quota, FALSE) ORDER BY field_id;
+
+-- ===== warehouse/sql/reports.ts changeByKey =====
+
+-- ----- duckdb -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+     WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.user_id = $3 AND c.field_id = $4 AND c.current_snapshot = $5
+       AND c.change_kind = 'changed';
+
+-- ----- postgres -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+     WHERE c.forecast_name = $1 AND c.time_period = $2 AND c.user_id = $3 AND c.field_id = $4 AND c.current_snapshot = $5
+       AND c.change_kind = 'changed';
+
+-- ----- snowflake -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+     WHERE c.forecast_name = :1 AND c.time_period = :2 AND c.user_id = :3 AND c.field_id = :4 AND c.current_snapshot = :5
+       AND c.change_kind = 'changed';
+
+-- ----- bigquery -----
+WITH managers AS (
+  SELECT DISTINCT m.user_id FROM clari_users m JOIN clari_users r ON r.parent_hierarchy_id = m.hierarchy_id AND r.valid_to IS NULL
+  WHERE m.valid_to IS NULL)
+     SELECT c.current_snapshot, c.previous_snapshot, c.forecast_name, c.time_period, c.user_id, c.owner_name, c.owner_email, c.field_name, c.change_kind, c.previous_amount, c.current_amount, c.change_amount, c.change_pct, c.field_id, CASE WHEN mg.user_id IS NULL THEN 'rep' ELSE 'manager' END AS owner_level
+     FROM clari_forecast_changes c LEFT JOIN managers mg ON mg.user_id = c.user_id
+     WHERE c.forecast_name = @p1 AND c.time_period = @p2 AND c.user_id = @p3 AND c.field_id = @p4 AND c.current_snapshot = @p5
+       AND c.change_kind = 'changed';
 
 -- ===== warehouse/sql/reports.ts currentUsers =====
 
@@ -248,6 +346,156 @@ SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w 
 -- ----- bigquery -----
 SELECT CASE WHEN max(f.week_index) > 13 THEN 13 ELSE max(f.week_index) END AS w FROM (SELECT dense_rank() OVER (ORDER BY time_frame_id) AS week_index, time_frame_id FROM clari_time_frames WHERE time_period = @p2) f
      WHERE f.time_frame_id <= (SELECT max(time_frame_id) FROM clari_forecasts WHERE forecast_name = @p1 AND time_period = @p2);
+
+-- ===== warehouse/sql/reports.ts dealDataState =====
+
+-- ----- duckdb -----
+SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
+            (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d;
+
+-- ----- postgres -----
+SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
+            (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d;
+
+-- ----- snowflake -----
+SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
+            (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d;
+
+-- ----- bigquery -----
+SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
+            (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d;
+
+-- ===== warehouse/sql/reports.ts dealMoves =====
+
+-- ----- duckdb -----
+SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+-- ----- postgres -----
+SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+-- ----- snowflake -----
+SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE forecast_name = :1 AND time_period = :2 AND user_id = :3 AND field_id = :4 AND current_snapshot = :5
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+-- ----- bigquery -----
+SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+-- ===== warehouse/sql/reports.ts dealsAtRisk =====
+
+-- ----- duckdb -----
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e 
+     WHERE e.is_open AND e.closing_this_quarter AND e.is_large AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS INTEGER) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS INTEGER) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM clari_users r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN clari_users m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM clari_users WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL)
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e JOIN team tm ON tm.crm_id = e.owner_crm_id AND tm.lead_user_id = $3
+     WHERE e.is_open AND e.closing_this_quarter AND e.amount >= CAST($2 AS DECIMAL(18,2)) AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+-- ----- postgres -----
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e 
+     WHERE e.is_open AND e.closing_this_quarter AND e.is_large AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS INTEGER) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS INTEGER) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM clari_users r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN clari_users m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM clari_users WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL)
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e JOIN team tm ON tm.crm_id = e.owner_crm_id AND tm.lead_user_id = $3
+     WHERE e.is_open AND e.closing_this_quarter AND e.amount >= CAST($2 AS NUMERIC(18,2)) AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST($1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+-- ----- snowflake -----
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e 
+     WHERE e.is_open AND e.closing_this_quarter AND e.is_large AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS INTEGER) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS INTEGER) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM clari_users r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN clari_users m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM clari_users WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL)
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e JOIN team tm ON tm.crm_id = e.owner_crm_id AND tm.lead_user_id = :3
+     WHERE e.is_open AND e.closing_this_quarter AND e.amount >= CAST(:2 AS DECIMAL(18,2)) AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(:1 AS INTEGER)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+-- ----- bigquery -----
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(@p1 AS INT64)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e 
+     WHERE e.is_open AND e.closing_this_quarter AND e.is_large AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(@p1 AS INT64)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
+
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT hierarchy_id, parent_hierarchy_id FROM clari_users WHERE valid_to IS NULL AND hierarchy_id IS NOT NULL),
+  subtree AS (
+    SELECT hierarchy_id AS root_id, hierarchy_id, CAST(0 AS INT64) AS depth FROM edges
+    UNION ALL
+    SELECT s.root_id, e.hierarchy_id, CAST(s.depth + 1 AS INT64) AS depth FROM subtree s JOIN edges e ON e.parent_hierarchy_id = s.hierarchy_id
+    WHERE s.depth < 20),
+  team AS (
+    SELECT DISTINCT lead_user_id, crm_id FROM (
+      SELECT r.user_id AS lead_user_id, m.crm_id FROM clari_users r
+      JOIN subtree s ON s.root_id = r.hierarchy_id
+      JOIN clari_users m ON m.hierarchy_id = s.hierarchy_id AND m.valid_to IS NULL
+      WHERE r.valid_to IS NULL
+      UNION ALL
+      SELECT user_id AS lead_user_id, crm_id FROM clari_users WHERE valid_to IS NULL) members
+    WHERE crm_id IS NOT NULL)
+SELECT e.*, (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(@p1 AS INT64)) AS no_recent_meeting, count(*) OVER () AS total
+     FROM v_deal_engagement e JOIN team tm ON tm.crm_id = e.owner_crm_id AND tm.lead_user_id = @p3
+     WHERE e.is_open AND e.closing_this_quarter AND e.amount >= CAST(@p2 AS NUMERIC(18,2)) AND (e.score_falling OR (e.last_meeting_at IS NULL OR e.days_since_last_meeting > CAST(@p1 AS INT64)))
+     ORDER BY e.amount DESC, e.opportunity_id LIMIT 5;
 
 -- ===== warehouse/sql/reports.ts forecastNames =====
 
@@ -375,6 +623,20 @@ SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = :1 O
 -- ----- bigquery -----
 SELECT DISTINCT time_period AS p FROM clari_forecasts WHERE forecast_name = @p1 ORDER BY p DESC;
 
+-- ===== warehouse/sql/reports.ts quarterOf =====
+
+-- ----- duckdb -----
+SELECT min(time_period) AS p FROM clari_time_periods WHERE start_date <= $1 AND end_date >= $1;
+
+-- ----- postgres -----
+SELECT min(time_period) AS p FROM clari_time_periods WHERE start_date <= $1 AND end_date >= $1;
+
+-- ----- snowflake -----
+SELECT min(time_period) AS p FROM clari_time_periods WHERE start_date <= :1 AND end_date >= :1;
+
+-- ----- bigquery -----
+SELECT min(time_period) AS p FROM clari_time_periods WHERE start_date <= @p1 AND end_date >= @p1;
+
 -- ===== warehouse/sql/reports.ts recentRuns =====
 
 -- ----- duckdb -----
@@ -430,28 +692,52 @@ SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_foreca
        UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
        UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
        UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots
+       UNION ALL SELECT 'clari_activities', count(*) FROM clari_activities
+       UNION ALL SELECT 'clari_activity_participants', count(*) FROM clari_activity_participants
+       UNION ALL SELECT 'clari_activity_opportunities', count(*) FROM clari_activity_opportunities
+       UNION ALL SELECT 'clari_activity_accounts', count(*) FROM clari_activity_accounts
+       UNION ALL SELECT 'clari_opportunities (versions)', count(*) FROM clari_opportunities
+       UNION ALL SELECT 'clari_opportunity_field_history', count(*) FROM clari_opportunity_field_history;
 
 -- ----- postgres -----
 SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
        UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
        UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
        UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots
+       UNION ALL SELECT 'clari_activities', count(*) FROM clari_activities
+       UNION ALL SELECT 'clari_activity_participants', count(*) FROM clari_activity_participants
+       UNION ALL SELECT 'clari_activity_opportunities', count(*) FROM clari_activity_opportunities
+       UNION ALL SELECT 'clari_activity_accounts', count(*) FROM clari_activity_accounts
+       UNION ALL SELECT 'clari_opportunities (versions)', count(*) FROM clari_opportunities
+       UNION ALL SELECT 'clari_opportunity_field_history', count(*) FROM clari_opportunity_field_history;
 
 -- ----- snowflake -----
 SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
        UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
        UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
        UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots
+       UNION ALL SELECT 'clari_activities', count(*) FROM clari_activities
+       UNION ALL SELECT 'clari_activity_participants', count(*) FROM clari_activity_participants
+       UNION ALL SELECT 'clari_activity_opportunities', count(*) FROM clari_activity_opportunities
+       UNION ALL SELECT 'clari_activity_accounts', count(*) FROM clari_activity_accounts
+       UNION ALL SELECT 'clari_opportunities (versions)', count(*) FROM clari_opportunities
+       UNION ALL SELECT 'clari_opportunity_field_history', count(*) FROM clari_opportunity_field_history;
 
 -- ----- bigquery -----
 SELECT 'clari_forecast_entries (versions)' AS t, count(*) AS n FROM clari_forecast_entries
        UNION ALL SELECT 'clari_users (versions)', count(*) FROM clari_users
        UNION ALL SELECT 'clari_forecasts (daily rows)', count(*) FROM clari_forecasts
        UNION ALL SELECT 'clari_forecast_changes', count(*) FROM clari_forecast_changes
-       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots;
+       UNION ALL SELECT 'clari_snapshots', count(*) FROM clari_snapshots
+       UNION ALL SELECT 'clari_activities', count(*) FROM clari_activities
+       UNION ALL SELECT 'clari_activity_participants', count(*) FROM clari_activity_participants
+       UNION ALL SELECT 'clari_activity_opportunities', count(*) FROM clari_activity_opportunities
+       UNION ALL SELECT 'clari_activity_accounts', count(*) FROM clari_activity_accounts
+       UNION ALL SELECT 'clari_opportunities (versions)', count(*) FROM clari_opportunities
+       UNION ALL SELECT 'clari_opportunity_field_history', count(*) FROM clari_opportunity_field_history;
 
 -- ===== warehouse/sql/reports.ts teamCoverage =====
 
@@ -632,3 +918,25 @@ WITH ranked AS (
      LEFT JOIN heads h ON h.user_id = e.user_id
      WHERE e.valid_to IS NULL AND e.forecast_id = @p1 AND e.time_period = @p2
      GROUP BY f.week_index ORDER BY f.week_index;
+
+-- ===== warehouse/sql/reports.ts usersNamed =====
+
+-- ----- duckdb -----
+SELECT user_id, name, email FROM clari_users
+     WHERE valid_to IS NULL AND (user_id = $1 OR lower(email) = lower($1) OR lower(name) = lower($1))
+     ORDER BY name, email, user_id;
+
+-- ----- postgres -----
+SELECT user_id, name, email FROM clari_users
+     WHERE valid_to IS NULL AND (user_id = $1 OR lower(email) = lower($1) OR lower(name) = lower($1))
+     ORDER BY name, email, user_id;
+
+-- ----- snowflake -----
+SELECT user_id, name, email FROM clari_users
+     WHERE valid_to IS NULL AND (user_id = :1 OR lower(email) = lower(:1) OR lower(name) = lower(:1))
+     ORDER BY name, email, user_id;
+
+-- ----- bigquery -----
+SELECT user_id, name, email FROM clari_users
+     WHERE valid_to IS NULL AND (user_id = @p1 OR lower(email) = lower(@p1) OR lower(name) = lower(@p1))
+     ORDER BY name, email, user_id;

@@ -1,0 +1,54 @@
+/**
+ * What the reports share: checking --forecast, --period and --field against what the warehouse
+ * holds (saying what exists), resolving them to a selection, the output format and title line.
+ */
+import { options, select, type Selection } from '../../analytics/index.js';
+import { UsageError } from '../../core/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
+
+/** Says what exists when --forecast, --period or --field names nothing in the warehouse. */
+export async function checkFilters(wh: Warehouse, o: Record<string, unknown>): Promise<void> {
+  const forecast = o.forecast as string | undefined;
+  const period = o.period as string | undefined;
+  const field = o.field as string | undefined;
+  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period))
+    throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
+  const all = await options(wh);
+  if (all.forecasts.length === 0) return;
+  if (forecast !== undefined && !all.forecasts.includes(forecast))
+    throw new UsageError(`unknown forecast "${forecast}"`, `The warehouse has ${all.forecasts.join(', ')}.`);
+  const chosen = await options(wh, forecast ?? all.forecasts[0]);
+  if (period !== undefined && !chosen.periods.includes(period))
+    throw new UsageError(
+      `no snapshots of ${forecast ?? all.forecasts[0]} for ${period}`,
+      `Periods loaded: ${chosen.periods.join(', ') || 'none'}.`,
+    );
+  if (field !== undefined && !chosen.fields.some((f) => f.id === field || f.name === field))
+    throw new UsageError(
+      `unknown call field "${field}"`,
+      `Choose one of ${chosen.fields.map((f) => `${f.id} (${f.name})`).join(', ')}.`,
+    );
+}
+
+export async function selection(wh: Warehouse, o: Record<string, unknown>): Promise<Selection> {
+  await checkFilters(wh, o);
+  const chosen = await select(wh, {
+    forecast: o.forecast as string | undefined,
+    period: o.period as string | undefined,
+    field: o.field as string | undefined,
+  });
+  if (!chosen)
+    throw new UsageError(
+      'Nothing to report for that forecast, period and field',
+      'Run `clari-dp run` first, or check --forecast / --period / --field against `clari-dp changes`.',
+    );
+  return chosen;
+}
+
+export type Format = 'table' | 'csv' | 'json';
+
+/** A report's title line, on a terminal only. */
+export const heading =
+  (format: Format) =>
+  (text: string): string =>
+    format === 'table' ? `${text}\n\n` : '';
