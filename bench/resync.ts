@@ -14,7 +14,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changesSql } from '../src/warehouse/index.js';
+import { changesSql, DUCKDB_LOAD_MEMORY_LIMIT } from '../src/warehouse/index.js';
 import { decodeResults } from '../src/clari/index.js';
 import { changedEntries, entriesOf, shapeFor } from './lib/generate.js';
 import type { RunSummary } from '../src/pipeline/index.js';
@@ -38,7 +38,7 @@ async function bareApply(bench: BenchPipeline, dir: string): Promise<number> {
   const instance = await DuckDBInstance.create(join(dir, 'floor.duckdb'));
   const con = await instance.connect();
   try {
-    await con.run("SET memory_limit = '128MB'");
+    await con.run(`SET memory_limit = '${DUCKDB_LOAD_MEMORY_LIMIT}'`);
     await con.run(`CREATE TEMP TABLE n AS SELECT * FROM '${join(dir, 'new.parquet')}'`);
     await con.run(`CREATE TEMP TABLE d AS SELECT * FROM '${join(dir, 'daily.parquet')}'`);
     const keys = ['forecast_id', 'time_period', 'time_frame_id', 'user_id', 'field_id'];

@@ -9,3 +9,4 @@ export * from './checkpoint.js';
 export * from './duration.js';
 export * from './retry.js';
 export * from './serial.js';
+export * from './heap.js';

@@ -24,7 +24,7 @@ import {
   type WireTimePeriod,
   type WireUser,
 } from '../clari/index.js';
-import { AppError, type Checkpoint } from '../core/index.js';
+import { AppError, type Checkpoint, collectGarbage } from '../core/index.js';
 import { type Skipped, stageSkipping } from './load-skip.js';
 import {
   ENTRY_STAGE,
@@ -52,6 +52,9 @@ import {
 } from './transform.js';
 
 export type { SnapshotRef };
+
+/** Entries decoded in one payload past which their garbage is collected before the SQL (core/heap.ts). */
+const LARGE_DECODE = 100_000;
 
 export interface LoadInput {
   readonly snapshot: SnapshotRef;
@@ -145,6 +148,8 @@ export async function loadSnapshot(wh: Warehouse, input: LoadInput): Promise<Loa
     ? await stageSkipping(wh, input, (parts, skip) => stagePayload(wh, parts, period, { skipping: skip }))
     : await stagePayload(wh, input.parts, period);
   if (staged.matched) await addMatched(wh, staged, staged.matched);
+  // Decoding a large payload leaves its garbage on the heap while the SQL grows DuckDB's buffers.
+  if (staged.stats.rows >= LARGE_DECODE) collectGarbage();
   await input.checkpoint?.('load.staged');
   const { warnings, previousSnapshot } = await checkStaged(wh, input, staged);
   if (latestDate === asOf) await loadSql.undoSnapshot(wh, input.snapshot);

@@ -16,6 +16,7 @@ export type WarehouseErrorCode =
   | 'warehouse.query'
   | 'warehouse.migration'
   | 'warehouse.disk_full'
+  | 'warehouse.out_of_memory'
   | 'warehouse.unsupported';
 
 export class WarehouseError extends AppError {

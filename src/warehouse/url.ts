@@ -51,7 +51,7 @@ export interface DuckdbSettings {
  * Only the load is capped: the analytics views' many-join plans need more than this on two threads
  * even on small data, and a report is an analyst's session, for which DuckDB's default is right.
  */
-export const DUCKDB_LOAD_MEMORY_LIMIT = '128MB';
+export const DUCKDB_LOAD_MEMORY_LIMIT = '96MB';
 
 const MEMORY = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
 

@@ -93,7 +93,7 @@ describe('DuckDB URL settings', () => {
         ).toEqual([{ m: '286.1 MiB', t: '1' }]);
         await configured.transaction(async (tx) => {
           await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
-          expect(await limit(tx)).toBe('122.0 MiB');
+          expect(await limit(tx)).toBe('91.5 MiB');
         });
         expect(await limit(configured)).toBe('286.1 MiB');
         await expect(
@@ -113,7 +113,7 @@ describe('DuckDB URL settings', () => {
         const load = (): Promise<void> =>
           defaults.transaction(async (tx) => {
             await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
-            expect(await limit(tx)).toBe('122.0 MiB');
+            expect(await limit(tx)).toBe('91.5 MiB');
           });
         await load();
         const restored = await limit(defaults);
@@ -124,8 +124,8 @@ describe('DuckDB URL settings', () => {
       } finally {
         await defaults.close();
       }
-      expect(parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=100MB')).toMatchObject({
-        settings: { memory_limit: '100MB', load_memory_limit: '100MB' },
+      expect(parseWarehouseUrl('duckdb:./x.duckdb?memory_limit=64MB')).toMatchObject({
+        settings: { memory_limit: '64MB', load_memory_limit: '64MB' },
       });
       expect(parseWarehouseUrl('duckdb:./x.duckdb?load_memory_limit=1GiB')).toMatchObject({
         settings: { load_memory_limit: '1GiB' },
@@ -136,6 +136,53 @@ describe('DuckDB URL settings', () => {
       expect(() => parseWarehouseUrl('duckdb:./x.duckdb?access_mode=READ_ONLY')).toThrow(
         /unsupported setting access_mode/,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a load that runs out of memory under the load cap runs again under the session limit; one over the session limit fails with the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clari-dp-duck-oom-'));
+    // Distinct hashes of 300,000 rows: more than 4MB, a few MB under DuckDB's default.
+    const load = (wh: Warehouse, attempts: string[]): Promise<void> =>
+      wh.transaction(async (tx) => {
+        await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
+        attempts.push(String((await tx.query("SELECT current_setting('memory_limit') AS m"))[0]!.m));
+        await tx.exec('CREATE TABLE t AS SELECT range AS id, md5(range::VARCHAR) AS h FROM range(300000)');
+        await tx.query('SELECT count(DISTINCT h) AS n FROM t');
+      });
+    try {
+      const capped = await openWarehouse(`duckdb:${join(dir, 'a.duckdb')}?load_memory_limit=4MB`);
+      try {
+        const attempts: string[] = [];
+        await load(capped, attempts);
+        expect(attempts).toEqual(['3.8 MiB', expect.stringMatching(/GiB$/)]);
+        expect(await capped.query('SELECT count(*)::INTEGER AS n FROM t')).toEqual([{ n: 300_000 }]);
+        // The cap applies again to the next load.
+        const next: string[] = [];
+        await capped.transaction(async (tx) => {
+          await tx.openStage({ name: 'stage_probe', columns: [{ name: 'id', type: 'bigint' }] });
+          next.push(String((await tx.query("SELECT current_setting('memory_limit') AS m"))[0]!.m));
+        });
+        expect(next).toEqual(['3.8 MiB']);
+      } finally {
+        await capped.close();
+      }
+      // A session limit that caps loads too: nothing higher to retry under.
+      const small = await openWarehouse(`duckdb:${join(dir, 'b.duckdb')}?memory_limit=4MB`);
+      try {
+        const attempts: string[] = [];
+        await expect(load(small, attempts)).rejects.toMatchObject({
+          code: 'warehouse.out_of_memory',
+          hint: expect.stringContaining('memory_limit=4GB'),
+        });
+        expect(attempts).toHaveLength(1);
+        expect(await small.query("SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 't'")).toEqual([
+          { n: 0 },
+        ]);
+      } finally {
+        await small.close();
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 /**
  * DuckDB failures as WarehouseErrors: a file another process holds (naming that process), a full
- * disk, anything else with the statement it came from.
+ * disk, its memory limit reached, anything else with the statement it came from.
  */
 import { readFileSync } from 'node:fs';
 import { WarehouseError } from '../errors.js';
@@ -40,6 +40,15 @@ export function classify(error: unknown, where: string, sql?: string): Warehouse
     );
   }
   const statement = sql ? ` in: ${sql.replace(/\s+/g, ' ').slice(0, 160)}` : '';
+  if (/Out of Memory Error/i.test(message)) {
+    return new WarehouseError(
+      'warehouse.out_of_memory',
+      `${where}: ${message.split('\n')[0]}${statement}`,
+      'transient',
+      'DuckDB reached its memory_limit; nothing was committed. Give it more in the URL (duckdb:./clari.duckdb?memory_limit=4GB) or free memory on this machine, then run again.',
+      error,
+    );
+  }
   return new WarehouseError(
     'warehouse.query',
     `${where}: ${message.split('\n')[0]}${statement}`,

@@ -1,8 +1,10 @@
 /**
  * The Warehouse port on one DuckDB connection. A stage opened inside a transaction is a load: it
- * runs under the URL's lower load_memory_limit until the transaction ends (url.ts).
+ * runs under the URL's lower load_memory_limit until the transaction ends (url.ts), and once more
+ * under the session's limit if the cap was too low for it.
  */
 import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { WarehouseError } from '../errors.js';
 import { ConnectionTransaction } from '../transaction.js';
 import type { Row, SqlValue, StageSpec, Stager, Warehouse } from '../types.js';
 import type { DuckdbSettings } from '../url.js';
@@ -19,6 +21,10 @@ export class DuckdbWarehouse implements Warehouse {
   });
   /** A load in this transaction runs under the lower load limit (url.ts). */
   private loadCapped = false;
+  /** Off while a load that ran out of memory under the cap runs again. */
+  private capLoads = true;
+  /** Whether the last transaction ran under the cap. */
+  private lastAttemptCapped = false;
   /** The limit restored after a load: the URL's, else DuckDB's default as first read (read once, so its display rounding cannot drift). */
   private sessionLimit: string | undefined;
 
@@ -54,7 +60,37 @@ export class DuckdbWarehouse implements Warehouse {
     }
   }
 
-  transaction<T>(work: (tx: Warehouse) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Warehouse) => Promise<T>): Promise<T> {
+    if (this.tx.active) return work(this);
+    try {
+      return await this.attempt(work);
+    } catch (error) {
+      // The load cap keeps a run's memory low, but a large or unusual load can need more than it
+      // (a 2M-entry re-sync under 96MB does): the transaction rolled back, so it runs once more
+      // under the session's limit rather than failing the run for a setting chosen for speed.
+      if (!this.cappedOutOfMemory(error)) throw error;
+      this.capLoads = false;
+      try {
+        return await this.attempt(work);
+      } finally {
+        this.capLoads = true;
+      }
+    }
+  }
+
+
+  private cappedOutOfMemory(error: unknown): boolean {
+    const { memory_limit, load_memory_limit } = this.settings ?? {};
+    return (
+      this.lastAttemptCapped &&
+      load_memory_limit !== memory_limit &&
+      error instanceof WarehouseError &&
+      error.code === 'warehouse.out_of_memory'
+    );
+  }
+
+  private attempt<T>(work: (tx: Warehouse) => Promise<T>): Promise<T> {
+    this.lastAttemptCapped = false;
     return this.tx.run(
       () => work(this),
       async () => {
@@ -62,6 +98,7 @@ export class DuckdbWarehouse implements Warehouse {
         // Settings are not transactional: restored after a rollback too. Not `RESET`, which changes
         // the setting but leaves DuckDB's buffer manager at the lower limit.
         this.loadCapped = false;
+        this.lastAttemptCapped = true;
         await this.exec(`SET memory_limit = '${this.sessionLimit}'`);
       },
     );
@@ -69,7 +106,7 @@ export class DuckdbWarehouse implements Warehouse {
 
   async openStage(spec: StageSpec): Promise<Stager> {
     // A stage inside a transaction is a load: cap memory until the transaction ends.
-    if (this.tx.active && !this.loadCapped && this.settings?.load_memory_limit) {
+    if (this.tx.active && this.capLoads && !this.loadCapped && this.settings?.load_memory_limit) {
       this.sessionLimit ??=
         this.settings.memory_limit ??
         String((await this.query<{ m: string }>("SELECT current_setting('memory_limit') AS m"))[0]!.m);
