@@ -47,7 +47,8 @@ export interface DuckdbSettings {
 /**
  * The memory limit while an export is loaded. With DuckDB's default (80% of RAM) the blocks a
  * 1,000,000-entry load writes stay cached and the process passes a gigabyte; capped, DuckDB writes
- * them out instead and the whole run peaks near 450 MB of RSS at the same speed (bench/results.md).
+ * them out instead and the whole run peaks near 380 MB of RSS at the same speed (bench/results.md);
+ * a load that needs more runs again under the session's limit (duckdb/warehouse.ts).
  * Only the load is capped: the analytics views' many-join plans need more than this on two threads
  * even on small data, and a report is an analyst's session, for which DuckDB's default is right.
  */

@@ -78,7 +78,6 @@ export class DuckdbWarehouse implements Warehouse {
     }
   }
 
-
   private cappedOutOfMemory(error: unknown): boolean {
     const { memory_limit, load_memory_limit } = this.settings ?? {};
     return (
