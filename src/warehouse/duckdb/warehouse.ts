@@ -67,7 +67,7 @@ export class DuckdbWarehouse implements Warehouse {
     } catch (error) {
       // The load cap keeps a run's memory low, but a large or unusual load can need more than it
       // (a 2M-entry re-sync under 96MB does): the transaction rolled back, so it runs once more
-      // under the session's limit rather than failing the run for a setting chosen for speed.
+      // under the session's limit rather than failing the run over a setting meant to save memory.
       if (!this.cappedOutOfMemory(error)) throw error;
       this.capLoads = false;
       try {
