@@ -14,7 +14,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changesSql, DUCKDB_LOAD_MEMORY_LIMIT } from '../src/warehouse/index.js';
+import { DUCKDB_LOAD_MEMORY_LIMIT } from '../src/warehouse/index.js';
 import { decodeResults } from '../src/clari/index.js';
 import { changedEntries, entriesOf, shapeFor } from './lib/generate.js';
 import type { RunSummary } from '../src/pipeline/index.js';
@@ -126,20 +126,7 @@ async function main(): Promise<void> {
     // Detection alone, then the bare join, on the two snapshots now in the warehouse.
     // Both are idempotent (detection replaces its rows for the day), so each is the median of a few runs.
     const runs = samplesFor(scale, 5);
-    const detect = await medianOf(runs, () =>
-      measure(() =>
-        bench!.wh.transaction((tx) =>
-          changesSql.detectChanges(tx, {
-            forecastId: FORECAST,
-            period: PERIOD,
-            asOf: DAY2,
-            previous: DAY1,
-            runId: 'bench',
-            detectedAt: Date.now(),
-          }),
-        ),
-      ),
-    );
+    const detect = await medianOf(runs, () => measure(() => bench!.detect(DAY2, DAY1)));
     const snapshot = (date: string): string =>
       `SELECT * FROM clari_forecasts WHERE forecast_name = '${FORECAST}' AND time_period = '${PERIOD}' AND snapshot_date = DATE '${date}'`;
     const join_ = await medianOf(runs, () =>

@@ -11,10 +11,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changesSql, DUCKDB_LOAD_MEMORY_LIMIT } from '../src/warehouse/index.js';
+import { DUCKDB_LOAD_MEMORY_LIMIT } from '../src/warehouse/index.js';
 import { changedEntries, entriesOf, type ExportShape, shapeFor } from './lib/generate.js';
 import { measure, type Measured, note, report, scaleArg } from './lib/measure.js';
-import { benchPipeline, FORECAST, PERIOD } from './lib/pipeline.js';
+import { benchPipeline } from './lib/pipeline.js';
 import { costChart, type Series } from './lib/svg.js';
 
 const SIZES = [100_000, 500_000, 1_000_000, 2_000_000, 4_000_000];
@@ -47,18 +47,7 @@ async function child(entries: number): Promise<void> {
         `changed re-sync skipped ${changed.value.exports[0]?.skipped} entries: ${JSON.stringify(changed.value.exports[0])}`,
       );
     out.changed_resync = changed;
-    out.detect_changes = await measure(() =>
-      bench.wh.transaction((tx) =>
-        changesSql.detectChanges(tx, {
-          forecastId: FORECAST,
-          period: PERIOD,
-          asOf: DAY2,
-          previous: DAY1,
-          runId: 'bench',
-          detectedAt: Date.now(),
-        }),
-      ),
-    );
+    out.detect_changes = await measure(() => bench.detect(DAY2, DAY1));
     await bench.close();
     const result = Object.fromEntries(PHASES.map((p) => [p, { seconds: out[p]!.seconds, peakMb: out[p]!.peakMb }]));
     process.stdout.write(`${JSON.stringify({ entries: entriesOf(day1), ...result })}\n`);

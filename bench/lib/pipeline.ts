@@ -17,7 +17,7 @@ import {
   type RunSettings,
 } from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
-import { openWarehouse, sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
+import { changesSql, openWarehouse, sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
 import { ALL_TYPES, SETTINGS, testPipeline, type TestPipeline } from '../../test/support/pipeline.js';
 import { apiCalls, startTestSim } from '../../test/support/sim.js';
 import { type CliRun, runCli } from './cli.js';
@@ -38,6 +38,8 @@ export interface BenchPipeline {
    * the warehouse at `warehouseUrl`); throws unless it loaded `rows` entries.
    */
   cli(asOf: string, warehouseUrl: string, rows: number): Promise<CliRun>;
+  /** Change detection alone between two loaded snapshots, in its own transaction: the changes found. */
+  detect(asOf: string, previous: string): Promise<number>;
   /** Requests the simulator has answered so far. */
   apiCalls(): Promise<number>;
   close(): Promise<void>;
@@ -93,6 +95,17 @@ export async function benchPipeline(warehouseUrl: string, options: { dataDir?: s
         throw new Error(`CLI run exited ${run.code}: ${run.stderr}`);
       return run;
     },
+    detect: (asOf, previous) =>
+      wh.transaction((tx) =>
+        changesSql.detectChanges(tx, {
+          forecastId: FORECAST,
+          period: PERIOD,
+          asOf,
+          previous,
+          runId: 'bench',
+          detectedAt: Date.now(),
+        }),
+      ),
     apiCalls: () => apiCalls(sim),
     close: async () => {
       await wh.close();

@@ -6,12 +6,8 @@
  */
 import { ACTIVITY_TYPES, type ClariClient, type ExportLimits, isClariError, offsetDateTime } from '../clari/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import { describeError, isAppError } from '../core/index.js';
 import { dateInZone, zoneOffsetMinutes } from '../domain/index.js';
-import type { Check } from './check.js';
-
-const message = (error: unknown): string => (isAppError(error) ? error.message : describeError(error));
-const hint = (error: unknown): string | undefined => (isAppError(error) ? error.hint : undefined);
+import { type Check, hint, message } from './check.js';
 
 /** An id in the opportunity key prefix (`006`) that no record has: the answer is an empty list. */
 const PROBE_OPPORTUNITY = '006000000000000000';

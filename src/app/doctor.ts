@@ -9,10 +9,10 @@ import { type Alert } from '../alerts/index.js';
 import { ALL_MIGRATIONS } from '../analytics/index.js';
 import { type ClariClient, type ExportLimits, isClariError } from '../clari/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import { describeError, isAppError } from '../core/index.js';
+import { isAppError } from '../core/index.js';
 import { dateInZone, periodOfDate } from '../domain/index.js';
 import type { AlertSetup } from '../pipeline/index.js';
-import type { Check } from './check.js';
+import { type Check, hint, message } from './check.js';
 import { dealChecks } from './doctor-deals.js';
 import { parseSchedule } from './scheduler.js';
 import { checkPrivileges, migrationStatus, type PrivilegeCheck, type Warehouse } from '../warehouse/index.js';
@@ -43,9 +43,6 @@ export function exportsPerRun(loaded: LoadedConfig): number {
   const periods = config.periods.list?.length ?? config.periods.count;
   return forecasts * periods + (config.activity.enabled ? 1 : 0);
 }
-
-const message = (error: unknown): string => (isAppError(error) ? error.message : describeError(error));
-const hint = (error: unknown): string | undefined => (isAppError(error) ? error.hint : undefined);
 
 /** The whole checklist, in order. */
 export async function doctorChecks(deps: DoctorDeps): Promise<Check[]> {

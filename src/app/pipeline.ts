@@ -2,7 +2,7 @@
  * Builds the pipeline's ports and settings from the configuration (the composition root's share of
  * `run`, `backfill`, `rebuild`, `retention`, `demo`).
  */
-import type { Config } from '../config/index.js';
+import { activitySchema, type Config } from '../config/index.js';
 import { UsageError } from '../core/index.js';
 import { dateInZone, isIsoDate } from '../domain/index.js';
 import {
@@ -42,16 +42,17 @@ export function runSettings(
 
 /** The deals stage's settings, or undefined when activity.enabled is off. */
 export function dealSettings(config: Config): DealSettings | undefined {
-  const a = config.activity;
-  if (!a.enabled) return undefined;
-  return {
-    window: a.window,
-    types: a.types,
-    batchSize: a.batchSize,
-    concurrency: a.concurrency,
-    maxOpportunities: a.maxOpportunities,
-    timezone: config.timezone,
-  };
+  return config.activity.enabled ? toDealSettings(config.activity, config.timezone) : undefined;
+}
+
+/** The deals stage at the config's defaults (the demo turns deals on without a config file). */
+export function defaultDealSettings(timezone = 'UTC'): DealSettings {
+  return toDealSettings(activitySchema.parse({}), timezone);
+}
+
+function toDealSettings(a: Config['activity'], timezone: string): DealSettings {
+  const { window, types, batchSize, concurrency, maxOpportunities } = a;
+  return { window, types, batchSize, concurrency, maxOpportunities, timezone };
 }
 
 export function forecastSpecs(config: Config): ForecastSpec[] {

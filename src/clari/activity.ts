@@ -6,6 +6,7 @@
  */
 import { ACTIVITY_TYPES, type ActivityType, isIsoDate } from '../domain/index.js';
 import { ClariError } from './errors.js';
+import { isObj, type Obj, str } from './json-values.js';
 import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
 
 export { ACTIVITY_TYPES, type ActivityType } from '../domain/index.js';
@@ -111,11 +112,6 @@ export function activityRequestProblem(request: ActivityExportRequest): { messag
   return undefined;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
-
 const RESULTS = 'GET /export/jobs/{jobId}/results (activity)';
 const KNOWN = new Set([
   'activityId',
@@ -170,12 +166,6 @@ export function decodeActivity(raw: unknown, index: number, drift?: Set<string>)
       isInternal: p.isInternal === true,
     })),
   };
-}
-
-/** A whole results document `{activities: [...]}` already parsed (small documents, tests). */
-export function decodeActivityResults(body: unknown): WireActivity[] {
-  if (!isObj(body) || !Array.isArray(body.activities)) throw bad('no activities array');
-  return body.activities.map((raw, i) => decodeActivity(raw, i));
 }
 
 export interface ActivityDocumentSummary {

@@ -4,10 +4,8 @@
  * documented form and fails with a typed error naming what was missing.
  */
 import { ClariError } from './errors.js';
+import { isObj, type Obj } from './json-values.js';
 import type { CancelResult, ExportJob, ExportLimits } from './wire.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function bad(endpoint: string, problem: string): ClariError {
   return new ClariError('clari.decode', `Unexpected answer from ${endpoint}: ${problem}`, {

@@ -7,6 +7,7 @@
  */
 import { parseOffsetDateTime } from './activity.js';
 import { ClariError } from './errors.js';
+import { isObj, str } from './json-values.js';
 import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
 
 export interface WireTrendPoint {
@@ -36,7 +37,7 @@ export interface WireOpportunity {
 /** GET /opportunity takes at most this many `oppId` per call (clari-api.md 2.10, section 4). */
 export const MAX_OPPORTUNITY_IDS = 100;
 
-export const OPPORTUNITY_FIELDS = {
+const OPPORTUNITY_FIELDS = {
   amount: 'opportunity.amount',
   stage: 'opportunity.stage',
   closeDate: 'opportunity.closeDate',
@@ -44,10 +45,6 @@ export const OPPORTUNITY_FIELDS = {
   name: 'opportunity.name',
 } as const;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string =>
-  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 const scalar = (v: unknown): string | number | null => (typeof v === 'number' || typeof v === 'string' ? v : null);
 
 const ENDPOINT = 'GET /opportunity';

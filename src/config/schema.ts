@@ -25,6 +25,33 @@ export const forecastSchema = z.union([
   }),
 ]);
 
+/**
+ * Deals and activity (design.md section 3): the activity export and GET /opportunity, loaded
+ * beside the forecast. Off for `run` (it spends one export of quota per run), on in `demo`.
+ */
+export const activitySchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /**
+   * How far back the first export reaches (later runs continue from the last one, one day of
+   * overlap): `quarter` (the as-of date's fiscal quarter) or a number of days such as `90d`.
+   */
+  window: z
+    .string()
+    .regex(/^(quarter|[1-9]\d{0,3}d)$/, '`quarter` or a number of days such as 90d')
+    .default('quarter'),
+  /** Clari returns only the types asked for. */
+  types: z
+    .array(z.enum(ACTIVITY_TYPES))
+    .min(1)
+    .default([...ACTIVITY_TYPES]),
+  /** Opportunity ids per GET /opportunity call (Clari takes at most 100). */
+  batchSize: positiveInt.max(100).default(100),
+  /** GET /opportunity calls in flight at once (never more than the tenant's concurrent-job limit). */
+  concurrency: positiveInt.max(10).default(2),
+  /** Opportunities refreshed per run, the most recently active first (100 per call). */
+  maxOpportunities: positiveInt.default(5_000),
+});
+
 export const configSchema = z.strictObject({
   clari: z
     .strictObject({
@@ -110,34 +137,7 @@ export const configSchema = z.strictObject({
       lockWaitMs: nonNegativeInt.default(1_800_000),
     })
     .prefault({}),
-  /**
-   * Deals and activity (design.md section 3): the activity export and GET /opportunity, loaded
-   * beside the forecast. Off for `run` (it spends one export of quota per run), on in `demo`.
-   */
-  activity: z
-    .strictObject({
-      enabled: z.boolean().default(false),
-      /**
-       * How far back the first export reaches (later runs continue from the last one, one day of
-       * overlap): `quarter` (the as-of date's fiscal quarter) or a number of days such as `90d`.
-       */
-      window: z
-        .string()
-        .regex(/^(quarter|[1-9]\d{0,3}d)$/, '`quarter` or a number of days such as 90d')
-        .default('quarter'),
-      /** Clari returns only the types asked for. */
-      types: z
-        .array(z.enum(ACTIVITY_TYPES))
-        .min(1)
-        .default([...ACTIVITY_TYPES]),
-      /** Opportunity ids per GET /opportunity call (Clari takes at most 100). */
-      batchSize: positiveInt.max(100).default(100),
-      /** GET /opportunity calls in flight at once (never more than the tenant's concurrent-job limit). */
-      concurrency: positiveInt.max(10).default(2),
-      /** Opportunities refreshed per run, the most recently active first (100 per call). */
-      maxOpportunities: positiveInt.default(5_000),
-    })
-    .prefault({}),
+  activity: activitySchema.prefault({}),
   /** Raw landing, cache and state. */
   dataDir: z.string().min(1).default('./.clari-dp'),
   retention: z.strictObject({ quarters: positiveInt.default(8) }).prefault({}),

@@ -65,7 +65,7 @@ export function landedRefresh(
 }
 
 /** The newest landed payload of each business date of one kind, oldest date first. */
-export function newestByDate(landing: Landing, kind: 'activity' | 'opportunity'): Landed[] {
+function newestByDate(landing: Landing, kind: 'activity' | 'opportunity'): Landed[] {
   const byDate = new Map<string, Landed>();
   for (const l of landing.all()) if (l.manifest.forecastId === kind) byDate.set(l.manifest.asOf, l);
   return [...byDate.values()].sort((a, b) => a.manifest.asOf.localeCompare(b.manifest.asOf));

@@ -32,6 +32,7 @@ import {
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
+import { isIsoDate, isPeriodId } from '../domain/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import {
   type DashboardModel,
@@ -103,7 +104,7 @@ function levelParam(c: Context): OwnerLevel {
 
 function selectionQuery(c: Context): SelectionQuery {
   const period = textParam(c, 'period');
-  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period))
+  if (period !== undefined && !isPeriodId(period))
     throw new BadRequest(`period must look like 2026_Q3, got "${clip(period)}"`);
   return { forecast: textParam(c, 'forecast'), period, field: textParam(c, 'field') };
 }
@@ -401,9 +402,8 @@ function changeKeyQuery(c: Context): ChangeKey {
     userId: need('user'),
     snapshot: need('snapshot'),
   };
-  if (!/^\d{4}_Q[1-4]$/.test(key.period))
-    throw new BadRequest(`period must look like 2026_Q3, got "${clip(key.period)}"`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(key.snapshot))
+  if (!isPeriodId(key.period)) throw new BadRequest(`period must look like 2026_Q3, got "${clip(key.period)}"`);
+  if (!isIsoDate(key.snapshot))
     throw new BadRequest(`snapshot must be a date (YYYY-MM-DD), got "${clip(key.snapshot)}"`);
   return key;
 }

@@ -45,7 +45,7 @@ export interface DealPoint {
   readonly at: number;
 }
 
-export const STAGES = ['Negotiation', 'Proposal', 'Discovery'] as const;
+const STAGES = ['Negotiation', 'Proposal', 'Discovery'] as const;
 const ACCOUNTS = ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Stark', 'Wayne', 'Wonka', 'Soylent', 'Tyrell'];
 const SUFFIX = ['Corp', 'Labs', 'Group', 'Systems', 'Health', 'Energy'];
 const DAY = 86_400_000;

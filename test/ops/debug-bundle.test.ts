@@ -10,25 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, type Io } from '../../src/app/index.js';
+import { createContext, defaultDealSettings, type Io } from '../../src/app/index.js';
 import { debugBundle } from '../../src/cli/commands/debug-bundle.js';
 import { EXIT } from '../../src/cli/output.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import { testPipeline } from '../support/pipeline.js';
 import { startTestSim } from '../support/sim.js';
 import { ENGINES, type TestWarehouse, testWarehouse } from '../support/warehouses.js';
-import { ACTIVITY_TYPES } from '../../src/clari/index.js';
-import type { DealSettings } from '../../src/pipeline/index.js';
 import { DEAL_TABLES } from '../../src/warehouse/index.js';
 
-const DEALS: DealSettings = {
-  window: 'quarter',
-  types: [...ACTIVITY_TYPES],
-  batchSize: 100,
-  concurrency: 2,
-  maxOpportunities: 5_000,
-  timezone: 'UTC',
-};
+const DEALS = defaultDealSettings();
 
 const KEY = 'clari-bundle-test-key-5f3a9c';
 const SLACK = 'https://hooks.slack.com/services/T0001/B0001/bundleSecretPath42';

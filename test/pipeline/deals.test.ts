@@ -10,9 +10,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/alerts/index.js';
 import { DEFAULT_RULES } from '../../src/alerts/index.js';
-import { ACTIVITY_TYPES } from '../../src/clari/index.js';
+import { defaultDealSettings } from '../../src/app/index.js';
 import { migrateWarehouse } from '../../src/analytics/index.js';
-import { type DealSettings, JobState, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
+import { JobState, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
 import {
@@ -34,14 +34,7 @@ const DAY1 = '2026-11-23';
 const DAY2 = '2026-11-24';
 const DAY4 = '2026-11-26';
 
-const DEALS: DealSettings = {
-  window: 'quarter',
-  types: [...ACTIVITY_TYPES],
-  batchSize: 100,
-  concurrency: 2,
-  maxOpportunities: 5_000,
-  timezone: 'UTC',
-};
+const DEALS = defaultDealSettings();
 
 const run = (p: TestPipeline, asOf: string, settings: Partial<RunSettings> = {}) =>
   p.run({ asOf, periodCount: 1 }, { activity: DEALS, ...settings });

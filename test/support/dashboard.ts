@@ -6,8 +6,7 @@
  * DuckDB, which is the engine users start on.
  */
 import { migrateWarehouse } from '../../src/analytics/index.js';
-import { ACTIVITY_TYPES } from '../../src/clari/index.js';
-import type { DealSettings } from '../../src/pipeline/index.js';
+import { defaultDealSettings } from '../../src/app/index.js';
 import { sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
 import { testPipeline } from './pipeline.js';
 import { startTestSim } from './sim.js';
@@ -16,14 +15,7 @@ import { type TestWarehouse, testWarehouse } from './warehouses.js';
 export const DAY1 = '2026-11-23';
 export const DAY2 = '2026-11-24';
 
-const DEALS: DealSettings = {
-  window: 'quarter',
-  types: [...ACTIVITY_TYPES],
-  batchSize: 100,
-  concurrency: 2,
-  maxOpportunities: 5_000,
-  timezone: 'UTC',
-};
+const DEALS = defaultDealSettings();
 
 export interface DashboardFixture {
   readonly wh: Warehouse;

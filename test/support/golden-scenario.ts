@@ -24,7 +24,7 @@ import {
   select,
   trend,
 } from '../../src/analytics/index.js';
-import { metricsText } from '../../src/app/index.js';
+import { defaultDealSettings, metricsText } from '../../src/app/index.js';
 import { loadChangeEvents, loadSignalEvents } from '../../src/changes/index.js';
 import { type AlertSetup, applyRetention, backtest, rebuildAll, rebuildPeriod } from '../../src/pipeline/index.js';
 import {
@@ -38,7 +38,6 @@ import {
   type Warehouse,
   type WarehouseLockOptions,
 } from '../../src/warehouse/index.js';
-import { ACTIVITY_TYPES } from '../../src/clari/index.js';
 import { FakeClock } from '../../src/core/index.js';
 import { leaseLock } from '../../src/warehouse/lease.js';
 import { testPipeline } from './pipeline.js';
@@ -58,14 +57,7 @@ export interface ScenarioOutcome {
   readonly deals: Record<string, number>;
 }
 
-const DEALS = {
-  window: 'quarter',
-  types: [...ACTIVITY_TYPES],
-  batchSize: 100,
-  concurrency: 2,
-  maxOpportunities: 5_000,
-  timezone: 'America/New_York',
-};
+const DEALS = defaultDealSettings('America/New_York');
 
 /** Rows per deal table, and the array elements: the same on every engine. */
 async function dealCounts(wh: Warehouse): Promise<Record<string, number>> {

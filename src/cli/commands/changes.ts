@@ -11,7 +11,7 @@ import {
 } from '../../analytics/index.js';
 import { CHANGE_KINDS } from '../../changes/index.js';
 import { UsageError } from '../../core/index.js';
-import { isIsoDate } from '../../domain/index.js';
+import { isIsoDate, isPeriodId } from '../../domain/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../command.js';
 import { money, signedMoney, signedPct } from '../format.js';
@@ -71,7 +71,7 @@ function changeColumns(level: OwnerLevel): Column<Row>[] {
 /** Says what exists when --forecast or --period names nothing in the warehouse (as `report` does). */
 async function checkChangeFilters(wh: Warehouse, filter: ChangeListFilter): Promise<void> {
   for (const period of filter.periods)
-    if (!/^\d{4}_Q[1-4]$/.test(period))
+    if (!isPeriodId(period))
       throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
   const all = await options(wh);
   if (all.forecasts.length === 0) return;

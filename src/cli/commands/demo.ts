@@ -7,9 +7,9 @@
  * the same days and replaces them.
  */
 import { join } from 'node:path';
-import { acquireLock, type AppContext, metricsText } from '../../app/index.js';
+import { acquireLock, type AppContext, defaultDealSettings, metricsText } from '../../app/index.js';
 import { type Alert, type Channel, DEFAULT_RULES } from '../../alerts/index.js';
-import { ACTIVITY_TYPES, ClariClient } from '../../clari/index.js';
+import { ClariClient } from '../../clari/index.js';
 import { systemClock } from '../../core/index.js';
 import { addDays, dateInZone, dayOfWeek } from '../../domain/index.js';
 import {
@@ -43,14 +43,7 @@ const DEMO_SETTINGS: RunSettings = {
   fiscal: { startMonth: 1 },
   trigger: 'demo',
   // Deals are on in the demo: the activity of the current quarter and the opportunities it names.
-  activity: {
-    window: 'quarter',
-    types: [...ACTIVITY_TYPES],
-    batchSize: 100,
-    concurrency: 2,
-    maxOpportunities: 5_000,
-    timezone: 'UTC',
-  },
+  activity: defaultDealSettings(),
 };
 
 export const demo: CommandAction = async (context, o) => {

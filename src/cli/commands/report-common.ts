@@ -4,6 +4,7 @@
  */
 import { options, select, type Selection } from '../../analytics/index.js';
 import { UsageError } from '../../core/index.js';
+import { isPeriodId } from '../../domain/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 
 /** Says what exists when --forecast, --period or --field names nothing in the warehouse. */
@@ -11,7 +12,7 @@ export async function checkFilters(wh: Warehouse, o: Record<string, unknown>): P
   const forecast = o.forecast as string | undefined;
   const period = o.period as string | undefined;
   const field = o.field as string | undefined;
-  if (period !== undefined && !/^\d{4}_Q[1-4]$/.test(period))
+  if (period !== undefined && !isPeriodId(period))
     throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
   const all = await options(wh);
   if (all.forecasts.length === 0) return;
