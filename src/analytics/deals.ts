@@ -72,6 +72,18 @@ export interface DealMove {
   readonly crmScoreMessage: string | null;
 }
 
+/** What moved on a deal, in the order both the report and the dashboard show it; `tone` colours a badge. */
+export function moveReasons(d: DealMove): { tone: '' | 'bad' | 'good' | 'warn'; text: string }[] {
+  const out: { tone: '' | 'bad' | 'good' | 'warn'; text: string }[] = [];
+  if (d.slipped) out.push({ tone: 'bad', text: 'slipped out of the quarter' });
+  else if (d.pulledIn) out.push({ tone: 'good', text: 'pulled into the quarter' });
+  else if (d.closeDateChanged) out.push({ tone: '', text: 'close date' });
+  if (d.amountChanged) out.push({ tone: '', text: 'amount' });
+  if (d.stageChanged) out.push({ tone: '', text: 'stage' });
+  if (d.ownerChanged) out.push({ tone: 'warn', text: 'owner' });
+  return out;
+}
+
 export interface DealMoveSummary {
   readonly deals: number;
   readonly slipped: number;
@@ -91,7 +103,7 @@ type Cell = string | number | boolean | null | undefined;
 const str = (v: Cell): string | null => (v === null || v === undefined ? null : String(v));
 const flag = (v: unknown): boolean => v === true || v === 'true' || v === 1;
 
-export function summarise(deals: readonly DealMove[]): DealMoveSummary {
+function summarise(deals: readonly DealMove[]): DealMoveSummary {
   return {
     deals: deals.length,
     slipped: deals.filter((d) => d.slipped).length,

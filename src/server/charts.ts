@@ -23,7 +23,7 @@ export function niceTicks(lo: number, hi: number, max = 5): number[] {
 }
 
 /** The first "nice" tick at or above `value` (the top of an axis that starts at 0). */
-export function niceCeiling(value: number): number {
+function niceCeiling(value: number): number {
   if (!(value > 0)) return 1;
   const ticks = niceTicks(0, value, 5);
   const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : value;

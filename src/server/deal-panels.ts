@@ -4,19 +4,21 @@
  * that moved under one call change) and the deals-at-risk panel. Links, not scripts: every part
  * works without client JavaScript. Pure functions of the data; every value goes through `esc`.
  */
-import type {
-  AtRiskDeal,
-  ChangeKey,
-  ChangeRow,
-  DealMove,
-  DealMoveSummary,
-  DealsAtRisk,
-  DealsBehindChange,
+import {
+  type AtRiskDeal,
+  type ChangeKey,
+  changeKeyOf,
+  type ChangeRow,
+  type DealMove,
+  type DealMoveSummary,
+  type DealsAtRisk,
+  type DealsBehindChange,
+  moveReasons,
 } from '../analytics/index.js';
 import { count, esc, money, NULL_TEXT, signedMoney, signedPct } from './format.js';
 
 /** Where the drill-down of a change lives (its key as query parameters). */
-export function changeDealsHref(key: ChangeKey): string {
+function changeDealsHref(key: ChangeKey): string {
   const q = new URLSearchParams({
     forecast: key.forecast,
     period: key.period,
@@ -29,15 +31,7 @@ export function changeDealsHref(key: ChangeKey): string {
 
 /** The changes table's "Deals" cell: how many moved under the change, linking to them. */
 export function dealsCell(change: ChangeRow, summary: DealMoveSummary | undefined): string {
-  const href = esc(
-    changeDealsHref({
-      forecast: change.forecast,
-      period: change.period,
-      userId: change.userId,
-      fieldId: change.fieldId,
-      snapshot: change.snapshot,
-    }),
-  );
+  const href = esc(changeDealsHref(changeKeyOf(change)));
   if (summary === undefined || summary.deals === 0)
     return `<td class="num" data-deals="0"><a class="muted" href="${href}">none</a></td>`;
   const slipped = summary.slipped > 0 ? ` · ${count(summary.slipped)} slipped` : '';
@@ -50,14 +44,9 @@ const from = (before: string | null, after: string | null): string =>
     : `${esc(before ?? NULL_TEXT)} → <strong>${esc(after ?? NULL_TEXT)}</strong>`;
 
 function moveBadges(d: DealMove): string {
-  const badges: [string, string][] = [];
-  if (d.slipped) badges.push(['bad', 'slipped out of the quarter']);
-  else if (d.pulledIn) badges.push(['good', 'pulled into the quarter']);
-  else if (d.closeDateChanged) badges.push(['', 'close date']);
-  if (d.amountChanged) badges.push(['', 'amount']);
-  if (d.stageChanged) badges.push(['', 'stage']);
-  if (d.ownerChanged) badges.push(['warn', 'owner']);
-  return badges.map(([cls, text]) => `<span class="badge${cls ? ` ${cls}` : ''}">${esc(text)}</span>`).join(' ');
+  return moveReasons(d)
+    .map(({ tone, text }) => `<span class="badge${tone ? ` ${tone}` : ''}">${esc(text)}</span>`)
+    .join(' ');
 }
 
 function movedTable(deals: readonly DealMove[]): string {

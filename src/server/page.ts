@@ -195,7 +195,7 @@ ${progress(h.accuracyPct, 'accuracy at this week in past quarters')}</article>
  * What every derived number on the page means (docs/analytics.md says the same at length): shown
  * under the charts, in the cards' tooltips, and in full at the foot of the page.
  */
-export const DEFINITIONS = {
+const DEFINITIONS = {
   call: 'The call is the top of the hierarchy’s own call on the field, or the sum of its direct reports’ calls when it has none (a CRO often has none). Call / quota = call ÷ quota.',
   attainment: 'Attainment = closed-won ÷ quota, for the top of the hierarchy (its row is the org’s roll-up).',
   coverage:

@@ -16,6 +16,7 @@ import {
   dealsAtRisk,
   dealsBehindChange,
   type DealsBehindChange,
+  moveReasons,
   type OwnerLevel,
   ownersNamed,
 } from '../../analytics/index.js';
@@ -62,17 +63,11 @@ function wholeNumber(o: Options, name: string, flag: string, fallback: number): 
 const dateMove = (from: string | null, to: string | null): string =>
   from === to ? (to ?? '') : `${from ?? ''} -> ${to ?? ''}`;
 
-/** What moved on a deal, in words: "slipped", "stage", "amount", ... */
-export function moveWords(d: DealMove): string {
-  const words: string[] = [];
-  if (d.slipped) words.push('slipped out of the quarter');
-  else if (d.pulledIn) words.push('pulled into the quarter');
-  else if (d.closeDateChanged) words.push('close date');
-  if (d.amountChanged) words.push('amount');
-  if (d.stageChanged) words.push('stage');
-  if (d.ownerChanged) words.push('owner');
-  return words.join(', ');
-}
+/** What moved on a deal, in words: "slipped out of the quarter, amount", ... */
+const moveWords = (d: DealMove): string =>
+  moveReasons(d)
+    .map((r) => r.text)
+    .join(', ');
 
 export function summaryLine(s: DealMoveSummary): string {
   if (s.deals === 0) return 'no deal moved';
@@ -203,7 +198,7 @@ export async function dealsReport(wh: Warehouse, o: Options, format: Format): Pr
 const csvCell = (v: string | number | boolean | null): string => (v === null ? '' : String(v));
 
 /** Why a deal is at risk, in words. */
-export function riskWords(d: AtRiskDeal, quietDays: number): string {
+function riskWords(d: AtRiskDeal, quietDays: number): string {
   const words: string[] = [];
   if (d.scoreFalling) words.push(`CRM score down ${d.previousCrmScore ?? ''} -> ${d.crmScore ?? ''}`);
   if (d.noRecentMeeting)
