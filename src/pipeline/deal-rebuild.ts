@@ -64,11 +64,16 @@ export function landedRefresh(
   };
 }
 
-/** The newest landed payload of each business date of one kind, oldest date first. */
-function newestByDate(landing: Landing, kind: 'activity' | 'opportunity'): Landed[] {
-  const byDate = new Map<string, Landed>();
-  for (const l of landing.all()) if (l.manifest.forecastId === kind) byDate.set(l.manifest.asOf, l);
-  return [...byDate.values()].sort((a, b) => a.manifest.asOf.localeCompare(b.manifest.asOf));
+/** The newest landed payload of each business date, of each kind, oldest date first (one walk of the landing). */
+function newestByDate(landing: Landing): Record<'activity' | 'opportunity', Landed[]> {
+  const byKind = { activity: new Map<string, Landed>(), opportunity: new Map<string, Landed>() };
+  for (const l of landing.all()) {
+    const kind = l.manifest.forecastId;
+    if (kind === 'activity' || kind === 'opportunity') byKind[kind].set(l.manifest.asOf, l);
+  }
+  const oldestFirst = (m: Map<string, Landed>): Landed[] =>
+    [...m.values()].sort((x, y) => x.manifest.asOf.localeCompare(y.manifest.asOf));
+  return { activity: oldestFirst(byKind.activity), opportunity: oldestFirst(byKind.opportunity) };
 }
 
 /** Clears the deal tables and loads every landed window and refresh again, in `tx`. */
@@ -76,25 +81,19 @@ export async function replayDeals(tx: Warehouse, deps: Deps, options: { runId: s
   const landing = deps.landing.deals();
   const skipped: { payload: string; reason: string }[] = [];
   const wh = { ...deps, warehouse: tx };
+  const replay = async (payloads: readonly Landed[], load: (landed: Landed) => Promise<unknown>): Promise<number> => {
+    let loaded = 0;
+    for (const landed of payloads) if (await skipOnData(landing, landed, skipped, () => load(landed))) loaded++;
+    return loaded;
+  };
   await dealsSql.clearDeals(tx);
-  let windows = 0;
-  for (const landed of newestByDate(landing, 'activity')) {
-    if (
-      await skipOnData(landing, landed, skipped, () =>
-        loadActivityWindow(tx, landedActivity(wh, landed, { ...options, verify: true })),
-      )
-    )
-      windows++;
-  }
-  let refreshes = 0;
-  for (const landed of newestByDate(landing, 'opportunity')) {
-    if (
-      await skipOnData(landing, landed, skipped, () =>
-        loadRefresh(tx, landedRefresh(wh, landed, { ...options, verify: true })),
-      )
-    )
-      refreshes++;
-  }
+  const newest = newestByDate(landing);
+  const windows = await replay(newest.activity, (landed) =>
+    loadActivityWindow(tx, landedActivity(wh, landed, { ...options, verify: true })),
+  );
+  const refreshes = await replay(newest.opportunity, (landed) =>
+    loadRefresh(tx, landedRefresh(wh, landed, { ...options, verify: true })),
+  );
   return { windows, refreshes, skipped };
 }
 
