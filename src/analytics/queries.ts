@@ -65,10 +65,11 @@ export async function options(wh: Warehouse, forecast?: string): Promise<Options
 
 /**
  * Resolves filters to a concrete forecast, period (default: the period of the latest snapshot),
- * call field (default: the one named like "Commit") and that period's latest snapshot.
+ * call field (default: the one named like "Commit") and that period's latest snapshot. `known` is
+ * `options(wh, filters.forecast)` when the caller has already read it (to check the filters).
  */
-export async function select(wh: Warehouse, filters: Filters): Promise<Selection | undefined> {
-  const choices = await options(wh, filters.forecast);
+export async function select(wh: Warehouse, filters: Filters, known?: Options): Promise<Selection | undefined> {
+  const choices = known ?? (await options(wh, filters.forecast));
   const forecast = filters.forecast ?? choices.forecasts[0];
   if (!forecast || !choices.forecasts.includes(forecast)) return undefined;
   let period = filters.period;

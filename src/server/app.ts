@@ -126,7 +126,7 @@ async function resolveSelection(wh: Warehouse, q: SelectionQuery): Promise<Selec
       `unknown call field "${clip(q.field)}" for ${forecast}; choose one of ${choices.fields.map((f) => `${f.id} (${f.name})`).join(', ')}`,
     );
   }
-  return select(wh, { forecast, period: q.period, field: q.field });
+  return select(wh, { forecast, period: q.period, field: q.field }, choices);
 }
 
 /** What every route and middleware of one app shares. */
