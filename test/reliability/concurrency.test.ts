@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import type { RunningSimulator } from '../../src/sim/index.js';
-import { openWarehouse } from '../../src/warehouse/index.js';
+import { systemClock } from '../../src/core/index.js';
+import { lockWarehouse, openWarehouse } from '../../src/warehouse/index.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import { rawEntryMap, warehouseEntryMap } from '../support/reference.js';
 import { API_KEY, cliEnv, ServedPayloads, tempDir, writeRunConfig } from '../support/reliability.js';
@@ -174,16 +175,29 @@ describe('two data dirs, one PostgreSQL database', () => {
       await wh.close();
     }
 
-    // Started while the first one loads, with time to wait: it waits for it, then runs.
-    const first = runCli(['run', '--json', '--as-of', DAY, '--no-cache'], envFor(a, url), a);
-    const second = runCli(['run', '--json', '--as-of', DAY, '--lock-wait', '2m'], envFor(b, url), b);
-    const [r1, r2] = await Promise.all([first, second]);
-    expect(r1.code, r1.stderr).toBe(0);
+    // A run that finds another run holding the warehouse, with time to wait: it says whom it waits
+    // for, then runs once the holder lets go. The holder is this test (the same lock a run takes,
+    // under a run's label), so the order does not hang on which process starts faster.
+    const holder = await openWarehouse(url);
+    const held = await lockWarehouse(holder, {
+      mode: 'auto',
+      holder: { label: `clari-dp run pid ${process.pid} on ${hostname()}`, key: 'concurrency test' },
+      clock: systemClock,
+      waitMs: 0,
+      leaseTtlMs: 60_000,
+      openSession: () => openWarehouse(url),
+    });
+    let sawWait!: () => void;
+    const waited = new Promise<void>((resolve) => (sawWait = resolve));
+    const second = runCli(['run', '--json', '--as-of', DAY, '--lock-wait', '2m'], envFor(b, url), b, (stderr) => {
+      if (/waiting up to \S+ \(--lock-wait\) for the run holding postgres:.*clari-dp run pid/.test(stderr)) sawWait();
+    });
+    await waited;
+    await held.release();
+    await holder.close();
+    const r2 = await second;
     expect(r2.code, r2.stderr).toBe(0);
-    const waiting = [r1, r2].filter((r) =>
-      /waiting up to \S+ \(--lock-wait\) for the run holding postgres:/.test(r.stderr),
-    );
-    expect(waiting, [r1.stderr, r2.stderr].join('\n---\n')).toHaveLength(1);
+    expect(JSON.parse(r2.stdout)).toMatchObject({ status: 'success' });
   });
 });
 

@@ -15,7 +15,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<CliResult> {
+/** `onStderr` sees the stderr written so far each time more arrives (to act on a line before the exit). */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+  onStderr?: (stderr: string) => void,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -24,7 +30,10 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
