@@ -8,6 +8,7 @@
 import { randomHex } from '../core/index.js';
 import { ACTIVITY_TYPES, MAX_OPPORTUNITY_IDS, parseOffsetDateTime } from '../clari/index.js';
 import { periodRange, shiftPeriod, toEpochDay } from '../domain/index.js';
+import { admitJob, refuseOverCapacity } from './admission.js';
 import type { SimCore } from './core.js';
 import { activitiesBetween, activityJson, dealHistory, dealsOf, isoWithOffset, type SimDeal } from './deals.js';
 import type { FaultKind } from './faults.js';
@@ -51,16 +52,8 @@ export function createActivityExport(
   if (!start || !end) return refuse('startDate and endDate must be ISO-8601 date-times with a UTC offset.');
   if (start.date > end.date) return refuse('endDate must not be before startDate.');
   if (body.exportFormat !== undefined && body.exportFormat !== 'JSON') return refuse('exportFormat must be JSON.');
-  const limits = sim.limits.view(sim.jobs, sim.now());
-  if (limits.availableConcurrentLimit <= 0 || limits.availableMonthlyQuota <= 0) {
-    if (limits.availableConcurrentLimit <= 0) sim.counters.capacityRejections++;
-    return sim.replies.exportError(
-      400,
-      'export_monthly_quota_reached',
-      'exports',
-      `The monthly quota limit of ${sim.limits.monthlyQuota} or concurrent limit of ${sim.limits.concurrencyLimit} has been reached.`,
-    );
-  }
+  const refused = refuseOverCapacity(sim);
+  if (refused) return refused;
   // Only the date and the zone count: the time of day is ignored (clari-api.md 2.8).
   const window: ActivityWindow = {
     types: new Set(types as string[]),
@@ -69,17 +62,7 @@ export function createActivityExport(
     fromOffsetMinutes: start.offsetMinutes,
     toOffsetMinutes: end.offsetMinutes,
   };
-  const job = activityJob(sim, userId, window);
-  const now = sim.now();
-  if ([...sim.jobs.all()].some((j) => j.fingerprint === job.fingerprint && sim.jobs.isActive(j, now)))
-    sim.counters.duplicatePosts++;
-  sim.jobs.add(job);
-  sim.counters.exportsCreated++;
-  sim.counters.maxInFlight = Math.max(sim.counters.maxInFlight, sim.jobs.inFlight(sim.now()));
-  sim.audit.record(userId, 'export.created', { module: 'ACTIVITY', jobId: job.jobId });
-  if (fault === 'reset') return { status: 0, fault: 'reset' };
-  if (fault === 'server_error') return sim.replies.serverError();
-  return json(202, { jobId: job.jobId });
+  return admitJob(sim, activityJob(sim, userId, window), { module: 'ACTIVITY' }, fault, 202);
 }
 
 function activityJob(sim: SimCore, userId: number, window: ActivityWindow): SimJob {

@@ -6,10 +6,10 @@
  */
 import { hashString, randomHex } from '../core/index.js';
 import { EXPORT_TYPES, type ExportType } from '../clari/index.js';
+import { admitJob, refuseOverCapacity } from './admission.js';
 import type { FaultKind } from './faults.js';
 import type { SimJob } from './jobs.js';
 import { countEntries, CURRENCIES, type Currency, type RenderRequest, renderJson } from './render.js';
-import { json } from './replies.js';
 import type { SimCore } from './core.js';
 import type { SimRequest, SimResponse } from './types.js';
 
@@ -34,33 +34,15 @@ export function createExport(
   const day = sim.day();
   const asked = typeof parsed.body.timePeriod === 'string' ? parsed.body.timePeriod : '';
   const periodId = asked && sim.tenant.hasData(asked, day) ? asked : sim.tenant.currentPeriod(day);
-  const limits = sim.limits.view(sim.jobs, sim.now());
-  if (limits.availableConcurrentLimit <= 0 || limits.availableMonthlyQuota <= 0) {
-    if (limits.availableConcurrentLimit <= 0) sim.counters.capacityRejections++;
-    return sim.replies.exportError(
-      400,
-      'export_monthly_quota_reached',
-      'exports',
-      `The monthly quota limit of ${sim.limits.monthlyQuota} or concurrent limit of ${sim.limits.concurrencyLimit} has been reached.`,
-    );
-  }
+  const refused = refuseOverCapacity(sim);
+  if (refused) return refused;
   const job = newJob(sim, forecastId, periodId, userId, parsed);
-  sim.jobs.add(job);
-  sim.counters.exportsCreated++;
-  sim.counters.maxInFlight = Math.max(sim.counters.maxInFlight, sim.jobs.inFlight(sim.now()));
-  sim.audit.record(userId, 'export.created', { forecastId, timePeriod: periodId, jobId: job.jobId });
-  // A failure after the job was created: the caller cannot know whether it exists.
-  if (fault === 'reset') return { status: 0, fault: 'reset' };
-  if (fault === 'server_error') return sim.replies.serverError();
-  return json(200, { jobId: job.jobId });
+  return admitJob(sim, job, { forecastId, timePeriod: periodId }, fault, 200);
 }
 
 function newJob(sim: SimCore, forecastId: string, periodId: string, userId: number, parsed: ExportBody): SimJob {
   const { body } = parsed;
   const fingerprint = `${userId}|${forecastId}|${hashString(JSON.stringify(body))}`;
-  const now = sim.now();
-  if ([...sim.jobs.all()].some((j) => j.fingerprint === fingerprint && sim.jobs.isActive(j, now)))
-    sim.counters.duplicatePosts++;
   const fate = sim.faults.hits('create') ? sim.faults.forJob() : undefined;
   const render: RenderRequest = {
     types: parsed.types,
