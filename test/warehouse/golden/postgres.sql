@@ -1,6 +1,6 @@
 -- Golden SQL, postgres: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (275 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (274 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -897,12 +897,10 @@ SELECT (SELECT count(*) FROM clari_activity_participants WHERE activity_id IN (S
             (SELECT count(*) FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS opportunities;
 
 -- ===== warehouse/sql/deals.ts opportunitiesSeen =====
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
-
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
 
 -- ===== warehouse/sql/deals.ts latestRefresh =====
 SELECT max(as_of) AS d FROM clari_opportunity_snapshots;

@@ -354,36 +354,28 @@ SELECT max(as_of) AS d FROM clari_activity_windows;
 -- ===== warehouse/sql/deals.ts opportunitiesSeen =====
 
 -- ----- duckdb -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
-
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
 
 -- ----- postgres -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
 
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
-
 -- ----- snowflake -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST(:1 AS TIMESTAMP_NTZ)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
 
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST(:1 AS TIMESTAMP_NTZ);
-
 -- ----- bigquery -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST(@p1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
-
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST(@p1 AS TIMESTAMP);
 
 -- ===== warehouse/sql/deals.ts opportunityReadBack =====
 
