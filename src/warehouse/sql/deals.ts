@@ -10,6 +10,7 @@
  */
 import type { StageSpec, Warehouse } from '../types.js';
 import { sqlTimestamp } from '../values.js';
+import { deleteRows } from './maintenance.js';
 
 /**
  * The rows of an activity payload, one stage (PostgreSQL's COPY takes one table at a time while the
@@ -428,7 +429,10 @@ export async function opportunityReadBack(wh: Warehouse, asOf: string): Promise<
 
 // ----- maintenance -----
 
-/** Deal rows older than the kept quarters (`cutoff` is the first kept date); returns how many went. */
+/**
+ * Deal rows older than the kept quarters (`cutoff` is the first kept date), each table's through
+ * maintenance.ts deleteRows; returns how many went.
+ */
 export async function deleteBefore(wh: Warehouse, cutoff: string): Promise<number> {
   const t = wh.dialect.types;
   const at = `CAST($1 AS ${t.timestamp})`;
@@ -447,11 +451,7 @@ export async function deleteBefore(wh: Warehouse, cutoff: string): Promise<numbe
     ['clari_opportunity_snapshots', `as_of < ${date}`, cutoff],
   ];
   let deleted = 0;
-  for (const [table, where, value] of targets) {
-    const n = count(await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, [value]));
-    if (n > 0) await wh.exec(`DELETE FROM ${table} WHERE ${where}`, [value]);
-    deleted += n;
-  }
+  for (const [table, where, value] of targets) deleted += await deleteRows(wh, table, where, [value]);
   return deleted;
 }
 
