@@ -1,6 +1,7 @@
 /**
  * The deal surfaces' pure parts: offset date-times, the activity request check, the streaming
- * activity decoder (any chunking, truncation, drift) and GET /opportunity's records.
+ * activity decoder (any chunking, truncation, drift), GET /opportunity's records and the decoder of
+ * the landed refreshes.
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +13,15 @@ import {
   parseOffsetDateTime,
   type WireActivity,
 } from './activity.js';
-import { amountCents, closeDateOf, opportunityErrors, opportunityRecord, trendDateMs } from './opportunity.js';
+import {
+  amountCents,
+  closeDateOf,
+  decodeOpportunityBatches,
+  opportunityErrors,
+  opportunityRecord,
+  trendDateMs,
+  type WireOpportunity,
+} from './opportunity.js';
 
 describe('offset date-times', () => {
   it('reads the local date and the offset; refuses bare dates, impossible dates and offsets beyond 18 h', () => {
@@ -183,5 +192,46 @@ describe('GET /opportunity records', () => {
     });
     expect(opportunityErrors([{ id: '006A', fields: [] }])).toBeUndefined();
     expect(opportunityErrors([])).toBeUndefined();
+  });
+});
+
+describe('decodeOpportunityBatches (a landed refresh)', () => {
+  const answers = [
+    [
+      { id: '006A', fields: [{ id: 'opportunity.amount', value: '$1,200.50' }] },
+      { id: '006B', fields: [] },
+    ],
+    [{ id: '006C', crmScore: { score: '7', message: null }, fields: [] }],
+  ];
+  const doc = JSON.stringify({ landedAt: 'x', batches: answers });
+
+  async function read(text: string, chunk: number): Promise<{ batches: WireOpportunity[][]; summary: unknown }> {
+    const bytes = Buffer.from(text, 'utf8');
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
+    const generator = decodeOpportunityBatches(Readable.from(chunks));
+    const batches: WireOpportunity[][] = [];
+    for (;;) {
+      const next = await generator.next();
+      if (next.done) return { batches, summary: next.value };
+      batches.push(next.value);
+    }
+  }
+
+  it.each([1, 9, 100_000])('yields one batch per answer whatever the chunking (%i bytes)', async (chunk) => {
+    const { batches, summary } = await read(doc, chunk);
+    expect(batches.map((b) => b.map((o) => o.id))).toEqual([['006A', '006B'], ['006C']]);
+    expect(batches[1]![0]!.crmScore).toEqual({ score: 7, message: null });
+    expect(summary).toEqual({ batches: 2, opportunities: 3 });
+  });
+
+  it('a cut-off or broken landed file is a decode error (fetching again would not mend it), no batches too', async () => {
+    await expect(read(doc.slice(0, -20), 16)).rejects.toMatchObject({
+      code: 'clari.decode',
+      kind: 'data',
+      message: expect.stringMatching(/landed refresh is truncated/),
+    });
+    await expect(read('{"batches": [[{"id": }]]}', 16)).rejects.toThrow(/landed refresh is malformed/);
+    await expect(read('{"landedAt": "x"}', 16)).rejects.toThrow(/has no batches/);
   });
 });

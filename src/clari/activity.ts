@@ -7,7 +7,8 @@
 import { ACTIVITY_TYPES, type ActivityType, isIsoDate } from '../domain/index.js';
 import { ClariError } from './errors.js';
 import { isObj, type Obj, str } from './json-values.js';
-import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
+import { JsonTopLevelScanner } from './json-scan.js';
+import { downloadScanError, readJsonStream } from './json-stream.js';
 
 export { ACTIVITY_TYPES, type ActivityType } from '../domain/index.js';
 
@@ -179,13 +180,12 @@ export interface ActivityDocumentSummary {
  * Decodes activity results from a byte stream, yielding batches of activities as they arrive
  * (memory: one chunk plus one batch). A cut-off stream throws `clari.truncated_body`.
  */
-export async function* decodeActivityJson(
+export function decodeActivityJson(
   source: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<WireActivity[], ActivityDocumentSummary> {
   const drift = new Set<string>();
   const pending: WireActivity[][] = [];
   let count = 0;
-  let bytes = 0;
   let seen = false;
   const scanner = new JsonTopLevelScanner({
     arrayBatch(key, items) {
@@ -202,29 +202,14 @@ export async function* decodeActivityJson(
       drift.add(key);
     },
   });
-  try {
-    for await (const chunk of source) {
-      bytes += chunk.byteLength;
-      scanner.write(chunk);
-      while (pending.length > 0) yield pending.shift()!;
-    }
-    scanner.end();
-  } catch (error) {
-    if (!(error instanceof JsonScanError)) throw error;
-    throw new ClariError(
-      error.truncated ? 'clari.truncated_body' : 'clari.decode',
-      `Activity results are ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`,
-      {
-        kind: error.truncated ? 'transient' : 'data',
-        endpoint: RESULTS,
-        cause: error,
-        hint: error.truncated
-          ? 'The download was cut off; it is fetched again.'
-          : 'Clari sent a broken document; the raw payload is kept in the landing for inspection.',
-      },
-    );
-  }
-  // `{}` is not a results document: an empty export is `{"activities": []}`.
-  if (!seen) throw bad('no activities array');
-  return { activities: count, bytes, drift: [...drift].sort() };
+  return readJsonStream(source, {
+    scanner,
+    pending,
+    fail: (error) => downloadScanError(error, 'Activity results are', RESULTS),
+    finish(bytes): ActivityDocumentSummary {
+      // `{}` is not a results document: an empty export is `{"activities": []}`.
+      if (!seen) throw bad('no activities array');
+      return { activities: count, bytes, drift: [...drift].sort() };
+    },
+  });
 }

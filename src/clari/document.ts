@@ -6,7 +6,8 @@
  */
 import { ClariError } from './errors.js';
 import { type FingerprintSet, newHasher } from './fingerprint.js';
-import { JsonScanError, type ScanCounters, JsonTopLevelScanner } from './json-scan.js';
+import { type ScanCounters, JsonTopLevelScanner } from './json-scan.js';
+import { downloadScanError, readJsonStream } from './json-stream.js';
 import {
   DOCUMENT_ARRAYS,
   type DocumentArray,
@@ -82,7 +83,7 @@ export interface JsonDecodeOptions {
  * entry with the fingerprint of its bytes. The summary is returned when the stream ends; a cut-off
  * stream throws `clari.truncated_body`.
  */
-export async function* decodeForecastJson(
+export function decodeForecastJson(
   source: AsyncIterable<Uint8Array>,
   options: JsonDecodeOptions = {},
 ): AsyncGenerator<DocumentPart, DocumentSummary> {
@@ -90,7 +91,6 @@ export async function* decodeForecastJson(
   const counts: Record<DocumentArray, number> = { entries: 0, users: 0, fields: 0, timePeriods: 0, timeFrames: 0 };
   const present = new Set<string>();
   const pending: DocumentPart[] = [];
-  let bytes = 0;
   const hasher = newHasher();
   const scanner = new JsonTopLevelScanner(
     {
@@ -115,35 +115,19 @@ export async function* decodeForecastJson(
     undefined,
     { key: 'entries', hasher, known: options.known },
   );
-  try {
-    for await (const chunk of source) {
-      bytes += chunk.byteLength;
-      scanner.write(chunk);
-      while (pending.length > 0) yield pending.shift()!;
-    }
-    scanner.end();
-  } catch (error) {
-    if (error instanceof JsonScanError) {
-      throw new ClariError(
-        error.truncated ? 'clari.truncated_body' : 'clari.decode',
-        `Export document is ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`,
-        {
-          kind: error.truncated ? 'transient' : 'data',
-          cause: error,
-          hint: error.truncated
-            ? 'The download was cut off; it is fetched again.'
-            : 'Clari sent a broken document; the raw payload is kept in the landing for inspection.',
-        },
-      );
-    }
-    throw error;
-  }
-  const skipped = scanner.counters.skipped;
-  // An entries array whose every element was skipped was still there.
-  if (skipped > 0) present.add('entries');
-  counts.entries += skipped;
-  const missingArrays = DOCUMENT_ARRAYS.filter((a) => !present.has(a));
-  return { counts, missingArrays, drift: drift.seen, bytes, scan: { ...scanner.counters } };
+  return readJsonStream(source, {
+    scanner,
+    pending,
+    fail: (error) => downloadScanError(error, 'Export document is'),
+    finish(bytes): DocumentSummary {
+      const skipped = scanner.counters.skipped;
+      // An entries array whose every element was skipped was still there.
+      if (skipped > 0) present.add('entries');
+      counts.entries += skipped;
+      const missingArrays = DOCUMENT_ARRAYS.filter((a) => !present.has(a));
+      return { counts, missingArrays, drift: drift.seen, bytes, scan: { ...scanner.counters } };
+    },
+  });
 }
 
 function isDocumentArray(key: string): key is DocumentArray {

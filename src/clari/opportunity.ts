@@ -8,7 +8,8 @@
 import { parseOffsetDateTime } from './activity.js';
 import { ClariError } from './errors.js';
 import { isObj, str } from './json-values.js';
-import { JsonScanError, JsonTopLevelScanner } from './json-scan.js';
+import { JsonTopLevelScanner } from './json-scan.js';
+import { readJsonStream } from './json-stream.js';
 
 export interface WireTrendPoint {
   readonly oldValue: string | number | null;
@@ -197,7 +198,7 @@ export function opportunityRecord(o: WireOpportunity): OpportunityRecord {
  * Decodes a document whose `batches` member lists GET /opportunity answers, each as Clari sent it
  * (how the pipeline lands one refresh), one batch at a time.
  */
-export async function* decodeOpportunityBatches(
+export function decodeOpportunityBatches(
   source: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<WireOpportunity[], { batches: number; opportunities: number }> {
   const pending: WireOpportunity[][] = [];
@@ -217,16 +218,14 @@ export async function* decodeOpportunityBatches(
     },
     value: () => undefined,
   });
-  try {
-    for await (const chunk of source) {
-      scanner.write(chunk);
-      while (pending.length > 0) yield pending.shift()!;
-    }
-    scanner.end();
-  } catch (error) {
-    if (!(error instanceof JsonScanError)) throw error;
-    throw bad(`the landed refresh is ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`);
-  }
-  if (!seen) throw bad('the landed refresh has no batches');
-  return { batches, opportunities };
+  return readJsonStream(source, {
+    scanner,
+    pending,
+    // The landed file, not a download: fetching again would not mend it, so it stays a decode error.
+    fail: (error) => bad(`the landed refresh is ${error.truncated ? 'truncated' : 'malformed'}: ${error.message}`),
+    finish() {
+      if (!seen) throw bad('the landed refresh has no batches');
+      return { batches, opportunities };
+    },
+  });
 }

@@ -171,6 +171,9 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     expect(await dealCounts(wh)).toEqual(deals);
     const retained = await applyRetention(wh, p.deps.landing, { asOf: DAY2, fiscal: { startMonth: 1 }, quarters: 1 });
     expect(retained.rowsDeleted).toBeGreaterThan(0);
+    // The deal rows all fall in the kept quarter: a cut-off inside it makes the deal tables' DELETEs run
+    // too (nothing reads the deal tables after this).
+    expect(await dealsSql.deleteBefore(wh, DAY2)).toBeGreaterThan(0);
 
     // The lease that serialises runs where sessions outlive their clients: take it, commit under its
     // fence, release it. One session plays both (the lease's side session is this one).

@@ -10,6 +10,7 @@
  */
 import type { StageSpec, Warehouse } from '../types.js';
 import { sqlTimestamp } from '../values.js';
+import { deleteRows } from './maintenance.js';
 
 /**
  * The rows of an activity payload, one stage (PostgreSQL's COPY takes one table at a time while the
@@ -250,25 +251,24 @@ export async function activityReadBack(wh: Warehouse): Promise<ActivityReadBack>
 
 /**
  * The opportunities a refresh asks for: those named by activities since `sinceMs`, the most recently
- * active first, at most `limit`; and how many there are in all.
+ * active first, at most `limit`; and how many there are in all. One scan of the activity join: the
+ * total is a window count over the grouped rows, taken before the LIMIT.
  */
 export async function opportunitiesSeen(
   wh: Warehouse,
   sinceMs: number,
   limit: number,
 ): Promise<{ ids: string[]; total: number }> {
-  const t = wh.dialect.types;
-  const since = `FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS ${t.timestamp})`;
-  const rows = await wh.query<{ opportunity_id: string }>(
-    `SELECT o.opportunity_id, max(a.activity_at) AS last_activity ${since}
-     GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT ${Math.max(0, Math.floor(limit))}`,
+  const take = Math.max(0, Math.floor(limit));
+  // At least one row, so that the total arrives even when no id is asked for.
+  const rows = await wh.query<{ opportunity_id: string; total: string | number }>(
+    `SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+     WHERE a.activity_at >= CAST($1 AS ${wh.dialect.types.timestamp})
+     GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT ${Math.max(1, take)}`,
     [sqlTimestamp(sinceMs)],
   );
-  const total = count(
-    await wh.query<{ n: string }>(`SELECT count(DISTINCT o.opportunity_id) AS n ${since}`, [sqlTimestamp(sinceMs)]),
-  );
-  return { ids: rows.map((r) => r.opportunity_id), total };
+  return { ids: rows.slice(0, take).map((r) => r.opportunity_id), total: Number(rows[0]?.total ?? 0) };
 }
 
 // ----- opportunity refreshes -----
@@ -429,7 +429,10 @@ export async function opportunityReadBack(wh: Warehouse, asOf: string): Promise<
 
 // ----- maintenance -----
 
-/** Deal rows older than the kept quarters (`cutoff` is the first kept date); returns how many went. */
+/**
+ * Deal rows older than the kept quarters (`cutoff` is the first kept date), each table's through
+ * maintenance.ts deleteRows; returns how many went.
+ */
 export async function deleteBefore(wh: Warehouse, cutoff: string): Promise<number> {
   const t = wh.dialect.types;
   const at = `CAST($1 AS ${t.timestamp})`;
@@ -448,11 +451,7 @@ export async function deleteBefore(wh: Warehouse, cutoff: string): Promise<numbe
     ['clari_opportunity_snapshots', `as_of < ${date}`, cutoff],
   ];
   let deleted = 0;
-  for (const [table, where, value] of targets) {
-    const n = count(await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, [value]));
-    if (n > 0) await wh.exec(`DELETE FROM ${table} WHERE ${where}`, [value]);
-    deleted += n;
-  }
+  for (const [table, where, value] of targets) deleted += await deleteRows(wh, table, where, [value]);
   return deleted;
 }
 

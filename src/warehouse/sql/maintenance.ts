@@ -2,18 +2,27 @@
  * Retention and rebuild: deleting what is older than the kept quarters, and clearing the tables
  * derived from the landing before they are re-derived from it.
  */
-import type { Warehouse } from '../types.js';
+import type { SqlValue, Warehouse } from '../types.js';
 
 /** Deletes the rows of `table` whose `column` (a period id) sorts before `cutoff`; returns how many. */
-export async function deleteBeforePeriod(
+export function deleteBeforePeriod(wh: Warehouse, table: string, column: string, cutoff: string): Promise<number> {
+  return deleteRows(wh, table, `${column} < $1`, [cutoff]);
+}
+
+/**
+ * Deletes the rows of `table` that match `where` and returns how many: every retention delete, the
+ * deal tables' too (deals.ts deleteBefore). The rows are counted first because the Warehouse port
+ * reports no row count for a DELETE; a table with none to delete gets no DELETE.
+ */
+export async function deleteRows(
   wh: Warehouse,
   table: string,
-  column: string,
-  cutoff: string,
+  where: string,
+  params: readonly SqlValue[],
 ): Promise<number> {
-  const [row] = await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${column} < $1`, [cutoff]);
+  const [row] = await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`, params);
   const n = Number(row?.n ?? 0);
-  if (n > 0) await wh.exec(`DELETE FROM ${table} WHERE ${column} < $1`, [cutoff]);
+  if (n > 0) await wh.exec(`DELETE FROM ${table} WHERE ${where}`, params);
   return n;
 }
 

@@ -1,6 +1,6 @@
 -- Golden SQL, postgres: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (275 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (281 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -897,12 +897,10 @@ SELECT (SELECT count(*) FROM clari_activity_participants WHERE activity_id IN (S
             (SELECT count(*) FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM stage_activity_rows WHERE kind = 'activity')) AS opportunities;
 
 -- ===== warehouse/sql/deals.ts opportunitiesSeen =====
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
-
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
 
 -- ===== warehouse/sql/deals.ts latestRefresh =====
 SELECT max(as_of) AS d FROM clari_opportunity_snapshots;
@@ -1028,7 +1026,7 @@ INSERT INTO clari_forecast_changes (owner_email, owner_name, field_id, forecast_
 
 SELECT count(*) AS n FROM clari_forecast_changes WHERE forecast_name = $1 AND time_period = $2 AND current_snapshot = $3;
 
--- ===== warehouse/sql/maintenance.ts deleteBeforePeriod =====
+-- ===== warehouse/sql/maintenance.ts deleteRows =====
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < $1;
 
 SELECT count(*) AS n FROM clari_forecasts WHERE time_period < $1;
@@ -1041,17 +1039,6 @@ SELECT count(*) AS n FROM clari_time_frames WHERE time_period < $1;
 
 SELECT count(*) AS n FROM clari_time_periods WHERE time_period < $1;
 
-DELETE FROM clari_forecast_entries WHERE time_period < $1;
-
-DELETE FROM clari_forecasts WHERE time_period < $1;
-
-DELETE FROM clari_snapshots WHERE time_period < $1;
-
-DELETE FROM clari_time_frames WHERE time_period < $1;
-
-DELETE FROM clari_time_periods WHERE time_period < $1;
-
--- ===== warehouse/sql/deals.ts deleteBefore =====
 SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
 
 SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
@@ -1067,6 +1054,30 @@ SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST($1 AS DATE);
 SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
 
 SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
+
+DELETE FROM clari_forecast_entries WHERE time_period < $1;
+
+DELETE FROM clari_forecasts WHERE time_period < $1;
+
+DELETE FROM clari_snapshots WHERE time_period < $1;
+
+DELETE FROM clari_time_frames WHERE time_period < $1;
+
+DELETE FROM clari_time_periods WHERE time_period < $1;
+
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
+
+DELETE FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
 
 -- ===== warehouse/sql/changes.ts dealMoveSummaries =====
 SELECT user_id, field_id, current_snapshot, count(*) AS deals, count(CASE WHEN slipped THEN 1 END) AS slipped,

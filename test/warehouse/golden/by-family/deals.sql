@@ -187,76 +187,6 @@ DELETE FROM clari_opportunity_field_history WHERE TRUE;
 
 DELETE FROM clari_opportunity_snapshots WHERE TRUE;
 
--- ===== warehouse/sql/deals.ts deleteBefore =====
-
--- ----- duckdb -----
-SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
-
-SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST($1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
-
-SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
-
--- ----- postgres -----
-SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
-
-SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST($1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
-
-SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
-
--- ----- snowflake -----
-SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
-
-SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
-
-SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
-
-SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ);
-
-SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST(:1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST(:1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST(:1 AS TIMESTAMP_NTZ);
-
-SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST(:1 AS DATE);
-
--- ----- bigquery -----
-SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
-
-SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP);
-
-SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST(@p1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST(@p1 AS DATE);
-
-SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST(@p1 AS TIMESTAMP);
-
-SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST(@p1 AS DATE);
-
 -- ===== warehouse/sql/deals.ts insertRefresh =====
 
 -- ----- duckdb -----
@@ -354,36 +284,28 @@ SELECT max(as_of) AS d FROM clari_activity_windows;
 -- ===== warehouse/sql/deals.ts opportunitiesSeen =====
 
 -- ----- duckdb -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
-
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
 
 -- ----- postgres -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST($1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
 
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST($1 AS TIMESTAMP);
-
 -- ----- snowflake -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST(:1 AS TIMESTAMP_NTZ)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
 
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST(:1 AS TIMESTAMP_NTZ);
-
 -- ----- bigquery -----
-SELECT o.opportunity_id, max(a.activity_at) AS last_activity FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
+SELECT o.opportunity_id, max(a.activity_at) AS last_activity, count(*) OVER () AS total
+     FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
      WHERE a.activity_at >= CAST(@p1 AS TIMESTAMP)
      GROUP BY o.opportunity_id ORDER BY last_activity DESC, o.opportunity_id LIMIT 5000;
-
-SELECT count(DISTINCT o.opportunity_id) AS n FROM clari_activity_opportunities o JOIN clari_activities a ON a.activity_id = o.activity_id
-     WHERE a.activity_at >= CAST(@p1 AS TIMESTAMP);
 
 -- ===== warehouse/sql/deals.ts opportunityReadBack =====
 

@@ -117,7 +117,7 @@ DELETE FROM clari_forecast_changes WHERE forecast_name = @p1 AND time_period = @
 
 DELETE FROM clari_snapshots WHERE forecast_id = @p1 AND time_period = @p2;
 
--- ===== warehouse/sql/maintenance.ts deleteBeforePeriod =====
+-- ===== warehouse/sql/maintenance.ts deleteRows =====
 
 -- ----- duckdb -----
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < $1;
@@ -132,6 +132,22 @@ SELECT count(*) AS n FROM clari_time_frames WHERE time_period < $1;
 
 SELECT count(*) AS n FROM clari_time_periods WHERE time_period < $1;
 
+SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST($1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
+
 DELETE FROM clari_forecast_entries WHERE time_period < $1;
 
 DELETE FROM clari_forecasts WHERE time_period < $1;
@@ -141,6 +157,20 @@ DELETE FROM clari_snapshots WHERE time_period < $1;
 DELETE FROM clari_time_frames WHERE time_period < $1;
 
 DELETE FROM clari_time_periods WHERE time_period < $1;
+
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
+
+DELETE FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
 
 -- ----- postgres -----
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < $1;
@@ -155,6 +185,22 @@ SELECT count(*) AS n FROM clari_time_frames WHERE time_period < $1;
 
 SELECT count(*) AS n FROM clari_time_periods WHERE time_period < $1;
 
+SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST($1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
+
 DELETE FROM clari_forecast_entries WHERE time_period < $1;
 
 DELETE FROM clari_forecasts WHERE time_period < $1;
@@ -164,6 +210,20 @@ DELETE FROM clari_snapshots WHERE time_period < $1;
 DELETE FROM clari_time_frames WHERE time_period < $1;
 
 DELETE FROM clari_time_periods WHERE time_period < $1;
+
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP));
+
+DELETE FROM clari_activities WHERE activity_at < CAST($1 AS TIMESTAMP);
+
+DELETE FROM clari_activity_windows WHERE as_of < CAST($1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE changed_at < CAST($1 AS TIMESTAMP);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of < CAST($1 AS DATE);
 
 -- ----- snowflake -----
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < :1;
@@ -178,6 +238,22 @@ SELECT count(*) AS n FROM clari_time_frames WHERE time_period < :1;
 
 SELECT count(*) AS n FROM clari_time_periods WHERE time_period < :1;
 
+SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
+
+SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
+
+SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
+
+SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ);
+
+SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST(:1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST(:1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST(:1 AS TIMESTAMP_NTZ);
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST(:1 AS DATE);
+
 BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE time_period < :1;
@@ -189,6 +265,20 @@ DELETE FROM clari_snapshots WHERE time_period < :1;
 DELETE FROM clari_time_frames WHERE time_period < :1;
 
 DELETE FROM clari_time_periods WHERE time_period < :1;
+
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ));
+
+DELETE FROM clari_activities WHERE activity_at < CAST(:1 AS TIMESTAMP_NTZ);
+
+DELETE FROM clari_activity_windows WHERE as_of < CAST(:1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE changed_at < CAST(:1 AS TIMESTAMP_NTZ);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of < CAST(:1 AS DATE);
 
 -- ----- bigquery -----
 SELECT count(*) AS n FROM clari_forecast_entries WHERE time_period < @p1;
@@ -203,6 +293,22 @@ SELECT count(*) AS n FROM clari_time_frames WHERE time_period < @p1;
 
 SELECT count(*) AS n FROM clari_time_periods WHERE time_period < @p1;
 
+SELECT count(*) AS n FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+SELECT count(*) AS n FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_activity_windows WHERE as_of < CAST(@p1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunities WHERE valid_to < CAST(@p1 AS DATE);
+
+SELECT count(*) AS n FROM clari_opportunity_field_history WHERE changed_at < CAST(@p1 AS TIMESTAMP);
+
+SELECT count(*) AS n FROM clari_opportunity_snapshots WHERE as_of < CAST(@p1 AS DATE);
+
 BEGIN TRANSACTION;
 
 DELETE FROM clari_forecast_entries WHERE time_period < @p1;
@@ -214,3 +320,17 @@ DELETE FROM clari_snapshots WHERE time_period < @p1;
 DELETE FROM clari_time_frames WHERE time_period < @p1;
 
 DELETE FROM clari_time_periods WHERE time_period < @p1;
+
+DELETE FROM clari_activity_participants WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_opportunities WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+DELETE FROM clari_activity_accounts WHERE activity_id IN (SELECT activity_id FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP));
+
+DELETE FROM clari_activities WHERE activity_at < CAST(@p1 AS TIMESTAMP);
+
+DELETE FROM clari_activity_windows WHERE as_of < CAST(@p1 AS DATE);
+
+DELETE FROM clari_opportunity_field_history WHERE changed_at < CAST(@p1 AS TIMESTAMP);
+
+DELETE FROM clari_opportunity_snapshots WHERE as_of < CAST(@p1 AS DATE);
