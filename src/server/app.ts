@@ -21,6 +21,7 @@ import {
   DEFAULT_LEVEL,
   headline,
   health,
+  namesakes,
   options,
   OWNER_LEVELS,
   type OwnerLevel,
@@ -345,7 +346,10 @@ function pageRoute(app: Hono, x: AppScope): void {
   });
 }
 
-/** Everything the page shows for one selection, read in one go (each part is one service call). */
+/**
+ * Everything the page shows for one selection, read in one go (each part is one service call). The
+ * namesakes that label owners are read once and handed to every part that shows owners.
+ */
 async function dashboardModel(
   wh: Warehouse,
   title: string,
@@ -353,13 +357,12 @@ async function dashboardModel(
   level: OwnerLevel,
   now: number,
 ): Promise<DashboardModel> {
-  const changes = await biggestChanges(wh, {
-    forecast: selection.forecast,
-    period: selection.period,
-    days: CHANGE_DAYS,
-    limit: CHANGE_LIMIT,
-    level,
-  });
+  const same = await namesakes(wh);
+  const changes = await biggestChanges(
+    wh,
+    { forecast: selection.forecast, period: selection.period, days: CHANGE_DAYS, limit: CHANGE_LIMIT, level },
+    same,
+  );
   return {
     title,
     options: await options(wh, selection.forecast),
@@ -368,23 +371,31 @@ async function dashboardModel(
     level,
     trend: (await trend(wh, selection)).points,
     accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
-    coverage: await coverageByTeam(wh, selection),
+    coverage: await coverageByTeam(wh, selection, same),
     changes,
     changeDays: CHANGE_DAYS,
-    reps: await reps(wh, selection, level),
+    reps: await reps(wh, selection, level, same),
     health: await health(wh, 10),
     now,
-    deals: await dealsModel(wh, changes),
+    deals: await dealsModel(wh, changes, same),
   };
 }
 
-/** The page's deal parts, when any deal was loaded: moves under the listed changes, deals at risk. */
+/**
+ * The page's deal parts, when any deal was loaded: moves under the listed changes (one read: they
+ * share the selection's forecast and period), deals at risk.
+ */
 async function dealsModel(
   wh: Warehouse,
   changes: Parameters<typeof dealMoveCounts>[1],
+  same: ReadonlySet<string>,
 ): Promise<DealsModel | undefined> {
-  if (!(await dealData(wh)).loaded) return undefined;
-  return { moves: await dealMoveCounts(wh, changes), atRisk: await dealsAtRisk(wh, { limit: AT_RISK_LIMIT }) };
+  const data = await dealData(wh);
+  if (!data.loaded) return undefined;
+  return {
+    moves: await dealMoveCounts(wh, changes),
+    atRisk: await dealsAtRisk(wh, { limit: AT_RISK_LIMIT }, { namesakes: same, dealData: data }),
+  };
 }
 
 /** A change's key from `forecast`, `period`, `field` (id), `user` and `snapshot`, all required. */
@@ -470,10 +481,12 @@ function dealRoutes(app: Hono, x: AppScope): void {
     const limit = intParam(c, 'limit', 1, 1000, 50);
     const owner = textParam(c, 'owner');
     const result = await exclusive(async () => {
-      if (!(await dealData(wh)).loaded) return undefined;
+      const data = await dealData(wh);
+      if (!data.loaded) return undefined;
+      const same = await namesakes(wh);
       let userId: string | undefined;
       if (owner !== undefined) {
-        const found = await ownersNamed(wh, owner);
+        const found = await ownersNamed(wh, owner, same);
         if (found.length !== 1)
           throw new BadRequest(
             found.length === 0
@@ -482,7 +495,7 @@ function dealRoutes(app: Hono, x: AppScope): void {
           );
         userId = found[0]!.userId;
       }
-      return dealsAtRisk(wh, { quietDays, minAmount, limit, userId });
+      return dealsAtRisk(wh, { quietDays, minAmount, limit, userId }, { namesakes: same, dealData: data });
     });
     if (!result)
       return json(c, { error: 'no deal data: the activity export has never run', hint: DEALS_OFF_HINT }, 404);
