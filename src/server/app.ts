@@ -11,6 +11,7 @@ import {
   accuracyByWeek,
   biggestChanges,
   AT_RISK_DEFAULTS,
+  checkFilters,
   coverageByTeam,
   dealData,
   dealMoveCounts,
@@ -19,6 +20,7 @@ import {
   dealsBehindChange,
   type ChangeKey,
   DEFAULT_LEVEL,
+  type FilterProblem,
   headline,
   health,
   namesakes,
@@ -26,14 +28,16 @@ import {
   OWNER_LEVELS,
   type OwnerLevel,
   ownersNamed,
+  periodShapeProblem,
   reps,
   select,
   type Selection,
   trend,
+  unknownForecastProblem,
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
-import { isIsoDate, isPeriodId } from '../domain/index.js';
+import { isIsoDate } from '../domain/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import {
   type DashboardModel,
@@ -103,31 +107,23 @@ function levelParam(c: Context): OwnerLevel {
   return level as OwnerLevel;
 }
 
+/** A filter problem (analytics/filters.ts) as the server answers it: a 400 whose message ends with the hint. */
+const filterBadRequest = (problem: FilterProblem): BadRequest =>
+  new BadRequest(problem.hint ? `${problem.message}. ${problem.hint}` : problem.message);
+
 function selectionQuery(c: Context): SelectionQuery {
   const period = textParam(c, 'period');
-  if (period !== undefined && !isPeriodId(period))
-    throw new BadRequest(`period must look like 2026_Q3, got "${clip(period)}"`);
+  const shape = periodShapeProblem(period);
+  if (shape) throw filterBadRequest(shape);
   return { forecast: textParam(c, 'forecast'), period, field: textParam(c, 'field') };
 }
 
 /** Resolves a query to a selection; undefined when the warehouse has no snapshots; BadRequest on unknown values. */
 async function resolveSelection(wh: Warehouse, q: SelectionQuery): Promise<Selection | undefined> {
-  const all = await options(wh);
-  if (all.forecasts.length === 0) return undefined;
-  if (q.forecast !== undefined && !all.forecasts.includes(q.forecast))
-    throw new BadRequest(`unknown forecast "${clip(q.forecast)}"; the warehouse has ${all.forecasts.join(', ')}`);
-  const forecast = q.forecast ?? all.forecasts[0]!;
-  const choices = q.forecast === undefined ? all : await options(wh, forecast);
-  if (q.period !== undefined && !choices.periods.includes(q.period))
-    throw new BadRequest(
-      `no snapshots of ${forecast} for ${q.period}; there are ${choices.periods.join(', ') || 'none'}`,
-    );
-  if (q.field !== undefined && !choices.fields.some((f) => f.id === q.field || f.name === q.field)) {
-    throw new BadRequest(
-      `unknown call field "${clip(q.field)}" for ${forecast}; choose one of ${choices.fields.map((f) => `${f.id} (${f.name})`).join(', ')}`,
-    );
-  }
-  return select(wh, { forecast, period: q.period, field: q.field }, choices);
+  const check = await checkFilters(wh, q);
+  if (check.problem) throw filterBadRequest(check.problem);
+  if (check.known === undefined) return undefined;
+  return select(wh, q, check.known);
 }
 
 /** What every route and middleware of one app shares. */
@@ -413,7 +409,8 @@ function changeKeyQuery(c: Context): ChangeKey {
     userId: need('user'),
     snapshot: need('snapshot'),
   };
-  if (!isPeriodId(key.period)) throw new BadRequest(`period must look like 2026_Q3, got "${clip(key.period)}"`);
+  const shape = periodShapeProblem(key.period);
+  if (shape) throw filterBadRequest(shape);
   if (!isIsoDate(key.snapshot))
     throw new BadRequest(`snapshot must be a date (YYYY-MM-DD), got "${clip(key.snapshot)}"`);
   return key;
@@ -516,10 +513,8 @@ function apiRoutes(app: Hono, x: AppScope): void {
   };
   const knownForecast = async (forecast: string) => {
     const all = await options(wh);
-    if (!all.forecasts.includes(forecast))
-      throw new BadRequest(
-        `unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
-      );
+    const unknown = unknownForecastProblem(forecast, all.forecasts);
+    if (unknown) throw filterBadRequest(unknown);
     return all;
   };
   app.get('/api/options', async (c) => {

@@ -243,7 +243,19 @@ describe('JSON API', () => {
       expect(status, path).toBe(400);
       expect(body, path).toEqual({ error: expect.any(String) });
     }
-    expect((await json(open, '/api/headline?period=2031_Q1')).body.error).toMatch(/2026_Q4/);
+    // The filters are checked by the same check as the CLI's (analytics/filters.ts), the hint appended.
+    expect((await json(open, '/api/headline?period=2031_Q1')).body.error).toBe(
+      'no snapshots of net_new_arr for 2031_Q1. Periods loaded: 2026_Q4, 2026_Q3, 2026_Q2, 2026_Q1, 2025_Q4, 2025_Q3.',
+    );
+    expect((await json(open, '/api/headline?forecast=nope')).body.error).toBe(
+      'unknown forecast "nope". The warehouse has net_new_arr.',
+    );
+    expect((await json(open, '/api/reps?field=fc_nope')).body.error).toBe(
+      'unknown call field "fc_nope" for net_new_arr. Choose one of fc_best_case (Best Case), fc_commit (Commit), fc_pipeline (Pipeline).',
+    );
+    expect((await json(open, '/api/headline?period=2026-Q4')).body.error).toBe(
+      'period must look like 2026_Q3 (year, _Q, quarter 1-4), got "2026-Q4"',
+    );
     expect((await json(open, '/api/nothing')).status).toBe(404);
   });
 

@@ -26,7 +26,7 @@ import type { Warehouse } from '../../warehouse/index.js';
 import { count, money, signedMoney, signedPct } from '../format.js';
 import { render } from '../render.js';
 import { levelHeading, levelOf } from './changes.js';
-import { checkFilters, type Format, heading } from './report-common.js';
+import { requireFilters, type Format, heading } from './report-common.js';
 
 type Options = Record<string, unknown>;
 
@@ -159,7 +159,7 @@ function flatRows(
  * under it. Its reads do not grow with the changes listed (namesakes once, the deals of all in one).
  */
 export async function dealsReport(wh: Warehouse, o: Options, format: Format): Promise<string> {
-  await checkFilters(wh, o);
+  await requireFilters(wh, o);
   await requireDeals(wh);
   const level: OwnerLevel = levelOf(o);
   const same = await namesakes(wh);
