@@ -46,6 +46,9 @@ export const changeKeyOf = (c: ChangeRow): ChangeKey => ({
 
 const keyText = (k: ChangeKey): string => [k.forecast, k.period, k.userId, k.fieldId, k.snapshot].join('|');
 
+/** The key `dealMoveCounts` files a change's summary under. */
+export const dealMoveKey = (c: ChangeRow): string => keyText(changeKeyOf(c));
+
 export interface DealMove {
   readonly opportunityId: string;
   readonly name: string;
@@ -112,13 +115,9 @@ function summarise(deals: readonly DealMove[]): DealMoveSummary {
   };
 }
 
-/** The deals behind one call change, the largest amount changes first; undefined when there is no such change. */
-export async function dealsBehindChange(wh: Warehouse, key: ChangeKey): Promise<DealsBehindChange | undefined> {
-  const [row] = await reportsSql.changeByKey(wh, key);
-  if (!row) return undefined;
-  const same = await namesakes(wh);
-  const rows = await reportsSql.dealMoves(wh, key);
-  const deals = rows.map((r): DealMove => ({
+/** A row of v_deal_movement (reportsSql.dealMovesOf) as the services return it. */
+function dealMove(r: Record<string, Cell>, same: ReadonlySet<string>): DealMove {
+  return {
     opportunityId: String(r.opportunity_id),
     name: str(r.opportunity_name) ?? String(r.opportunity_id),
     ownerUserId: str(r.deal_owner_user_id),
@@ -141,8 +140,52 @@ export async function dealsBehindChange(wh: Warehouse, key: ChangeKey): Promise<
     pulledIn: flag(r.pulled_in),
     crmScore: num(r.crm_score),
     crmScoreMessage: str(r.crm_score_message),
-  }));
-  return { change: changeRow(row, same), deals, summary: summarise(deals) };
+  };
+}
+
+/**
+ * The deals behind each of `changes` (as biggestChanges returns them), in their order, each list
+ * the largest amount changes first: one read of v_deal_movement for all of them, so a report costs
+ * the same whatever the number of changes it lists. `same` is `namesakes(wh)` when the caller has
+ * already read it.
+ */
+export async function dealsBehindChanges(
+  wh: Warehouse,
+  changes: readonly ChangeRow[],
+  same?: ReadonlySet<string>,
+): Promise<DealsBehindChange[]> {
+  if (changes.length === 0) return [];
+  const names = same ?? (await namesakes(wh));
+  const byChange = new Map<string, DealMove[]>();
+  for (const r of await reportsSql.dealMovesOf(wh, changes.map(changeKeyOf))) {
+    const key = keyText({
+      forecast: String(r.forecast_name),
+      period: String(r.time_period),
+      userId: String(r.user_id),
+      fieldId: String(r.field_id),
+      snapshot: String(r.current_snapshot),
+    });
+    const deals = byChange.get(key) ?? [];
+    deals.push(dealMove(r, names));
+    byChange.set(key, deals);
+  }
+  return changes.map((change) => {
+    const deals = byChange.get(dealMoveKey(change)) ?? [];
+    return { change, deals, summary: summarise(deals) };
+  });
+}
+
+/** The deals behind one call change, the largest amount changes first; undefined when there is no such change. */
+export async function dealsBehindChange(
+  wh: Warehouse,
+  key: ChangeKey,
+  same?: ReadonlySet<string>,
+): Promise<DealsBehindChange | undefined> {
+  const [row] = await reportsSql.changeByKey(wh, key);
+  if (!row) return undefined;
+  const names = same ?? (await namesakes(wh));
+  const [behind] = await dealsBehindChanges(wh, [changeRow(row, names)], names);
+  return behind;
 }
 
 /**
@@ -191,9 +234,6 @@ export async function dealMoveCounts(
   return out;
 }
 
-/** The key `dealMoveCounts` files a change's summary under. */
-export const dealMoveKey = (c: ChangeRow): string => keyText(changeKeyOf(c));
-
 export const AT_RISK_DEFAULTS = viewsSql.AT_RISK;
 
 export interface AtRiskDeal {
@@ -241,8 +281,23 @@ export interface AtRiskOptions {
   readonly limit?: number | undefined;
 }
 
-/** Open deals closing this quarter, large, with the CRM score falling or no meeting in `quietDays` days. */
-export async function dealsAtRisk(wh: Warehouse, options: AtRiskOptions = {}): Promise<DealsAtRisk> {
+/** What a page or report has already read, so a service does not read it again. */
+export interface AlreadyRead {
+  /** `namesakes(wh)`. */
+  readonly namesakes?: ReadonlySet<string> | undefined;
+  /** `dealData(wh)`. */
+  readonly dealData?: DealData | undefined;
+}
+
+/**
+ * Open deals closing this quarter, large, with the CRM score falling or no meeting in `quietDays` days.
+ * `read`: the namesakes and deal data state when the caller has them.
+ */
+export async function dealsAtRisk(
+  wh: Warehouse,
+  options: AtRiskOptions = {},
+  read: AlreadyRead = {},
+): Promise<DealsAtRisk> {
   const quietDays = options.quietDays ?? AT_RISK_DEFAULTS.quietDays;
   const rows = await reportsSql.dealsAtRisk(wh, {
     quietDays,
@@ -250,8 +305,8 @@ export async function dealsAtRisk(wh: Warehouse, options: AtRiskOptions = {}): P
     userId: options.userId,
     limit: options.limit ?? 50,
   });
-  const state = await reportsSql.dealDataState(wh);
-  const same = await namesakes(wh);
+  const state = read.dealData ?? (await reportsSql.dealDataState(wh));
+  const same = read.namesakes ?? (await namesakes(wh));
   const quarter = state.asOf === null ? null : await reportsSql.quarterOf(wh, state.asOf);
   return {
     asOf: state.asOf,
@@ -287,15 +342,19 @@ export async function dealsAtRisk(wh: Warehouse, options: AtRiskOptions = {}): P
   };
 }
 
-/** Current users a name, e-mail or user id names, each with the label the page and reports show. */
+/**
+ * Current users a name, e-mail or user id names, each with the label the page and reports show;
+ * `same` is `namesakes(wh)` when the caller has already read it.
+ */
 export async function ownersNamed(
   wh: Warehouse,
   text: string,
+  same?: ReadonlySet<string>,
 ): Promise<{ userId: string; label: string; email: string }[]> {
-  const same = await namesakes(wh);
+  const names = same ?? (await namesakes(wh));
   return (await reportsSql.usersNamed(wh, text)).map((u) => ({
     userId: u.user_id,
-    label: ownerLabel(u.name ?? u.user_id, u.email ?? '', same),
+    label: ownerLabel(u.name ?? u.user_id, u.email ?? '', names),
     email: u.email ?? '',
   }));
 }

@@ -49,7 +49,10 @@ export const OWNER_LEVELS = reportsSql.OWNER_LEVELS;
  */
 export const DEFAULT_LEVEL: OwnerLevel = 'rep';
 
-/** Names more than one current user has. */
+/**
+ * Names more than one current user has. The services that label owners read it unless given it
+ * (their last parameter, `namesakesRead`): a page or report that calls several reads it once.
+ */
 export async function namesakes(wh: Warehouse): Promise<ReadonlySet<string>> {
   return new Set(await reportsSql.namesakes(wh));
 }
@@ -219,9 +222,13 @@ export interface TeamCoverage {
 }
 
 /** Coverage of each team: the rows of managers (who are not reps), which hold their team's totals. */
-export async function coverageByTeam(wh: Warehouse, selection: Selection): Promise<TeamCoverage[]> {
+export async function coverageByTeam(
+  wh: Warehouse,
+  selection: Selection,
+  namesakesRead?: ReadonlySet<string>,
+): Promise<TeamCoverage[]> {
   const rows = await reportsSql.teamCoverage(wh, selection.forecast, selection.period, selection.field);
-  const same = await namesakes(wh);
+  const same = namesakesRead ?? (await namesakes(wh));
   return rows.map((r) => ({
     manager: text(r.owner_name),
     label: ownerLabel(text(r.owner_name), text(r.owner_email), same),
@@ -270,9 +277,10 @@ export async function biggestChanges(
     /** One owner's changes only. */
     userId?: string | undefined;
   },
+  namesakesRead?: ReadonlySet<string>,
 ): Promise<ChangeRow[]> {
   const rows = await reportsSql.biggestChanges(wh, filters);
-  const same = await namesakes(wh);
+  const same = namesakesRead ?? (await namesakes(wh));
   return rows.map((r) => changeRow(r, same));
 }
 
@@ -324,9 +332,14 @@ export interface RepRow {
  * One row per owner for the selected call field: the rep table. `level` keeps reps, managers or
  * both (the default: every owner, each row saying which it is).
  */
-export async function reps(wh: Warehouse, selection: Selection, level: OwnerLevel = 'all'): Promise<RepRow[]> {
+export async function reps(
+  wh: Warehouse,
+  selection: Selection,
+  level: OwnerLevel = 'all',
+  namesakesRead?: ReadonlySet<string>,
+): Promise<RepRow[]> {
   const rows = await reportsSql.reps(wh, selection.forecast, selection.period, selection.field);
-  const same = await namesakes(wh);
+  const same = namesakesRead ?? (await namesakes(wh));
   const emails = new Map(rows.map((r) => [text(r.user_id), text(r.owner_email)]));
   const all = rows.map((r): RepRow => {
     const manager = r.manager_name === null ? null : text(r.manager_name);

@@ -59,7 +59,7 @@ export async function demoSummary(input: DemoSummaryInput): Promise<string> {
     titleSection(input, users),
     standingSection(await standings(warehouse), last),
     movesSection(moves, last, same),
-    await dealsSection(warehouse, moves[0]),
+    await dealsSection(warehouse, moves[0], same),
     alertDigest(input.alerts, managers, same),
     runsSection(input.days),
     tablesSection(await reportsSql.tableCounts(warehouse)),
@@ -158,15 +158,23 @@ function movesSection(
  * opportunities changed amount, stage or close date between the two snapshots. Nothing when deals
  * were never loaded.
  */
-async function dealsSection(wh: Warehouse, top: Record<string, string | null> | undefined): Promise<string> {
+async function dealsSection(
+  wh: Warehouse,
+  top: Record<string, string | null> | undefined,
+  same: ReadonlySet<string>,
+): Promise<string> {
   if (top === undefined || !(await dealData(wh)).loaded) return '';
-  const behind = await dealsBehindChange(wh, {
-    forecast: top.forecast_name ?? '',
-    period: top.time_period ?? '',
-    userId: top.user_id ?? '',
-    fieldId: top.field_id ?? '',
-    snapshot: top.current_snapshot ?? '',
-  });
+  const behind = await dealsBehindChange(
+    wh,
+    {
+      forecast: top.forecast_name ?? '',
+      period: top.time_period ?? '',
+      userId: top.user_id ?? '',
+      fieldId: top.field_id ?? '',
+      snapshot: top.current_snapshot ?? '',
+    },
+    same,
+  );
   if (!behind) return '';
   const c = behind.change;
   return (

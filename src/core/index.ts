@@ -10,3 +10,4 @@ export * from './duration.js';
 export * from './retry.js';
 export * from './serial.js';
 export * from './heap.js';
+export * from './numbers.js';

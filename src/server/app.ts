@@ -11,6 +11,7 @@ import {
   accuracyByWeek,
   biggestChanges,
   AT_RISK_DEFAULTS,
+  checkFilters,
   coverageByTeam,
   dealData,
   dealMoveCounts,
@@ -19,20 +20,24 @@ import {
   dealsBehindChange,
   type ChangeKey,
   DEFAULT_LEVEL,
+  type FilterProblem,
   headline,
   health,
+  namesakes,
   options,
   OWNER_LEVELS,
   type OwnerLevel,
   ownersNamed,
+  periodShapeProblem,
   reps,
   select,
   type Selection,
   trend,
+  unknownForecastProblem,
 } from '../analytics/index.js';
 import { CHANGE_KINDS } from '../changes/index.js';
 import { type Clock, isAppError, type Logger, Redactor, serialiser } from '../core/index.js';
-import { isIsoDate, isPeriodId } from '../domain/index.js';
+import { isIsoDate } from '../domain/index.js';
 import { reportsSql, type Warehouse } from '../warehouse/index.js';
 import {
   type DashboardModel,
@@ -102,31 +107,23 @@ function levelParam(c: Context): OwnerLevel {
   return level as OwnerLevel;
 }
 
+/** A filter problem (analytics/filters.ts) as the server answers it: a 400 whose message ends with the hint. */
+const filterBadRequest = (problem: FilterProblem): BadRequest =>
+  new BadRequest(problem.hint ? `${problem.message}. ${problem.hint}` : problem.message);
+
 function selectionQuery(c: Context): SelectionQuery {
   const period = textParam(c, 'period');
-  if (period !== undefined && !isPeriodId(period))
-    throw new BadRequest(`period must look like 2026_Q3, got "${clip(period)}"`);
+  const shape = periodShapeProblem(period);
+  if (shape) throw filterBadRequest(shape);
   return { forecast: textParam(c, 'forecast'), period, field: textParam(c, 'field') };
 }
 
 /** Resolves a query to a selection; undefined when the warehouse has no snapshots; BadRequest on unknown values. */
 async function resolveSelection(wh: Warehouse, q: SelectionQuery): Promise<Selection | undefined> {
-  const all = await options(wh);
-  if (all.forecasts.length === 0) return undefined;
-  if (q.forecast !== undefined && !all.forecasts.includes(q.forecast))
-    throw new BadRequest(`unknown forecast "${clip(q.forecast)}"; the warehouse has ${all.forecasts.join(', ')}`);
-  const forecast = q.forecast ?? all.forecasts[0]!;
-  const choices = q.forecast === undefined ? all : await options(wh, forecast);
-  if (q.period !== undefined && !choices.periods.includes(q.period))
-    throw new BadRequest(
-      `no snapshots of ${forecast} for ${q.period}; there are ${choices.periods.join(', ') || 'none'}`,
-    );
-  if (q.field !== undefined && !choices.fields.some((f) => f.id === q.field || f.name === q.field)) {
-    throw new BadRequest(
-      `unknown call field "${clip(q.field)}" for ${forecast}; choose one of ${choices.fields.map((f) => `${f.id} (${f.name})`).join(', ')}`,
-    );
-  }
-  return select(wh, { forecast, period: q.period, field: q.field }, choices);
+  const check = await checkFilters(wh, q);
+  if (check.problem) throw filterBadRequest(check.problem);
+  if (check.known === undefined) return undefined;
+  return select(wh, q, check.known);
 }
 
 /** What every route and middleware of one app shares. */
@@ -345,7 +342,10 @@ function pageRoute(app: Hono, x: AppScope): void {
   });
 }
 
-/** Everything the page shows for one selection, read in one go (each part is one service call). */
+/**
+ * Everything the page shows for one selection, read in one go (each part is one service call). The
+ * namesakes that label owners are read once and handed to every part that shows owners.
+ */
 async function dashboardModel(
   wh: Warehouse,
   title: string,
@@ -353,13 +353,12 @@ async function dashboardModel(
   level: OwnerLevel,
   now: number,
 ): Promise<DashboardModel> {
-  const changes = await biggestChanges(wh, {
-    forecast: selection.forecast,
-    period: selection.period,
-    days: CHANGE_DAYS,
-    limit: CHANGE_LIMIT,
-    level,
-  });
+  const same = await namesakes(wh);
+  const changes = await biggestChanges(
+    wh,
+    { forecast: selection.forecast, period: selection.period, days: CHANGE_DAYS, limit: CHANGE_LIMIT, level },
+    same,
+  );
   return {
     title,
     options: await options(wh, selection.forecast),
@@ -368,23 +367,31 @@ async function dashboardModel(
     level,
     trend: (await trend(wh, selection)).points,
     accuracy: await accuracyByWeek(wh, selection.forecast, selection.field),
-    coverage: await coverageByTeam(wh, selection),
+    coverage: await coverageByTeam(wh, selection, same),
     changes,
     changeDays: CHANGE_DAYS,
-    reps: await reps(wh, selection, level),
+    reps: await reps(wh, selection, level, same),
     health: await health(wh, 10),
     now,
-    deals: await dealsModel(wh, changes),
+    deals: await dealsModel(wh, changes, same),
   };
 }
 
-/** The page's deal parts, when any deal was loaded: moves under the listed changes, deals at risk. */
+/**
+ * The page's deal parts, when any deal was loaded: moves under the listed changes (one read: they
+ * share the selection's forecast and period), deals at risk.
+ */
 async function dealsModel(
   wh: Warehouse,
   changes: Parameters<typeof dealMoveCounts>[1],
+  same: ReadonlySet<string>,
 ): Promise<DealsModel | undefined> {
-  if (!(await dealData(wh)).loaded) return undefined;
-  return { moves: await dealMoveCounts(wh, changes), atRisk: await dealsAtRisk(wh, { limit: AT_RISK_LIMIT }) };
+  const data = await dealData(wh);
+  if (!data.loaded) return undefined;
+  return {
+    moves: await dealMoveCounts(wh, changes),
+    atRisk: await dealsAtRisk(wh, { limit: AT_RISK_LIMIT }, { namesakes: same, dealData: data }),
+  };
 }
 
 /** A change's key from `forecast`, `period`, `field` (id), `user` and `snapshot`, all required. */
@@ -402,7 +409,8 @@ function changeKeyQuery(c: Context): ChangeKey {
     userId: need('user'),
     snapshot: need('snapshot'),
   };
-  if (!isPeriodId(key.period)) throw new BadRequest(`period must look like 2026_Q3, got "${clip(key.period)}"`);
+  const shape = periodShapeProblem(key.period);
+  if (shape) throw filterBadRequest(shape);
   if (!isIsoDate(key.snapshot))
     throw new BadRequest(`snapshot must be a date (YYYY-MM-DD), got "${clip(key.snapshot)}"`);
   return key;
@@ -470,10 +478,12 @@ function dealRoutes(app: Hono, x: AppScope): void {
     const limit = intParam(c, 'limit', 1, 1000, 50);
     const owner = textParam(c, 'owner');
     const result = await exclusive(async () => {
-      if (!(await dealData(wh)).loaded) return undefined;
+      const data = await dealData(wh);
+      if (!data.loaded) return undefined;
+      const same = await namesakes(wh);
       let userId: string | undefined;
       if (owner !== undefined) {
-        const found = await ownersNamed(wh, owner);
+        const found = await ownersNamed(wh, owner, same);
         if (found.length !== 1)
           throw new BadRequest(
             found.length === 0
@@ -482,7 +492,7 @@ function dealRoutes(app: Hono, x: AppScope): void {
           );
         userId = found[0]!.userId;
       }
-      return dealsAtRisk(wh, { quietDays, minAmount, limit, userId });
+      return dealsAtRisk(wh, { quietDays, minAmount, limit, userId }, { namesakes: same, dealData: data });
     });
     if (!result)
       return json(c, { error: 'no deal data: the activity export has never run', hint: DEALS_OFF_HINT }, 404);
@@ -503,10 +513,8 @@ function apiRoutes(app: Hono, x: AppScope): void {
   };
   const knownForecast = async (forecast: string) => {
     const all = await options(wh);
-    if (!all.forecasts.includes(forecast))
-      throw new BadRequest(
-        `unknown forecast "${clip(forecast)}"; the warehouse has ${all.forecasts.join(', ') || 'none'}`,
-      );
+    const unknown = unknownForecastProblem(forecast, all.forecasts);
+    if (unknown) throw filterBadRequest(unknown);
     return all;
   };
   app.get('/api/options', async (c) => {

@@ -1,8 +1,10 @@
 /**
  * Escaping and number formatting for the server-rendered dashboard. Every piece of data reaches the
  * HTML through `esc` (text and double-quoted attributes alike), so an owner named
- * `<script>` is only text; numbers follow one house style: $1,234,567, 85.1%, 0.73x, nulls as "–".
+ * `<script>` is only text; numbers follow one house style: $1,234,567, 85.1%, 0.73x, nulls as "–"
+ * (core/numbers.ts, shared with the CLI).
  */
+import { numberFormats } from '../core/index.js';
 
 export const NULL_TEXT = '–';
 
@@ -28,21 +30,11 @@ export function esc(value: unknown): string {
   return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c] ?? c);
 }
 
-const MONEY = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumFractionDigits: 0,
-  minimumFractionDigits: 0,
-});
-const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
 const finite = (value: number | null | undefined): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
-/** $1,234,567 (whole dollars), -$12,345 for a drop. */
-export function money(value: number | null | undefined): string {
-  return finite(value) ? MONEY.format(Math.round(value) === 0 ? 0 : value) : NULL_TEXT;
-}
+/** $1,234,567, -$12,345, +$12,345, 85.1%, +12.5%, 0.73x, 12,345: the CLI's formatters, with "–" for a missing value. */
+export const { money, signedMoney, pct, signedPct, ratio, count } = numberFormats(NULL_TEXT);
 
 /** $75.4M, $920K, $640: an axis label or a chart's end label. */
 export function compactMoney(value: number | null | undefined): string {
@@ -57,33 +49,6 @@ export function compactMoney(value: number | null | undefined): string {
   if (abs >= 1e6) return scaled(abs / 1e6, 'M');
   if (abs >= 1e3) return scaled(abs / 1e3, 'K');
   return `${sign}$${Math.round(abs)}`;
-}
-
-/** +$12,345 / -$12,345: a change. */
-export function signedMoney(value: number | null | undefined): string {
-  if (!finite(value)) return NULL_TEXT;
-  return value > 0 && Math.round(value) !== 0 ? `+${money(value)}` : money(value);
-}
-
-/** 85.1% (one decimal). */
-export function pct(value: number | null | undefined): string {
-  return finite(value) ? `${value.toFixed(1)}%` : NULL_TEXT;
-}
-
-/** +12.5% / -3.0%: a relative change. */
-export function signedPct(value: number | null | undefined): string {
-  if (!finite(value)) return NULL_TEXT;
-  return value > 0 ? `+${pct(value)}` : pct(value);
-}
-
-/** Coverage ratio: 0.73x. */
-export function ratio(value: number | null | undefined): string {
-  return finite(value) ? `${value.toFixed(2)}x` : NULL_TEXT;
-}
-
-/** 12,345 */
-export function count(value: number | null | undefined): string {
-  return finite(value) ? INTEGER.format(value) : NULL_TEXT;
 }
 
 /** 840 ms, 12.3 s, 4.2 min. */

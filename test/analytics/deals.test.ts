@@ -14,6 +14,7 @@ import {
   dealMoveKey,
   dealsAtRisk,
   dealsBehindChange,
+  dealsBehindChanges,
   biggestChanges,
 } from '../../src/analytics/index.js';
 import { loadChangeEvents } from '../../src/changes/index.js';
@@ -101,6 +102,12 @@ describe.each(ENGINES)('deals behind the forecast on a hand-computed tenant (%s)
       [EAST, 2],
     ]);
     expect(await dealsBehindChange(wh, { ...key(WEST) })).toBeUndefined(); // West's call did not move
+    // The report's batched read gives each change what the drill-down gives it, in the list's order.
+    expect(await dealsBehindChanges(wh, changes)).toEqual([
+      await dealsBehindChange(wh, key(MIA)),
+      await dealsBehindChange(wh, key(EAST)),
+    ]);
+    expect(await dealsBehindChanges(wh, [])).toEqual([]);
   });
 
   it('measures engagement per deal as of the latest refresh', async () => {

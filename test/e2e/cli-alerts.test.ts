@@ -214,6 +214,7 @@ describe('clari-dp report', () => {
     expect(missing.stderr).toContain('no snapshots of net_new_arr for 2024_Q1');
     expect(missing.stderr).toContain('Periods loaded: 2026_Q4.');
     const field = await runCli(['report', 'reps', '--field', 'nosuch'], env(), dir);
+    expect(field.stderr).toContain('unknown call field "nosuch" for net_new_arr\n');
     expect(field.stderr).toContain(
       'Choose one of fc_best_case (Best Case), fc_commit (Commit), fc_pipeline (Pipeline)',
     );

@@ -25,12 +25,14 @@ import {
   trend,
 } from '../../src/analytics/index.js';
 import { createContext, type Io } from '../../src/app/index.js';
+import { dealsReport } from '../../src/cli/commands/report-deals.js';
 import { serve } from '../../src/cli/commands/serve.js';
 import { isAppError, Redactor, systemClock } from '../../src/core/index.js';
 import { checkExposure, isLoopbackHost, type RunningDashboard, startDashboard } from '../../src/server/index.js';
 import { openWarehouse, sqlTimestamp, type Warehouse } from '../../src/warehouse/index.js';
 import { type DashboardFixture, dashboardWarehouse } from '../support/dashboard.js';
 import { loadHandNextDay, loadHandTenant } from '../support/hand-tenant.js';
+import { type Recorded, RecordingWarehouse } from '../support/recording.js';
 
 const TOKEN = 'tok-3f9a1c7e5b2d8046aa';
 const NASTY = `Zoë "Z" O'Brien <script>alert(1)</script>`;
@@ -241,7 +243,19 @@ describe('JSON API', () => {
       expect(status, path).toBe(400);
       expect(body, path).toEqual({ error: expect.any(String) });
     }
-    expect((await json(open, '/api/headline?period=2031_Q1')).body.error).toMatch(/2026_Q4/);
+    // The filters are checked by the same check as the CLI's (analytics/filters.ts), the hint appended.
+    expect((await json(open, '/api/headline?period=2031_Q1')).body.error).toBe(
+      'no snapshots of net_new_arr for 2031_Q1. Periods loaded: 2026_Q4, 2026_Q3, 2026_Q2, 2026_Q1, 2025_Q4, 2025_Q3.',
+    );
+    expect((await json(open, '/api/headline?forecast=nope')).body.error).toBe(
+      'unknown forecast "nope". The warehouse has net_new_arr.',
+    );
+    expect((await json(open, '/api/reps?field=fc_nope')).body.error).toBe(
+      'unknown call field "fc_nope" for net_new_arr. Choose one of fc_best_case (Best Case), fc_commit (Commit), fc_pipeline (Pipeline).',
+    );
+    expect((await json(open, '/api/headline?period=2026-Q4')).body.error).toBe(
+      'period must look like 2026_Q3 (year, _Q, quarter 1-4), got "2026-Q4"',
+    );
     expect((await json(open, '/api/nothing')).status).toBe(404);
   });
 
@@ -475,6 +489,67 @@ describe('page', () => {
       await server.close();
       await empty.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/**
+ * What a page or a report costs the warehouse, counted at the port (RecordingWarehouse over the
+ * fixture's real DuckDB): a fixed number of statements, whatever the number of changes it lists,
+ * and each shared read (namesakes, the deal data state) once.
+ */
+describe('reads per page and report', () => {
+  const counted = () => {
+    const log: Recorded[] = [];
+    return { log, wh: new RecordingWarehouse(wh, log) };
+  };
+  const from = (log: readonly Recorded[], fn: string): number => log.filter((r) => r.source.endsWith(` ${fn}`)).length;
+
+  it('report deals sends as many statements for 15 changes as for 1', async () => {
+    const cost = async (limit: number) => {
+      const { log, wh: recording } = counted();
+      const out = JSON.parse(await dealsReport(recording, { level: 'all', limit }, 'json')) as {
+        deals: unknown[];
+      }[];
+      return { log, changes: out.length, deals: out.reduce((n, b) => n + b.deals.length, 0) };
+    };
+    const one = await cost(1);
+    const many = await cost(15);
+    expect(one.changes).toBe(1);
+    expect(many.changes).toBe(15);
+    expect(many.deals).toBeGreaterThan(one.deals);
+    expect(many.log.length).toBe(one.log.length);
+    expect(from(many.log, 'namesakes')).toBe(1);
+    expect(from(many.log, 'dealMovesOf')).toBe(1);
+    expect(from(many.log, 'changeByKey')).toBe(0);
+    // The text is what it was with one read per change.
+    const table = await dealsReport(wh, { level: 'all', limit: 15 }, 'table');
+    expect(table.match(/ deals? moved \(/g)?.length ?? 0).toBeGreaterThan(1);
+  });
+
+  it('the page reads namesakes and the deal data state once, and the same for few changes as for many', async () => {
+    const { log, wh: recording } = counted();
+    const server = await startDashboard({
+      warehouse: recording,
+      clock: systemClock,
+      redactor: new Redactor(),
+      port: 0,
+    });
+    try {
+      const cost = async (level: string) => {
+        log.length = 0;
+        const page = await (await fetch(new URL(`/?level=${level}`, server.url))).text();
+        return { statements: log.length, changes: page.match(/data-deals="/g)?.length ?? 0, log: [...log] };
+      };
+      const reps = await cost('rep');
+      const managers = await cost('manager');
+      expect(reps.changes).toBeGreaterThan(managers.changes);
+      expect(managers.changes).toBeGreaterThan(0);
+      expect(reps.statements).toBe(managers.statements);
+      expect(from(reps.log, 'namesakes')).toBe(1);
+      expect(from(reps.log, 'dealDataState')).toBe(1);
+    } finally {
+      await server.close();
     }
   });
 });

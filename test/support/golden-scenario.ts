@@ -16,6 +16,7 @@ import {
   dealMoveCounts,
   dealsAtRisk,
   dealsBehindChange,
+  dealsBehindChanges,
   headline,
   ownersNamed,
   health,
@@ -108,6 +109,8 @@ export async function goldenScenario(wh: Warehouse, splits: () => number = () =>
     const counts = await dealMoveCounts(wh, moved);
     expect([...counts.values()].some((c) => c.deals > 0)).toBe(true);
     await dealsBehindChange(wh, changeKeyOf(moved[0]!));
+    // The report's read: the deals behind several changes in one statement.
+    expect((await dealsBehindChanges(wh, moved.slice(0, 2))).map((b) => b.change)).toEqual(moved.slice(0, 2));
     await biggestChanges(wh, { days: 7, limit: 5, userId: moved[0]!.userId });
     const owner = (await ownersNamed(wh, moved[0]!.ownerEmail))[0]!;
     await dealsAtRisk(wh, { limit: 5 });

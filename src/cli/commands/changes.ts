@@ -8,15 +8,18 @@ import {
   options,
   OWNER_LEVELS,
   type OwnerLevel,
+  periodShapeProblem,
+  unknownForecastProblem,
 } from '../../analytics/index.js';
 import { CHANGE_KINDS } from '../../changes/index.js';
 import { UsageError } from '../../core/index.js';
-import { isIsoDate, isPeriodId } from '../../domain/index.js';
+import { isIsoDate } from '../../domain/index.js';
 import { sqlTimestamp, type Warehouse } from '../../warehouse/index.js';
 import type { CommandAction } from '../command.js';
 import { money, signedMoney, signedPct } from '../format.js';
 import { EXIT } from '../output.js';
 import { type Column, render } from '../render.js';
+import { filterUsageError } from './report-common.js';
 
 type Row = Record<string, string | number | null>;
 
@@ -68,16 +71,21 @@ function changeColumns(level: OwnerLevel): Column<Row>[] {
   ];
 }
 
-/** Says what exists when --forecast or --period names nothing in the warehouse (as `report` does). */
+/**
+ * Says what exists when --forecast or --period names nothing in the warehouse, in `report`'s words
+ * (analytics/filters.ts). Each flag may repeat, so they are checked one value at a time.
+ */
 async function checkChangeFilters(wh: Warehouse, filter: ChangeListFilter): Promise<void> {
-  for (const period of filter.periods)
-    if (!isPeriodId(period))
-      throw new UsageError(`--period must look like 2026_Q3 (year, _Q, quarter 1-4), got "${period}"`);
+  for (const period of filter.periods) {
+    const shape = periodShapeProblem(period, '--');
+    if (shape) throw filterUsageError(shape);
+  }
   const all = await options(wh);
   if (all.forecasts.length === 0) return;
-  const unknown = filter.forecasts.filter((f) => !all.forecasts.includes(f));
-  if (unknown.length > 0)
-    throw new UsageError(`unknown forecast "${unknown[0]!}"`, `The warehouse has ${all.forecasts.join(', ')}.`);
+  for (const forecast of filter.forecasts) {
+    const unknown = unknownForecastProblem(forecast, all.forecasts);
+    if (unknown) throw filterUsageError(unknown);
+  }
 }
 
 /** `--level rep|manager|all`; reps unless asked (a manager's row repeats their team's moves). */

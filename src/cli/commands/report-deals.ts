@@ -7,16 +7,17 @@ import {
   AT_RISK_DEFAULTS,
   type AtRiskDeal,
   biggestChanges,
-  changeKeyOf,
   type ChangeRow,
   dealData,
+  type DealData,
   type DealMove,
   type DealMoveSummary,
   DEALS_OFF_HINT,
   dealsAtRisk,
-  dealsBehindChange,
+  dealsBehindChanges,
   type DealsBehindChange,
   moveReasons,
+  namesakes,
   type OwnerLevel,
   ownersNamed,
 } from '../../analytics/index.js';
@@ -25,20 +26,26 @@ import type { Warehouse } from '../../warehouse/index.js';
 import { count, money, signedMoney, signedPct } from '../format.js';
 import { render } from '../render.js';
 import { levelHeading, levelOf } from './changes.js';
-import { checkFilters, type Format, heading } from './report-common.js';
+import { requireFilters, type Format, heading } from './report-common.js';
 
 type Options = Record<string, unknown>;
 
-/** Refuses a deals report when no deal was ever loaded, saying how to load them. */
-async function requireDeals(wh: Warehouse): Promise<void> {
-  if (!(await dealData(wh)).loaded)
+/** Refuses a deals report when no deal was ever loaded, saying how to load them; else what was loaded. */
+async function requireDeals(wh: Warehouse): Promise<DealData> {
+  const data = await dealData(wh);
+  if (!data.loaded)
     throw new UsageError('No deal data in this warehouse: the activity export has never run', DEALS_OFF_HINT);
+  return data;
 }
 
-/** --owner (a name, e-mail or user id) as one current user's id. */
-async function ownerOf(wh: Warehouse, o: Options): Promise<{ userId: string; label: string } | undefined> {
+/** --owner (a name, e-mail or user id) as one current user's id; `same` is `namesakes(wh)`. */
+async function ownerOf(
+  wh: Warehouse,
+  o: Options,
+  same: ReadonlySet<string>,
+): Promise<{ userId: string; label: string } | undefined> {
   if (typeof o.owner !== 'string') return undefined;
-  const found = await ownersNamed(wh, o.owner);
+  const found = await ownersNamed(wh, o.owner, same);
   if (found.length === 0)
     throw new UsageError(
       `no current user is named "${o.owner}"`,
@@ -147,26 +154,30 @@ function flatRows(
   );
 }
 
-/** `report deals`: the biggest call changes of the last --days days, each with the deals that moved under it. */
+/**
+ * `report deals`: the biggest call changes of the last --days days, each with the deals that moved
+ * under it. Its reads do not grow with the changes listed (namesakes once, the deals of all in one).
+ */
 export async function dealsReport(wh: Warehouse, o: Options, format: Format): Promise<string> {
-  await checkFilters(wh, o);
+  await requireFilters(wh, o);
   await requireDeals(wh);
   const level: OwnerLevel = levelOf(o);
-  const owner = await ownerOf(wh, o);
+  const same = await namesakes(wh);
+  const owner = await ownerOf(wh, o, same);
   const days = wholeNumber(o, 'days', '--days', 7);
-  const changes = await biggestChanges(wh, {
-    forecast: o.forecast as string | undefined,
-    period: o.period as string | undefined,
-    days,
-    limit: wholeNumber(o, 'limit', '--limit', 10),
-    level: owner === undefined ? level : 'all',
-    userId: owner?.userId,
-  });
-  const blocks: DealsBehindChange[] = [];
-  for (const c of changes) {
-    const behind = await dealsBehindChange(wh, changeKeyOf(c));
-    if (behind) blocks.push(behind);
-  }
+  const changes = await biggestChanges(
+    wh,
+    {
+      forecast: o.forecast as string | undefined,
+      period: o.period as string | undefined,
+      days,
+      limit: wholeNumber(o, 'limit', '--limit', 10),
+      level: owner === undefined ? level : 'all',
+      userId: owner?.userId,
+    },
+    same,
+  );
+  const blocks = await dealsBehindChanges(wh, changes, same);
   if (format === 'json') return `${JSON.stringify(blocks)}\n`;
   if (format === 'csv')
     return render(
@@ -218,16 +229,16 @@ export async function dealsAtRiskReport(wh: Warehouse, o: Options, format: Forma
         `report deals-at-risk takes no --${flag}: deals are not per forecast, and "this quarter" is the quarter of the latest opportunity refresh`,
         'Narrow it with --owner (a rep, or a manager for their team), --quiet-days or --min-amount.',
       );
-  await requireDeals(wh);
-  const owner = await ownerOf(wh, o);
+  const data = await requireDeals(wh);
+  const same = await namesakes(wh);
+  const owner = await ownerOf(wh, o, same);
   const quietDays = wholeNumber(o, 'quietDays', '--quiet-days', AT_RISK_DEFAULTS.quietDays);
   const minAmount = typeof o.minAmount === 'number' ? o.minAmount : undefined;
-  const risk = await dealsAtRisk(wh, {
-    quietDays,
-    minAmount,
-    userId: owner?.userId,
-    limit: wholeNumber(o, 'limit', '--limit', 50),
-  });
+  const risk = await dealsAtRisk(
+    wh,
+    { quietDays, minAmount, userId: owner?.userId, limit: wholeNumber(o, 'limit', '--limit', 50) },
+    { namesakes: same, dealData: data },
+  );
   if (format === 'json') return `${JSON.stringify(risk)}\n`;
   const large =
     minAmount === undefined

@@ -20,7 +20,7 @@ import { money, pct, ratio, signedMoney, signedPct } from '../format.js';
 import { EXIT } from '../output.js';
 import { render } from '../render.js';
 import { formatOf, levelHeading, levelOf } from './changes.js';
-import { checkFilters, type Format, heading, selection } from './report-common.js';
+import { requireFilters, type Format, heading, selection } from './report-common.js';
 import { dealsAtRiskReport, dealsReport } from './report-deals.js';
 
 export const REPORTS = ['accuracy', 'coverage', 'reps', 'changes', 'health', 'deals', 'deals-at-risk'] as const;
@@ -141,7 +141,7 @@ async function repsReport(wh: Warehouse, o: Record<string, unknown>, format: For
 
 async function changesReport(wh: Warehouse, o: Record<string, unknown>, format: Format): Promise<string> {
   const title = heading(format);
-  await checkFilters(wh, o);
+  await requireFilters(wh, o);
   const level = levelOf(o);
   const days = typeof o.days === 'number' ? o.days : 7;
   const rows = await biggestChanges(wh, {

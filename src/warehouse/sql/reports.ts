@@ -375,16 +375,27 @@ export function changeByKey(
 const DEAL_MOVE_COLUMNS =
   'opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message';
 
-/** The deals behind one call change (v_deal_movement), the largest amount changes first. */
-export function dealMoves(
+/**
+ * The deals behind some call changes (v_deal_movement), the largest amount changes first, with each
+ * row's change key: one statement for all of them (a report lists up to 1,000 changes: 5,000
+ * parameters), none for no change.
+ */
+export function dealMovesOf(
   wh: Warehouse,
-  key: { forecast: string; period: string; userId: string; fieldId: string; snapshot: string },
+  keys: readonly { forecast: string; period: string; userId: string; fieldId: string; snapshot: string }[],
 ): Promise<Record<string, string | number | boolean | null>[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  const params: SqlValue[] = [];
+  const matches = keys.map(
+    (k) =>
+      `(forecast_name = $${params.push(k.forecast)} AND time_period = $${params.push(k.period)} AND user_id = $${params.push(k.userId)}` +
+      ` AND field_id = $${params.push(k.fieldId)} AND current_snapshot = $${params.push(k.snapshot)})`,
+  );
   return wh.query(
-    `SELECT ${DEAL_MOVE_COLUMNS} FROM v_deal_movement
-     WHERE forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5
+    `SELECT forecast_name, time_period, user_id, field_id, current_snapshot, ${DEAL_MOVE_COLUMNS} FROM v_deal_movement
+     WHERE ${matches.join('\n        OR ')}
      ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id`,
-    [key.forecast, key.period, key.userId, key.fieldId, key.snapshot],
+    params,
   );
 }
 

@@ -1,6 +1,6 @@
 -- Golden SQL, bigquery: every distinct statement clari-dp sent in test/support/golden-scenario.ts, as the
 -- engine received it, grouped by the statement family function that sent it (src/warehouse/sql/<family>.ts <function>;
--- migrations, privilege probes and the adapter's bulk path besides) (307 statements).
+-- migrations, privilege probes and the adapter's bulk path besides) (308 statements).
 -- Regenerate: npx vitest run test/warehouse/golden.test.ts -u
 
 -- ===== warehouse/migrations.ts ensureLedger =====
@@ -1259,9 +1259,14 @@ WITH managers AS (
      WHERE c.forecast_name = @p1 AND c.time_period = @p2 AND c.user_id = @p3 AND c.field_id = @p4 AND c.current_snapshot = @p5
        AND c.change_kind = 'changed';
 
--- ===== warehouse/sql/reports.ts dealMoves =====
-SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
-     WHERE forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5
+-- ===== warehouse/sql/reports.ts dealMovesOf =====
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5)
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5)
+        OR (forecast_name = @p6 AND time_period = @p7 AND user_id = @p8 AND field_id = @p9 AND current_snapshot = @p10)
      ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
 
 -- ===== warehouse/sql/reports.ts usersNamed =====

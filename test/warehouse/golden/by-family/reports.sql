@@ -365,26 +365,46 @@ SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM
 SELECT (SELECT count(*) FROM clari_activity_windows) AS w, (SELECT count(*) FROM clari_opportunity_snapshots) AS r,
             (SELECT max(as_of) FROM clari_opportunity_snapshots) AS d;
 
--- ===== warehouse/sql/reports.ts dealMoves =====
+-- ===== warehouse/sql/reports.ts dealMovesOf =====
 
 -- ----- duckdb -----
-SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
-     WHERE forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5)
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5)
+        OR (forecast_name = $6 AND time_period = $7 AND user_id = $8 AND field_id = $9 AND current_snapshot = $10)
      ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
 
 -- ----- postgres -----
-SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
-     WHERE forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5)
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = $1 AND time_period = $2 AND user_id = $3 AND field_id = $4 AND current_snapshot = $5)
+        OR (forecast_name = $6 AND time_period = $7 AND user_id = $8 AND field_id = $9 AND current_snapshot = $10)
      ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
 
 -- ----- snowflake -----
-SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
-     WHERE forecast_name = :1 AND time_period = :2 AND user_id = :3 AND field_id = :4 AND current_snapshot = :5
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = :1 AND time_period = :2 AND user_id = :3 AND field_id = :4 AND current_snapshot = :5)
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = :1 AND time_period = :2 AND user_id = :3 AND field_id = :4 AND current_snapshot = :5)
+        OR (forecast_name = :6 AND time_period = :7 AND user_id = :8 AND field_id = :9 AND current_snapshot = :10)
      ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
 
 -- ----- bigquery -----
-SELECT opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
-     WHERE forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5)
+     ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
+
+SELECT forecast_name, time_period, user_id, field_id, current_snapshot, opportunity_id, opportunity_name, deal_owner_user_id, deal_owner_name, deal_owner_email, previous_amount, current_amount, amount_change, previous_stage, current_stage, previous_close_date, current_close_date, amount_changed, stage_changed, close_date_changed, owner_changed, slipped, pulled_in, crm_score, crm_score_message FROM v_deal_movement
+     WHERE (forecast_name = @p1 AND time_period = @p2 AND user_id = @p3 AND field_id = @p4 AND current_snapshot = @p5)
+        OR (forecast_name = @p6 AND time_period = @p7 AND user_id = @p8 AND field_id = @p9 AND current_snapshot = @p10)
      ORDER BY abs(amount_change) DESC, opportunity_name, opportunity_id;
 
 -- ===== warehouse/sql/reports.ts dealsAtRisk =====
