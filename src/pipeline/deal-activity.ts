@@ -1,21 +1,22 @@
 /**
- * Step 1 of the deals stage: the activity export of this run's window, a job on the same machinery
- * as the forecast exports (the ExportRunner: limits, the job persisted before and after the POST,
- * polls, re-queues, a lost POST answer resolved from the job list, a stopped run's job resumed), its
- * results landed raw in the deals landing, then loaded in one transaction (deal-load.ts). Where the
- * payload comes from is the shared planner's decision (landed, cached, resume, new).
+ * Step 1 of the deals stage: the activity export of this run's window, on the forecast exports' own
+ * runner and landing code (extract.ts: limits, the job persisted before and after the POST, polls,
+ * re-queues, a lost POST answer resolved from the job list, a stopped run's jobs cancelled, crash
+ * points and progress events), its results landed raw in the deals landing, then loaded in one
+ * transaction (deal-load.ts). Where the payload comes from is the shared planner's decision (landed,
+ * cached, resume, new); the progress bar counts it like a forecast export.
  */
-import { type ExportJob, ExportRunner, type ExportTask } from '../clari/index.js';
 import { type AppError, isAppError } from '../core/index.js';
 import { type ActivityLoadOutcome, loadActivityWindow } from './deal-load.js';
 import type { PlannedActivity } from './deal-plan.js';
 import { landedActivity } from './deal-rebuild.js';
+import { exportAndLand, type ExportKind } from './extract.js';
 import { JobState } from './job-state.js';
 import type { Landed } from './landing.js';
 import { toAppError } from './load-export.js';
 import { decideSource, type SourceDecision } from './planner.js';
 import { messageOf, type RunScope } from './run-record.js';
-import { cancelUnfinished, stopReason, throwIfStopped } from './stop.js';
+import { throwIfStopped } from './stop.js';
 import type { DealStepSummary, DealsSummary, PipelineDeps, RunSettings } from './types.js';
 
 /** A deals step that failed, as the run summary reports it. */
@@ -44,6 +45,7 @@ export async function activityStep(
   const decision = decideSource({ landing, jobs: deps.jobs }, planned, settings);
   let jobId: string | null = decision.resumeJobId ?? null;
   try {
+    if (decision.landed) deps.onEvent?.({ type: 'cached', key: planned.key });
     const obtained = decision.landed
       ? { landed: decision.landed, cached: true }
       : { landed: await exportActivity(deps, scope, settings, planned, decision), cached: false };
@@ -77,6 +79,7 @@ export async function activityCommitted(
     .clear(JobState.key(planned.fingerprint, planned.asOf))
     .catch((e: unknown) => scope.warnings.push(`activity: pending job not cleared: ${messageOf(e)}`));
   for (const w of outcome.warnings) scope.warnings.push(`activity: ${w}`);
+  deps.onEvent?.({ type: 'loaded', key: planned.key, rows: outcome.activities, changes: 0 });
   return {
     status: outcome.status,
     cached: step.cached,
@@ -103,7 +106,26 @@ export async function activityFailed(
     await deps.jobs.clear(key).catch(() => undefined);
   scope.log.warn({ code: appError.code, window: planned.window }, `activity export failed: ${appError.message}`);
   scope.warnings.push(`activity: ${appError.message}`);
+  deps.onEvent?.({ type: 'failed', key: planned.key, code: appError.code, message: appError.message });
   return { ...failedStep(appError), activities: 0, participants: 0, jobId };
+}
+
+/** The activity export on the forecast exports' runner and landing (extract.ts), in the deals landing. */
+function activityExport(deps: PipelineDeps): ExportKind<PlannedActivity> {
+  return {
+    component: 'activity-export',
+    api: deps.client,
+    landing: deps.landing.deals(),
+    task: (t) => ({ key: t.key, forecastId: t.forecastId, request: {}, activity: t.request }),
+    points: {
+      posted: 'activity.posted',
+      created: 'activity.created',
+      polled: 'activity.polled',
+      landed: 'activity.landed',
+    },
+    // Asked for as JSON (deal-plan.ts), read as JSON whatever the content type says.
+    format: 'JSON',
+  };
 }
 
 /** Exports the window through the ExportRunner and lands the results; resolves with the landed payload. */
@@ -114,71 +136,10 @@ async function exportActivity(
   planned: PlannedActivity,
   decision: SourceDecision,
 ): Promise<Landed> {
-  const key = JobState.key(planned.fingerprint, planned.asOf);
-  const pendingOf = {
-    forecastId: planned.forecastId,
-    period: planned.period,
-    asOf: planned.asOf,
-    fingerprint: planned.fingerprint,
-  };
-  const runner = new ExportRunner({
-    api: deps.client,
-    clock: deps.clock,
-    logger: scope.log.child({ component: 'activity-export' }),
-    pollIntervalMs: settings.pollIntervalMs,
-    jobTimeoutMs: settings.jobTimeoutMs,
-    maxRequeues: settings.maxRequeues,
-    maxConcurrency: settings.maxConcurrency,
-    capacityWaitMs: settings.capacityWaitMs,
-    signal: deps.signal,
-    beforeCreate: (_task, sentAt) => deps.jobs.record(key, { ...pendingOf, createdAt: sentAt, postedAt: sentAt }),
-    onJobCreated: async (_task, jobId) => {
-      await scope.checkpoint('activity.posted');
-      await deps.jobs.record(key, { jobId, ...pendingOf, createdAt: deps.clock.now() });
-      await scope.checkpoint('activity.created');
-    },
-  });
-  const task: ExportTask = {
-    key: planned.key,
-    forecastId: planned.forecastId,
-    request: {},
-    activity: planned.request,
-    resumeJobId: decision.resumeJobId,
-    postedSince: decision.postedSince,
-  };
-  let [outcome] = await runner.run([task], (_t, job) => landActivity(deps, scope, planned, job));
-  const stop = stopReason(deps.signal);
-  if (stop && outcome) [outcome] = await cancelUnfinished(deps, [outcome], () => key, stop);
-  if (!outcome) throw new Error('the activity export produced no outcome');
-  if (outcome.status === 'failed') throw outcome.error;
-  return outcome.value;
-}
-
-async function landActivity(
-  deps: PipelineDeps,
-  scope: RunScope,
-  planned: PlannedActivity,
-  job: ExportJob,
-): Promise<Landed> {
-  const results = await deps.client.downloadResults(job.jobId, deps.signal);
-  const landed = await deps.landing.deals().land(
-    {
-      forecastId: planned.forecastId,
-      period: planned.period,
-      asOf: planned.asOf,
-      jobId: job.jobId,
-      fingerprint: planned.fingerprint,
-      request: planned.request,
-      format: 'JSON',
-      job,
-    },
-    results.body,
-  );
-  await scope.checkpoint('activity.landed');
-  const key = JobState.key(planned.fingerprint, planned.asOf);
-  const pending = deps.jobs.get(key);
-  if (pending) await deps.jobs.record(key, { ...pending, landedPath: landed.path });
-  return landed;
+  const [exported] = await exportAndLand(deps, scope, settings, activityExport(deps), [{ ...decision, task: planned }]);
+  if (!exported) throw new Error('the activity export produced no outcome');
+  if (exported.outcome.status === 'failed') throw exported.outcome.error;
+  return exported.outcome.value.landed;
 }
 
 /** Loads a landed window in one transaction; `older` when it is older than the latest loaded window. */

@@ -12,7 +12,7 @@ import type { Channel } from '../../src/alerts/index.js';
 import { DEFAULT_RULES } from '../../src/alerts/index.js';
 import { defaultDealSettings } from '../../src/app/index.js';
 import { migrateWarehouse } from '../../src/analytics/index.js';
-import { JobState, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
+import { JobState, type PipelineEvent, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
 import {
@@ -186,6 +186,40 @@ describe.each(ENGINES)('deals on %s', (engine) => {
     });
     expect(await apiCalls(sim)).toBe(calls);
     expect(await dealTables(wh)).toEqual(before);
+  });
+
+  it('the activity export reports its progress and passes its poll checkpoint, as the forecast exports do', async () => {
+    const points: string[] = [];
+    const events: PipelineEvent[] = [];
+    const p = testPipeline(sim, wh, { checkpoint: (point) => void points.push(point), onEvent: (e) => events.push(e) });
+    const summary = await run(p, DAY1);
+    expect(summary.status).toBe('success');
+    const key = `activity|2026-10-01..${DAY1}`;
+    const runner = events.flatMap((e) => (e.type === 'export' && e.event.task.key === key ? [e.event.type] : []));
+    expect(runner[0]).toBe('created');
+    expect(runner).toContain('status');
+    expect(runner.at(-1)).toBe('done');
+    // The progress bar counts the activity export done once its window is loaded.
+    expect(events.filter((e) => e.type !== 'export' && e.key === key)).toEqual([
+      { type: 'loaded', key, rows: summary.deals!.activities.activities, changes: 0 },
+    ]);
+    // Its crash points, in the order a run meets them: posted, created, polled (each status seen), landed, ...
+    const activity = points.filter((point) => point.startsWith('activity.'));
+    expect([...new Set(activity)]).toEqual([
+      'activity.posted',
+      'activity.created',
+      'activity.polled',
+      'activity.landed',
+      'activity.applied',
+      'activity.committed',
+    ]);
+    expect(activity.filter((point) => point === 'activity.polled')).toHaveLength(
+      runner.filter((t) => t === 'status').length,
+    );
+    // The forecast export's points stay its own.
+    expect(points.filter((point) => point === 'export.polled').length).toBe(
+      events.filter((e) => e.type === 'export' && e.event.type === 'status' && e.event.task.key !== key).length,
+    );
   });
 
   it('a run that stops after creating the activity job resumes it instead of exporting again', async () => {
