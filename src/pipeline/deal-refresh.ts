@@ -3,23 +3,18 @@
  * /opportunity takes them at most 100 at a time, a few calls in flight within the tenant's
  * concurrent-job limit, through the same resilient client (429, 5xx and Clari's error array retried,
  * timeouts, breaker); every answer lands byte for byte in one document, which is then loaded in one
- * transaction (deal-load.ts). No export quota is spent.
+ * transaction (deal-load.ts). No export quota is spent. Which ids, and whether a landed refresh
+ * serves them, is the plan the dry run shows too (deal-planner.ts, planner.ts).
  */
-import { MAX_OPPORTUNITY_IDS } from '../clari/index.js';
 import { isAppError } from '../core/index.js';
-import { dealsSql } from '../warehouse/index.js';
 import { failedStep } from './deal-activity.js';
 import { loadRefresh, type RefreshLoadOutcome } from './deal-load.js';
-import {
-  type DealSettings,
-  localMidnightMs,
-  type PlannedActivity,
-  refreshFingerprint,
-  windowStart,
-} from './deal-plan.js';
+import type { DealSettings, PlannedActivity, PlannedRefresh } from './deal-plan.js';
+import { planRefreshOf, refreshTask } from './deal-planner.js';
 import { landedRefresh } from './deal-rebuild.js';
 import type { Landed } from './landing.js';
 import { toAppError } from './load-export.js';
+import { decideRefresh } from './planner.js';
 import type { RunScope } from './run-record.js';
 import { throwIfStopped } from './stop.js';
 import type { DealsSummary, PipelineDeps, RunSettings } from './types.js';
@@ -43,31 +38,20 @@ export async function refreshStep(
   planned: PlannedActivity,
   rederiving: boolean,
 ): Promise<RefreshStep> {
-  const batchSize = Math.min(MAX_OPPORTUNITY_IDS, deal.batchSize);
   let requested = 0;
   let seen = 0;
   try {
-    const since = windowStart(planned.asOf, deal.window, settings.fiscal).start;
-    const ids = await dealsSql.opportunitiesSeen(
-      deps.warehouse,
-      localMidnightMs(since, deal.timezone),
-      deal.maxOpportunities,
-    );
-    requested = ids.ids.length;
-    seen = ids.total;
-    if (ids.total > ids.ids.length)
+    const refresh = await planRefreshOf(deps.warehouse, planned.asOf, deal, settings);
+    requested = refresh.ids.length;
+    seen = refresh.seen;
+    if (seen > requested)
       scope.warnings.push(
-        `opportunities: ${ids.total} seen since ${since}, the ${ids.ids.length} most recently active refreshed (activity.maxOpportunities)`,
+        `opportunities: ${seen} seen since ${refresh.since}, the ${requested} most recently active refreshed (activity.maxOpportunities)`,
       );
     if (requested === 0)
       return { summary: { status: 'skipped', cached: false, requested, seen, returned: 0, calls: 0 } };
-    const fingerprint = refreshFingerprint(ids.ids, batchSize);
-    const landing = deps.landing.deals();
-    const cached = settings.noCache
-      ? undefined
-      : landing.findCached('opportunity', planned.period, planned.asOf, fingerprint, settings.cacheTtlMs);
-    const calls = cached ? 0 : Math.ceil(requested / batchSize);
-    const landed = cached ?? (await landRefresh(deps, scope, deal, planned, ids.ids, batchSize, fingerprint));
+    const { cached, calls } = decideRefresh(deps.landing.deals(), planned, refreshTask(refresh), settings);
+    const landed = cached ?? (await landRefresh(deps, scope, deal, planned, refresh));
     throwIfStopped(deps.signal);
     const summary = { status: 'loaded' as const, cached: cached !== undefined, requested, seen, returned: 0, calls };
     const outcome = rederiving ? 'older' : await loadOpportunities(deps, scope, landed, cached !== undefined);
@@ -100,9 +84,7 @@ async function landRefresh(
   scope: RunScope,
   deal: DealSettings,
   planned: PlannedActivity,
-  ids: readonly string[],
-  batchSize: number,
-  fingerprint: string,
+  { ids, batchSize, fingerprint }: PlannedRefresh,
 ): Promise<Landed> {
   const limits = await deps.client.getLimits(deps.signal);
   const concurrency = Math.max(1, Math.min(deal.concurrency, limits.concurrentLimit));
