@@ -7,12 +7,12 @@
  */
 import { type Alert } from '../alerts/index.js';
 import { ALL_MIGRATIONS } from '../analytics/index.js';
-import { type ClariClient, type ExportLimits, isClariError } from '../clari/index.js';
+import type { ClariClient, ExportLimits } from '../clari/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import { isAppError } from '../core/index.js';
 import { dateInZone, periodOfDate } from '../domain/index.js';
 import type { AlertSetup } from '../pipeline/index.js';
-import { type Check, hint, message } from './check.js';
+import { type Check, hint, message, probeExport, type ProbeWords } from './check.js';
 import { dealChecks } from './doctor-deals.js';
 import { parseSchedule } from './scheduler.js';
 import { checkPrivileges, migrationStatus, type PrivilegeCheck, type Warehouse } from '../warehouse/index.js';
@@ -165,45 +165,21 @@ async function forecastChecks(
   const period = periodOfDate(dateInZone((deps.now ?? Date.now)(), config.timezone), {
     startMonth: config.fiscalYearStartMonth,
   });
-  for (const id of ids) {
-    const name = `Forecast ${id}`;
-    if (limits.availableConcurrentLimit <= 0) {
-      checks.push({
-        name,
-        status: 'WARN',
-        detail: 'not checked: no free export slot for a probe',
-        fix: 'Run doctor again when exports finish.',
-      });
-      continue;
-    }
-    try {
-      const { jobId } = await client.createExport(id, { timePeriod: period, typesToExport: ['forecast'] });
-      try {
-        await client.cancelJob(jobId);
-        checks.push({
-          name,
-          status: 'PASS',
-          detail: `valid (a probe export was created and cancelled at once; cancelling returns its quota slot)`,
-        });
-      } catch (error) {
-        const spent = isClariError(error, 'clari.cancel_failed');
-        checks.push({
-          name,
-          status: 'PASS',
-          detail: `valid${spent ? ' (the probe export finished before it could be cancelled: it used 1 export of the quota)' : ` (the probe export ${jobId} could not be cancelled: ${message(error)})`}`,
-        });
-      }
-    } catch (error) {
-      const capacity = isClariError(error, 'clari.capacity');
-      checks.push({
-        name,
-        status: capacity ? 'WARN' : 'FAIL',
-        detail: capacity ? 'not checked: the tenant is at its export capacity' : message(error),
-        fix: hint(error),
-      });
-    }
-  }
+  for (const id of ids)
+    checks.push(
+      await probeExport(forecastProbe(id), limits, client, () =>
+        client.createExport(id, { timePeriod: period, typesToExport: ['forecast'] }),
+      ),
+    );
 }
+
+/** A forecast id's probe line (probeExport). */
+const forecastProbe = (id: string): ProbeWords => ({
+  name: `Forecast ${id}`,
+  verdict: 'valid',
+  cancelled: 'a probe export was created and cancelled at once; cancelling returns its quota slot',
+  spent: 'the probe export finished before it could be cancelled: it used 1 export of the quota',
+});
 
 function configChecks(deps: DoctorDeps, checks: Check[]): void {
   const { config } = deps.loaded;

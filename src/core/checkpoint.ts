@@ -30,6 +30,8 @@ export const CHECKPOINTS = [
   'activity.posted',
   /** The activity job id is persisted in pending-jobs.json; the job has not been polled. */
   'activity.created',
+  /** A poll saw the activity job change status (SCHEDULED, STARTED, DONE). */
+  'activity.polled',
   /** The activity payload is landed but the pending job does not point at it yet. */
   'activity.landed',
   /** Inside the window's transaction: activities replaced, ledger row written, reconciled, not committed. */

@@ -11,7 +11,13 @@
  * chain of windows that does not reach back to the window's start (the window was widened) is
  * exported whole once.
  */
-import { type ActivityExportRequest, type ActivityType, offsetDateTime, parseOffsetDateTime } from '../clari/index.js';
+import {
+  type ActivityExportRequest,
+  type ActivityType,
+  MAX_OPPORTUNITY_IDS,
+  offsetDateTime,
+  parseOffsetDateTime,
+} from '../clari/index.js';
 import { canonicalJson, sha256Hex } from '../core/index.js';
 import {
   addDays,
@@ -148,4 +154,27 @@ export function requestWindow(request: ActivityExportRequest): DateWindow {
 /** Identity of an opportunity refresh: the ids asked for and how they were batched. */
 export function refreshFingerprint(ids: readonly string[], batchSize: number): string {
   return sha256Hex(canonicalJson({ opportunities: [...ids].sort(), batchSize })).slice(0, 32);
+}
+
+/** A run's opportunity refresh: the ids it asks for, how they are batched, its identity. */
+export interface PlannedRefresh {
+  /** The window's start: the opportunities named by activities since then are refreshed. */
+  readonly since: string;
+  /** The most recently active of them, at most activity.maxOpportunities. */
+  readonly ids: readonly string[];
+  /** How many were seen since then in all. */
+  readonly seen: number;
+  /** Ids per GET /opportunity call (at most Clari's 100). */
+  readonly batchSize: number;
+  readonly fingerprint: string;
+}
+
+/** The refresh of the opportunities seen since `since` (the most recently active first). */
+export function planRefresh(
+  since: string,
+  seen: { readonly ids: readonly string[]; readonly total: number },
+  settings: Pick<DealSettings, 'batchSize'>,
+): PlannedRefresh {
+  const batchSize = Math.min(MAX_OPPORTUNITY_IDS, settings.batchSize);
+  return { since, ids: seen.ids, seen: seen.total, batchSize, fingerprint: refreshFingerprint(seen.ids, batchSize) };
 }

@@ -1,10 +1,9 @@
 /**
- * The deals stage's plan, read from the warehouse's window ledger (deal-plan.ts computes it): for the
- * run itself, and without running anything for `run --dry-run`, through the shared planner
- * (planner.ts) like the forecast exports: where the activity payload would come from, its quota, and
- * the GET /opportunity calls of the refresh.
+ * The deals stage's plan, read from the warehouse's window ledger and the opportunities its
+ * activities name (deal-plan.ts computes it): for the run itself, and without running anything for
+ * `run --dry-run`, through the shared planner (planner.ts) like the forecast exports: where the
+ * activity payload would come from, its quota, and the GET /opportunity calls of the refresh.
  */
-import { MAX_OPPORTUNITY_IDS } from '../clari/index.js';
 import { dealsSql, type Warehouse } from '../warehouse/index.js';
 import {
   activityWindow,
@@ -12,12 +11,13 @@ import {
   localMidnightMs,
   planActivity,
   type PlannedActivity,
-  refreshFingerprint,
+  type PlannedRefresh,
+  planRefresh,
   windowStart,
 } from './deal-plan.js';
 import type { JobState } from './job-state.js';
 import type { Landing } from './landing.js';
-import { type DealsDecision, planDeals } from './planner.js';
+import { type DealsDecision, planDeals, type RefreshTask } from './planner.js';
 import { messageOf } from './run-record.js';
 import type { PipelineDeps, RunSettings } from './types.js';
 
@@ -30,6 +30,23 @@ export async function planActivityExport(
 ): Promise<PlannedActivity> {
   const loaded = await dealsSql.windowsBefore(deps.warehouse, asOf);
   return planActivity(asOf, activityWindow(asOf, deal, settings.fiscal, loaded), deal, settings.fiscal);
+}
+
+/** The refresh this run makes: the opportunities the loaded activities name since the window's start. */
+export async function planRefreshOf(
+  wh: Warehouse,
+  asOf: string,
+  deal: DealSettings,
+  settings: Pick<RunSettings, 'fiscal'>,
+): Promise<PlannedRefresh> {
+  const since = windowStart(asOf, deal.window, settings.fiscal).start;
+  const seen = await dealsSql.opportunitiesSeen(wh, localMidnightMs(since, deal.timezone), deal.maxOpportunities);
+  return planRefresh(since, seen, deal);
+}
+
+/** The refresh as the shared planner sees it (planner.ts, decideRefresh). */
+export function refreshTask(refresh: PlannedRefresh): RefreshTask {
+  return { fingerprint: refresh.fingerprint, ids: refresh.ids.length, batchSize: refresh.batchSize };
 }
 
 /** What `run --dry-run` shows of the deals stage: the window, where its payload comes from, the calls. */
@@ -62,19 +79,18 @@ export async function planDealsRun(
   };
   const loaded = (await read((wh) => dealsSql.windowsBefore(wh, asOf))) ?? [];
   const planned = planActivity(asOf, activityWindow(asOf, deal, settings.fiscal, loaded), deal, settings.fiscal);
-  const since = localMidnightMs(windowStart(asOf, deal.window, settings.fiscal).start, deal.timezone);
-  const seen = await read((wh) => dealsSql.opportunitiesSeen(wh, since, deal.maxOpportunities));
-  const batchSize = Math.min(MAX_OPPORTUNITY_IDS, deal.batchSize);
+  const seen = await read((wh) => planRefreshOf(wh, asOf, deal, settings));
+  const refresh = seen ?? planRefresh(windowStart(asOf, deal.window, settings.fiscal).start, NONE_SEEN, deal);
   const decision = planDeals(
     { landing: state.landing.deals(), jobs: state.jobs },
     planned,
-    { fingerprint: refreshFingerprint(seen?.ids ?? [], batchSize), ids: seen?.ids.length ?? 0, batchSize },
+    refreshTask(refresh),
     settings,
   );
   return {
     planned,
     decision,
-    opportunities: seen ? { requested: seen.ids.length, seen: seen.total } : undefined,
+    opportunities: seen ? { requested: seen.ids.length, seen: seen.seen } : undefined,
     note:
       note ??
       (state.warehouse
@@ -82,3 +98,6 @@ export async function planDealsRun(
         : 'the warehouse could not be opened read-only (not created yet?): the window is the whole configured one'),
   };
 }
+
+/** No opportunity seen (the warehouse could not be read): the dry run plans no call. */
+const NONE_SEEN = { ids: [], total: 0 } as const;

@@ -3,68 +3,76 @@
  * /opportunity takes them at most 100 at a time, a few calls in flight within the tenant's
  * concurrent-job limit, through the same resilient client (429, 5xx and Clari's error array retried,
  * timeouts, breaker); every answer lands byte for byte in one document, which is then loaded in one
- * transaction (deal-load.ts). No export quota is spent.
+ * transaction (deal-load.ts). No export quota is spent. Which ids, and whether a landed refresh
+ * serves them, is the plan the dry run shows too (deal-planner.ts, planner.ts).
  */
-import { MAX_OPPORTUNITY_IDS } from '../clari/index.js';
 import { isAppError } from '../core/index.js';
-import { dealsSql } from '../warehouse/index.js';
 import { failedStep } from './deal-activity.js';
-import { loadRefresh } from './deal-load.js';
-import {
-  type DealSettings,
-  localMidnightMs,
-  type PlannedActivity,
-  refreshFingerprint,
-  windowStart,
-} from './deal-plan.js';
-import { landedRefresh, rebuildDeals } from './deal-rebuild.js';
+import { loadRefresh, type RefreshLoadOutcome } from './deal-load.js';
+import type { DealSettings, PlannedActivity, PlannedRefresh } from './deal-plan.js';
+import { planRefreshOf, refreshTask } from './deal-planner.js';
+import { landedRefresh } from './deal-rebuild.js';
 import type { Landed } from './landing.js';
 import { toAppError } from './load-export.js';
+import { decideRefresh } from './planner.js';
 import type { RunScope } from './run-record.js';
 import { throwIfStopped } from './stop.js';
 import type { DealsSummary, PipelineDeps, RunSettings } from './types.js';
 
+/** The refresh step's outcome, and the landed refresh still to load when the deal tables are re-derived. */
+export interface RefreshStep {
+  readonly summary: DealsSummary['opportunities'];
+  /** Older than the latest loaded refresh, or landed for a re-derive already due (deal-rederive.ts). */
+  readonly older?: Landed | undefined;
+}
+
+/**
+ * Lands the refresh and loads it; `rederiving` (the activity window is older than the loaded ones)
+ * leaves the load to the re-derive that follows, so the deal tables are re-derived once for both.
+ */
 export async function refreshStep(
   deps: PipelineDeps,
   scope: RunScope,
   settings: RunSettings,
   deal: DealSettings,
   planned: PlannedActivity,
-): Promise<DealsSummary['opportunities']> {
-  const batchSize = Math.min(MAX_OPPORTUNITY_IDS, deal.batchSize);
+  rederiving: boolean,
+): Promise<RefreshStep> {
   let requested = 0;
   let seen = 0;
   try {
-    const since = windowStart(planned.asOf, deal.window, settings.fiscal).start;
-    const ids = await dealsSql.opportunitiesSeen(
-      deps.warehouse,
-      localMidnightMs(since, deal.timezone),
-      deal.maxOpportunities,
-    );
-    requested = ids.ids.length;
-    seen = ids.total;
-    if (ids.total > ids.ids.length)
+    const refresh = await planRefreshOf(deps.warehouse, planned.asOf, deal, settings);
+    requested = refresh.ids.length;
+    seen = refresh.seen;
+    if (seen > requested)
       scope.warnings.push(
-        `opportunities: ${ids.total} seen since ${since}, the ${ids.ids.length} most recently active refreshed (activity.maxOpportunities)`,
+        `opportunities: ${seen} seen since ${refresh.since}, the ${requested} most recently active refreshed (activity.maxOpportunities)`,
       );
-    if (requested === 0) return { status: 'skipped', cached: false, requested, seen, returned: 0, calls: 0 };
-    const fingerprint = refreshFingerprint(ids.ids, batchSize);
-    const landing = deps.landing.deals();
-    const cached = settings.noCache
-      ? undefined
-      : landing.findCached('opportunity', planned.period, planned.asOf, fingerprint, settings.cacheTtlMs);
-    const calls = cached ? 0 : Math.ceil(requested / batchSize);
-    const landed = cached ?? (await landRefresh(deps, scope, deal, planned, ids.ids, batchSize, fingerprint));
+    if (requested === 0)
+      return { summary: { status: 'skipped', cached: false, requested, seen, returned: 0, calls: 0 } };
+    const { cached, calls } = decideRefresh(deps.landing.deals(), planned, refreshTask(refresh), settings);
+    const landed = cached ?? (await landRefresh(deps, scope, deal, planned, refresh));
     throwIfStopped(deps.signal);
-    const outcome = await loadOpportunities(deps, scope, landed, cached !== undefined);
+    const summary = { status: 'loaded' as const, cached: cached !== undefined, requested, seen, returned: 0, calls };
+    const outcome = rederiving ? 'older' : await loadOpportunities(deps, scope, landed, cached !== undefined);
+    if (outcome === 'older') return { summary, older: landed };
     for (const w of outcome.warnings) scope.warnings.push(`opportunities: ${w}`);
-    return { status: 'loaded', cached: cached !== undefined, requested, seen, returned: outcome.opportunities, calls };
+    return { summary: { ...summary, returned: outcome.opportunities } };
   } catch (error) {
-    const appError = toAppError(error);
-    scope.log.warn({ code: appError.code }, `opportunity refresh failed: ${appError.message}`);
-    scope.warnings.push(`opportunities: ${appError.message}`);
-    return { ...failedStep(appError), requested, seen, returned: 0, calls: 0 };
+    return { summary: refreshFailed(scope, error, { requested, seen }) };
   }
+}
+
+/** The refresh failed: said, and the step's summary. */
+export function refreshFailed(
+  scope: RunScope,
+  error: unknown,
+  counts: { readonly requested: number; readonly seen: number },
+): DealsSummary['opportunities'] {
+  const appError = toAppError(error);
+  scope.log.warn({ code: appError.code }, `opportunity refresh failed: ${appError.message}`);
+  scope.warnings.push(`opportunities: ${appError.message}`);
+  return { ...failedStep(appError), requested: counts.requested, seen: counts.seen, returned: 0, calls: 0 };
 }
 
 /**
@@ -76,9 +84,7 @@ async function landRefresh(
   scope: RunScope,
   deal: DealSettings,
   planned: PlannedActivity,
-  ids: readonly string[],
-  batchSize: number,
-  fingerprint: string,
+  { ids, batchSize, fingerprint }: PlannedRefresh,
 ): Promise<Landed> {
   const limits = await deps.client.getLimits(deps.signal);
   const concurrency = Math.max(1, Math.min(deal.concurrency, limits.concurrentLimit));
@@ -135,7 +141,13 @@ async function* refreshDocument(asOf: string, answers: AsyncIterable<string>): A
   yield Buffer.from('\n]}\n');
 }
 
-async function loadOpportunities(deps: PipelineDeps, scope: RunScope, landed: Landed, cached: boolean) {
+/** Loads a landed refresh in one transaction; `older` when it is older than the latest loaded refresh. */
+async function loadOpportunities(
+  deps: PipelineDeps,
+  scope: RunScope,
+  landed: Landed,
+  cached: boolean,
+): Promise<RefreshLoadOutcome | 'older'> {
   try {
     return await deps.warehouse.transaction((tx) =>
       loadRefresh(
@@ -148,14 +160,7 @@ async function loadOpportunities(deps: PipelineDeps, scope: RunScope, landed: La
       ),
     );
   } catch (error) {
-    if (!isAppError(error) || error.code !== 'pipeline.out_of_order') throw error;
-    const rebuilt = await rebuildDeals(deps, { runId: scope.runId });
-    if (rebuilt.skipped.some((s) => s.payload === deps.landing.deals().display(landed))) throw error;
-    return {
-      opportunities:
-        rebuilt.refreshes > 0 ? Number((await dealsSql.refreshCount(deps.warehouse, landed.manifest.asOf)) ?? 0) : 0,
-      points: 0,
-      warnings: ['an older as-of date: the deal tables were re-derived from the landing'],
-    };
+    if (isAppError(error) && error.code === 'pipeline.out_of_order') return 'older';
+    throw error;
   }
 }

@@ -12,12 +12,15 @@
  * Step 1 is deal-activity.ts, step 2 deal-refresh.ts, the window deal-planner.ts. The planner
  * (planner.ts) decides where the activity payload comes from, as for forecast exports: landed by a
  * run that stopped before loading it, cached, a job to resume, or a new export. A step that fails is
- * reported (the run is partial) and never stops the other.
+ * reported (the run is partial) and never stops the other. A run of an as-of date older than the
+ * loaded ones lands both payloads, then re-derives the deal tables from the landing once
+ * (deal-rederive.ts).
  */
 import { stopReason } from './stop.js';
 import { activityStep, failedStep } from './deal-activity.js';
 import type { PlannedActivity } from './deal-plan.js';
 import { planActivityExport } from './deal-planner.js';
+import { rederiveDeals } from './deal-rederive.js';
 import { refreshStep } from './deal-refresh.js';
 import { toAppError } from './load-export.js';
 import type { RunScope } from './run-record.js';
@@ -43,10 +46,12 @@ export async function runDeals(
     };
   }
   const activities = await activityStep(deps, scope, settings, planned);
-  const opportunities = stopReason(deps.signal)
-    ? { ...failedStep(stopReason(deps.signal)!), ...NO_CALLS }
-    : await refreshStep(deps, scope, settings, deal, planned);
-  return { window: planned.window, activities, opportunities };
+  const stop = stopReason(deps.signal);
+  // An older window is left landed for one re-derive of the deal tables, after the refresh is landed too.
+  const opportunities = stop
+    ? { summary: { ...failedStep(stop), ...NO_CALLS } }
+    : await refreshStep(deps, scope, settings, deal, planned, activities.older !== undefined);
+  return { window: planned.window, ...(await rederiveDeals(deps, scope, planned, { activities, opportunities })) };
 }
 
 const NO_CALLS = { requested: 0, seen: 0, returned: 0, calls: 0 } as const;

@@ -88,16 +88,36 @@ export interface DealsDecision {
 export function planDeals(
   state: { readonly landing: Landing; readonly jobs: JobState },
   activity: SourceTask,
-  refresh: { readonly fingerprint: string; readonly ids: number; readonly batchSize: number },
+  refresh: RefreshTask,
   options: PlannerOptions,
 ): DealsDecision {
-  const cached =
-    !options.noCache &&
-    state.landing.findCached('opportunity', activity.period, activity.asOf, refresh.fingerprint, options.cacheTtlMs) !==
-      undefined;
+  const { cached, calls } = decideRefresh(state.landing, activity, refresh, options);
   return {
     activity: decideSource(state, activity, options),
-    opportunityCalls: cached ? 0 : Math.ceil(refresh.ids / Math.max(1, refresh.batchSize)),
-    opportunitiesCached: cached,
+    opportunityCalls: calls,
+    opportunitiesCached: cached !== undefined,
   };
+}
+
+/** What the planner needs to know of an opportunity refresh: its identity, how many ids, how batched. */
+export interface RefreshTask {
+  readonly fingerprint: string;
+  readonly ids: number;
+  readonly batchSize: number;
+}
+
+/**
+ * Where a refresh's answers come from (the deals landing): a refresh of the same ids landed for the
+ * date within the cache TTL, or a GET /opportunity call per `batchSize` ids.
+ */
+export function decideRefresh(
+  landing: Landing,
+  activity: Pick<SourceTask, 'period' | 'asOf'>,
+  refresh: RefreshTask,
+  options: PlannerOptions,
+): { readonly cached: Landed | undefined; readonly calls: number } {
+  const cached = options.noCache
+    ? undefined
+    : landing.findCached('opportunity', activity.period, activity.asOf, refresh.fingerprint, options.cacheTtlMs);
+  return { cached, calls: cached ? 0 : Math.ceil(refresh.ids / Math.max(1, refresh.batchSize)) };
 }

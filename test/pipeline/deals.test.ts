@@ -12,7 +12,7 @@ import type { Channel } from '../../src/alerts/index.js';
 import { DEFAULT_RULES } from '../../src/alerts/index.js';
 import { defaultDealSettings } from '../../src/app/index.js';
 import { migrateWarehouse } from '../../src/analytics/index.js';
-import { JobState, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
+import { JobState, type PipelineEvent, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
 import type { Warehouse } from '../../src/warehouse/index.js';
 import {
@@ -27,6 +27,7 @@ import {
   warehouseOpportunities,
 } from '../support/deals-reference.js';
 import { type TestPipeline, testPipeline } from '../support/pipeline.js';
+import { type Recorded, RecordingWarehouse } from '../support/recording.js';
 import { apiCalls, simStats, startTestSim } from '../support/sim.js';
 import { ENGINES, type TestWarehouse, testWarehouse } from '../support/warehouses.js';
 
@@ -46,6 +47,12 @@ async function advance(sim: RunningSimulator, days: number): Promise<void> {
 async function simConfig(sim: RunningSimulator, body: Record<string, unknown>): Promise<void> {
   await fetch(`${sim.origin}/__sim/config`, { method: 'POST', body: JSON.stringify(body) });
 }
+
+/** How many times the deal tables were cleared for a rebuild, among recorded statements. */
+const rebuilds = (log: readonly Recorded[]): number =>
+  log.filter(
+    (s) => s.source === 'warehouse/sql/deals.ts clearDeals' && s.sql.startsWith('DELETE FROM clari_activities '),
+  ).length;
 
 async function count(wh: Warehouse, table: string, where = 'TRUE'): Promise<number> {
   return Number((await wh.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`))[0]?.n ?? 0);
@@ -181,6 +188,40 @@ describe.each(ENGINES)('deals on %s', (engine) => {
     expect(await dealTables(wh)).toEqual(before);
   });
 
+  it('the activity export reports its progress and passes its poll checkpoint, as the forecast exports do', async () => {
+    const points: string[] = [];
+    const events: PipelineEvent[] = [];
+    const p = testPipeline(sim, wh, { checkpoint: (point) => void points.push(point), onEvent: (e) => events.push(e) });
+    const summary = await run(p, DAY1);
+    expect(summary.status).toBe('success');
+    const key = `activity|2026-10-01..${DAY1}`;
+    const runner = events.flatMap((e) => (e.type === 'export' && e.event.task.key === key ? [e.event.type] : []));
+    expect(runner[0]).toBe('created');
+    expect(runner).toContain('status');
+    expect(runner.at(-1)).toBe('done');
+    // The progress bar counts the activity export done once its window is loaded.
+    expect(events.filter((e) => e.type !== 'export' && e.key === key)).toEqual([
+      { type: 'loaded', key, rows: summary.deals!.activities.activities, changes: 0 },
+    ]);
+    // Its crash points, in the order a run meets them: posted, created, polled (each status seen), landed, ...
+    const activity = points.filter((point) => point.startsWith('activity.'));
+    expect([...new Set(activity)]).toEqual([
+      'activity.posted',
+      'activity.created',
+      'activity.polled',
+      'activity.landed',
+      'activity.applied',
+      'activity.committed',
+    ]);
+    expect(activity.filter((point) => point === 'activity.polled')).toHaveLength(
+      runner.filter((t) => t === 'status').length,
+    );
+    // The forecast export's points stay its own.
+    expect(points.filter((point) => point === 'export.polled').length).toBe(
+      events.filter((e) => e.type === 'export' && e.event.type === 'status' && e.event.task.key !== key).length,
+    );
+  });
+
   it('a run that stops after creating the activity job resumes it instead of exporting again', async () => {
     const dying = testPipeline(sim, wh);
     dying.deps.client.downloadResults = () => Promise.reject(new Error('process killed'));
@@ -224,11 +265,44 @@ describe.each(ENGINES)('deals on %s', (engine) => {
     const rebuilt = await rebuildAll(p.deps, { runId: 'rebuild-test', allowTruncated: false });
     expect(rebuilt.deals).toEqual({ windows: 2, refreshes: 2, skipped: [] });
     expect(await dealTables(wh)).toEqual(before);
-    // DAY1 again, from the landing: older than the latest window, so the deal tables are re-derived.
-    const older = await run(p, DAY1, { noCache: false });
-    expect(older.deals?.activities.status).toBe('loaded');
+    // DAY1 again, from the landing: older than the latest window, so the deal tables are re-derived,
+    // once for the window and the refresh.
+    const log: Recorded[] = [];
+    const older = await run(testPipeline(sim, new RecordingWarehouse(wh, log), { dataDir: p.dataDir }), DAY1, {
+      noCache: false,
+    });
+    expect(older.deals).toMatchObject({
+      activities: { status: 'loaded', cached: true },
+      opportunities: { status: 'loaded', cached: true, calls: 0 },
+    });
     expect(older.warnings.join(' ')).toMatch(/re-derived/);
+    expect(rebuilds(log)).toBe(1);
     expect(await dealTables(wh)).toEqual(before);
+  });
+
+  it('an older date exported afresh lands its window and its refresh, then re-derives the deal tables once', async () => {
+    const p = testPipeline(sim, wh);
+    await run(p, DAY1);
+    await advance(sim, 1);
+    await run(p, DAY2);
+    const log: Recorded[] = [];
+    const older = await run(testPipeline(sim, new RecordingWarehouse(wh, log), { dataDir: p.dataDir }), DAY1);
+    expect(older.status).toBe('success');
+    expect(older.deals).toMatchObject({
+      window: { from: '2026-10-01', to: DAY1 },
+      activities: { status: 'loaded', cached: false },
+      opportunities: { status: 'loaded', cached: false, calls: 1 },
+    });
+    expect(older.deals!.activities.activities).toBeGreaterThan(0);
+    expect(older.deals!.opportunities.returned).toBe(older.deals!.opportunities.requested);
+    expect(rebuilds(log)).toBe(1);
+    // What the run left is what the landing derives: the fresh window and refresh of DAY1 replayed
+    // before DAY2's.
+    const after = await dealTables(wh);
+    const rebuilt = await rebuildAll(p.deps, { runId: 'rebuild-test', allowTruncated: false });
+    expect(rebuilt.deals).toEqual({ windows: 2, refreshes: 2, skipped: [] });
+    expect(await dealTables(wh)).toEqual(after);
+    expect((await loadedWindows(wh)).map((w) => w.asOf)).toEqual([DAY1, DAY2]);
   });
 
   it('an empty activity export keeps what is loaded and does not move the window; the next run covers it', async () => {

@@ -134,6 +134,7 @@ const POINTS: readonly [CheckpointName, number][] = [
   // The deals stage (activity.enabled): the activity job, its landing and load, the opportunity refresh.
   ['activity.posted', 1],
   ['activity.created', 1],
+  ['activity.polled', 1],
   ['activity.landed', 1],
   ['activity.applied', 1],
   ['activity.committed', 1],

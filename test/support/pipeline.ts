@@ -6,12 +6,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClariClientOptions } from '../../src/clari/index.js';
-import { memoryLogger, seededRandom, systemClock } from '../../src/core/index.js';
+import { type Checkpoint, memoryLogger, seededRandom, systemClock } from '../../src/core/index.js';
 import {
   type AlertSetup,
   JobState,
   Landing,
   type PipelineDeps,
+  type PipelineEvent,
   planExports,
   type PlanInput,
   type RunSettings,
@@ -48,7 +49,14 @@ let seed = 1;
 export function testPipeline(
   sim: RunningSimulator,
   warehouse: Warehouse,
-  options: { dataDir?: string; client?: Partial<ClariClientOptions>; alerts?: AlertSetup } = {},
+  options: {
+    dataDir?: string;
+    client?: Partial<ClariClientOptions>;
+    alerts?: AlertSetup;
+    /** What the run reports as it goes: its checkpoints and its progress events. */
+    checkpoint?: Checkpoint;
+    onEvent?: (event: PipelineEvent) => void;
+  } = {},
 ): TestPipeline {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'clari-dp-data-'));
   const deps: PipelineDeps = {
@@ -60,6 +68,8 @@ export function testPipeline(
     random: seededRandom(seed++),
     logger: memoryLogger(),
     alerts: options.alerts,
+    checkpoint: options.checkpoint,
+    onEvent: options.onEvent,
   };
   return {
     deps,

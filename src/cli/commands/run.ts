@@ -74,7 +74,8 @@ async function execute(ctx: AppContext, o: Record<string, unknown>, command: 'ru
       planned = budget.now;
       deferred = budget.deferred;
     }
-    const bar = progress(ctx.io.stderr, ctx.io.isTTY && !ctx.json, planned.length);
+    // The activity export counts as one more export (deals stage, when enabled).
+    const bar = progress(ctx.io.stderr, ctx.io.isTTY && !ctx.json, planned.length + (settings.activity ? 1 : 0));
     const summary = await runPipeline(
       pipelineDeps(ctx, warehouse, (e) => bar.onEvent(e), signal),
       planned,
