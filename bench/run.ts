@@ -31,7 +31,14 @@ interface Target {
   readonly figure: string;
   readonly target: string;
   readonly met: (v: number) => boolean;
+  /**
+   * For a target this machine cannot reach: what bounds it, from the run's figures, shown beside
+   * MISSED (the measurements behind it are in analysis.md, "Targets that cannot be met as stated").
+   */
+  readonly bounded?: (figures: ReadonlyMap<string, string>) => string;
 }
+
+const SEE = 'see Analysis';
 
 const TARGETS: readonly Target[] = [
   { benchmark: 'export_parallel', figure: 'export_parallel_vs_ideal', target: '<= 1.2 x ideal', met: (v) => v <= 1.2 },
@@ -46,6 +53,8 @@ const TARGETS: readonly Target[] = [
     figure: 'ingest_duckdb_speedup_vs_read_json',
     target: '>= 2x read_json + unnest',
     met: (v) => v >= 2,
+    bounded: (f) =>
+      `bounded here by the SQL and a single-threaded decode (ours ${f.get('ingest_duckdb_seconds')} s; memory buys no time; two decode threads save at most 0.5 s); met (2.37x) when read_json took 16.6 s; ${SEE}`,
   },
   { benchmark: 'ingest_duckdb', figure: 'ingest_duckdb_peak_rss_mb', target: '<= 400 MB', met: (v) => v <= 400 },
   {
@@ -61,7 +70,14 @@ const TARGETS: readonly Target[] = [
     met: (v) => v >= 10,
   },
   { benchmark: 'resync_unchanged', figure: 'resync_unchanged_api_calls', target: '0 API calls', met: (v) => v === 0 },
-  { benchmark: 'resync_changed', figure: 'resync_changed_speedup', target: '>= 5x the first load', met: (v) => v >= 5 },
+  {
+    benchmark: 'resync_changed',
+    figure: 'resync_changed_speedup',
+    target: '>= 5x the first load',
+    met: (v) => v >= 5,
+    bounded: (f) =>
+      `bound here ${Number(f.get('resync_changed_speedup_bound')).toFixed(2)}x for gunzip + the bare SQL alone, under 5x once every entry's bytes are read (about 0.3 s); ${SEE}`,
+  },
   {
     benchmark: 'detect_changes',
     figure: 'detect_changes_vs_bare_join',
@@ -87,6 +103,7 @@ const TARGETS: readonly Target[] = [
     figure: 'seed_merge_speedup',
     target: '>= 5x the full reload',
     met: (v) => v >= 5,
+    bounded: () => `a full reload costs a first load: the resync_changed bound holds; ${SEE}`,
   },
 ];
 
@@ -141,7 +158,12 @@ for (const name of BENCHMARKS) {
 
 const rows = TARGETS.map((t) => {
   const value = figures.get(t.figure);
-  const met = value === undefined ? 'not run' : t.met(Number(value)) ? 'met' : 'MISSED';
+  const met =
+    value === undefined
+      ? 'not run'
+      : t.met(Number(value))
+        ? 'met'
+        : `MISSED${t.bounded ? `: ${t.bounded(figures)}` : ''}`;
   return `| ${t.benchmark} | ${t.figure} = ${value ?? '-'} | ${t.target} | ${met} |`;
 });
 const analysis = join(import.meta.dirname, 'analysis.md');
