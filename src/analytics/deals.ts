@@ -143,10 +143,13 @@ function dealMove(r: Record<string, Cell>, same: ReadonlySet<string>): DealMove 
   };
 }
 
+/** Changes matched per read of v_deal_movement: 5 parameters each stays far below any engine's limit. */
+const CHANGES_PER_READ = 200;
+
 /**
  * The deals behind each of `changes` (as biggestChanges returns them), in their order, each list
- * the largest amount changes first: one read of v_deal_movement for all of them, so a report costs
- * the same whatever the number of changes it lists. `same` is `namesakes(wh)` when the caller has
+ * the largest amount changes first: one read of v_deal_movement per 200 of them, so a report costs
+ * the same whatever the number of changes it lists (up to 200). `same` is `namesakes(wh)` when the caller has
  * already read it.
  */
 export async function dealsBehindChanges(
@@ -156,19 +159,22 @@ export async function dealsBehindChanges(
 ): Promise<DealsBehindChange[]> {
   if (changes.length === 0) return [];
   const names = same ?? (await namesakes(wh));
+  // Each distinct change once: a change listed twice must not get its deals twice.
+  const keys = [...new Map(changes.map((c) => [dealMoveKey(c), changeKeyOf(c)])).values()];
   const byChange = new Map<string, DealMove[]>();
-  for (const r of await reportsSql.dealMovesOf(wh, changes.map(changeKeyOf))) {
-    const key = keyText({
-      forecast: String(r.forecast_name),
-      period: String(r.time_period),
-      userId: String(r.user_id),
-      fieldId: String(r.field_id),
-      snapshot: String(r.current_snapshot),
-    });
-    const deals = byChange.get(key) ?? [];
-    deals.push(dealMove(r, names));
-    byChange.set(key, deals);
-  }
+  for (let i = 0; i < keys.length; i += CHANGES_PER_READ)
+    for (const r of await reportsSql.dealMovesOf(wh, keys.slice(i, i + CHANGES_PER_READ))) {
+      const key = keyText({
+        forecast: String(r.forecast_name),
+        period: String(r.time_period),
+        userId: String(r.user_id),
+        fieldId: String(r.field_id),
+        snapshot: String(r.current_snapshot),
+      });
+      const deals = byChange.get(key) ?? [];
+      deals.push(dealMove(r, names));
+      byChange.set(key, deals);
+    }
   return changes.map((change) => {
     const deals = byChange.get(dealMoveKey(change)) ?? [];
     return { change, deals, summary: summarise(deals) };

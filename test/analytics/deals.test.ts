@@ -30,6 +30,7 @@ import {
   MIA,
   WEST,
 } from '../support/hand-tenant.js';
+import { type Recorded, RecordingWarehouse } from '../support/recording.js';
 import { ENGINES, type TestWarehouse, testWarehouse } from '../support/warehouses.js';
 
 const key = (userId: string) => ({
@@ -103,11 +104,27 @@ describe.each(ENGINES)('deals behind the forecast on a hand-computed tenant (%s)
     ]);
     expect(await dealsBehindChange(wh, { ...key(WEST) })).toBeUndefined(); // West's call did not move
     // The report's batched read gives each change what the drill-down gives it, in the list's order.
+    const [mia, east] = [
+      (await dealsBehindChange(wh, key(MIA)))!.deals,
+      (await dealsBehindChange(wh, key(EAST)))!.deals,
+    ];
     expect(await dealsBehindChanges(wh, changes)).toEqual([
       await dealsBehindChange(wh, key(MIA)),
       await dealsBehindChange(wh, key(EAST)),
     ]);
     expect(await dealsBehindChanges(wh, [])).toEqual([]);
+    // A long list is read in parts, each far below an engine's parameter limit (5 per change): 399
+    // changes without deals (other dates), then East's and Mia's, Mia's twice (read once).
+    const others = Array.from({ length: 399 }, (_, i) => ({
+      ...changes[0]!,
+      snapshot: new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10),
+    }));
+    const many = [...others, changes[1]!, changes[0]!, changes[0]!];
+    const log: Recorded[] = [];
+    const listed = await dealsBehindChanges(new RecordingWarehouse(wh, log), many);
+    expect(listed.map((b) => b.deals)).toEqual([...others.map(() => []), east, mia, mia]);
+    const highest = (sql: string): number => Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+    expect(log.filter((l) => l.sql.includes('v_deal_movement')).map((l) => highest(l.sql))).toEqual([1000, 1000, 5]);
   });
 
   it('measures engagement per deal as of the latest refresh', async () => {
