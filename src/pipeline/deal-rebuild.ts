@@ -13,10 +13,17 @@ import { requestWindow, windowInstants } from './deal-plan.js';
 import type { Landed, Landing } from './landing.js';
 import type { PipelineDeps } from './types.js';
 
+/** A payload the re-derive left out: which, why, and the code of the check that rejected it. */
+export interface SkippedPayload {
+  readonly payload: string;
+  readonly reason: string;
+  readonly code: string;
+}
+
 export interface DealRebuildResult {
   readonly windows: number;
   readonly refreshes: number;
-  readonly skipped: readonly { readonly payload: string; readonly reason: string }[];
+  readonly skipped: readonly SkippedPayload[];
 }
 
 type Deps = Pick<PipelineDeps, 'warehouse' | 'landing' | 'clock'>;
@@ -79,7 +86,7 @@ function newestByDate(landing: Landing): Record<'activity' | 'opportunity', Land
 /** Clears the deal tables and loads every landed window and refresh again, in `tx`. */
 export async function replayDeals(tx: Warehouse, deps: Deps, options: { runId: string }): Promise<DealRebuildResult> {
   const landing = deps.landing.deals();
-  const skipped: { payload: string; reason: string }[] = [];
+  const skipped: SkippedPayload[] = [];
   const wh = { ...deps, warehouse: tx };
   const replay = async (payloads: readonly Landed[], load: (landed: Landed) => Promise<unknown>): Promise<number> => {
     let loaded = 0;
@@ -101,7 +108,7 @@ export async function replayDeals(tx: Warehouse, deps: Deps, options: { runId: s
 async function skipOnData(
   landing: Landing,
   landed: Landed,
-  skipped: { payload: string; reason: string }[],
+  skipped: SkippedPayload[],
   load: () => Promise<unknown>,
 ): Promise<boolean> {
   try {
@@ -109,7 +116,7 @@ async function skipOnData(
     return true;
   } catch (error) {
     if (!isAppError(error) || error.kind !== 'data') throw error;
-    skipped.push({ payload: landing.display(landed), reason: error.message });
+    skipped.push({ payload: landing.display(landed), reason: error.message, code: error.code });
     return false;
   }
 }

@@ -3,7 +3,8 @@
  * order): its activity window and its refresh cannot be applied on top of later ones. Both steps
  * land their payload and leave it; then the deal tables are re-derived from the landing once
  * (deal-rebuild.ts), which loads every window and refresh in business-date order, this run's among
- * them, and each step's summary is read back from what that left.
+ * them, and each step's summary is read back from what that left. A window the warehouse does not
+ * hold yet is re-derived in before the refresh is planned (`rederiveUnheldWindow`).
  */
 import { dealsSql } from '../warehouse/index.js';
 import { type ActivityStep, activityCommitted, activityFailed } from './deal-activity.js';
@@ -30,27 +31,61 @@ export async function rederiveDeals(
   const { activities, opportunities } = steps;
   if (!activities.older && !opportunities.older)
     return { activities: activities.summary, opportunities: opportunities.summary };
-  let rebuilt: DealRebuildResult;
+  const rebuilt = await rebuild(deps, scope, planned);
+  return {
+    activities: await windowAfter(deps, scope, planned, activities, rebuilt),
+    opportunities: opportunities.older
+      ? 'error' in rebuilt
+        ? refreshFailed(scope, rebuilt.error, opportunities.summary)
+        : await rederivedRefresh(deps, scope, opportunities.summary, rebuilt, opportunities.older)
+      : opportunities.summary,
+  };
+}
+
+/**
+ * The refresh asks for the opportunities the warehouse's activities name, so an older window the
+ * warehouse does not hold yet (a past date exported for the first time) is re-derived in before the
+ * refresh is planned; a refresh that is older too then takes a second re-derive. A window already
+ * held (the same date run again) is left for the one re-derive after the refresh.
+ */
+export async function rederiveUnheldWindow(
+  deps: PipelineDeps,
+  scope: RunScope,
+  planned: PlannedActivity,
+  activities: ActivityStep,
+): Promise<ActivityStep> {
+  if (!activities.older) return activities;
+  const held = await dealsSql.windowOf(deps.warehouse, planned.asOf);
+  if (held && held.payload_sha256 === activities.older.manifest.sha256) return activities;
+  const rebuilt = await rebuild(deps, scope, planned);
+  return { summary: await windowAfter(deps, scope, planned, activities, rebuilt) };
+}
+
+async function rebuild(
+  deps: PipelineDeps,
+  scope: RunScope,
+  planned: PlannedActivity,
+): Promise<DealRebuildResult | { readonly error: unknown }> {
   try {
     throwIfStopped(deps.signal);
     scope.log.info({ asOf: planned.asOf }, 'an older as-of date: re-deriving the deal tables from the landing');
-    rebuilt = await rebuildDeals(deps, { runId: scope.runId });
+    return await rebuildDeals(deps, { runId: scope.runId });
   } catch (error) {
-    return {
-      activities: activities.older
-        ? await activityFailed(deps, scope, planned, error, activities.summary.jobId)
-        : activities.summary,
-      opportunities: opportunities.older ? refreshFailed(scope, error, opportunities.summary) : opportunities.summary,
-    };
+    return { error };
   }
-  return {
-    activities: activities.older
-      ? await rederivedWindow(deps, scope, planned, activities.summary, rebuilt, activities.older)
-      : activities.summary,
-    opportunities: opportunities.older
-      ? await rederivedRefresh(deps, scope, opportunities.summary, rebuilt, opportunities.older)
-      : opportunities.summary,
-  };
+}
+
+/** The activity step's summary once the deal tables were re-derived (or failed to be). */
+function windowAfter(
+  deps: PipelineDeps,
+  scope: RunScope,
+  planned: PlannedActivity,
+  activities: ActivityStep,
+  rebuilt: DealRebuildResult | { readonly error: unknown },
+): Promise<DealsSummary['activities']> {
+  if (!activities.older) return Promise.resolve(activities.summary);
+  if ('error' in rebuilt) return activityFailed(deps, scope, planned, rebuilt.error, activities.summary.jobId);
+  return rederivedWindow(deps, scope, planned, activities.summary, rebuilt, activities.older);
 }
 
 async function rederivedWindow(
@@ -95,9 +130,10 @@ function skippedError(
 ): LoadError | undefined {
   const skipped = rebuilt.skipped.find((s) => s.payload === deps.landing.deals().display(landed));
   if (!skipped) return undefined;
+  // The rejecting check's own code: a data error, so the payload is not served again as it is.
   return new LoadError(
-    `${subject} is older than the latest loaded one and was left out when the deal tables were re-derived from the landing: ${skipped.reason}`,
-    'pipeline.out_of_order',
+    `${subject} was left out when the deal tables were re-derived from the landing: ${skipped.reason}`,
+    skipped.code,
     'Older windows and refreshes are loaded by re-deriving the deal tables from the landing (`clari-dp rebuild` lists what it leaves out).',
   );
 }

@@ -14,13 +14,14 @@
  * run that stopped before loading it, cached, a job to resume, or a new export. A step that fails is
  * reported (the run is partial) and never stops the other. A run of an as-of date older than the
  * loaded ones lands both payloads, then re-derives the deal tables from the landing once
- * (deal-rederive.ts).
+ * (deal-rederive.ts); a past window new to the warehouse is re-derived in before the refresh is
+ * planned from its activities.
  */
 import { stopReason } from './stop.js';
 import { activityStep, failedStep } from './deal-activity.js';
 import type { PlannedActivity } from './deal-plan.js';
 import { planActivityExport } from './deal-planner.js';
-import { rederiveDeals } from './deal-rederive.js';
+import { rederiveDeals, rederiveUnheldWindow } from './deal-rederive.js';
 import { refreshStep } from './deal-refresh.js';
 import { toAppError } from './load-export.js';
 import type { RunScope } from './run-record.js';
@@ -45,9 +46,14 @@ export async function runDeals(
       opportunities: { ...failed, ...NO_CALLS },
     };
   }
-  const activities = await activityStep(deps, scope, settings, planned);
+  const activities = await rederiveUnheldWindow(
+    deps,
+    scope,
+    planned,
+    await activityStep(deps, scope, settings, planned),
+  );
   const stop = stopReason(deps.signal);
-  // An older window is left landed for one re-derive of the deal tables, after the refresh is landed too.
+  // An older window still landed is re-derived once, after the refresh is landed too.
   const opportunities = stop
     ? { summary: { ...failedStep(stop), ...NO_CALLS } }
     : await refreshStep(deps, scope, settings, deal, planned, activities.older !== undefined);

@@ -14,7 +14,7 @@ import { defaultDealSettings } from '../../src/app/index.js';
 import { migrateWarehouse } from '../../src/analytics/index.js';
 import { JobState, type PipelineEvent, rebuildAll, type RunSettings } from '../../src/pipeline/index.js';
 import type { RunningSimulator } from '../../src/sim/index.js';
-import type { Warehouse } from '../../src/warehouse/index.js';
+import { dealsSql, type Warehouse } from '../../src/warehouse/index.js';
 import {
   dealDuplicates,
   expectedActivities,
@@ -303,6 +303,35 @@ describe.each(ENGINES)('deals on %s', (engine) => {
     expect(rebuilt.deals).toEqual({ windows: 2, refreshes: 2, skipped: [] });
     expect(await dealTables(wh)).toEqual(after);
     expect((await loadedWindows(wh)).map((w) => w.asOf)).toEqual([DAY1, DAY2]);
+  });
+
+  it('a past date exported for the first time is re-derived in before its refresh is planned', async () => {
+    // 3-day windows: DAY4's covers 11-24..11-26; DAY1's, never exported, 11-21..11-23. The refresh
+    // of DAY1 asks for the opportunities named since 11-21, which only DAY1's window holds.
+    const deal = { ...DEALS, window: '3d' };
+    const p = testPipeline(sim, wh);
+    await advance(sim, 3);
+    await run(p, DAY4, { activity: deal });
+    const log: Recorded[] = [];
+    const older = await run(testPipeline(sim, new RecordingWarehouse(wh, log), { dataDir: p.dataDir }), DAY1, {
+      activity: deal,
+    });
+    expect(older.status).toBe('success');
+    expect(older.deals).toMatchObject({
+      window: { from: '2026-11-21', to: DAY1 },
+      activities: { status: 'loaded', cached: false },
+      opportunities: { status: 'loaded', cached: false },
+    });
+    // What the refresh saw is what the warehouse names now that both windows are loaded.
+    const named = await dealsSql.opportunitiesSeen(wh, Date.parse('2026-11-21T00:00:00Z'), deal.maxOpportunities);
+    expect(named.total).toBeGreaterThan(0);
+    expect(older.deals!.opportunities.seen).toBe(named.total);
+    // The window is re-derived in first, then the older refresh: twice, and what the run left is
+    // what the landing derives.
+    expect(rebuilds(log)).toBe(2);
+    const after = await dealTables(wh);
+    await rebuildAll(p.deps, { runId: 'rebuild-test', allowTruncated: false });
+    expect(await dealTables(wh)).toEqual(after);
   });
 
   it('an empty activity export keeps what is loaded and does not move the window; the next run covers it', async () => {
