@@ -38,8 +38,11 @@ export async function runDeals(
   try {
     planned = await planActivityExport(deps, scope.asOf, deal, settings);
   } catch (error) {
-    const failed = failedStep(toAppError(error));
+    const appError = toAppError(error);
+    const failed = failedStep(appError);
     scope.warnings.push(`deals: ${failed.error}`);
+    // The activity export was counted in the run's progress: it ends here.
+    deps.onEvent?.({ type: 'failed', key: 'activity', code: appError.code, message: appError.message });
     return {
       window: null,
       activities: { ...failed, activities: 0, participants: 0, jobId: null },

@@ -222,6 +222,20 @@ describe.each(ENGINES)('deals on %s', (engine) => {
     );
   });
 
+  it('a deals stage that cannot plan its window fails its step and ends the progress it was counted in', async () => {
+    const events: PipelineEvent[] = [];
+    const query = wh.query.bind(wh);
+    wh.query = (sql, params) =>
+      sql.startsWith('SELECT as_of, from_date FROM clari_activity_windows')
+        ? Promise.reject(new Error('connection reset'))
+        : query(sql, params);
+    const result = await run(testPipeline(sim, wh, { onEvent: (e) => events.push(e) }), DAY1);
+    wh.query = query;
+    expect(result.status).toBe('partial');
+    expect(result.deals?.activities.status).toBe('failed');
+    expect(events.filter((e) => e.type === 'failed').map((e) => e.type === 'failed' && e.key)).toEqual(['activity']);
+  });
+
   it('a run that stops after creating the activity job resumes it instead of exporting again', async () => {
     const dying = testPipeline(sim, wh);
     dying.deps.client.downloadResults = () => Promise.reject(new Error('process killed'));
