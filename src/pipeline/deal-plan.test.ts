@@ -117,7 +117,8 @@ describe('planDeals (the dry run’s decisions)', () => {
       { types: ['MEETING'], timezone: 'UTC' },
       FISCAL,
     );
-    const refresh = { fingerprint: refreshFingerprint(['x'], 100), ids: 250, batchSize: 100 };
+    const ids = Array.from({ length: 250 }, (_, i) => `o${i}`);
+    const refresh = { fingerprint: refreshFingerprint(['x'], 100), ids, batchSize: 100 };
     const options = { noCache: false, cacheTtlMs: 3_600_000 };
     expect(planDeals(state, planned, refresh, options)).toMatchObject({
       activity: { source: 'new', quotaCost: 1 },

@@ -17,7 +17,7 @@ import {
 } from './deal-plan.js';
 import type { JobState } from './job-state.js';
 import type { Landing } from './landing.js';
-import { type DealsDecision, planDeals, type RefreshTask } from './planner.js';
+import { type DealsDecision, planDeals } from './planner.js';
 import { messageOf } from './run-record.js';
 import type { PipelineDeps, RunSettings } from './types.js';
 
@@ -42,11 +42,6 @@ export async function planRefreshOf(
   const since = windowStart(asOf, deal.window, settings.fiscal).start;
   const seen = await dealsSql.opportunitiesSeen(wh, localMidnightMs(since, deal.timezone), deal.maxOpportunities);
   return planRefresh(since, seen, deal);
-}
-
-/** The refresh as the shared planner sees it (planner.ts, decideRefresh). */
-export function refreshTask(refresh: PlannedRefresh): RefreshTask {
-  return { fingerprint: refresh.fingerprint, ids: refresh.ids.length, batchSize: refresh.batchSize };
 }
 
 /** What `run --dry-run` shows of the deals stage: the window, where its payload comes from, the calls. */
@@ -81,12 +76,7 @@ export async function planDealsRun(
   const planned = planActivity(asOf, activityWindow(asOf, deal, settings.fiscal, loaded), deal, settings.fiscal);
   const seen = await read((wh) => planRefreshOf(wh, asOf, deal, settings));
   const refresh = seen ?? planRefresh(windowStart(asOf, deal.window, settings.fiscal).start, NONE_SEEN, deal);
-  const decision = planDeals(
-    { landing: state.landing.deals(), jobs: state.jobs },
-    planned,
-    refreshTask(refresh),
-    settings,
-  );
+  const decision = planDeals({ landing: state.landing.deals(), jobs: state.jobs }, planned, refresh, settings);
   return {
     planned,
     decision,

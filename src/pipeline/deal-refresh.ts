@@ -10,7 +10,7 @@ import { isAppError } from '../core/index.js';
 import { failedStep } from './deal-activity.js';
 import { loadRefresh, type RefreshLoadOutcome } from './deal-load.js';
 import type { DealSettings, PlannedActivity, PlannedRefresh } from './deal-plan.js';
-import { planRefreshOf, refreshTask } from './deal-planner.js';
+import { planRefreshOf } from './deal-planner.js';
 import { landedRefresh } from './deal-rebuild.js';
 import type { Landed } from './landing.js';
 import { toAppError } from './load-export.js';
@@ -50,7 +50,7 @@ export async function refreshStep(
       );
     if (requested === 0)
       return { summary: { status: 'skipped', cached: false, requested, seen, returned: 0, calls: 0 } };
-    const { cached, calls } = decideRefresh(deps.landing.deals(), planned, refreshTask(refresh), settings);
+    const { cached, calls } = decideRefresh(deps.landing.deals(), planned, refresh, settings);
     const landed = cached ?? (await landRefresh(deps, scope, deal, planned, refresh));
     throwIfStopped(deps.signal);
     const summary = { status: 'loaded' as const, cached: cached !== undefined, requested, seen, returned: 0, calls };

@@ -6,6 +6,7 @@
  */
 import { JobState } from './job-state.js';
 import type { Landed, Landing } from './landing.js';
+import type { PlannedRefresh } from './deal-plan.js';
 import type { PlannedExport } from './plan.js';
 
 export type ExportSource = 'landed' | 'cache' | 'resume' | 'new';
@@ -88,7 +89,7 @@ export interface DealsDecision {
 export function planDeals(
   state: { readonly landing: Landing; readonly jobs: JobState },
   activity: SourceTask,
-  refresh: RefreshTask,
+  refresh: Pick<PlannedRefresh, 'fingerprint' | 'ids' | 'batchSize'>,
   options: PlannerOptions,
 ): DealsDecision {
   const { cached, calls } = decideRefresh(state.landing, activity, refresh, options);
@@ -99,13 +100,6 @@ export function planDeals(
   };
 }
 
-/** What the planner needs to know of an opportunity refresh: its identity, how many ids, how batched. */
-export interface RefreshTask {
-  readonly fingerprint: string;
-  readonly ids: number;
-  readonly batchSize: number;
-}
-
 /**
  * Where a refresh's answers come from (the deals landing): a refresh of the same ids landed for the
  * date within the cache TTL, or a GET /opportunity call per `batchSize` ids.
@@ -113,11 +107,11 @@ export interface RefreshTask {
 export function decideRefresh(
   landing: Landing,
   activity: Pick<SourceTask, 'period' | 'asOf'>,
-  refresh: RefreshTask,
+  refresh: Pick<PlannedRefresh, 'fingerprint' | 'ids' | 'batchSize'>,
   options: PlannerOptions,
 ): { readonly cached: Landed | undefined; readonly calls: number } {
   const cached = options.noCache
     ? undefined
     : landing.findCached('opportunity', activity.period, activity.asOf, refresh.fingerprint, options.cacheTtlMs);
-  return { cached, calls: cached ? 0 : Math.ceil(refresh.ids / Math.max(1, refresh.batchSize)) };
+  return { cached, calls: cached ? 0 : Math.ceil(refresh.ids.length / Math.max(1, refresh.batchSize)) };
 }
