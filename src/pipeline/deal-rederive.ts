@@ -34,11 +34,7 @@ export async function rederiveDeals(
   const rebuilt = await rebuild(deps, scope, planned);
   return {
     activities: await windowAfter(deps, scope, planned, activities, rebuilt),
-    opportunities: opportunities.older
-      ? 'error' in rebuilt
-        ? refreshFailed(scope, rebuilt.error, opportunities.summary)
-        : await rederivedRefresh(deps, scope, opportunities.summary, rebuilt, opportunities.older)
-      : opportunities.summary,
+    opportunities: await refreshAfter(deps, scope, opportunities, rebuilt),
   };
 }
 
@@ -61,11 +57,10 @@ export async function rederiveUnheldWindow(
   return { summary: await windowAfter(deps, scope, planned, activities, rebuilt) };
 }
 
-async function rebuild(
-  deps: PipelineDeps,
-  scope: RunScope,
-  planned: PlannedActivity,
-): Promise<DealRebuildResult | { readonly error: unknown }> {
+/** What a re-derive left: the rebuild's result, or why it failed. */
+type Rebuilt = DealRebuildResult | { readonly error: unknown };
+
+async function rebuild(deps: PipelineDeps, scope: RunScope, planned: PlannedActivity): Promise<Rebuilt> {
   try {
     throwIfStopped(deps.signal);
     scope.log.info({ asOf: planned.asOf }, 'an older as-of date: re-deriving the deal tables from the landing');
@@ -76,30 +71,19 @@ async function rebuild(
 }
 
 /** The activity step's summary once the deal tables were re-derived (or failed to be). */
-function windowAfter(
+async function windowAfter(
   deps: PipelineDeps,
   scope: RunScope,
   planned: PlannedActivity,
-  activities: ActivityStep,
-  rebuilt: DealRebuildResult | { readonly error: unknown },
+  { summary, older }: ActivityStep,
+  rebuilt: Rebuilt,
 ): Promise<DealsSummary['activities']> {
-  if (!activities.older) return Promise.resolve(activities.summary);
-  if ('error' in rebuilt) return activityFailed(deps, scope, planned, rebuilt.error, activities.summary.jobId);
-  return rederivedWindow(deps, scope, planned, activities.summary, rebuilt, activities.older);
-}
-
-async function rederivedWindow(
-  deps: PipelineDeps,
-  scope: RunScope,
-  planned: PlannedActivity,
-  step: DealsSummary['activities'],
-  rebuilt: DealRebuildResult,
-  landed: Landed,
-): Promise<DealsSummary['activities']> {
-  const skipped = skippedError(deps, rebuilt, landed, `The activity window as of ${planned.asOf}`);
-  if (skipped) return activityFailed(deps, scope, planned, skipped, step.jobId);
+  if (!older) return summary;
+  if ('error' in rebuilt) return activityFailed(deps, scope, planned, rebuilt.error, summary.jobId);
+  const skipped = skippedError(deps, rebuilt, older, `The activity window as of ${planned.asOf}`);
+  if (skipped) return activityFailed(deps, scope, planned, skipped, summary.jobId);
   const window = await dealsSql.windowOf(deps.warehouse, planned.asOf);
-  return activityCommitted(deps, scope, planned, step, {
+  return activityCommitted(deps, scope, planned, summary, {
     status: window ? 'loaded' : 'empty',
     activities: Number(window?.activities ?? 0),
     participants: Number(window?.participants ?? 0),
@@ -107,18 +91,20 @@ async function rederivedWindow(
   });
 }
 
-async function rederivedRefresh(
+/** The refresh step's summary once the deal tables were re-derived (or failed to be). */
+async function refreshAfter(
   deps: PipelineDeps,
   scope: RunScope,
-  step: DealsSummary['opportunities'],
-  rebuilt: DealRebuildResult,
-  landed: Landed,
+  { summary, older }: RefreshStep,
+  rebuilt: Rebuilt,
 ): Promise<DealsSummary['opportunities']> {
-  const skipped = skippedError(deps, rebuilt, landed, `The opportunity refresh as of ${landed.manifest.asOf}`);
-  if (skipped) return refreshFailed(scope, skipped, step);
+  if (!older) return summary;
+  if ('error' in rebuilt) return refreshFailed(scope, rebuilt.error, summary);
+  const skipped = skippedError(deps, rebuilt, older, `The opportunity refresh as of ${older.manifest.asOf}`);
+  if (skipped) return refreshFailed(scope, skipped, summary);
   scope.warnings.push(`opportunities: ${REDERIVED}`);
-  const returned = rebuilt.refreshes > 0 ? await dealsSql.refreshCount(deps.warehouse, landed.manifest.asOf) : 0;
-  return { ...step, returned: Number(returned ?? 0) };
+  const returned = rebuilt.refreshes > 0 ? await dealsSql.refreshCount(deps.warehouse, older.manifest.asOf) : 0;
+  return { ...summary, returned: Number(returned ?? 0) };
 }
 
 /** The re-derive left this payload out (its checks rejected it): why, as the step's error. */
