@@ -76,7 +76,7 @@ export async function activityCommitted(
 ): Promise<DealsSummary['activities']> {
   await scope.checkpoint('activity.committed');
   await deps.jobs
-    .clear(JobState.key(planned.fingerprint, planned.asOf))
+    .clear(JobState.keyOf(planned))
     .catch((e: unknown) => scope.warnings.push(`activity: pending job not cleared: ${messageOf(e)}`));
   for (const w of outcome.warnings) scope.warnings.push(`activity: ${w}`);
   deps.onEvent?.({ type: 'loaded', key: planned.key, rows: outcome.activities, changes: 0 });
@@ -99,7 +99,7 @@ export async function activityFailed(
   jobId: string | null,
 ): Promise<DealsSummary['activities']> {
   const appError = toAppError(error);
-  const key = JobState.key(planned.fingerprint, planned.asOf);
+  const key = JobState.keyOf(planned);
   // A payload Clari got wrong is exported afresh next run; a refused POST created no job to look for.
   const pending = deps.jobs.get(key);
   if (appError.kind === 'data' || (pending && !pending.jobId && ['input', 'auth', 'capacity'].includes(appError.kind)))

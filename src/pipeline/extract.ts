@@ -136,13 +136,7 @@ export async function exportAndLand<T extends ExportedTask>(
       }));
     });
   const stop = stopReason(deps.signal);
-  if (stop)
-    outcomes = await cancelUnfinished(
-      deps,
-      outcomes,
-      (key) => JobState.key(taskOf(key).fingerprint, taskOf(key).asOf),
-      stop,
-    );
+  if (stop) outcomes = await cancelUnfinished(deps, outcomes, (key) => JobState.keyOf(taskOf(key)), stop);
   return outcomes.map((outcome) => ({ task: taskOf(outcome.task.key), outcome }));
 }
 
@@ -173,7 +167,7 @@ function exportRunner<T extends ExportedTask>(
     // up in Clari's list instead of paying for a second one.
     beforeCreate: (task, sentAt) => {
       const planned = taskOf(task.key);
-      return deps.jobs.record(JobState.key(planned.fingerprint, planned.asOf), {
+      return deps.jobs.record(JobState.keyOf(planned), {
         ...pendingOf(planned),
         createdAt: sentAt,
         postedAt: sentAt,
@@ -182,7 +176,7 @@ function exportRunner<T extends ExportedTask>(
     onJobCreated: async (task, jobId) => {
       await scope.checkpoint(kind.points.posted);
       const planned = taskOf(task.key);
-      await deps.jobs.record(JobState.key(planned.fingerprint, planned.asOf), {
+      await deps.jobs.record(JobState.keyOf(planned), {
         jobId,
         ...pendingOf(planned),
         createdAt: deps.clock.now(),
@@ -219,7 +213,7 @@ async function landResults<T extends ExportedTask>(
     results.body,
   );
   await scope.checkpoint(kind.points.landed);
-  const key = JobState.key(task.fingerprint, task.asOf);
+  const key = JobState.keyOf(task);
   const pending = deps.jobs.get(key);
   if (pending) await deps.jobs.record(key, { ...pending, landedPath: landed.path });
   if (kind.points.recorded) await scope.checkpoint(kind.points.recorded);

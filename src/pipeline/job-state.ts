@@ -45,6 +45,11 @@ export class JobState {
     return `${fingerprint}@${asOf}`;
   }
 
+  /** The key of a planned export (forecast or activity): its fingerprint and business date. */
+  static keyOf(task: { readonly fingerprint: string; readonly asOf: string }): string {
+    return JobState.key(task.fingerprint, task.asOf);
+  }
+
   get(key: string): PendingJob | undefined {
     return this.jobs[key];
   }

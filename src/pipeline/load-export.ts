@@ -69,8 +69,7 @@ export function exportLoader(deps: PipelineDeps, scope: RunScope, settings: RunS
     } catch (error) {
       const appError = toAppError(error);
       // A payload Clari got wrong is not retried from the landing; a warehouse outage is.
-      if (appError.kind === 'data')
-        await deps.jobs.clear(JobState.key(task.fingerprint, task.asOf)).catch(() => undefined);
+      if (appError.kind === 'data') await deps.jobs.clear(JobState.keyOf(task)).catch(() => undefined);
       return fail(task, appError, {
         jobId: context.job?.jobId,
         attempts: context.attempts,
@@ -95,7 +94,7 @@ async function committed(
   // The snapshot is committed: a record that cannot be cleared (a full disk) only means the
   // next run loads the same payload again from the landing, which replaces it identically.
   await deps.jobs
-    .clear(JobState.key(task.fingerprint, task.asOf))
+    .clear(JobState.keyOf(task))
     .catch((e: unknown) => scope.warnings.push(`${task.key}: pending job not cleared: ${messageOf(e)}`));
   deps.onEvent?.({ type: 'loaded', key: task.key, rows: outcome.rows, changes: outcome.changes });
   for (const w of outcome.warnings) scope.warnings.push(`${task.key}: ${w}`);

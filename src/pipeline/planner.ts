@@ -45,7 +45,7 @@ export function decideSource(
   task: SourceTask,
   options: PlannerOptions,
 ): SourceDecision {
-  const pending = state.jobs.get(JobState.key(task.fingerprint, task.asOf));
+  const pending = state.jobs.get(JobState.keyOf(task));
   const unloaded = pending?.landedPath ? state.landing.byPath(pending.landedPath) : undefined;
   if (unloaded) return { source: 'landed', landed: unloaded, quotaCost: 0 };
   const cached = options.noCache

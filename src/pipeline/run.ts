@@ -100,7 +100,7 @@ async function loadExtracted(
     });
   // An export POST Clari refused outright (unknown forecast, quota, key) created no job: forget
   // it, so the next run does not look for one. Any other failure keeps the trace.
-  const key = JobState.key(task.fingerprint, task.asOf);
+  const key = JobState.keyOf(task);
   const pending = deps.jobs.get(key);
   if (pending && !pending.jobId && ['input', 'auth', 'capacity'].includes(outcome.error.kind))
     await deps.jobs.clear(key).catch(() => undefined);
